@@ -1,0 +1,269 @@
+"""Two-dimensional data sets on the square [-6, 6]².
+
+The first six generators reproduce TensorFlow Playground's formulas (``dataset.ts``);
+class 1 is its label +1 and class 0 its label -1.  ``noise`` is TensorFlow Playground's
+slider value divided by 100 (0 … 0.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .registry import lookup
+
+DOMAIN = 6.0
+CLASSIFICATION_POINTS = 500
+REGRESSION_POINTS = 1200
+MAX_NOISE = 0.5
+MAX_POINTS = 20_000
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Points and labels.
+
+    Attributes:
+        X: (n, 2) float64 coordinates.
+        y: (n,) int64 class ids 0..k-1, or (n,) float64 targets for regression.
+        n_classes: k for classification, 0 for regression.
+        kind: ``"classification"`` or ``"regression"``.
+        name: the generator's registry key.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    n_classes: int
+    kind: str
+    name: str = "custom"
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    def subset(self, indices: np.ndarray) -> Dataset:
+        return Dataset(self.X[indices], self.y[indices], self.n_classes, self.kind, self.name)
+
+
+# ---------------------------------------------------------------- TensorFlow Playground's six
+
+
+def make_circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Inner disc (r < 2.5, class 1) and outer ring (3.5 < r < 5, class 0).
+
+    Noise does not move points: the label is taken from a noisy copy of each point.
+    """
+    radius = 5.0
+    half = n // 2
+    r = np.concatenate(
+        [rng.uniform(0, radius * 0.5, half), rng.uniform(radius * 0.7, radius, n - half)]
+    )
+    angle = rng.uniform(0, 2 * np.pi, n)
+    x, y = r * np.sin(angle), r * np.cos(angle)
+    noisy_x = x + rng.uniform(-radius, radius, n) * noise
+    noisy_y = y + rng.uniform(-radius, radius, n) * noise
+    labels = (np.hypot(noisy_x, noisy_y) < radius * 0.5).astype(np.int64)
+    return np.column_stack([x, y]), labels
+
+
+def make_xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Quadrants: class 1 where x·y ≥ 0 (label from a noisy copy; points pushed off the axes)."""
+    padding = 0.3
+    x = rng.uniform(-5, 5, n)
+    y = rng.uniform(-5, 5, n)
+    x += np.where(x > 0, padding, -padding)
+    y += np.where(y > 0, padding, -padding)
+    noisy_x = x + rng.uniform(-5, 5, n) * noise
+    noisy_y = y + rng.uniform(-5, 5, n) * noise
+    return np.column_stack([x, y]), (noisy_x * noisy_y >= 0).astype(np.int64)
+
+
+def make_gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two Gaussian blobs at (2, 2) (class 1) and (-2, -2); variance 0.5 … 4 with noise."""
+    variance = 0.5 + (4.0 - 0.5) * noise / 0.5
+    half = n // 2
+    centres = np.repeat([[2.0, 2.0], [-2.0, -2.0]], [half, n - half], axis=0)
+    points = centres + rng.normal(0, np.sqrt(variance), size=(n, 2))
+    labels = np.repeat([1, 0], [half, n - half]).astype(np.int64)
+    return points, labels
+
+
+def make_spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaved arms of 1.75 turns: r = 5i/m, t = 3.5πi/m + Δ (Δ = 0 → class 1, π)."""
+    return _spiral_arms(rng, n, noise, 2, labels_by_arm=(1, 0))
+
+
+def make_plane(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Regression: target (x' + y') / 10 with x', y' noisy copies of the point."""
+    x = rng.uniform(-DOMAIN, DOMAIN, n)
+    y = rng.uniform(-DOMAIN, DOMAIN, n)
+    noisy_x = x + rng.uniform(-DOMAIN, DOMAIN, n) * noise
+    noisy_y = y + rng.uniform(-DOMAIN, DOMAIN, n) * noise
+    return np.column_stack([x, y]), (noisy_x + noisy_y) / 10.0
+
+
+_BUMPS = np.array(
+    [[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1], [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]]
+)
+
+
+def make_multi_gauss(
+    rng: np.random.Generator, n: int, noise: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Regression: six signed cone bumps sign·max(0, 1 - d/2); the strongest one wins."""
+    x = rng.uniform(-DOMAIN, DOMAIN, n)
+    y = rng.uniform(-DOMAIN, DOMAIN, n)
+    noisy_x = x + rng.uniform(-DOMAIN, DOMAIN, n) * noise
+    noisy_y = y + rng.uniform(-DOMAIN, DOMAIN, n) * noise
+    distances = np.hypot(noisy_x[:, None] - _BUMPS[:, 0], noisy_y[:, None] - _BUMPS[:, 1])
+    contributions = _BUMPS[:, 2] * np.maximum(0.0, 1.0 - distances / 2.0)
+    strongest = np.argmax(np.abs(contributions), axis=1)
+    return np.column_stack([x, y]), contributions[np.arange(n), strongest]
+
+
+# ---------------------------------------------------------------- beyond TensorFlow Playground
+
+
+def make_moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles (scikit-learn's moons, scaled to the playground square).
+
+    Noise adds Gaussian jitter with standard deviation 2·noise (in playground units).
+    """
+    half = n // 2
+    t_upper = rng.uniform(0, np.pi, half)
+    t_lower = rng.uniform(0, np.pi, n - half)
+    upper = np.column_stack([np.cos(t_upper), np.sin(t_upper)])
+    lower = np.column_stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)])
+    points = (np.vstack([upper, lower]) - [0.5, 0.25]) * 3.2
+    points += rng.normal(0, 2.0 * noise, size=points.shape)
+    labels = np.repeat([1, 0], [half, n - half]).astype(np.int64)
+    return points, labels
+
+
+def make_checkerboard(
+    rng: np.random.Generator, n: int, noise: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """A 4×4 board of 2.5-wide squares on [-5, 5]²; label from a noisy copy, as XOR."""
+    x = rng.uniform(-5, 5, n)
+    y = rng.uniform(-5, 5, n)
+    noisy_x = x + rng.uniform(-5, 5, n) * noise
+    noisy_y = y + rng.uniform(-5, 5, n) * noise
+    labels = (np.floor(noisy_x / 2.5) + np.floor(noisy_y / 2.5)) % 2
+    return np.column_stack([x, y]), labels.astype(np.int64)
+
+
+def make_blobs(
+    rng: np.random.Generator, n: int, noise: float, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """k Gaussian blobs on a circle of radius 3.5; standard deviation 0.6 … 2 with noise."""
+    labels = np.arange(n) % k
+    angles = 2 * np.pi * labels / k + np.pi / 2
+    centres = 3.5 * np.column_stack([np.cos(angles), np.sin(angles)])
+    std = 0.6 + (2.0 - 0.6) * noise / 0.5
+    return centres + rng.normal(0, std, size=(n, 2)), labels.astype(np.int64)
+
+
+def make_spiral_k(
+    rng: np.random.Generator, n: int, noise: float, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """k interleaved spiral arms (TensorFlow Playground's spiral with Δ = 2πc/k)."""
+    return _spiral_arms(rng, n, noise, k, labels_by_arm=tuple(range(k)))
+
+
+def _spiral_arms(rng, n: int, noise: float, k: int, labels_by_arm) -> tuple[np.ndarray, np.ndarray]:
+    points, labels = [], []
+    for arm, label in enumerate(labels_by_arm):
+        m = n // k + (1 if arm < n % k else 0)
+        i = np.arange(m)
+        r = 5.0 * i / m
+        t = 1.75 * 2 * np.pi * i / m + 2 * np.pi * arm / k
+        x = r * np.sin(t) + rng.uniform(-1, 1, m) * noise
+        y = r * np.cos(t) + rng.uniform(-1, 1, m) * noise
+        points.append(np.column_stack([x, y]))
+        labels.append(np.full(m, label, dtype=np.int64))
+    return np.vstack(points), np.concatenate(labels)
+
+
+@dataclass(frozen=True)
+class Generator:
+    make: Callable
+    kind: str
+    n_classes: int  # 2 for binary, 0 for regression, -1 for "choose 3–5"
+    title: str
+
+
+DATASETS: dict[str, Generator] = {
+    "circle": Generator(make_circle, "classification", 2, "Circle"),
+    "xor": Generator(make_xor, "classification", 2, "Exclusive or"),
+    "gauss": Generator(make_gauss, "classification", 2, "Gaussian"),
+    "spiral": Generator(make_spiral, "classification", 2, "Spiral"),
+    "moons": Generator(make_moons, "classification", 2, "Moons"),
+    "checkerboard": Generator(make_checkerboard, "classification", 2, "Checkerboard"),
+    "blobs": Generator(make_blobs, "classification", -1, "Blobs (3–5 classes)"),
+    "spiral_k": Generator(make_spiral_k, "classification", -1, "Spiral (3–5 arms)"),
+    "plane": Generator(make_plane, "regression", 0, "Plane"),
+    "multi_gauss": Generator(make_multi_gauss, "regression", 0, "Multi Gaussian"),
+}
+MULTICLASS_RANGE = (3, 5)
+
+
+def make_dataset(
+    name: str,
+    n_points: int | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    n_classes: int | None = None,
+) -> Dataset:
+    """Generate a data set; same arguments ⇒ identical data.
+
+    Args:
+        name: a key of ``DATASETS``.
+        n_points: how many points (default 500 for classification, 1,200 for regression).
+        noise: 0 … 0.5 (TensorFlow Playground's slider / 100).
+        seed: random seed.
+        n_classes: classes for ``blobs`` / ``spiral_k`` (3–5, default 3); ignored otherwise.
+    """
+    generator = lookup(DATASETS, name, "dataset")
+    if n_points is None:
+        n_points = REGRESSION_POINTS if generator.kind == "regression" else CLASSIFICATION_POINTS
+    if isinstance(n_points, bool) or int(n_points) != n_points or not 4 <= n_points <= MAX_POINTS:
+        raise ValueError(
+            f"n_points must be a whole number from 4 to {MAX_POINTS}; got {n_points!r}."
+        )
+    noise = float(noise)
+    if not 0.0 <= noise <= MAX_NOISE:
+        raise ValueError(f"noise must be between 0 and {MAX_NOISE}; got {noise!r}.")
+    rng = np.random.default_rng(seed)
+    if generator.n_classes == -1:
+        k = MULTICLASS_RANGE[0] if n_classes is None else n_classes
+        low, high = MULTICLASS_RANGE
+        if isinstance(k, bool) or int(k) != k or not low <= k <= high:
+            raise ValueError(f"{name} needs n_classes from {low} to {high}; got {n_classes!r}.")
+        X, y = generator.make(rng, int(n_points), noise, int(k))
+        classes = int(k)
+    else:
+        X, y = generator.make(rng, int(n_points), noise)
+        classes = generator.n_classes
+    return Dataset(np.ascontiguousarray(X, dtype=np.float64), y, classes, generator.kind, name)
+
+
+def train_test_split(
+    dataset: Dataset, train_fraction: float, seed: int = 0
+) -> tuple[Dataset, Dataset]:
+    """Shuffle once, then the first ``train_fraction`` of points train (as TensorFlow Playground).
+
+    Returns:
+        (train, test); each keeps at least one point.
+    """
+    train_fraction = float(train_fraction)
+    if not 0.0 < train_fraction < 1.0:
+        raise ValueError(
+            f"train_fraction must be strictly between 0 and 1; got {train_fraction!r}."
+        )
+    n = len(dataset)
+    if n < 2:
+        raise ValueError("A split needs at least two points.")
+    order = np.random.default_rng(seed).permutation(n)
+    n_train = min(max(round(n * train_fraction), 1), n - 1)
+    return dataset.subset(order[:n_train]), dataset.subset(order[n_train:])

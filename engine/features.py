@@ -1,0 +1,61 @@
+"""Input features computed from a point (x1, x2), in TensorFlow Playground's order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Feature:
+    label: str  # how the UI writes it
+    compute: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+FEATURES: dict[str, Feature] = {
+    "x1": Feature("X₁", lambda x1, x2: x1),
+    "x2": Feature("X₂", lambda x1, x2: x2),
+    "x1_sq": Feature("X₁²", lambda x1, x2: x1 * x1),
+    "x2_sq": Feature("X₂²", lambda x1, x2: x2 * x2),
+    "x1_x2": Feature("X₁X₂", lambda x1, x2: x1 * x2),
+    "sin_x1": Feature("sin(X₁)", lambda x1, x2: np.sin(x1)),
+    "sin_x2": Feature("sin(X₂)", lambda x1, x2: np.sin(x2)),
+}
+DEFAULT_FEATURES = ("x1", "x2")
+
+
+def check_features(names: Sequence[str]) -> tuple[str, ...]:
+    """Validated feature names in registry order, without duplicates."""
+    if isinstance(names, str):
+        names = (names,)
+    unknown = [name for name in names if name not in FEATURES]
+    if unknown:
+        raise ValueError(
+            f"Unknown feature {unknown[0]!r}; valid choices are: {', '.join(FEATURES)}."
+        )
+    chosen = tuple(name for name in FEATURES if name in names)
+    if not chosen:
+        raise ValueError("Choose at least one input feature.")
+    return chosen
+
+
+def build_features(X: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    """The network's input matrix for points X.
+
+    Args:
+        X: (n, 2) points.
+        names: feature keys (any order; the result follows ``FEATURES`` order).
+
+    Returns:
+        (n, k) float64, one column per chosen feature.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"Points must have shape (n, 2); got {X.shape}.")
+    chosen = check_features(names)
+    x1, x2 = X[:, 0], X[:, 1]
+    return np.ascontiguousarray(
+        np.column_stack([FEATURES[name].compute(x1, x2) for name in chosen])
+    )

@@ -1,0 +1,225 @@
+"""The ``Model``: a dense network whose parameters live in one flat vector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import kernels
+from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_code
+from .initializers import INITIALIZERS
+from .registry import lookup
+
+MAX_HIDDEN_LAYERS = 8
+MAX_UNITS_PER_LAYER = 16
+MAX_INPUTS = 16
+MAX_OUTPUTS = 16
+GRID_CHUNK_ROWS = 256  # rows per kernel chunk: the workspace stays in L1/L2 cache
+
+
+class ParameterList(list):
+    """A list of per-layer arrays that writes ``model.weights[l] = array`` through.
+
+    Each element is a view into the model's flat parameter vector, so
+    ``model.weights[0][1, 2] = 0.5`` edits the model too.
+    """
+
+    def __init__(self, views: list[np.ndarray], what: str):
+        super().__init__(views)
+        self._what = what
+
+    def __setitem__(self, index, value):  # type: ignore[override]
+        target = list.__getitem__(self, index)
+        value = np.asarray(value, dtype=np.float64)
+        if value.shape != target.shape:
+            raise ValueError(
+                f"{self._what}[{index}] must have shape {target.shape}, got {value.shape}."
+            )
+        target[...] = value
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What a network is, independent of its parameter values."""
+
+    layer_sizes: tuple[int, ...]
+    hidden_activations: tuple[str, ...]
+    output: str
+
+    @property
+    def n_layers(self) -> int:
+        """Dense layers, counted without the input layer."""
+        return len(self.layer_sizes) - 1
+
+
+def validate_architecture(
+    layer_sizes: Sequence[int], activation: str | Sequence[str], output: str
+) -> Architecture:
+    """Check sizes and names; raise ``ValueError`` with a plain sentence if anything is off."""
+    try:
+        sizes = tuple(int(size) for size in layer_sizes)
+    except (TypeError, ValueError):
+        raise ValueError(f"layer_sizes must be a list of integers, got {layer_sizes!r}.") from None
+    if len(sizes) < 2:
+        raise ValueError("layer_sizes needs at least an input and an output size, e.g. [2, 1].")
+    if any(size != original for size, original in zip(sizes, layer_sizes, strict=True)):
+        raise ValueError(f"layer_sizes must be whole numbers, got {list(layer_sizes)}.")
+    hidden = sizes[1:-1]
+    if len(hidden) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"At most {MAX_HIDDEN_LAYERS} hidden layers; got {len(hidden)}.")
+    if not 1 <= sizes[0] <= MAX_INPUTS:
+        raise ValueError(f"The input layer needs 1–{MAX_INPUTS} features; got {sizes[0]}.")
+    if not 1 <= sizes[-1] <= MAX_OUTPUTS:
+        raise ValueError(f"The output layer needs 1–{MAX_OUTPUTS} units; got {sizes[-1]}.")
+    for index, units in enumerate(hidden, start=1):
+        if not 1 <= units <= MAX_UNITS_PER_LAYER:
+            raise ValueError(
+                f"Hidden layer {index} needs 1–{MAX_UNITS_PER_LAYER} units; got {units}."
+            )
+    names = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
+    if len(names) != len(hidden):
+        raise ValueError(
+            f"Give one activation, or one per hidden layer ({len(hidden)}); got {len(names)}."
+        )
+    for name in names:
+        activation_code(name)
+    activation_code(output, output=True)
+    if output == "softmax" and sizes[-1] < 2:
+        raise ValueError("A softmax output needs at least 2 units (one per class).")
+    return Architecture(sizes, names, output)
+
+
+class Model:
+    """A fully connected network: weights, biases and the layout the kernels need.
+
+    Create one with :meth:`Model.create`.  ``weights[l]`` is (fan_in, fan_out) and
+    ``biases[l]`` is (fan_out,); both are views into the flat ``params`` vector.
+    """
+
+    def __init__(self, architecture: Architecture, params: np.ndarray):
+        self.architecture = architecture
+        self.net = self._layout(architecture)
+        self.params = np.ascontiguousarray(params, dtype=np.float64)
+        expected = self.n_parameters_for(architecture)
+        if self.params.shape != (expected,):
+            raise ValueError(f"params must be a flat vector of {expected} values.")
+
+    # -- construction
+
+    @classmethod
+    def create(
+        cls,
+        layer_sizes: Sequence[int],
+        activation: str | Sequence[str] = "tanh",
+        output: str = "tanh",
+        init: str = "playground",
+        seed: int = 0,
+    ) -> Model:
+        """A new model with freshly initialised parameters.
+
+        Args:
+            layer_sizes: units per layer including input and output, e.g. ``[2, 4, 2, 1]``.
+            activation: one hidden activation name, or one per hidden layer.
+            output: ``tanh`` (TensorFlow Playground), ``sigmoid``, ``softmax`` or ``linear``.
+            init: a key of ``engine.INITIALIZERS``.
+            seed: seeds the initial weights (same seed ⇒ same weights).
+        """
+        architecture = validate_architecture(layer_sizes, activation, output)
+        initializer = lookup(INITIALIZERS, init, "initialiser")
+        rng = np.random.default_rng(seed)
+        pieces = []
+        for fan_in, fan_out in zip(architecture.layer_sizes, architecture.layer_sizes[1:]):
+            weights, biases = initializer(rng, fan_in, fan_out)
+            pieces += [weights.ravel(), biases]
+        return cls(architecture, np.concatenate(pieces))
+
+    @staticmethod
+    def n_parameters_for(architecture: Architecture) -> int:
+        sizes = architecture.layer_sizes
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+    @staticmethod
+    def _layout(architecture: Architecture) -> np.ndarray:
+        """int64 (n_layers, 5): fan_in, fan_out, weight offset, bias offset, activation."""
+        sizes = architecture.layer_sizes
+        codes = [HIDDEN_ACTIVATIONS[name] for name in architecture.hidden_activations]
+        codes.append(OUTPUT_ACTIVATIONS[architecture.output])
+        rows, offset = [], 0
+        for fan_in, fan_out, code in zip(sizes, sizes[1:], codes):
+            rows.append((fan_in, fan_out, offset, offset + fan_in * fan_out, code))
+            offset += (fan_in + 1) * fan_out
+        return np.array(rows, dtype=np.int64)
+
+    def copy(self) -> Model:
+        """An independent model with the same architecture and parameter values."""
+        return Model(self.architecture, self.params.copy())
+
+    # -- parameters
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self.architecture.layer_sizes
+
+    @property
+    def weights(self) -> ParameterList:
+        views = []
+        for fan_in, fan_out, w_off, _, _ in self.net:
+            views.append(self.params[w_off : w_off + fan_in * fan_out].reshape(fan_in, fan_out))
+        return ParameterList(views, "weights")
+
+    @weights.setter
+    def weights(self, values: Sequence[np.ndarray]) -> None:
+        self._assign(self.weights, values)
+
+    @property
+    def biases(self) -> ParameterList:
+        return ParameterList(
+            [self.params[b_off : b_off + fan_out] for _, fan_out, _, b_off, _ in self.net],
+            "biases",
+        )
+
+    @biases.setter
+    def biases(self, values: Sequence[np.ndarray]) -> None:
+        self._assign(self.biases, values)
+
+    @staticmethod
+    def _assign(targets: ParameterList, values: Sequence[np.ndarray]) -> None:
+        if len(values) != len(targets):
+            raise ValueError(f"Expected {len(targets)} arrays, one per layer; got {len(values)}.")
+        for index, value in enumerate(values):
+            targets[index] = value
+
+    # -- evaluation
+
+    def check_inputs(self, X: np.ndarray) -> np.ndarray:
+        """X as a C-contiguous float64 (n, n_inputs) array; ``ValueError`` if unusable."""
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have shape (n, {self.layer_sizes[0]}) for this model; got {X.shape}."
+            )
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values; remove or replace them first.")
+        return X
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Network output for each row of X: (n, n_inputs) → (n, n_outputs)."""
+        return self.activations(X)[-1]
+
+    def activations(self, X: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for each row: the inputs first, the network output last.
+
+        Returns a list of (n, units) arrays, one per layer (the per-neuron heat maps).
+        """
+        X = self.check_inputs(X)
+        out = np.empty((X.shape[0], sum(self.layer_sizes)))
+        kernels.all_layer_outputs(self.params, self.net, X, GRID_CHUNK_ROWS, out)
+        bounds = np.cumsum((0, *self.layer_sizes))
+        return [out[:, a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def __repr__(self) -> str:
+        sizes = "-".join(map(str, self.layer_sizes))
+        hidden = ",".join(self.architecture.hidden_activations) or "none"
+        return f"Model({sizes}, hidden={hidden}, output={self.architecture.output})"

@@ -1,0 +1,49 @@
+"""Optimisers: names, default hyper-parameters and the update rules' documentation.
+
+The update rules themselves are compiled (``engine.kernels.update_span``); conventions
+follow PyTorch:
+
+========  ===================================================================
+sgd       w ← w − η g
+momentum  v ← μ v + g;  w ← w − η v
+nesterov  v ← μ v + g;  w ← w − η (g + μ v)
+adagrad   G ← G + g²;  w ← w − η g / (√G + ε)
+rmsprop   s ← ρ s + (1 − ρ) g²;  w ← w − η g / (√s + ε)
+adam      m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;
+          w ← w − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
+========  ===================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import kernels
+
+OPTIMIZERS: dict[str, int] = {
+    "sgd": kernels.SGD,
+    "momentum": kernels.MOMENTUM,
+    "nesterov": kernels.NESTEROV,
+    "adagrad": kernels.ADAGRAD,
+    "rmsprop": kernels.RMSPROP,
+    "adam": kernels.ADAM,
+}
+
+
+@dataclass(frozen=True)
+class OptimizerSettings:
+    """Hyper-parameters of every optimiser (each uses the ones its rule names)."""
+
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    rho: float = 0.9
+    epsilon: float = 1e-8
+
+    def __post_init__(self) -> None:
+        for name in ("momentum", "beta1", "beta2", "rho"):
+            value = getattr(self, name)
+            if not 0.0 <= value < 1.0:
+                raise ValueError(f"{name} must be in [0, 1); got {value}.")
+        if not self.epsilon > 0.0:
+            raise ValueError(f"epsilon must be positive; got {self.epsilon}.")

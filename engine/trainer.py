@@ -1,0 +1,363 @@
+"""Training runs: the ``Trainer`` drives whole epochs inside compiled code."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import kernels
+from .losses import CLASS_THRESHOLDS, check_targets, loss_code
+from .model import Model
+from .optimizers import OPTIMIZERS, OptimizerSettings
+from .registry import lookup
+
+EVALUATION_CHUNK_ROWS = 256  # rows per evaluation chunk (also the minimum workspace)
+MAX_EPOCHS_PER_CALL = 10_000_000
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """Where training stopped because a loss or a parameter stopped being finite."""
+
+    epoch: int  # 1-based epoch in which it happened (that epoch was rolled back)
+    layer: int  # 1-based dense layer (the output layer is the last)
+    quantity: str  # "loss" or "parameters"
+
+    def message(self) -> str:
+        """A plain sentence for people: what happened and what to try."""
+        what = (
+            "the loss became infinite or NaN"
+            if self.quantity == "loss"
+            else f"the weights of layer {self.layer} overflowed to infinity or NaN"
+        )
+        return (
+            f"Training diverged in epoch {self.epoch}: {what}. The network was put back to "
+            "its last finite state. Try a lower learning rate, gradient clipping, or a "
+            "smaller initialisation."
+        )
+
+
+class TrainingHistory:
+    """Per-epoch diagnostics, appended in chunks; arrays grow by doubling.
+
+    Columns: train/test loss, train/test accuracy, dead-ReLU fraction, mean mini-batch
+    loss, and per-layer mean gradient norms (epochs, n_layers).  Rows of epochs that were
+    not evaluated hold NaN.
+    """
+
+    COLUMNS = (
+        "train_loss",
+        "test_loss",
+        "train_accuracy",
+        "test_accuracy",
+        "dead_fraction",
+        "batch_loss",
+    )
+
+    def __init__(self, n_layers: int):
+        self._metrics = np.full((64, kernels.N_METRICS), np.nan)
+        self._grad_norms = np.zeros((64, n_layers))
+        self.length = 0
+
+    def append(self, metrics: np.ndarray, grad_norms: np.ndarray) -> None:
+        needed = self.length + metrics.shape[0]
+        if needed > self._metrics.shape[0]:
+            capacity = max(needed, 2 * self._metrics.shape[0])
+            self._metrics = _grown(self._metrics, capacity, np.nan)
+            self._grad_norms = _grown(self._grad_norms, capacity, 0.0)
+        self._metrics[self.length : needed] = metrics
+        self._grad_norms[self.length : needed] = grad_norms
+        self.length = needed
+
+    def column(self, name: str) -> np.ndarray:
+        """One metric for every epoch so far (a read-only view)."""
+        index = lookup({column: i for i, column in enumerate(self.COLUMNS)}, name, "metric")
+        view = self._metrics[: self.length, index]
+        view.flags.writeable = False
+        return view
+
+    @property
+    def grad_norms(self) -> np.ndarray:
+        """(epochs, n_layers) mean per-mini-batch L2 norm of each layer's weight gradient."""
+        return self._grad_norms[: self.length]
+
+    def last(self, name: str) -> float:
+        """The newest evaluated (non-NaN) value of a metric, or NaN."""
+        values = self.column(name)
+        finite = np.flatnonzero(~np.isnan(values))
+        return float(values[finite[-1]]) if finite.size else math.nan
+
+    def copy(self) -> TrainingHistory:
+        clone = TrainingHistory(self._grad_norms.shape[1])
+        clone.append(self._metrics[: self.length], self._grad_norms[: self.length])
+        return clone
+
+
+def _grown(array: np.ndarray, rows: int, fill: float) -> np.ndarray:
+    bigger = np.full((rows, array.shape[1]), fill)
+    bigger[: array.shape[0]] = array
+    return bigger
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    epochs_run: int
+    divergence: Divergence | None
+
+
+class Trainer:
+    """Mini-batch training of one model; hyper-parameters may change between calls.
+
+    Changing ``learning_rate``, ``l1``, ``l2``, ``dropout``, ``clip_norm``, ``batch_size``
+    or ``optimizer_settings`` keeps the weights and the optimiser state; changing
+    ``optimizer`` resets the optimiser state (its moments mean something else).
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        loss: str,
+        optimizer: str = "sgd",
+        learning_rate: float = 0.03,
+        batch_size: int = 10,
+        l1: float = 0.0,
+        l2: float = 0.0,
+        dropout: float = 0.0,
+        clip_norm: float | None = None,
+        shuffle: bool = True,
+        seed: int = 0,
+        optimizer_settings: OptimizerSettings | None = None,
+        evaluate_every: int = 1,
+    ):
+        self.model = model
+        self.loss = loss
+        self._loss_code = loss_code(loss, model.architecture.output)
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.l1 = l1
+        self.l2 = l2
+        self.dropout = dropout
+        self.clip_norm = clip_norm
+        self.shuffle = bool(shuffle)
+        self.optimizer_settings = optimizer_settings or OptimizerSettings()
+        self.evaluate_every = evaluate_every
+        self.rng_state = np.array([seed % 2**64], dtype=np.uint64)
+        self.epoch = 0
+        self.history = TrainingHistory(len(model.net))
+        self.divergence: Divergence | None = None
+        self._order: np.ndarray | None = None
+        self.reset_optimizer()
+
+    # -- hyper-parameters (validated on assignment, so bad values never reach a kernel)
+
+    @property
+    def optimizer(self) -> str:
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, name: str) -> None:
+        self._optimizer_code = lookup(OPTIMIZERS, name, "optimizer")
+        changed = getattr(self, "_optimizer", name) != name
+        self._optimizer = name
+        if changed:
+            self.reset_optimizer()
+
+    @property
+    def learning_rate(self) -> float:
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        self._learning_rate = _positive(value, "learning_rate", upper=1e3)
+
+    @property
+    def l1(self) -> float:
+        return self._l1
+
+    @l1.setter
+    def l1(self, value: float) -> None:
+        self._l1 = _non_negative(value, "l1")
+
+    @property
+    def l2(self) -> float:
+        return self._l2
+
+    @l2.setter
+    def l2(self, value: float) -> None:
+        self._l2 = _non_negative(value, "l2")
+
+    @property
+    def dropout(self) -> float:
+        return self._dropout
+
+    @dropout.setter
+    def dropout(self, value: float) -> None:
+        value = float(value)
+        if not 0.0 <= value < 1.0:
+            raise ValueError(f"dropout is the probability of dropping a unit: [0, 1); got {value}.")
+        self._dropout = value
+
+    @property
+    def clip_norm(self) -> float | None:
+        return self._clip_norm
+
+    @clip_norm.setter
+    def clip_norm(self, value: float | None) -> None:
+        self._clip_norm = None if value is None else _positive(value, "clip_norm", upper=1e12)
+
+    @property
+    def batch_size(self) -> int:
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        if isinstance(value, bool) or int(value) != value or value < 1:
+            raise ValueError(f"batch_size must be a whole number ≥ 1; got {value!r}.")
+        self._batch_size = int(value)
+
+    @property
+    def evaluate_every(self) -> int:
+        return self._evaluate_every
+
+    @evaluate_every.setter
+    def evaluate_every(self, value: int) -> None:
+        if int(value) != value or value < 1:
+            raise ValueError(f"evaluate_every must be a whole number ≥ 1; got {value!r}.")
+        self._evaluate_every = int(value)
+
+    def reset_optimizer(self) -> None:
+        """Forget momentum / adaptive moments and the step count (weights are kept)."""
+        self.first_moment = np.zeros_like(self.model.params)
+        self.second_moment = np.zeros_like(self.model.params)
+        self.step_counter = np.zeros(1, dtype=np.int64)
+
+    # -- training
+
+    def _settings_vector(self) -> np.ndarray:
+        settings = np.zeros(kernels.N_SETTINGS)
+        optimizer = self.optimizer_settings
+        settings[kernels.LEARNING_RATE] = self.learning_rate
+        settings[kernels.L1] = self.l1
+        settings[kernels.L2] = self.l2
+        settings[kernels.MOMENTUM_COEFFICIENT] = optimizer.momentum
+        settings[kernels.BETA1] = optimizer.beta1
+        settings[kernels.BETA2] = optimizer.beta2
+        settings[kernels.RHO] = optimizer.rho
+        settings[kernels.EPSILON] = optimizer.epsilon
+        settings[kernels.CLIP_NORM] = self.clip_norm or 0.0
+        settings[kernels.DROPOUT] = self.dropout
+        settings[kernels.CLASS_THRESHOLD] = CLASS_THRESHOLDS.get(self.model.architecture.output, 0)
+        return settings
+
+    def _workspace(self, rows: int) -> tuple:
+        net = self.model.net
+        offsets = kernels.layer_offsets(net, rows)
+        size = int(offsets[-1])
+        return (
+            np.zeros(size),
+            np.zeros(size),
+            np.ones(size),
+            np.zeros(rows * self.model.layer_sizes[-1]),
+            offsets,
+        )
+
+    def train(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        epochs: int,
+        X_test: np.ndarray | None = None,
+        Y_test: np.ndarray | None = None,
+    ) -> TrainResult:
+        """Train for ``epochs`` whole epochs in one compiled call.
+
+        Args:
+            X: (n, n_inputs) training inputs; Y: (n, n_outputs) targets.
+            epochs: how many passes over the training set.
+            X_test, Y_test: optional held-out data, evaluated with the training set.
+
+        Returns:
+            how many epochs ran and, if training diverged, where (parameters are then at
+            the start of the failing epoch, and ``self.divergence`` is set).
+        """
+        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
+            raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}.")
+        epochs = int(min(epochs, MAX_EPOCHS_PER_CALL))
+        X = self.model.check_inputs(X)
+        Y = check_targets(self.model, Y)
+        if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
+            raise ValueError("X and Y need the same, non-zero number of rows.")
+        if X_test is None or Y_test is None or len(X_test) == 0:
+            X_test = np.zeros((0, X.shape[1]))
+            Y_test = np.zeros((0, Y.shape[1]))
+        else:
+            X_test = self.model.check_inputs(X_test)
+            Y_test = check_targets(self.model, Y_test)
+        n = X.shape[0]
+        if self._order is None or self._order.shape[0] != n:
+            self._order = np.arange(n, dtype=np.int64)
+        batch_size = min(self.batch_size, n)
+        options = np.zeros(kernels.N_OPTIONS, dtype=np.int64)
+        options[kernels.LOSS_CODE] = self._loss_code
+        options[kernels.OPTIMIZER_CODE] = self._optimizer_code
+        options[kernels.BATCH_SIZE] = batch_size
+        options[kernels.SHUFFLE] = self.shuffle
+        options[kernels.EVALUATE_EVERY] = self.evaluate_every
+        metrics = np.full((epochs, kernels.N_METRICS), np.nan)
+        grad_norms = np.zeros((epochs, len(self.model.net)))
+        params = self.model.params
+        backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
+        done, status, bad_layer = kernels.train_epochs(
+            (params, self.model.net),
+            (np.zeros_like(params), self.first_moment, self.second_moment, self.step_counter),
+            (X, Y, X_test, Y_test, self._order),
+            self._workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
+            self._settings_vector(),
+            options,
+            self.rng_state,
+            epochs,
+            metrics,
+            grad_norms,
+            backup,
+        )
+        self.history.append(metrics[:done], grad_norms[:done])
+        self.epoch += done
+        self.divergence = None
+        if status != kernels.OK:
+            quantity = "loss" if status == kernels.DIVERGED_LOSS else "parameters"
+            self.divergence = Divergence(self.epoch + 1, bad_layer + 1, quantity)
+        return TrainResult(done, self.divergence)
+
+    def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
+        """(mean loss, accuracy) of the current model on a data set (no dropout)."""
+        X = self.model.check_inputs(X)
+        Y = check_targets(self.model, Y)
+        acts, _, _, logits, _ = self._workspace(EVALUATION_CHUNK_ROWS)
+        loss, accuracy, _ = kernels.evaluate_set(
+            self.model.params,
+            self.model.net,
+            X,
+            Y,
+            acts,
+            logits,
+            self._loss_code,
+            self._settings_vector()[kernels.CLASS_THRESHOLD],
+        )
+        return float(loss), float(accuracy)
+
+
+def _positive(value: float, name: str, upper: float) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and 0.0 < value <= upper):
+        raise ValueError(f"{name} must be a number in (0, {upper:g}]; got {value!r}.")
+    return value
+
+
+def _non_negative(value: float, name: str) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and value >= 0.0):
+        raise ValueError(f"{name} must be a finite number ≥ 0; got {value!r}.")
+    return value

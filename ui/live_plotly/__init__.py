@@ -1,0 +1,241 @@
+"""A Plotly.js graph that stays mounted in the page and is patched many times per second.
+
+``st.plotly_chart`` remounts its chart on every update (about 7 frames/s, with flicker). This
+Streamlit components-v2 component keeps one Plotly.js graph alive and, per frame, only receives
+compact patches (base64 typed arrays, strings) which its JavaScript applies with ``Plotly.react``.
+
+Protocol (see docs/live_view.md for the full description and measured numbers):
+
+* ``figure`` is a full Plotly figure dict. It is serialised and sent to the browser only when
+  ``structure_version`` changes (or when the browser asks for it again), never per frame; the
+  browser keeps the last figure per ``key`` for the whole page, so a remount redraws at once.
+* ``updates`` patches traces and layout with Plotly's dotted attribute paths.
+* ``images`` are small uint8 maps the browser colours and places as ``layout.images[k].source``.
+  Row 0 of every map is the TOP row of the picture.
+* Updates are applied on top of the previously drawn state, but frames that arrive while Plotly
+  is still drawing are dropped (only the newest is drawn), so every frame should carry the full
+  current value of each property it animates.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import math
+import pathlib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+__all__ = ["DEFAULT_COLORSCALE", "encode_array", "live_plotly"]
+
+_HERE = pathlib.Path(__file__).resolve().parent
+_JS = (_HERE / "live_plotly.js").read_text(encoding="utf-8")
+_CSS = (_HERE / "live_plotly.css").read_text(encoding="utf-8")
+
+_COMPONENT_NAME = "neuroplay_live_plotly"
+# Session-state key prefix remembering which structure version was sent to the browser.
+_SENT_PREFIX = "_live_plotly_sent_version:"
+
+#: TensorFlow Playground's colours: 0 -> orange, 128 -> light grey, 255 -> blue (linear in RGB).
+DEFAULT_COLORSCALE: list[list[Any]] = [
+    [0.0, "#f59322"],
+    [128 / 255, "#e8eaeb"],
+    [1.0, "#0877bd"],
+]
+
+# dtypes sent as they are; every other numeric dtype is converted (see encode_array).
+_WIRE_DTYPES = frozenset(
+    {"float32", "float64", "uint8", "int8", "uint16", "int16", "uint32", "int32"}
+)
+_INT32 = np.iinfo(np.int32)
+_UINT32 = np.iinfo(np.uint32)
+
+
+def encode_array(array: np.ndarray) -> dict:
+    """Encodes an array as ``{"dtype", "shape", "b64"}`` (little-endian raw bytes in base64).
+
+    float64 (and float16) is sent as float32, bool as uint8, 64-bit integers as int32/uint32
+    when every value fits and as float64 otherwise. The browser decodes 1-D arrays to typed
+    arrays and 2-D arrays to arrays of rows (what Plotly expects for a heat map's ``z``).
+    """
+    a = np.asarray(array)
+    kind = a.dtype.kind
+    if kind == "b":
+        a = a.astype(np.uint8)
+    elif kind == "f" and a.dtype.itemsize != 4:
+        a = a.astype(np.float32)
+    elif kind in "iu" and a.dtype.itemsize == 8:
+        if a.size == 0 or (
+            kind == "i" and _INT32.min <= a.min() and a.max() <= _INT32.max
+        ):
+            a = a.astype(np.int32)
+        elif kind == "u" and a.max() <= _UINT32.max:
+            a = a.astype(np.uint32)
+        else:
+            a = a.astype(np.float64)
+    name = a.dtype.name
+    if name not in _WIRE_DTYPES:
+        raise TypeError(f"encode_array: unsupported dtype {a.dtype} (numeric arrays only)")
+    a = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    return {
+        "dtype": name,
+        "shape": list(a.shape),
+        "b64": base64.b64encode(a.tobytes()).decode("ascii"),
+    }
+
+
+def _to_wire(value: Any) -> Any:
+    """Makes ``value`` JSON-safe: ndarrays become encoded arrays, NaN/inf become None."""
+    if isinstance(value, str | bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): _to_wire(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_wire(v) for v in value]
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind in "biuf":
+            return encode_array(value)
+        return _to_wire(value.tolist())
+    if isinstance(value, np.generic):
+        return _to_wire(value.item())
+    # Anything else (dates, decimals, plotly objects...): Plotly's own JSON encoder.
+    import json
+
+    import plotly.io.json
+
+    return json.loads(plotly.io.json.to_json_plotly(value))
+
+
+def _updates_to_wire(updates: Mapping[str, Any] | None) -> dict:
+    if not updates:
+        return {}
+    wire: dict[str, Any] = {}
+    traces = updates.get("traces")
+    if traces:
+        wire["traces"] = [
+            {"index": int(patch["index"]), "set": _to_wire(patch.get("set") or {})}
+            for patch in traces
+        ]
+    layout = updates.get("layout")
+    if layout:
+        wire["layout"] = _to_wire(layout)
+    return wire
+
+
+def _images_to_wire(images: list | None) -> list:
+    if not images:
+        return []
+    wire = []
+    for item in images:
+        values = item["values"]
+        if isinstance(values, np.ndarray):
+            if values.dtype != np.uint8 or values.ndim != 2:
+                raise TypeError("live_plotly images: values must be a 2-D uint8 array (h, w)")
+            values = encode_array(values)
+        elif not (isinstance(values, Mapping) and values.get("dtype") == "uint8"):
+            raise TypeError("live_plotly images: values must be encode_array(<2-D uint8 array>)")
+        wire.append({"index": int(item["index"]), "values": values})
+    return wire
+
+
+@functools.lru_cache(maxsize=1)
+def _component():
+    # Created once per process; Streamlit re-registers it on each runtime when it is mounted.
+    # isolate_styles=False: Plotly.js injects its CSS into document.head, which a shadow root
+    # would not see (modebar, hover labels and drag layers would be unstyled).
+    return st.components.v2.component(
+        _COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False
+    )
+
+
+def _plotly_sources() -> list[str]:
+    """URLs the browser tries, in order, to load Plotly.js once per page.
+
+    1. ``app/static/plotly.min.js``: the copy scripts/setup.sh puts in ``static/`` next to the
+       main script (served with ETag, so reloads are cheap). Only exists for app.py.
+    2. Plotly's own bundled file, served by Streamlit's (v1) component file route from the
+       plotly package directory: works for any main script (e.g. bench/live_demo_app.py).
+    """
+    import plotly
+    from streamlit.components.v1 import declare_component
+
+    base = st.get_option("server.baseUrlPath").strip("/")
+    prefix = f"/{base}/" if base else "/"
+    sources = []
+    if st.get_option("server.enableStaticServing"):
+        sources.append(f"{prefix}app/static/plotly.min.js")
+    # Registering is a dictionary insert in the runtime's registry; it only serves files.
+    assets = declare_component(
+        "plotlyjs_assets", path=pathlib.Path(plotly.__file__).parent / "package_data"
+    )
+    sources.append(f"{prefix}component/{assets.name}/plotly.min.js")
+    return sources
+
+
+def _forget_sent_version(sent_key: str) -> None:
+    """Callback of the browser's "need_figure" trigger: send the figure again next frame."""
+    st.session_state.pop(sent_key, None)
+
+
+def live_plotly(
+    figure: dict,
+    structure_version: str,
+    updates: dict,
+    *,
+    key: str,
+    height: int,
+    images: list | None = None,
+    colorscale: list | None = None,
+) -> None:
+    """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
+
+    Parameters
+    ----------
+    figure:
+        A full figure dict (``{"data": [...], "layout": {...}}``, optionally ``"config"``).
+        Only serialised when ``structure_version`` differs from the version last sent to this
+        session's browser, so passing it every frame costs nothing; build it lazily/cached.
+    structure_version:
+        Identifies the figure's structure (trace count, axes, ...). Change it whenever the
+        figure itself must be redrawn from scratch; zoom resets then (``layout.uirevision``
+        defaults to this version).
+    updates:
+        ``{"traces": [{"index": i, "set": {"z": array, "marker.color": [...]}}],
+        "layout": {"annotations[0].text": "Epoch 12"}}``. Values may be numpy arrays (sent as
+        encoded arrays) or JSON values. Paths are Plotly's dotted attribute strings.
+    key:
+        Fixed Streamlit key; without it the graph would remount every frame.
+    height:
+        Height of the graph in pixels (reserved even while Plotly.js loads).
+    images:
+        ``[{"index": k, "values": encode_array(uint8 (h, w))}]`` (a raw uint8 ndarray works
+        too). Drawn client-side with ``colorscale`` into ``layout.images[k].source``; row 0 is
+        the top row of the picture.
+    colorscale:
+        ``[[position 0..1, "#rrggbb"], ...]`` for the images, position = value / 255. Default
+        :data:`DEFAULT_COLORSCALE` (TensorFlow Playground's orange - grey - blue).
+    """
+    sent_key = _SENT_PREFIX + key
+    data: dict[str, Any] = {
+        "key": key,
+        "version": str(structure_version),
+        "height": int(height),
+        "updates": _updates_to_wire(updates),
+        "images": _images_to_wire(images),
+        "colorscale": colorscale,
+    }
+    if st.session_state.get(sent_key) != data["version"]:
+        data["figure"] = _to_wire(figure)
+        data["plotly_src"] = _plotly_sources()
+        st.session_state[sent_key] = data["version"]
+    _component()(
+        key=key,
+        data=data,
+        height=int(height),
+        on_need_figure_change=functools.partial(_forget_sent_version, sent_key),
+    )

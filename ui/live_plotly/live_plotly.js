@@ -1,0 +1,583 @@
+// NeuroPlay live Plotly view: one Plotly.js graph that stays mounted and is patched per frame.
+//
+// Streamlit (components v2) calls the default export every time Python sends new data. The call
+// must stay cheap and synchronous: it only records the newest frame and schedules one paint on the
+// next animation frame. Frames that arrive while Plotly is still drawing replace each other, so the
+// graph always jumps to the newest data and never queues stale frames.
+//
+// State lives in two places:
+//   * parentElement.__npLivePlotly: the graph div, the trace/layout objects last drawn, the
+//     structure version they belong to, counters. A remount gives a new parentElement, so the new
+//     instance starts empty and redraws fully.
+//   * window.__npLivePlotly: page-wide things that must survive a remount: the Plotly.js loader,
+//     the last figure received per component key (Python sends a figure only when its structure
+//     version changes), and per-key statistics for tests and benchmarks.
+
+const LOADING_TEXT = "Loading the plotting library\u2026";
+const FAILED_TEXT = "The plotting library could not be loaded.";
+const DEFAULT_COLORSCALE = [
+  [0.0, "#f59322"],
+  [128 / 255, "#e8eaeb"],
+  [1.0, "#0877bd"],
+];
+const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
+const FIGURE_REQUEST_INTERVAL_MS = 1000;
+
+function pageRegistry() {
+  if (!window.__npLivePlotly) {
+    window.__npLivePlotly = { figures: {}, stats: {}, loader: null };
+  }
+  return window.__npLivePlotly;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plotly.js loading: one <script> element per page, trying each source URL in turn.
+// ---------------------------------------------------------------------------------------------
+
+function loadPlotly(sources) {
+  const registry = pageRegistry();
+  if (window.Plotly) {
+    return Promise.resolve(window.Plotly);
+  }
+  if (registry.loader) {
+    return registry.loader;
+  }
+  const candidates = (sources || []).filter((s) => typeof s === "string" && s.length > 0);
+  registry.loader = new Promise((resolve, reject) => {
+    const tryNext = (i) => {
+      if (window.Plotly) {
+        resolve(window.Plotly);
+        return;
+      }
+      if (i >= candidates.length) {
+        reject(new Error("no Plotly.js source could be loaded"));
+        return;
+      }
+      const script = document.createElement("script");
+      script.src = candidates[i];
+      script.async = true;
+      script.dataset.npLivePlotly = "plotly.js";
+      script.addEventListener("load", () => {
+        if (window.Plotly) {
+          resolve(window.Plotly);
+        } else {
+          tryNext(i + 1);
+        }
+      });
+      script.addEventListener("error", () => {
+        script.remove();
+        tryNext(i + 1);
+      });
+      document.head.appendChild(script);
+    };
+    tryNext(0);
+  });
+  // A failed load may be retried by a later frame (e.g. after the file was installed).
+  registry.loader.catch(() => {
+    registry.loader = null;
+    registry.loadFailed = true;
+  });
+  return registry.loader;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding of encoded arrays: {"dtype": "float32", "shape": [h, w], "b64": "..."}.
+// ---------------------------------------------------------------------------------------------
+
+const TYPED_ARRAYS = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+};
+
+function isEncodedArray(value) {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    typeof value.b64 === "string" &&
+    typeof value.dtype === "string" &&
+    Array.isArray(value.shape)
+  );
+}
+
+function base64ToBytes(b64) {
+  const binary = atob(b64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) {
+    bytes[i] = binary.charCodeAt(i);
+  }
+  return bytes;
+}
+
+// Splits a flat typed array into nested arrays of rows (the last axis stays a typed array).
+function reshape(flat, shape, offset, axis) {
+  if (axis === shape.length - 1) {
+    return flat.subarray(offset, offset + shape[axis]);
+  }
+  let stride = 1;
+  for (let a = axis + 1; a < shape.length; a++) {
+    stride *= shape[a];
+  }
+  const out = new Array(shape[axis]);
+  for (let i = 0; i < shape[axis]; i++) {
+    out[i] = reshape(flat, shape, offset + i * stride, axis + 1);
+  }
+  return out;
+}
+
+function decodeArray(encoded) {
+  const Ctor = TYPED_ARRAYS[encoded.dtype];
+  if (!Ctor) {
+    throw new Error("unsupported dtype " + encoded.dtype);
+  }
+  const bytes = base64ToBytes(encoded.b64);
+  const flat = new Ctor(bytes.buffer, 0, bytes.byteLength / Ctor.BYTES_PER_ELEMENT);
+  const shape = encoded.shape;
+  if (shape.length <= 1) {
+    return flat;
+  }
+  if (shape.length === 2) {
+    // Heat map z: an array of rows. Plain arrays keep every Plotly code path (hover, calc) happy.
+    const [rows, cols] = shape;
+    const out = new Array(rows);
+    for (let r = 0; r < rows; r++) {
+      out[r] = Array.from(flat.subarray(r * cols, (r + 1) * cols));
+    }
+    return out;
+  }
+  return reshape(flat, shape, 0, 0);
+}
+
+// Replaces every encoded array nested anywhere in a JSON value by its decoded form.
+function decodeDeep(value) {
+  if (isEncodedArray(value)) {
+    return decodeArray(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map(decodeDeep);
+  }
+  if (value !== null && typeof value === "object") {
+    const out = {};
+    for (const k of Object.keys(value)) {
+      out[k] = decodeDeep(value[k]);
+    }
+    return out;
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copy-on-write updates along Plotly attribute paths such as "annotations[0].text".
+// Objects on the path are copied so Plotly.react sees new references and diffs correctly.
+// ---------------------------------------------------------------------------------------------
+
+function parsePath(path) {
+  const parts = [];
+  for (const piece of String(path).split(".")) {
+    const re = /([^[\]]+)|\[(\d+)\]/g;
+    let m;
+    while ((m = re.exec(piece)) !== null) {
+      parts.push(m[1] !== undefined ? m[1] : Number(m[2]));
+    }
+  }
+  return parts;
+}
+
+function setIn(target, parts, i, value) {
+  const key = parts[i];
+  let copy;
+  if (Array.isArray(target)) {
+    copy = target.slice();
+  } else if (target !== null && typeof target === "object") {
+    copy = { ...target };
+  } else {
+    copy = typeof key === "number" ? [] : {};
+  }
+  copy[key] = i === parts.length - 1 ? value : setIn(copy[key], parts, i + 1, value);
+  return copy;
+}
+
+function setPath(target, path, value) {
+  const parts = parsePath(path);
+  if (parts.length === 0) {
+    return target;
+  }
+  return setIn(target, parts, 0, value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small maps drawn client-side: uint8 (h, w) -> colour lookup table -> canvas -> PNG data URL.
+// Row 0 of the values is the TOP row of the picture.
+// ---------------------------------------------------------------------------------------------
+
+function parseColor(color) {
+  const s = String(color).trim();
+  let m = /^#([0-9a-f]{6})$/i.exec(s);
+  if (m) {
+    const n = parseInt(m[1], 16);
+    return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  }
+  m = /^#([0-9a-f]{3})$/i.exec(s);
+  if (m) {
+    return [0, 1, 2].map((k) => parseInt(m[1][k] + m[1][k], 16));
+  }
+  m = /^rgba?\(([^)]+)\)$/i.exec(s);
+  if (m) {
+    return m[1]
+      .split(",")
+      .slice(0, 3)
+      .map((v) => Math.max(0, Math.min(255, Math.round(parseFloat(v)))));
+  }
+  return [0, 0, 0];
+}
+
+function buildLut(colorscale) {
+  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : DEFAULT_COLORSCALE)
+    .map(([pos, color]) => [Number(pos), parseColor(color)])
+    .sort((a, b) => a[0] - b[0]);
+  const lut = new Uint8ClampedArray(256 * 4);
+  let s = 0;
+  for (let v = 0; v < 256; v++) {
+    const t = v / 255;
+    while (s < stops.length - 2 && t > stops[s + 1][0]) {
+      s++;
+    }
+    const [p0, c0] = stops[s];
+    const [p1, c1] = stops[s + 1];
+    const f = p1 > p0 ? Math.max(0, Math.min(1, (t - p0) / (p1 - p0))) : 0;
+    for (let k = 0; k < 3; k++) {
+      lut[v * 4 + k] = Math.round(c0[k] + (c1[k] - c0[k]) * f);
+    }
+    lut[v * 4 + 3] = 255;
+  }
+  return lut;
+}
+
+function renderImage(state, encoded) {
+  const [h, w] = encoded.shape;
+  const values = base64ToBytes(encoded.b64);
+  if (values.length !== h * w) {
+    throw new Error("image values do not match shape " + encoded.shape);
+  }
+  const canvas = state.canvas || (state.canvas = document.createElement("canvas"));
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(w, h);
+  const px = image.data;
+  const lut = state.lut;
+  for (let i = 0; i < values.length; i++) {
+    const o = values[i] * 4;
+    const j = i * 4;
+    px[j] = lut[o];
+    px[j + 1] = lut[o + 1];
+    px[j + 2] = lut[o + 2];
+    px[j + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+  return canvas.toDataURL("image/png");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-mount state and DOM.
+// ---------------------------------------------------------------------------------------------
+
+function createState(parentElement) {
+  const root = document.createElement("div");
+  root.className = "np-live-plotly";
+  const message = document.createElement("div");
+  message.className = "np-live-plotly-message";
+  message.textContent = LOADING_TEXT;
+  const graph = document.createElement("div");
+  graph.className = "np-live-plotly-graph";
+  graph.dataset.paintedFrames = "0";
+  root.appendChild(message);
+  root.appendChild(graph);
+  parentElement.appendChild(root);
+  const state = {
+    root,
+    message,
+    graph,
+    key: null,
+    drawnVersion: null,
+    traces: null,
+    layout: null,
+    config: DEFAULT_CONFIG,
+    pending: null,
+    busy: false,
+    scheduled: false,
+    painted: 0,
+    received: 0,
+    dropped: 0,
+    reactMsTotal: 0,
+    lut: buildLut(null),
+    lutKey: "null",
+    canvas: null,
+    setTriggerValue: null,
+    lastFigureRequest: { version: null, at: 0 },
+    disposed: false,
+  };
+  state.cleanup = () => {
+    // Streamlit also calls cleanups of superseded calls while the element is still mounted; only a
+    // graph that really left the page is purged.
+    setTimeout(() => {
+      if (!root.isConnected && !state.disposed) {
+        state.disposed = true;
+        if (window.Plotly) {
+          try {
+            window.Plotly.purge(graph);
+          } catch (err) {
+            console.warn("live_plotly: purge failed", err);
+          }
+        }
+      }
+    }, 0);
+  };
+  parentElement.__npLivePlotly = state;
+  return state;
+}
+
+function showMessage(state, text) {
+  state.message.textContent = text;
+  state.message.style.display = text ? "" : "none";
+}
+
+function publishStats(state) {
+  const g = state.graph;
+  g.dataset.paintedFrames = String(state.painted);
+  g.dataset.receivedFrames = String(state.received);
+  g.dataset.droppedFrames = String(state.dropped);
+  g.dataset.structureVersion = state.drawnVersion === null ? "" : String(state.drawnVersion);
+  if (state.key !== null) {
+    pageRegistry().stats[state.key] = {
+      painted: state.painted,
+      received: state.received,
+      dropped: state.dropped,
+      version: state.drawnVersion,
+      reactMsMean: state.painted ? state.reactMsTotal / state.painted : 0,
+    };
+  }
+}
+
+function schedule(state) {
+  if (state.scheduled || state.busy || state.disposed) {
+    return;
+  }
+  state.scheduled = true;
+  const run = () => {
+    state.scheduled = false;
+    paint(state);
+  };
+  // Animation frames do not fire in hidden tabs; a timeout keeps the state current there.
+  if (document.visibilityState === "hidden") {
+    setTimeout(run, 0);
+  } else {
+    requestAnimationFrame(run);
+  }
+}
+
+function requestFigure(state, version) {
+  const now = Date.now();
+  const last = state.lastFigureRequest;
+  if (last.version === version && now - last.at < FIGURE_REQUEST_INTERVAL_MS) {
+    return;
+  }
+  state.lastFigureRequest = { version, at: now };
+  const setTrigger = state.setTriggerValue;
+  if (typeof setTrigger === "function") {
+    setTimeout(() => {
+      try {
+        setTrigger("need_figure", String(version));
+      } catch (err) {
+        console.warn("live_plotly: could not request the figure", err);
+      }
+    }, 0);
+  }
+}
+
+function applyFigure(state, wireFigure, version) {
+  const figure = decodeDeep(wireFigure || {});
+  const traces = Array.isArray(figure.data) ? figure.data : [];
+  const layout = { ...(figure.layout || {}) };
+  if (layout.uirevision === undefined) {
+    // Keeps the user's zoom and hover state while frames stream in; a new structure resets it.
+    layout.uirevision = String(version);
+  }
+  state.traces = traces;
+  state.layout = layout;
+  state.config = { ...DEFAULT_CONFIG, ...(figure.config || {}) };
+}
+
+function applyUpdates(state, updates) {
+  if (!updates || typeof updates !== "object") {
+    return;
+  }
+  if (Array.isArray(updates.traces)) {
+    let traces = state.traces;
+    for (const patch of updates.traces) {
+      const index = patch && patch.index;
+      if (!Number.isInteger(index) || index < 0 || index >= traces.length) {
+        continue;
+      }
+      let trace = traces[index];
+      for (const [path, value] of Object.entries(patch.set || {})) {
+        trace = setPath(trace, path, decodeDeep(value));
+      }
+      if (traces === state.traces) {
+        traces = traces.slice();
+      }
+      traces[index] = trace;
+    }
+    state.traces = traces;
+  }
+  if (updates.layout && typeof updates.layout === "object") {
+    let layout = state.layout;
+    for (const [path, value] of Object.entries(updates.layout)) {
+      layout = setPath(layout, path, decodeDeep(value));
+    }
+    state.layout = layout;
+  }
+}
+
+function applyImages(state, images, colorscale) {
+  if (!Array.isArray(images) || images.length === 0) {
+    return;
+  }
+  const lutKey = JSON.stringify(colorscale ?? null);
+  if (lutKey !== state.lutKey) {
+    state.lut = buildLut(colorscale);
+    state.lutKey = lutKey;
+  }
+  const current = Array.isArray(state.layout.images) ? state.layout.images : [];
+  const next = current.slice();
+  for (const item of images) {
+    const index = item && item.index;
+    if (!Number.isInteger(index) || index < 0 || !isEncodedArray(item.values)) {
+      continue;
+    }
+    const source = renderImage(state, item.values);
+    next[index] = { ...(next[index] || {}), source };
+  }
+  for (let i = 0; i < next.length; i++) {
+    if (next[i] === undefined) {
+      next[i] = {};
+    }
+  }
+  state.layout = { ...state.layout, images: next };
+}
+
+function paint(state) {
+  const frame = state.pending;
+  if (!frame || state.busy || state.disposed) {
+    return;
+  }
+  const Plotly = window.Plotly;
+  if (!Plotly) {
+    return;
+  }
+  const version = frame.version;
+  if (state.drawnVersion !== version) {
+    const cached = pageRegistry().figures[state.key];
+    if (!cached || cached.version !== version) {
+      // The figure for this structure never reached this page (e.g. its frame was superseded
+      // before it was drawn): keep the current picture and ask Python to send it again.
+      requestFigure(state, version);
+      if (state.drawnVersion === null) {
+        showMessage(state, LOADING_TEXT);
+      }
+      return;
+    }
+    applyFigure(state, cached.figure, version);
+  }
+  state.pending = null;
+  applyUpdates(state, frame.updates);
+  applyImages(state, frame.images, frame.colorscale);
+
+  state.busy = true;
+  const started = performance.now();
+  const finish = (ok) => {
+    state.busy = false;
+    if (ok) {
+      state.drawnVersion = version;
+      state.painted += 1;
+      state.reactMsTotal += performance.now() - started;
+      showMessage(state, "");
+    }
+    publishStats(state);
+    if (state.pending) {
+      schedule(state);
+    }
+  };
+  try {
+    Promise.resolve(Plotly.react(state.graph, state.traces, state.layout, state.config)).then(
+      () => finish(true),
+      (err) => {
+        console.warn("live_plotly: Plotly.react failed", err);
+        finish(false);
+      },
+    );
+  } catch (err) {
+    console.warn("live_plotly: Plotly.react threw", err);
+    finish(false);
+  }
+}
+
+function receive(state, data, setTriggerValue) {
+  state.setTriggerValue = setTriggerValue;
+  state.key = String(data.key);
+  if (typeof data.height === "number") {
+    state.root.style.height = data.height + "px";
+  }
+  if (data.figure !== undefined && data.figure !== null) {
+    pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
+  }
+  state.received += 1;
+  if (state.pending) {
+    state.dropped += 1;
+  }
+  state.pending = data;
+
+  if (window.Plotly) {
+    schedule(state);
+    return;
+  }
+  showMessage(state, LOADING_TEXT);
+  const registry = pageRegistry();
+  if (Array.isArray(data.plotly_src) && data.plotly_src.length > 0) {
+    registry.sources = data.plotly_src;
+  }
+  if (!registry.sources) {
+    // Python sends the sources together with the figure; ask for both.
+    requestFigure(state, data.version);
+    return;
+  }
+  loadPlotly(registry.sources).then(
+    () => schedule(state),
+    (err) => {
+      console.warn("live_plotly: " + err.message, registry.sources);
+      showMessage(state, FAILED_TEXT);
+    },
+  );
+}
+
+export default function livePlotly(component) {
+  const { data, parentElement, setTriggerValue } = component;
+  let state = null;
+  try {
+    state = parentElement.__npLivePlotly || createState(parentElement);
+    if (data && typeof data === "object") {
+      receive(state, data, setTriggerValue);
+    }
+  } catch (err) {
+    console.warn("live_plotly: frame skipped", err);
+  }
+  return state ? state.cleanup : undefined;
+}
