@@ -156,25 +156,6 @@ def derivative_from_output(code, a):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def activate_block(code, values, start, count):
-    """Apply g in place to values[start:start+count] (one layer of a mini-batch).
-
-    The branch on ``code`` sits outside the loop so each loop body is a single
-    vectorisable expression.
-    """
-    end = start + count
-    if code == TANH:
-        for i in range(start, end):
-            values[i] = fast_tanh(values[i])
-    elif code == RELU:
-        for i in range(start, end):
-            values[i] = max(values[i], 0.0)
-    elif code != LINEAR:
-        for i in range(start, end):
-            values[i] = activate(code, values[i])
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def activation_curve(code, z, values, derivatives):
     """Fill ``values`` with g(z) and ``derivatives`` with g'(z) for a 1-D array z."""
     for i in range(z.shape[0]):

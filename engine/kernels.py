@@ -2,17 +2,22 @@
 
 Memory layout (built by ``engine.model.Model``; every kernel takes these arrays):
 
-* ``params``: every weight and bias in one flat float64 vector.
-* ``net``: int64 (n_layers, 5); row l = (fan_in, fan_out, weight_offset, bias_offset,
-  activation_code) of dense layer l.  Layer l's weights are ``params[w:w+fan_in*fan_out]``
-  read row-major as (fan_in, fan_out); its biases are ``params[b:b+fan_out]``.
-* Activations of a mini-batch live in one flat workspace, layer after layer: layer l's
-  block starts at ``offsets[l]`` and holds (rows, width_l) row-major, with width_0 the
-  number of input features.  ``deltas`` (dL/dz) shares that layout.  Processing the batch
-  *layer by layer* (all rows through layer l, then l+1) keeps inner loops contiguous
-  over units, so LLVM vectorises them; see docs/benchmarks.md.
+* ``params``: every weight and bias in one flat float64 vector, *padded*: layer l's
+  weights are ``weights[l, :fan_in, :fan_out]`` of a (n_layers, lanes, lanes) view and
+  its biases ``biases[l, :fan_out]`` of a (n_layers, lanes) view, both sharing
+  ``params``' memory (``lanes`` = 8 or 16).  Padding entries are zero and stay zero
+  (their gradients are never written), so the optimiser can sweep the flat vector.
+* ``net``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
+* A mini-batch's activations: ``acts`` (n_layers + 1, rows, lanes), the input features in
+  ``acts[0]``; ``deltas`` (dL/dz) and dropout ``masks`` share that shape.
 
-Naming: ``rows`` is the mini-batch size of the current call; ``n_out`` the output width.
+Why this shape: the batch goes through the network *layer by layer* (all rows through
+layer l, then l + 1), so the activation of a whole layer is one contiguous block that a
+single vectorised loop maps through ``fast_tanh``; and every index is a ``range`` counter
+into a multi-dimensional array, which LLVM can prove non-negative, so Numba's
+negative-index wraparound never blocks vectorisation.  Fixed-size padded views also
+avoid creating array views inside the loops (each costs ~20 ns, more than the maths of a
+small layer).  docs/benchmarks.md has the numbers.
 """
 
 from __future__ import annotations
@@ -23,10 +28,13 @@ import numpy as np
 from numba import njit
 
 from .activations import (
+    LINEAR,
     RELU,
     SOFTMAX,
-    activate_block,
+    TANH,
+    activate,
     derivative_from_output,
+    fast_tanh,
 )
 
 # Loss codes (see engine.losses for names).
@@ -79,124 +87,127 @@ OK = 0
 DIVERGED_LOSS = 1
 DIVERGED_PARAMETERS = 2
 
-
-def layer_offsets(net: np.ndarray, rows: int) -> np.ndarray:
-    """Start of each layer's block in an activation workspace for ``rows`` rows.
-
-    Returns int64 (n_layers + 2,): offsets[l] for l = 0 (inputs) … n_layers (output), and
-    the total size last.
-    """
-    widths = np.concatenate(([net[0, 0]], net[:, 1]))
-    return np.concatenate(([0], np.cumsum(widths * rows))).astype(np.int64)
+# Columns of ``net``.
+FAN_IN = 0
+FAN_OUT = 1
+ACTIVATION = 2
 
 
 # ---------------------------------------------------------------- forward pass
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def copy_all(source, target):
-    """target[:] = source, as a loop (see ``copy_span``)."""
-    for i in range(source.shape[0]):
-        target[i] = source[i]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def copy_span(source, source_start, target, count):
-    """target[:count] = source[source_start:source_start+count].
-
-    An explicit loop: Numba's slice assignment generates far more code to compile.
-    """
-    for i in range(count):
-        target[i] = source[source_start + i]
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
-def dense_forward(params, net, layer, acts, offsets, rows, logits):
-    """z = a_prev · W + b for ``rows`` rows, then a = g(z), in the workspace.
-
-    .. math:: a^{(l)} = g\\left(a^{(l-1)} W^{(l)} + b^{(l)}\\right)
-
-    For the output layer (``logits`` non-empty) z is also kept, for stable losses.
-    """
-    fan_in, fan_out, w_off, b_off, code = (
-        net[layer, 0],
-        net[layer, 1],
-        net[layer, 2],
-        net[layer, 3],
-        net[layer, 4],
-    )
-    src = offsets[layer]
-    dst = offsets[layer + 1]
+def load_rows(inputs, order, start, rows, acts):
+    """acts[0, s, :k] = inputs[order[start + s]] for the rows of one mini-batch."""
+    width = inputs.shape[1]
     for s in range(rows):
-        row = dst + s * fan_out
-        for j in range(fan_out):
-            acts[row + j] = params[b_off + j]
-        for i in range(fan_in):
-            a = acts[src + s * fan_in + i]
-            w_row = w_off + i * fan_out
-            for j in range(fan_out):
-                acts[row + j] += a * params[w_row + j]
-    if logits.shape[0] > 0:
-        copy_span(acts, dst, logits, rows * fan_out)
-    if code == SOFTMAX:
-        softmax_rows(acts, dst, rows, fan_out)
-    else:
-        activate_block(code, acts, dst, rows * fan_out)
+        source = order[start + s]
+        for j in range(width):
+            acts[0, s, j] = inputs[source, j]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def softmax_rows(values, start, rows, width):
-    """Row-wise softmax in place, shifted by the row maximum so exp never overflows.
+def dense_forward(weights, biases, net, layer, acts, rows):
+    """z = a_prev · W + b for ``rows`` rows, written to acts[layer + 1] (not yet activated).
+
+    .. math:: z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}
+
+    Every lane is written (padding lanes get 0 from the zero padding), so the block can
+    be activated as one contiguous run, and the inner loop has the fixed lane count.
+    Indexing is direct (no views): each view costs a reference-count update.
+    """
+    fan_in = net[layer, FAN_IN]
+    lanes = acts.shape[2]
+    for s in range(rows):
+        for j in range(lanes):
+            acts[layer + 1, s, j] = biases[layer, j]
+        for i in range(fan_in):
+            a = acts[layer, s, i]
+            for j in range(lanes):
+                acts[layer + 1, s, j] += a * weights[layer, i, j]
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def activate_rows(code, flat_acts, layer, count):
+    """a = g(z) in place over flat_acts[layer, :count] (a layer's rows × lanes, contiguous).
+
+    One long loop with the branch on ``code`` outside: the tanh loop vectorises.
+    """
+    if code == TANH:
+        for k in range(count):
+            flat_acts[layer, k] = fast_tanh(flat_acts[layer, k])
+    elif code == RELU:
+        for k in range(count):
+            flat_acts[layer, k] = max(flat_acts[layer, k], 0.0)
+    elif code != LINEAR and code != SOFTMAX:
+        for k in range(count):
+            flat_acts[layer, k] = activate(code, flat_acts[layer, k])
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def softmax_rows(block, rows, width):
+    """Row-wise softmax of block[:rows, :width] in place, shifted by the row maximum.
 
     .. math:: p_j = e^{o_j - \\max o} / \\sum_k e^{o_k - \\max o}
     """
     for s in range(rows):
-        base = start + s * width
-        top = values[base]
+        top = block[s, 0]
         for j in range(1, width):
-            top = max(top, values[base + j])
+            top = max(top, block[s, j])
         total = 0.0
         for j in range(width):
-            e = math.exp(values[base + j] - top)
-            values[base + j] = e
+            e = math.exp(block[s, j] - top)
+            block[s, j] = e
             total += e
         for j in range(width):
-            values[base + j] /= total
+            block[s, j] /= total
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def apply_dropout(acts, masks, start, count, keep, rng_state):
+def apply_dropout(block, mask, rows, width, keep, rng_state):
     """Inverted dropout: zero each unit with probability 1-keep, scale survivors by 1/keep.
 
-    ``masks`` records the factor (0 or 1/keep) for the backward pass.
+    ``mask`` records the factor (0 or 1/keep) for the backward pass.
     """
     scale = 1.0 / keep
-    for i in range(start, start + count):
-        factor = scale if next_uniform(rng_state) < keep else 0.0
-        masks[i] = factor
-        acts[i] *= factor
+    for s in range(rows):
+        for j in range(width):
+            factor = scale if next_uniform(rng_state) < keep else 0.0
+            mask[s, j] = factor
+            block[s, j] *= factor
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def forward_batch(params, net, acts, offsets, rows, logits, masks, keep, rng_state):
-    """Forward pass of ``rows`` rows already copied into the input block of ``acts``.
+def forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_state):
+    """Forward pass of ``rows`` rows already loaded into acts[0].
 
-    With keep < 1, hidden activations get inverted dropout (training only).
+    Keeps the output layer's z in ``logits`` (for stable losses).  With keep < 1, hidden
+    activations get inverted dropout (training only).
     """
+    weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
     n_layers = net.shape[0]
     for layer in range(n_layers):
-        is_output = layer == n_layers - 1
-        dense_forward(params, net, layer, acts, offsets, rows, logits if is_output else logits[:0])
-        if keep < 1.0 and not is_output:
-            apply_dropout(acts, masks, offsets[layer + 1], rows * net[layer, 1], keep, rng_state)
+        dense_forward(weights, biases, net, layer, acts, rows)
+        code = net[layer, ACTIVATION]
+        if layer == n_layers - 1:
+            out = acts[n_layers]
+            for s in range(rows):
+                for j in range(out.shape[1]):
+                    logits[s, j] = out[s, j]
+            if code == SOFTMAX:
+                softmax_rows(out, rows, net[layer, FAN_OUT])
+        activate_rows(code, flat_acts, layer + 1, rows * acts.shape[2])
+        if keep < 1.0 and layer < n_layers - 1:
+            apply_dropout(acts[layer + 1], masks[layer + 1], rows, net[layer, FAN_OUT], keep,
+                          rng_state)  # fmt: skip
 
 
 # ---------------------------------------------------------------- losses
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def row_loss(loss_code, out_code, acts, logits, base, targets, t_row, width):
-    """Loss of one row; ``acts[base:base+width]`` is ŷ and ``logits[…]`` is z of the output.
+def row_loss(loss_code, outputs, logits, s, targets, t_row, width):
+    """Loss of row s: ``outputs[s]`` is ŷ and ``logits[s]`` the output layer's z.
 
     .. math:: \\mathrm{mse} = \\tfrac12\\lVert\\hat y - y\\rVert^2,\\
               \\mathrm{mae} = \\lVert\\hat y - y\\rVert_1,\\
@@ -206,139 +217,129 @@ def row_loss(loss_code, out_code, acts, logits, base, targets, t_row, width):
     total = 0.0
     if loss_code == MSE:
         for j in range(width):
-            d = acts[base + j] - targets[t_row, j]
+            d = outputs[s, j] - targets[t_row, j]
             total += 0.5 * d * d
     elif loss_code == MAE:
         for j in range(width):
-            total += abs(acts[base + j] - targets[t_row, j])
+            total += abs(outputs[s, j] - targets[t_row, j])
     elif loss_code == BCE:
         for j in range(width):
-            z = logits[base + j]
+            z = logits[s, j]
             total += max(z, 0.0) - targets[t_row, j] * z + math.log1p(math.exp(-abs(z)))
     else:
-        top = logits[base]
+        top = logits[s, 0]
         for j in range(1, width):
-            top = max(top, logits[base + j])
+            top = max(top, logits[s, j])
         log_sum = 0.0
         for j in range(width):
-            log_sum += math.exp(logits[base + j] - top)
+            log_sum += math.exp(logits[s, j] - top)
         log_sum = top + math.log(log_sum)
         for j in range(width):
-            total += targets[t_row, j] * (log_sum - logits[base + j])
+            total += targets[t_row, j] * (log_sum - logits[s, j])
     return total
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def output_delta(loss_code, out_code, acts, base, targets, t_row, width, deltas, scale):
-    """dL/dz of one output row, times ``scale`` (1/rows, so gradients are averaged).
+def output_delta(loss_code, out_code, outputs, s, targets, t_row, width, deltas, scale):
+    """dL/dz of output row s, times ``scale`` (1/rows, so gradients are batch means).
 
     Sigmoid+bce and softmax+cross-entropy fuse to ŷ - y.  Otherwise dL/dŷ goes through
     g'(z), or through the softmax Jacobian: δ_i = p_i (u_i - Σ_j p_j u_j).
     """
     if loss_code in (BCE, CROSS_ENTROPY):
         for j in range(width):
-            deltas[base + j] = scale * (acts[base + j] - targets[t_row, j])
+            deltas[s, j] = scale * (outputs[s, j] - targets[t_row, j])
         return
     for j in range(width):
-        d = acts[base + j] - targets[t_row, j]
+        d = outputs[s, j] - targets[t_row, j]
         if loss_code == MAE:
             d = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
-        deltas[base + j] = d
+        deltas[s, j] = d
     if out_code == SOFTMAX:
         weighted = 0.0
         for j in range(width):
-            weighted += acts[base + j] * deltas[base + j]
+            weighted += outputs[s, j] * deltas[s, j]
         for j in range(width):
-            deltas[base + j] = scale * acts[base + j] * (deltas[base + j] - weighted)
+            deltas[s, j] = scale * outputs[s, j] * (deltas[s, j] - weighted)
     else:
         for j in range(width):
-            deltas[base + j] *= scale * derivative_from_output(out_code, acts[base + j])
+            deltas[s, j] *= scale * derivative_from_output(out_code, outputs[s, j])
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def batch_loss(net, acts, offsets, logits, targets, order, start, rows, loss_code):
+def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
     """Summed loss of the mini-batch whose targets are rows ``order[start:start+rows]``."""
     n_layers = net.shape[0]
-    width = net[n_layers - 1, 1]
-    out_code = net[n_layers - 1, 4]
-    outputs = acts[offsets[n_layers] :]
+    width = net[n_layers - 1, FAN_OUT]
+    outputs = acts[n_layers]
     total = 0.0
     for s in range(rows):
-        total += row_loss(
-            loss_code, out_code, outputs, logits, s * width, targets, order[start + s], width
-        )
+        total += row_loss(loss_code, outputs, logits, s, targets, order[start + s], width)
     return total
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def batch_output_delta(net, acts, offsets, targets, order, start, rows, loss_code, deltas):
-    """δ = dL/dz of the output block for the mini-batch, averaged over its rows."""
+def batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas):
+    """δ = dL/dz of the output layer for the mini-batch, averaged over its rows."""
     n_layers = net.shape[0]
-    width = net[n_layers - 1, 1]
-    out_code = net[n_layers - 1, 4]
-    out_start = offsets[n_layers]
+    width = net[n_layers - 1, FAN_OUT]
+    out_code = net[n_layers - 1, ACTIVATION]
+    outputs = acts[n_layers]
+    out_deltas = deltas[n_layers]
     for s in range(rows):
-        output_delta(
-            loss_code,
-            out_code,
-            acts[out_start:],
-            s * width,
-            targets,
-            order[start + s],
-            width,
-            deltas[out_start:],
-            1.0 / rows,
-        )
+        output_delta(loss_code, out_code, outputs, s, targets, order[start + s], width,
+                     out_deltas, 1.0 / rows)  # fmt: skip
 
 
 # ---------------------------------------------------------------- backward pass
 
 
 @njit(cache=True, nogil=True, error_model="numpy", fastmath={"reassoc", "contract", "nsz"})
-def backward_batch(params, net, acts, deltas, offsets, rows, grads, masks):
-    """Back-propagate δ from the output block of ``deltas`` and fill ``grads``.
+def backward_batch(model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep):
+    """Back-propagate δ from deltas[n_layers] and fill the gradient views.
 
     .. math:: \\frac{\\partial L}{\\partial W^{(l)}} = a^{(l-1)\\top} \\delta^{(l)},\\quad
               \\delta^{(l-1)} = (\\delta^{(l)} W^{(l)\\top}) \\odot g'(a^{(l-1)})
 
     δ already carries the 1/rows factor, so gradients are batch means.  ``fastmath``
     reassociation (no nnan/ninf: divergence checks still see NaN) lets the dot products
-    vectorise.  An empty ``masks`` means no dropout.
+    vectorise.  Only true (unpadded) entries of the gradients are written.
     """
-    use_dropout = masks.shape[0] > 0
-    for p in range(grads.shape[0]):
-        grads[p] = 0.0
+    weights, net = model_arrays[1], model_arrays[3]
     for layer in range(net.shape[0] - 1, -1, -1):
-        fan_in, fan_out, w_off, b_off = net[layer, 0], net[layer, 1], net[layer, 2], net[layer, 3]
-        src = offsets[layer]
-        dst = offsets[layer + 1]
-        for s in range(rows):
-            d_row = dst + s * fan_out
+        fan_in, fan_out = net[layer, FAN_IN], net[layer, FAN_OUT]
+        for j in range(fan_out):
+            grad_biases[layer, j] = 0.0
+        for i in range(fan_in):
             for j in range(fan_out):
-                grads[b_off + j] += deltas[d_row + j]
+                grad_weights[layer, i, j] = 0.0
+        for s in range(rows):
+            for j in range(fan_out):
+                grad_biases[layer, j] += deltas[layer + 1, s, j]
             for i in range(fan_in):
-                a = acts[src + s * fan_in + i]
-                w_row = w_off + i * fan_out
+                a = acts[layer, s, i]
                 for j in range(fan_out):
-                    grads[w_row + j] += a * deltas[d_row + j]
+                    grad_weights[layer, i, j] += a * deltas[layer + 1, s, j]
         if layer == 0:
             break
-        prev_code = net[layer - 1, 4]
+        prev_code = net[layer - 1, ACTIVATION]
         for s in range(rows):
-            d_row = dst + s * fan_out
             for i in range(fan_in):
-                w_row = w_off + i * fan_out
                 total = 0.0
                 for j in range(fan_out):
-                    total += params[w_row + j] * deltas[d_row + j]
-                k = src + s * fan_in + i
-                a = acts[k]
-                if use_dropout:
-                    # a is the dropped value m·g(z); g' needs g(z) itself.
-                    factor = masks[k]
-                    a = a / factor if factor > 0.0 else 0.0
-                    total *= factor
-                deltas[k] = total * derivative_from_output(prev_code, a)
+                    total += weights[layer, i, j] * deltas[layer + 1, s, j]
+                deltas[layer, s, i] = total
+        if keep < 1.0:
+            # acts hold the dropped values m·g(z): δ gets the mask, g' needs g(z) itself.
+            for s in range(rows):
+                for i in range(fan_in):
+                    factor = masks[layer, s, i]
+                    a = acts[layer, s, i] / factor if factor > 0.0 else 0.0
+                    deltas[layer, s, i] *= factor * derivative_from_output(prev_code, a)
+        else:
+            for s in range(rows):
+                for i in range(fan_in):
+                    deltas[layer, s, i] *= derivative_from_output(prev_code, acts[layer, s, i])
 
 
 # ---------------------------------------------------------------- optimiser step
@@ -350,110 +351,113 @@ def clip_gradients(grads, clip_norm):
     if clip_norm <= 0.0:
         return
     total = 0.0
-    for g in grads:
-        total += g * g
+    for p in range(grads.shape[0]):
+        total += grads[p] * grads[p]
     norm = math.sqrt(total)
     if norm > clip_norm:
-        grads *= clip_norm / norm
+        scale = clip_norm / norm
+        for p in range(grads.shape[0]):
+            grads[p] *= scale
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def update_span(params, grads, first, second, start, stop, settings, optimizer_code, step, l1, l2):
-    """One optimiser step for params[start:stop]; returns False if any result is non-finite.
+def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer_code, step):
+    """One optimiser step over the whole flat parameter vector; False if any result is
+    non-finite.
 
-    Regularisation (weights only, TensorFlow Playground's semantics) adds
-    l1·sign(w) + l2·w to the gradient; with l1 a weight that would cross zero stops at 0.
+    Regularisation (TensorFlow Playground's semantics) adds ``mask·(l1·sign(w) + l2·w)``
+    to the gradient, the mask being 1 for weights and 0 for biases.  With l1, a weight
+    that would cross zero stops at 0.
 
     .. math:: \\text{sgd: } w \\leftarrow w - \\eta g;\\quad
               \\text{adam: } m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\
               v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2,\\
               w \\leftarrow w - \\eta\\,\\hat m / (\\sqrt{\\hat v} + \\epsilon),\\
               \\hat m = m / (1-\\beta_1^t),\\ \\hat v = v / (1-\\beta_2^t)
+
+    The finiteness check is folded into a sum (NaN or ±inf times 0 is NaN) instead of a
+    branch, so the loop vectorises.
     """
     lr = settings[LEARNING_RATE]
+    l1 = settings[L1]
+    l2 = settings[L2]
     mu = settings[MOMENTUM_COEFFICIENT]
     eps = settings[EPSILON]
-    beta1 = settings[BETA1]
-    beta2 = settings[BETA2]
-    rho = settings[RHO]
-    correction1 = 1.0 - beta1**step
-    correction2 = 1.0 - beta2**step
-    finite = True
-    for p in range(start, stop):
-        w = params[p]
-        sign = 1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)
-        g = grads[p] + l1 * sign + l2 * w
-        if optimizer_code == SGD:
-            delta = lr * g
-        elif optimizer_code == MOMENTUM:
-            first[p] = mu * first[p] + g
-            delta = lr * first[p]
-        elif optimizer_code == NESTEROV:
-            first[p] = mu * first[p] + g
-            delta = lr * (g + mu * first[p])
-        elif optimizer_code == ADAGRAD:
-            second[p] += g * g
-            delta = lr * g / (math.sqrt(second[p]) + eps)
-        elif optimizer_code == RMSPROP:
-            second[p] = rho * second[p] + (1.0 - rho) * g * g
-            delta = lr * g / (math.sqrt(second[p]) + eps)
-        else:
-            first[p] = beta1 * first[p] + (1.0 - beta1) * g
-            second[p] = beta2 * second[p] + (1.0 - beta2) * g * g
-            delta = lr * (first[p] / correction1) / (math.sqrt(second[p] / correction2) + eps)
-        updated = w - delta
-        if l1 > 0.0 and updated * w < 0.0:
-            updated = 0.0
-        params[p] = updated
-        finite = finite and math.isfinite(updated)
-    return finite
+    n = params.shape[0]
+    # Regularisation joins the gradient first, so each rule below is one short loop.
+    if l1 > 0.0 or l2 > 0.0:
+        for p in range(n):
+            w = params[p]
+            sign = 1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)
+            grads[p] += decay_mask[p] * (l1 * sign + l2 * w)
+    if optimizer_code == SGD:
+        for p in range(n):
+            params[p] = settle(params[p], lr * grads[p], l1 * decay_mask[p])
+    elif optimizer_code == MOMENTUM:
+        for p in range(n):
+            first[p] = mu * first[p] + grads[p]
+            params[p] = settle(params[p], lr * first[p], l1 * decay_mask[p])
+    elif optimizer_code == NESTEROV:
+        for p in range(n):
+            first[p] = mu * first[p] + grads[p]
+            params[p] = settle(params[p], lr * (grads[p] + mu * first[p]), l1 * decay_mask[p])
+    elif optimizer_code == ADAGRAD:
+        for p in range(n):
+            second[p] += grads[p] * grads[p]
+            step_size = lr * grads[p] / (math.sqrt(second[p]) + eps)
+            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+    elif optimizer_code == RMSPROP:
+        rho = settings[RHO]
+        for p in range(n):
+            second[p] = rho * second[p] + (1.0 - rho) * grads[p] * grads[p]
+            step_size = lr * grads[p] / (math.sqrt(second[p]) + eps)
+            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+    else:
+        beta1 = settings[BETA1]
+        beta2 = settings[BETA2]
+        correction1 = 1.0 - beta1**step
+        correction2 = 1.0 - beta2**step
+        for p in range(n):
+            first[p] = beta1 * first[p] + (1.0 - beta1) * grads[p]
+            second[p] = beta2 * second[p] + (1.0 - beta2) * grads[p] * grads[p]
+            step_size = lr * (first[p] / correction1) / (math.sqrt(second[p] / correction2) + eps)
+            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+    check = 0.0
+    for p in range(n):
+        check += params[p] * 0.0
+    return check == 0.0
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def optimizer_step(params, grads, first, second, net, settings, optimizer_code, step):
-    """Apply one step to every layer; returns -1, or the first layer that went non-finite."""
-    bad_layer = -1
+def settle(old, step_size, l1):
+    """old - step_size, except that with L1 on, a weight crossing zero stops at 0."""
+    new = old - step_size
+    return 0.0 if l1 > 0.0 and new * old < 0.0 else new
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def first_nonfinite_layer(model_arrays):
+    """Index of the first layer holding a NaN or infinite weight or bias (-1 if none)."""
+    weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
     for layer in range(net.shape[0]):
-        fan_in, fan_out, w_off, b_off = net[layer, 0], net[layer, 1], net[layer, 2], net[layer, 3]
-        ok_w = update_span(
-            params,
-            grads,
-            first,
-            second,
-            w_off,
-            w_off + fan_in * fan_out,
-            settings,
-            optimizer_code,
-            step,
-            settings[L1],
-            settings[L2],
-        )
-        ok_b = update_span(
-            params,
-            grads,
-            first,
-            second,
-            b_off,
-            b_off + fan_out,
-            settings,
-            optimizer_code,
-            step,
-            0.0,  # biases are never regularised
-            0.0,
-        )
-        if bad_layer < 0 and not (ok_w and ok_b):
-            bad_layer = layer
-    return bad_layer
+        for j in range(net[layer, FAN_OUT]):
+            if not math.isfinite(biases[layer, j]):
+                return layer
+            for i in range(net[layer, FAN_IN]):
+                if not math.isfinite(weights[layer, i, j]):
+                    return layer
+    return -1
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def layer_gradient_norms(grads, net, out, epoch_row):
+def add_gradient_norms(grad_weights, net, out, epoch_row):
     """Add each layer's weight-gradient L2 norm to out[epoch_row, layer]."""
     for layer in range(net.shape[0]):
-        fan_in, fan_out, w_off = net[layer, 0], net[layer, 1], net[layer, 2]
         total = 0.0
-        for p in range(w_off, w_off + fan_in * fan_out):
-            total += grads[p] * grads[p]
+        g = grad_weights[layer]
+        for i in range(net[layer, FAN_IN]):
+            for j in range(net[layer, FAN_OUT]):
+                total += g[i, j] * g[i, j]
         out[epoch_row, layer] += math.sqrt(total)
 
 
@@ -486,73 +490,59 @@ def shuffle_in_place(order, rng_state):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def load_rows(inputs, order, start, rows, acts):
-    """Copy input rows ``order[start:start+rows]`` into the input block of ``acts``."""
-    width = inputs.shape[1]
-    for s in range(rows):
-        src = order[start + s]
-        for j in range(width):
-            acts[s * width + j] = inputs[src, j]
+def copy_all(source, target):
+    """target[:] = source as a loop (Numba's slice assignment compiles to far more code)."""
+    for i in range(source.shape[0]):
+        target[i] = source[i]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def train_one_epoch(
-    model_arrays, optimizer_arrays, data, work, settings, options, rng_state, grad_norms, epoch_row
-):
+def train_one_epoch(model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
+                    grad_norms, epoch_row):  # fmt: skip
     """Mini-batch training over one shuffled (or fixed-order) pass of the training set.
 
-    Returns (status, bad_layer, mean batch loss).  Stops at the first non-finite loss or
-    parameter; the caller restores the epoch's starting state.
+    Returns (status, bad layer, mean mini-batch loss).  Stops at the first non-finite
+    loss or parameter; the caller restores the epoch's starting state.
     """
-    params, net = model_arrays
-    grads, first, second, step_counter = optimizer_arrays
+    params, net, decay_mask = model_arrays[0], model_arrays[3], model_arrays[4]
+    grads, grad_weights, grad_biases = optimizer_arrays[0], optimizer_arrays[1], optimizer_arrays[2]
+    first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
     inputs, targets, order = data[0], data[1], data[4]
-    acts, deltas, masks, logits, offsets = work
-    loss_code, optimizer_code, batch_size, shuffle = options[0], options[1], options[2], options[3]
+    acts, deltas, masks, logits, flat_acts = work
+    loss_code, optimizer_code = options[LOSS_CODE], options[OPTIMIZER_CODE]
+    batch_size = options[BATCH_SIZE]
     keep = 1.0 - settings[DROPOUT]
-    active_masks = masks if keep < 1.0 else masks[:0]
     n = inputs.shape[0]
-    if shuffle:
+    if options[SHUFFLE]:
         shuffle_in_place(order, rng_state)
     loss_total = 0.0
+    n_layers = net.shape[0]
     for start in range(0, n, batch_size):
         rows = min(batch_size, n - start)
         load_rows(inputs, order, start, rows, acts)
-        forward_batch(params, net, acts, offsets, rows, logits, masks, keep, rng_state)
-        loss_here = batch_loss(net, acts, offsets, logits, targets, order, start, rows, loss_code)
+        forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_state)
+        loss_here = batch_loss(net, acts, logits, targets, order, start, rows, loss_code)
         if not math.isfinite(loss_here):
-            return DIVERGED_LOSS, net.shape[0] - 1, loss_total / n
+            return DIVERGED_LOSS, n_layers - 1, loss_total / n
         loss_total += loss_here
-        batch_output_delta(net, acts, offsets, targets, order, start, rows, loss_code, deltas)
-        backward_batch(params, net, acts, deltas, offsets, rows, grads, active_masks)
-        layer_gradient_norms(grads, net, grad_norms, epoch_row)
+        batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas)
+        backward_batch(model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep)
+        add_gradient_norms(grad_weights, net, grad_norms, epoch_row)
         clip_gradients(grads, settings[CLIP_NORM])
         step_counter[0] += 1
-        bad_layer = optimizer_step(
-            params, grads, first, second, net, settings, optimizer_code, step_counter[0]
-        )
-        if bad_layer >= 0:
-            return DIVERGED_PARAMETERS, bad_layer, loss_total / n
+        finite = optimizer_step(params, grads, first, second, decay_mask, settings,
+                                optimizer_code, step_counter[0])  # fmt: skip
+        if not finite:
+            return DIVERGED_PARAMETERS, first_nonfinite_layer(model_arrays), loss_total / n
     n_batches = (n + batch_size - 1) // batch_size
-    for layer in range(net.shape[0]):
+    for layer in range(n_layers):
         grad_norms[epoch_row, layer] /= n_batches
     return OK, -1, loss_total / n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def train_epochs(
-    model_arrays,
-    optimizer_arrays,
-    data,
-    work,
-    settings,
-    options,
-    rng_state,
-    n_epochs,
-    metrics,
-    grad_norms,
-    backup,
-):
+def train_epochs(model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
+                 n_epochs, metrics, grad_norms, backup):  # fmt: skip
     """Run up to ``n_epochs`` epochs; fill one row of ``metrics``/``grad_norms`` per epoch.
 
     ``data`` = (train inputs, train targets, test inputs, test targets, order).  Every
@@ -563,26 +553,20 @@ def train_epochs(
     Returns (epochs completed, status, bad layer).
     """
     params = model_arrays[0]
-    first, second, step_counter = optimizer_arrays[1], optimizer_arrays[2], optimizer_arrays[3]
+    first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
     evaluate_every = options[EVALUATE_EVERY]
     for epoch in range(n_epochs):
-        for source, target in ((params, backup[0]), (first, backup[1]), (second, backup[2])):
-            copy_all(source, target)
+        copy_all(params, backup[0])
+        copy_all(first, backup[1])
+        copy_all(second, backup[2])
         saved_step = step_counter[0]
         status, bad_layer, mean_loss = train_one_epoch(
-            model_arrays,
-            optimizer_arrays,
-            data,
-            work,
-            settings,
-            options,
-            rng_state,
-            grad_norms,
-            epoch,
-        )
+            model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
+            grad_norms, epoch)  # fmt: skip
         if status != OK:
-            for source, target in ((backup[0], params), (backup[1], first), (backup[2], second)):
-                copy_all(source, target)
+            copy_all(backup[0], params)
+            copy_all(backup[1], first)
+            copy_all(backup[2], second)
             step_counter[0] = saved_step
             return epoch, status, bad_layer
         metrics[epoch, BATCH_LOSS] = mean_loss
@@ -597,115 +581,82 @@ def train_epochs(
 @njit(cache=True, nogil=True, error_model="numpy")
 def evaluate_into(model_arrays, data, work, settings, options, metrics, epoch_row):
     """Full-set loss and accuracy on train and test data, and the dead-ReLU fraction."""
-    params, net = model_arrays
-    acts, _, _, logits, _ = work
-    train = evaluate_set(
-        params,
-        net,
-        data[0],
-        data[1],
-        acts,
-        logits,
-        options[LOSS_CODE],
-        settings[CLASS_THRESHOLD],
-    )
+    train = evaluate_set(model_arrays, data[0], data[1], work, options[LOSS_CODE],
+                         settings[CLASS_THRESHOLD])  # fmt: skip
     metrics[epoch_row, TRAIN_LOSS] = train[0]
     metrics[epoch_row, TRAIN_ACCURACY] = train[1]
     metrics[epoch_row, DEAD_FRACTION] = train[2]
     if data[2].shape[0] > 0:
-        test = evaluate_set(
-            params,
-            net,
-            data[2],
-            data[3],
-            acts,
-            logits,
-            options[LOSS_CODE],
-            settings[CLASS_THRESHOLD],
-        )
+        test = evaluate_set(model_arrays, data[2], data[3], work, options[LOSS_CODE],
+                            settings[CLASS_THRESHOLD])  # fmt: skip
         metrics[epoch_row, TEST_LOSS] = test[0]
         metrics[epoch_row, TEST_ACCURACY] = test[1]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def predicted_class(values, base, width, threshold):
+def predicted_class(values, row, width, threshold):
     """Class of one row: argmax for several outputs, else 1 if the output ≥ threshold."""
     if width == 1:
-        return 1 if values[base] >= threshold else 0
+        return 1 if values[row, 0] >= threshold else 0
     best = 0
     for j in range(1, width):
-        if values[base + j] > values[base + best]:
+        if values[row, j] > values[row, best]:
             best = j
     return best
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def evaluate_set(params, net, inputs, targets, acts, logits, loss_code, threshold):
+def evaluate_set(model_arrays, inputs, targets, work, loss_code, threshold):
     """(mean loss, accuracy, fraction of ReLU hidden units never active) over a data set.
 
-    Evaluated in chunks that fit the workspace; no dropout.
+    Evaluated in chunks of the workspace's rows; no dropout.
     """
+    acts, logits, flat_acts = work[0], work[3], work[4]
+    net = model_arrays[3]
     n_layers = net.shape[0]
-    width = net[n_layers - 1, 1]
+    width = net[n_layers - 1, FAN_OUT]
     n = inputs.shape[0]
-    chunk = logits.shape[0] // width
-    offsets = np.empty(n_layers + 2, np.int64)
-    offsets[0] = 0
-    offsets[1] = chunk * inputs.shape[1]
-    for layer in range(n_layers):
-        offsets[layer + 2] = offsets[layer + 1] + chunk * net[layer, 1]
-    hidden_units = 0
-    for layer in range(n_layers - 1):
-        hidden_units += net[layer, 1]
-    alive = np.zeros(max(hidden_units, 1), np.bool_)
+    chunk = acts.shape[1]
+    alive = np.zeros((n_layers, acts.shape[2]), np.bool_)
     identity = np.arange(n)
-    flat_targets = targets.ravel()
+    no_rng = np.zeros(1, np.uint64)
     total = 0.0
     correct = 0
     for start in range(0, n, chunk):
         rows = min(chunk, n - start)
         load_rows(inputs, identity, start, rows, acts)
-        forward_batch(
-            params, net, acts, offsets, rows, logits, acts[:0], 1.0, np.zeros(1, np.uint64)
-        )
-        out_start = offsets[n_layers]
-        total += batch_loss(net, acts, offsets, logits, targets, identity, start, rows, loss_code)
+        forward_batch(model_arrays, acts, flat_acts, rows, logits, acts, 1.0, no_rng)
+        total += batch_loss(net, acts, logits, targets, identity, start, rows, loss_code)
+        outputs = acts[n_layers]
         for s in range(rows):
-            guess = predicted_class(acts, out_start + s * width, width, threshold)
-            truth = predicted_class(flat_targets, (start + s) * width, width, threshold)
+            guess = predicted_class(outputs, s, width, threshold)
+            truth = predicted_class(targets, start + s, width, threshold)
             correct += guess == truth
-        mark_alive_units(net, acts, offsets, rows, alive)
-    dead = count_dead_relu(net, alive)
-    return total / n, correct / n, dead
+        mark_alive_units(net, acts, rows, alive)
+    return total / n, correct / n, dead_relu_fraction(net, alive)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def mark_alive_units(net, acts, offsets, rows, alive):
-    """Set alive[unit] for every hidden unit with a positive output on some row."""
-    unit = 0
+def mark_alive_units(net, acts, rows, alive):
+    """Set alive[layer, unit] for every hidden unit with a positive output on some row."""
     for layer in range(net.shape[0] - 1):
-        width = net[layer, 1]
-        block = offsets[layer + 1]
+        block = acts[layer + 1]
         for s in range(rows):
-            for j in range(width):
-                if acts[block + s * width + j] > 0.0:
-                    alive[unit + j] = True
-        unit += width
+            for j in range(net[layer, FAN_OUT]):
+                if block[s, j] > 0.0:
+                    alive[layer, j] = True
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def count_dead_relu(net, alive):
+def dead_relu_fraction(net, alive):
     """Fraction of ReLU hidden units that were never active (0 if there are none)."""
-    unit = 0
     relu_units = 0
     dead = 0
     for layer in range(net.shape[0] - 1):
-        width = net[layer, 1]
-        if net[layer, 4] == RELU:
-            relu_units += width
-            for j in range(width):
-                dead += not alive[unit + j]
-        unit += width
+        if net[layer, ACTIVATION] == RELU:
+            for j in range(net[layer, FAN_OUT]):
+                relu_units += 1
+                dead += not alive[layer, j]
     return dead / relu_units if relu_units > 0 else 0.0
 
 
@@ -713,50 +664,46 @@ def count_dead_relu(net, alive):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def full_batch_gradients(
-    params, net, inputs, targets, loss_code, acts, deltas, logits, offsets, grads
-):
-    """Mean loss over every row (one batch) and its gradient in ``grads``; no regularisation."""
+def full_batch_gradients(model_arrays, inputs, targets, loss_code, work, grad_weights,
+                         grad_biases):  # fmt: skip
+    """Mean loss over every row (one batch) and its gradient; no regularisation, no dropout.
+
+    The workspace must hold all rows.
+    """
+    acts, deltas, logits, flat_acts = work[0], work[1], work[3], work[4]
     n = inputs.shape[0]
     order = np.arange(n)
-    first_row = order[0]  # 0, as a variable: a literal argument would compile a second copy
+    first_row = order[0]  # 0 as a variable: a literal argument would compile a second copy
     load_rows(inputs, order, first_row, n, acts)
-    forward_batch(params, net, acts, offsets, n, logits, acts[:0], 1.0, np.zeros(1, np.uint64))
-    total = batch_loss(net, acts, offsets, logits, targets, order, first_row, n, loss_code)
-    batch_output_delta(net, acts, offsets, targets, order, first_row, n, loss_code, deltas)
-    backward_batch(params, net, acts, deltas, offsets, n, grads, acts[:0])
+    forward_batch(model_arrays, acts, flat_acts, n, logits, acts, 1.0, np.zeros(1, np.uint64))
+    total = batch_loss(model_arrays[3], acts, logits, targets, order, first_row, n, loss_code)
+    batch_output_delta(model_arrays[3], acts, targets, order, first_row, n, loss_code, deltas)
+    backward_batch(model_arrays, acts, deltas, n, grad_weights, grad_biases, acts, 1.0)
     return total / n
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def all_layer_outputs(params, net, inputs, chunk, out):
-    """Every layer's activation for every row: out (n, total_units) with input features first.
+def all_layer_outputs(model_arrays, inputs, work, out):
+    """Every layer's activation for every row: out (n, total units), input features first.
 
-    Runs in chunks of ``chunk`` rows so the workspace stays small (cache-resident).
+    Runs in chunks of the workspace's rows, so the workspace stays cache-resident.
     """
+    acts, logits, flat_acts = work[0], work[3], work[4]
+    net = model_arrays[3]
     n_layers = net.shape[0]
     n = inputs.shape[0]
-    widths = np.empty(n_layers + 1, np.int64)
-    widths[0] = inputs.shape[1]
-    for layer in range(n_layers):
-        widths[layer + 1] = net[layer, 1]
-    offsets = np.zeros(n_layers + 2, np.int64)
-    for layer in range(n_layers + 1):
-        offsets[layer + 1] = offsets[layer] + chunk * widths[layer]
-    acts = np.empty(offsets[n_layers + 1])
-    logits = np.empty(chunk * widths[n_layers])
+    chunk = acts.shape[1]
     identity = np.arange(n)
+    no_rng = np.zeros(1, np.uint64)
     for start in range(0, n, chunk):
         rows = min(chunk, n - start)
         load_rows(inputs, identity, start, rows, acts)
-        forward_batch(
-            params, net, acts, offsets, rows, logits, acts[:0], 1.0, np.zeros(1, np.uint64)
-        )
+        forward_batch(model_arrays, acts, flat_acts, rows, logits, acts, 1.0, no_rng)
         column = 0
         for layer in range(n_layers + 1):
-            width = widths[layer]
-            block = offsets[layer]
+            width = inputs.shape[1] if layer == 0 else net[layer - 1, FAN_OUT]
+            block = acts[layer]
             for s in range(rows):
                 for j in range(width):
-                    out[start + s, column + j] = acts[block + s * width + j]
+                    out[start + s, column + j] = block[s, j]
             column += width

@@ -108,14 +108,9 @@ def loss_and_gradients(
     Y = check_targets(model, Y)
     if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
         raise ValueError("X and Y need the same, non-zero number of rows.")
-    n = X.shape[0]
-    offsets = kernels.layer_offsets(model.net, n)
-    acts = np.empty(offsets[-1])
-    deltas = np.zeros(offsets[-1])
-    logits = np.empty(n * model.layer_sizes[-1])
     grads = np.zeros_like(model.params)
-    value = kernels.full_batch_gradients(
-        model.params, model.net, X, Y, code, acts, deltas, logits, offsets, grads
-    )
     gradient_model = Model(model.architecture, grads)
+    value = kernels.full_batch_gradients(
+        model.kernel_arrays, X, Y, code, model.workspace(X.shape[0]),
+        gradient_model.padded_weights, gradient_model.padded_biases)  # fmt: skip
     return float(value), list(gradient_model.weights), list(gradient_model.biases)

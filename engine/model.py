@@ -99,12 +99,26 @@ class Model:
     """
 
     def __init__(self, architecture: Architecture, params: np.ndarray):
+        """Wrap existing parameter values (the padded flat layout of ``engine.kernels``)."""
         self.architecture = architecture
         self.net = self._layout(architecture)
+        self.lanes = self.lanes_for(architecture)
+        n_layers = architecture.n_layers
         self.params = np.ascontiguousarray(params, dtype=np.float64)
-        expected = self.n_parameters_for(architecture)
-        if self.params.shape != (expected,):
-            raise ValueError(f"params must be a flat vector of {expected} values.")
+        if self.params.shape != (self.n_parameters_for(architecture),):
+            raise ValueError("params must be a flat vector in the model's padded layout.")
+        split = n_layers * self.lanes * self.lanes
+        # Views sharing params' memory: what the kernels index (see engine.kernels).
+        self.padded_weights = self.params[:split].reshape(n_layers, self.lanes, self.lanes)
+        self.padded_biases = self.params[split:].reshape(n_layers, self.lanes)
+        # 1 for weights, 0 for biases: regularisation applies to weights only.
+        self.decay_mask = np.zeros_like(self.params)
+        self.decay_mask[:split] = 1.0
+
+    @property
+    def kernel_arrays(self) -> tuple:
+        """(params, weights, biases, net, decay mask): the tuple every kernel takes."""
+        return (self.params, self.padded_weights, self.padded_biases, self.net, self.decay_mask)
 
     # -- construction
 
@@ -129,28 +143,38 @@ class Model:
         architecture = validate_architecture(layer_sizes, activation, output)
         initializer = lookup(INITIALIZERS, init, "initialiser")
         rng = np.random.default_rng(seed)
-        pieces = []
-        for fan_in, fan_out in zip(architecture.layer_sizes, architecture.layer_sizes[1:]):
+        model = cls(architecture, np.zeros(cls.n_parameters_for(architecture)))
+        sizes = architecture.layer_sizes
+        for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
             weights, biases = initializer(rng, fan_in, fan_out)
-            pieces += [weights.ravel(), biases]
-        return cls(architecture, np.concatenate(pieces))
+            model.padded_weights[layer, :fan_in, :fan_out] = weights
+            model.padded_biases[layer, :fan_out] = biases
+        return model
 
     @staticmethod
-    def n_parameters_for(architecture: Architecture) -> int:
-        sizes = architecture.layer_sizes
+    def lanes_for(architecture: Architecture) -> int:
+        """Padded layer width: 8 lanes (one AVX-512 / two AVX2 vectors) or 16."""
+        return 8 if max(architecture.layer_sizes) <= 8 else 16
+
+    @classmethod
+    def n_parameters_for(cls, architecture: Architecture) -> int:
+        """Length of the padded flat parameter vector."""
+        lanes = cls.lanes_for(architecture)
+        return architecture.n_layers * lanes * (lanes + 1)
+
+    @property
+    def n_parameters(self) -> int:
+        """How many weights and biases the network really has (without padding)."""
+        sizes = self.layer_sizes
         return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
 
     @staticmethod
     def _layout(architecture: Architecture) -> np.ndarray:
-        """int64 (n_layers, 5): fan_in, fan_out, weight offset, bias offset, activation."""
+        """int64 (n_layers, 3): fan_in, fan_out, activation code of each dense layer."""
         sizes = architecture.layer_sizes
         codes = [HIDDEN_ACTIVATIONS[name] for name in architecture.hidden_activations]
         codes.append(OUTPUT_ACTIVATIONS[architecture.output])
-        rows, offset = [], 0
-        for fan_in, fan_out, code in zip(sizes, sizes[1:], codes):
-            rows.append((fan_in, fan_out, offset, offset + fan_in * fan_out, code))
-            offset += (fan_in + 1) * fan_out
-        return np.array(rows, dtype=np.int64)
+        return np.array(list(zip(sizes, sizes[1:], codes)), dtype=np.int64)
 
     def copy(self) -> Model:
         """An independent model with the same architecture and parameter values."""
@@ -164,10 +188,12 @@ class Model:
 
     @property
     def weights(self) -> ParameterList:
-        views = []
-        for fan_in, fan_out, w_off, _, _ in self.net:
-            views.append(self.params[w_off : w_off + fan_in * fan_out].reshape(fan_in, fan_out))
-        return ParameterList(views, "weights")
+        """Per-layer (fan_in, fan_out) views of the weights."""
+        return ParameterList(
+            [self.padded_weights[layer, :fan_in, :fan_out]
+             for layer, (fan_in, fan_out, _) in enumerate(self.net)],
+            "weights",
+        )  # fmt: skip
 
     @weights.setter
     def weights(self, values: Sequence[np.ndarray]) -> None:
@@ -175,8 +201,9 @@ class Model:
 
     @property
     def biases(self) -> ParameterList:
+        """Per-layer (fan_out,) views of the biases."""
         return ParameterList(
-            [self.params[b_off : b_off + fan_out] for _, fan_out, _, b_off, _ in self.net],
+            [self.padded_biases[layer, :fan_out] for layer, (_, fan_out, _) in enumerate(self.net)],
             "biases",
         )
 
@@ -215,9 +242,28 @@ class Model:
         """
         X = self.check_inputs(X)
         out = np.empty((X.shape[0], sum(self.layer_sizes)))
-        kernels.all_layer_outputs(self.params, self.net, X, GRID_CHUNK_ROWS, out)
+        kernels.all_layer_outputs(self.kernel_arrays, X, self.workspace(GRID_CHUNK_ROWS), out)
         bounds = np.cumsum((0, *self.layer_sizes))
         return [out[:, a:b] for a, b in zip(bounds, bounds[1:])]
+
+    def workspace(self, rows: int) -> tuple:
+        """Scratch arrays for ``rows`` rows.
+
+        Returns (activations, deltas, dropout masks, logits, flat activations): the first
+        three (n_layers + 1, rows, lanes), logits (rows, lanes), and the last a
+        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops.
+        """
+        shape = (len(self.net) + 1, rows, self.lanes)
+        acts = np.zeros(shape)
+        flat = acts.reshape(shape[0], -1)
+        return (acts, np.zeros(shape), np.ones(shape), np.zeros((rows, self.lanes)), flat)
+
+    def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""
+        return [
+            {"weights": np.histogram(w, bins=bins), "biases": np.histogram(b, bins=bins)}
+            for w, b in zip(self.weights, self.biases)
+        ]
 
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.layer_sizes))

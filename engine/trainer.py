@@ -252,18 +252,6 @@ class Trainer:
         settings[kernels.CLASS_THRESHOLD] = CLASS_THRESHOLDS.get(self.model.architecture.output, 0)
         return settings
 
-    def _workspace(self, rows: int) -> tuple:
-        net = self.model.net
-        offsets = kernels.layer_offsets(net, rows)
-        size = int(offsets[-1])
-        return (
-            np.zeros(size),
-            np.zeros(size),
-            np.ones(size),
-            np.zeros(rows * self.model.layer_sizes[-1]),
-            offsets,
-        )
-
     def train(
         self,
         X: np.ndarray,
@@ -310,11 +298,19 @@ class Trainer:
         grad_norms = np.zeros((epochs, len(self.model.net)))
         params = self.model.params
         backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
+        gradients = Model(self.model.architecture, np.zeros_like(params))
         done, status, bad_layer = kernels.train_epochs(
-            (params, self.model.net),
-            (np.zeros_like(params), self.first_moment, self.second_moment, self.step_counter),
+            self.model.kernel_arrays,
+            (
+                gradients.params,
+                gradients.padded_weights,
+                gradients.padded_biases,
+                self.first_moment,
+                self.second_moment,
+                self.step_counter,
+            ),
             (X, Y, X_test, Y_test, self._order),
-            self._workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
+            self.model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
             self._settings_vector(),
             options,
             self.rng_state,
@@ -335,14 +331,11 @@ class Trainer:
         """(mean loss, accuracy) of the current model on a data set (no dropout)."""
         X = self.model.check_inputs(X)
         Y = check_targets(self.model, Y)
-        acts, _, _, logits, _ = self._workspace(EVALUATION_CHUNK_ROWS)
         loss, accuracy, _ = kernels.evaluate_set(
-            self.model.params,
-            self.model.net,
+            self.model.kernel_arrays,
             X,
             Y,
-            acts,
-            logits,
+            self.model.workspace(EVALUATION_CHUNK_ROWS),
             self._loss_code,
             self._settings_vector()[kernels.CLASS_THRESHOLD],
         )

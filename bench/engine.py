@@ -1,0 +1,140 @@
+"""Engine throughput against a NumPy reference, measured in one run (ratios, not seconds).
+
+    .venv/bin/python -m bench.engine            # full run (~1 minute)
+    .venv/bin/python -m bench.engine --quick    # fewer epochs
+
+Prints samples/s of each implementation and the ratio for the networks named in the
+engine issue, the 100×100 all-neuron grid, and cold / cached JIT start-up times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+import engine
+from bench.numpy_reference import all_layers_numpy, train_numpy
+
+NETWORKS = ([2, 8, 8, 8, 1], [2, 8, 8, 8, 8, 8, 8, 1])
+POINTS = 250
+BATCH = 10
+LEARNING_RATE = 0.03
+
+
+def best_time(function, repeats: int) -> float:
+    """Fastest of ``repeats`` runs: the least disturbed by other load on a shared machine."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def circle_problem():
+    data = engine.make_dataset("circle", n_points=2 * POINTS, seed=7)
+    train, _ = engine.train_test_split(data, 0.5, seed=7)
+    X = engine.build_features(train.X, ["x1", "x2"])
+    Y = engine.targets_for_output(train.y, "tanh", 2)
+    return X, Y
+
+
+def bench_training(sizes: list[int], epochs: int, repeats: int) -> dict[str, float]:
+    X, Y = circle_problem()
+    initial = engine.Model.create(sizes, activation="tanh", output="tanh", seed=3)
+
+    def run_numpy():
+        weights = [w.copy() for w in initial.weights]
+        biases = [b.copy() for b in initial.biases]
+        train_numpy(weights, biases, X, Y, epochs, BATCH, LEARNING_RATE)
+        return weights
+
+    def run_engine(evaluate_every):
+        model = initial.copy()
+        trainer = engine.Trainer(model, "mse", learning_rate=LEARNING_RATE, batch_size=BATCH,
+                                 shuffle=False, evaluate_every=evaluate_every)  # fmt: skip
+        trainer.train(X, Y, epochs)
+        return model
+
+    # Same start, same order, same rule: the two must agree, or the timing means nothing.
+    difference = max(np.abs(a - b).max() for a, b in zip(run_numpy(), run_engine(epochs).weights))
+    assert difference < 1e-8, f"engine and NumPy reference disagree by {difference}"
+    samples = epochs * X.shape[0]
+    numpy_time = best_time(run_numpy, repeats)
+    engine_time = best_time(lambda: run_engine(epochs), repeats)
+    engine_eval_time = best_time(lambda: run_engine(1), repeats)
+    return {
+        "numpy": samples / numpy_time,
+        "engine": samples / engine_time,
+        "engine_eval": samples / engine_eval_time,
+        "max_weight_difference": difference,
+    }
+
+
+def bench_grid(repeats: int) -> dict[str, float]:
+    model = engine.Model.create([2, 8, 8, 8, 8, 8, 8, 1], activation="tanh", seed=1)
+    points = engine.grid_points(100)
+    weights, biases = list(model.weights), list(model.biases)
+    reference = all_layers_numpy(weights, biases, points)
+    ours = model.activations(points)
+    difference = max(np.abs(a - b).max() for a, b in zip(reference, ours))
+    assert difference < 1e-12, f"grid outputs disagree by {difference}"
+    numpy_time = best_time(lambda: all_layers_numpy(weights, biases, points), repeats)
+    engine_time = best_time(lambda: engine.decision_grid(model, ["x1", "x2"], 100), repeats)
+    return {"numpy_ms": numpy_time * 1e3, "engine_ms": engine_time * 1e3}
+
+
+def bench_startup() -> dict[str, float]:
+    """Cold compile into an empty cache, then a second process that loads the cache."""
+    code = "import time; t = time.perf_counter(); import engine; engine.warm_up(); print(time.perf_counter() - t)"
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout
+            )  # fmt: skip
+            for _ in range(2)
+        ]
+    return {"cold_s": runs[0], "cached_s": runs[1]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer epochs and repeats")
+    args = parser.parse_args()
+    epochs, repeats = (20, 3) if args.quick else (100, 5)
+    engine.warm_up()
+    print(f"training: {POINTS} circle points, batch {BATCH}, tanh, mse, sgd, {epochs} epochs")
+    for sizes in NETWORKS:
+        result = bench_training(sizes, epochs, repeats)
+        name = "-".join(map(str, sizes))
+        print(
+            f"  {name:18s} numpy {result['numpy'] / 1e6:6.2f}M samples/s   "
+            f"engine {result['engine'] / 1e6:6.2f}M ({result['engine'] / result['numpy']:5.1f}x)   "
+            f"engine+per-epoch eval {result['engine_eval'] / 1e6:6.2f}M "
+            f"({result['engine_eval'] / result['numpy']:5.1f}x)   "
+            f"max |Δw| {result['max_weight_difference']:.1e}"
+        )
+    grid = bench_grid(repeats * 4)
+    print(
+        f"grid 100x100, every neuron of 2-8x6-1: numpy {grid['numpy_ms']:.2f} ms   "
+        f"engine {grid['engine_ms']:.2f} ms ({grid['numpy_ms'] / grid['engine_ms']:.1f}x)"
+    )
+    startup = bench_startup()
+    print(f"JIT: cold compile {startup['cold_s']:.1f} s, cached start {startup['cached_s']:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
