@@ -1,0 +1,557 @@
+"""The playground's widgets, each bound to one field of ``PlaygroundSettings``.
+
+Every widget has an explicit key ``control_<field>`` (tests drive them by key).  Its
+callback turns the widget's value into new settings with ``with_changes`` (dependent
+choices follow, e.g. a regression data set switches the output to linear) and then every
+widget is re-synced from the settings, so widgets and URL never disagree.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import streamlit as st
+
+import engine
+
+from . import state
+from .run import build_run, restart, set_parameter
+from .settings import (
+    BATCH_SIZES,
+    CLIP_NORMS,
+    DROPOUTS,
+    FULL_BATCH,
+    LEARNING_RATES,
+    MAX_SEED,
+    NOISE_LEVELS,
+    REGULARIZATION_RATES,
+    REGULARIZATIONS,
+    SPEEDS,
+    TRAIN_RATIOS,
+    PlaygroundSettings,
+    losses_for,
+    outputs_for,
+)
+
+KEY_PREFIX = "control_"
+
+
+def key(name: str) -> str:
+    return KEY_PREFIX + name
+
+
+def widget_values(settings: PlaygroundSettings) -> dict[str, object]:
+    """The value every widget should show for ``settings``."""
+    values: dict[str, object] = {
+        "dataset": settings.dataset,
+        "classes": settings.classes,
+        "noise": settings.noise,
+        "ratio": settings.ratio,
+        "batch": settings.batch,
+        "seed": settings.seed,
+        "features": list(settings.features),
+        "activation": settings.activation[0],
+        "per_layer": len(settings.activation) > 1,
+        "output": settings.output,
+        "loss": settings.loss,
+        "init": settings.init,
+        "dropout": settings.dropout,
+        "optimizer": settings.optimizer,
+        "lr": settings.lr,
+        "reg": settings.reg,
+        "reg_rate": settings.reg_rate,
+        "clip": settings.clip,
+        "speed": settings.speed,
+        "stop_epoch": settings.stop_epoch,
+        "stop_loss": settings.stop_loss,
+        "show_test": settings.show_test,
+        "discretize": settings.discretize,
+    }
+    for layer, units in enumerate(settings.hidden):
+        values[f"units_{layer}"] = units
+        values[f"activation_{layer}"] = settings.hidden_activations[layer]
+    return values
+
+
+def sync_widgets(settings: PlaygroundSettings) -> None:
+    """Set every widget's state to the settings (call from callbacks or before widgets)."""
+    for name, value in widget_values(settings).items():
+        st.session_state[key(name)] = value
+
+
+def ensure_widgets(settings: PlaygroundSettings) -> None:
+    """Initialise widget state that does not exist yet (first run, or new layers)."""
+    for name, value in widget_values(settings).items():
+        st.session_state.setdefault(key(name), value)
+
+
+def apply(**changes) -> None:
+    """Apply setting changes from a callback and re-sync every widget."""
+    try:
+        new = state.settings().with_changes(**changes)
+    except (ValueError, TypeError) as error:
+        state.notices().append(f"That change could not be applied: {error}")
+        new = state.settings()
+    state.set_settings(new)
+    sync_widgets(new)
+
+
+def _on_change(name: str, convert=None) -> None:
+    value = st.session_state[key(name)]
+    apply(**{name: convert(value) if convert else value})
+
+
+def bound(name: str, convert=None):
+    """The on_change callback for the widget of setting ``name``."""
+    return functools.partial(_on_change, name, convert)
+
+
+# ---------------------------------------------------------------- callbacks with logic
+
+
+def set_playing(playing: bool) -> None:
+    """Idempotent: a doubled click event cannot undo itself."""
+    state.playback().playing = playing
+
+
+def request_step(token: int) -> None:
+    """Train one epoch, once per token (a doubled click event is ignored)."""
+    playback = state.playback()
+    if token <= playback.steps_handled:
+        return
+    playback.steps_handled = token
+    playback.playing = False
+    from .run import train_chunk
+
+    run = state.run()
+    train_chunk(run, 1)
+    state.set_run(run)
+
+
+def reset_weights() -> None:
+    """New random initial weights (the next init seed, so the URL still reproduces it)."""
+    current = state.settings()
+    apply(init_seed=(current.init_seed % MAX_SEED) + 1)
+    state.playback().playing = False
+
+
+def restart_run() -> None:
+    """The same initial weights again, history cleared."""
+    state.set_run(restart(state.run()))
+    state.playback().playing = False
+
+
+def regenerate_data() -> None:
+    current = state.settings()
+    apply(seed=(current.seed % MAX_SEED) + 1)
+
+
+def change_depth(delta: int) -> None:
+    hidden = list(state.settings().hidden)
+    if delta > 0 and len(hidden) < engine.MAX_HIDDEN_LAYERS:
+        hidden.append(2)  # TensorFlow Playground starts a new layer with 2 neurons
+    elif delta < 0 and hidden:
+        hidden.pop()
+    apply(hidden=tuple(hidden))
+
+
+def change_units(layer: int) -> None:
+    hidden = list(state.settings().hidden)
+    hidden[layer] = int(st.session_state[key(f"units_{layer}")])
+    apply(hidden=tuple(hidden))
+
+
+def change_layer_activation(layer: int) -> None:
+    current = state.settings()
+    names = list(current.hidden_activations)
+    names[layer] = st.session_state[key(f"activation_{layer}")]
+    apply(activation=tuple(names))
+
+
+def toggle_per_layer() -> None:
+    current = state.settings()
+    if st.session_state[key("per_layer")] and current.hidden:
+        apply(activation=current.hidden_activations)
+    else:
+        apply(activation=current.activation[:1])
+
+
+def edited_value() -> float:
+    """The current value of the weight or bias selected in the editor."""
+    model = state.run().model
+    layer = st.session_state.get("edit_layer", 0)
+    source = st.session_state.get("edit_source", 0)
+    target = st.session_state.get("edit_target", 0)
+    try:
+        if source == "bias":
+            return float(model.biases[layer][target])
+        return float(model.weights[layer][int(source), target])
+    except IndexError:
+        return 0.0
+
+
+def load_edited_value() -> None:
+    st.session_state["edit_value"] = round(edited_value(), 3)
+
+
+def apply_weight_edit() -> None:
+    """Set the weight or bias chosen in the editor; a bad value gets a sentence, not a crash."""
+    run = state.run()
+    layer = st.session_state["edit_layer"]
+    source = st.session_state["edit_source"]
+    target = st.session_state["edit_target"]
+    value = st.session_state["edit_value"]
+    try:
+        set_parameter(run, layer, None if source == "bias" else int(source), int(target), value)
+    except ValueError as error:
+        state.notices().append(str(error))
+        return
+    state.set_run(run)
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def _hidden(settings: PlaygroundSettings, control: str) -> bool:
+    return control in settings.hide
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def playback_bar(settings: PlaygroundSettings) -> None:
+    """Play/Pause, Step, Reset, Restart and the hyper-parameters TF Playground puts on top."""
+    playback = state.playback()
+    columns = st.columns([1.1, 0.9, 0.9, 1.0, 1.3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
+    columns[0].button(
+        "Pause" if playback.playing else "Play",
+        key="play",
+        type="primary",
+        on_click=set_playing,
+        args=(not playback.playing,),
+        icon=":material/pause:" if playback.playing else ":material/play_arrow:",
+        help="Train continuously; the views update live.",
+        use_container_width=True,
+    )
+    columns[1].button(
+        "Step",
+        key="step",
+        on_click=request_step,
+        args=(playback.steps_handled + 1,),
+        help="Train one epoch.",
+        use_container_width=True,
+    )
+    columns[2].button(
+        "Reset",
+        key="reset",
+        on_click=reset_weights,
+        help="New random initial weights.",
+        use_container_width=True,
+    )
+    columns[3].button(
+        "Restart",
+        key="restart",
+        on_click=restart_run,
+        help="Start again from the same initial weights.",
+        use_container_width=True,
+    )
+    if not _hidden(settings, "lr"):
+        columns[4].selectbox(
+            "Learning rate",
+            LEARNING_RATES,
+            key=key("lr"),
+            format_func=_number,
+            on_change=bound("lr"),
+        )
+    if not _hidden(settings, "activation"):
+        columns[5].selectbox(
+            "Activation",
+            list(engine.HIDDEN_ACTIVATIONS),
+            key=key("activation"),
+            disabled=len(settings.activation) > 1,
+            on_change=bound("activation", lambda name: (name,)),
+            help="For every hidden layer (per-layer choice under Network).",
+        )
+    if not _hidden(settings, "reg"):
+        columns[6].selectbox(
+            "Regularisation",
+            REGULARIZATIONS,
+            key=key("reg"),
+            format_func=lambda name: name.upper() if name != "none" else "None",
+            on_change=bound("reg"),
+        )
+    if not _hidden(settings, "reg_rate"):
+        columns[7].selectbox(
+            "Regularisation rate",
+            REGULARIZATION_RATES,
+            key=key("reg_rate"),
+            format_func=_number,
+            on_change=bound("reg_rate"),
+        )
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def dataset_preview(name: str, noise: int, classes: int) -> np.ndarray:
+    """A small RGB picture of a data set (cached: the same for every session)."""
+    from .figures import CLASS_COLORS, weight_colors
+
+    data = engine.make_dataset(
+        name,
+        n_points=300,
+        noise=noise / 100,
+        seed=3,
+        n_classes=classes if engine.DATASETS[name].n_classes == -1 else None,
+    )
+    size = 64
+    picture = np.full((size, size, 3), 245, dtype=np.uint8)
+    columns = np.clip(((data.X[:, 0] + 6) / 12 * (size - 1)).round().astype(int), 0, size - 1)
+    rows = np.clip(((6 - data.X[:, 1]) / 12 * (size - 1)).round().astype(int), 0, size - 1)
+    if data.kind == "regression":
+        colors = weight_colors(data.y)
+        rgb = [tuple(int(part) for part in color[4:-1].split(",")) for color in colors]
+    else:
+        rgb = [
+            tuple(int(CLASS_COLORS[label][i : i + 2], 16) for i in (1, 3, 5)) for label in data.y
+        ]
+    for r, c, color in zip(rows, columns, rgb):
+        picture[max(r - 1, 0) : r + 2, max(c - 1, 0) : c + 2] = color
+    return picture
+
+
+def data_panel(settings: PlaygroundSettings) -> None:
+    st.markdown("**Data**")
+    if not _hidden(settings, "dataset"):
+        names = list(engine.DATASETS)
+        st.image(
+            dataset_preview(settings.dataset, settings.noise, settings.classes),
+            width=96,
+            caption=engine.DATASETS[settings.dataset].title,
+        )
+        st.selectbox(
+            "Data set",
+            names,
+            key=key("dataset"),
+            on_change=bound("dataset"),
+            format_func=lambda name: engine.DATASETS[name].title,
+            help="Classification (two or more classes) or regression (plane, multi Gaussian).",
+        )
+        if engine.DATASETS[settings.dataset].n_classes == -1:
+            st.select_slider("Classes", [3, 4, 5], key=key("classes"), on_change=bound("classes"))
+    if not _hidden(settings, "ratio"):
+        st.select_slider(
+            "Training data (%)", TRAIN_RATIOS, key=key("ratio"), on_change=bound("ratio")
+        )
+    if not _hidden(settings, "noise"):
+        st.select_slider("Noise", NOISE_LEVELS, key=key("noise"), on_change=bound("noise"))
+    if not _hidden(settings, "batch"):
+        st.select_slider(
+            "Batch size",
+            BATCH_SIZES,
+            key=key("batch"),
+            on_change=bound("batch"),
+            format_func=lambda size: "full" if size == FULL_BATCH else str(size),
+        )
+    if not _hidden(settings, "seed"):
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        left.number_input(
+            "Data seed",
+            min_value=0,
+            max_value=MAX_SEED,
+            step=1,
+            key=key("seed"),
+            on_change=bound("seed", int),
+        )
+        right.button(
+            "New",
+            key="regenerate",
+            on_click=regenerate_data,
+            help="Regenerate the data with the next seed.",
+        )
+    if not _hidden(settings, "show_test"):
+        st.toggle("Show test data", key=key("show_test"), on_change=bound("show_test"))
+    if not _hidden(settings, "discretize"):
+        st.toggle("Discretize output", key=key("discretize"), on_change=bound("discretize"))
+
+
+def network_panel(settings: PlaygroundSettings) -> None:
+    """Features, layers and neurons: the controls above TensorFlow Playground's diagram."""
+    if not _hidden(settings, "features"):
+        st.pills(
+            "Input features",
+            list(engine.FEATURES),
+            selection_mode="multi",
+            key=key("features"),
+            on_change=bound("features", tuple),
+            format_func=lambda name: engine.FEATURES[name].label,
+        )
+    if _hidden(settings, "hidden"):
+        return
+    count = len(settings.hidden)
+    columns = st.columns([1.6] + [1] * engine.MAX_HIDDEN_LAYERS, vertical_alignment="bottom")
+    with columns[0]:
+        st.caption(f"{count} hidden layer{'s' if count != 1 else ''}")
+        minus, plus = st.columns(2)
+        minus.button(
+            "−",
+            key="remove_layer",
+            on_click=change_depth,
+            args=(-1,),
+            disabled=count == 0,
+            help="Remove the last hidden layer.",
+        )
+        plus.button(
+            "+",
+            key="add_layer",
+            on_click=change_depth,
+            args=(1,),
+            disabled=count >= engine.MAX_HIDDEN_LAYERS,
+            help="Add a hidden layer.",
+        )
+    for layer in range(count):
+        columns[layer + 1].number_input(
+            f"Layer {layer + 1}",
+            min_value=1,
+            max_value=engine.MAX_UNITS_PER_LAYER,
+            step=1,
+            key=key(f"units_{layer}"),
+            on_change=change_units,
+            args=(layer,),
+        )
+
+
+def advanced_panel(settings: PlaygroundSettings) -> None:
+    """Everything beyond TensorFlow Playground: outputs, losses, init, optimisers, stopping."""
+    left, middle, right = st.columns(3)
+    with left:
+        st.markdown("**Network**")
+        if not _hidden(settings, "output"):
+            st.selectbox(
+                "Output activation",
+                outputs_for(settings.dataset, settings.n_classes),
+                key=key("output"),
+                on_change=bound("output"),
+            )
+        if not _hidden(settings, "loss"):
+            st.selectbox(
+                "Loss",
+                losses_for(settings.output, settings.dataset),
+                key=key("loss"),
+                on_change=bound("loss"),
+            )
+        if not _hidden(settings, "init"):
+            st.selectbox(
+                "Initialisation",
+                list(engine.INITIALIZERS),
+                key=key("init"),
+                on_change=bound("init"),
+            )
+        if not _hidden(settings, "activation") and settings.hidden:
+            st.toggle(
+                "A different activation per layer", key=key("per_layer"), on_change=toggle_per_layer
+            )
+            if len(settings.activation) > 1:
+                for layer in range(len(settings.hidden)):
+                    st.selectbox(
+                        f"Layer {layer + 1} activation",
+                        list(engine.HIDDEN_ACTIVATIONS),
+                        key=key(f"activation_{layer}"),
+                        on_change=change_layer_activation,
+                        args=(layer,),
+                    )
+    with middle:
+        st.markdown("**Optimisation**")
+        if not _hidden(settings, "optimizer"):
+            st.selectbox(
+                "Optimiser",
+                list(engine.OPTIMIZERS),
+                key=key("optimizer"),
+                on_change=bound("optimizer"),
+            )
+        if not _hidden(settings, "dropout"):
+            st.select_slider(
+                "Dropout (hidden units)", DROPOUTS, key=key("dropout"), on_change=bound("dropout")
+            )
+        if not _hidden(settings, "clip"):
+            st.select_slider(
+                "Clip gradient norm",
+                CLIP_NORMS,
+                key=key("clip"),
+                format_func=lambda norm: "off" if norm == 0 else _number(norm),
+                on_change=bound("clip"),
+            )
+    with right:
+        st.markdown("**Speed and stopping**")
+        if not _hidden(settings, "speed"):
+            st.select_slider("Epochs per frame", SPEEDS, key=key("speed"), on_change=bound("speed"))
+        if not _hidden(settings, "stop"):
+            st.number_input(
+                "Stop at epoch (0 = never)",
+                min_value=0,
+                max_value=10_000_000,
+                step=100,
+                key=key("stop_epoch"),
+                on_change=bound("stop_epoch", int),
+            )
+            st.number_input(
+                "Stop when test loss ≤ (0 = never)",
+                min_value=0.0,
+                max_value=99.0,
+                step=0.01,
+                format="%.3f",
+                key=key("stop_loss"),
+                on_change=bound("stop_loss", float),
+            )
+
+
+def weight_editor(settings: PlaygroundSettings) -> None:
+    """Pick one weight or bias and set its value; the views update at once."""
+    if _hidden(settings, "edit"):
+        return
+    run = state.run()
+    sizes = run.model.layer_sizes
+    columns = st.columns([1, 1, 1, 1.2, 0.8], vertical_alignment="bottom")
+    layer = columns[0].selectbox(
+        "Layer",
+        list(range(len(sizes) - 1)),
+        key="edit_layer",
+        on_change=load_edited_value,
+        format_func=lambda index: f"{index + 1} ({sizes[index]}→{sizes[index + 1]})",
+    )
+    if st.session_state.get("edit_source") not in ["bias", *range(sizes[layer])]:
+        st.session_state["edit_source"] = 0
+    columns[1].selectbox(
+        "From",
+        ["bias", *range(sizes[layer])],
+        key="edit_source",
+        on_change=load_edited_value,
+        format_func=lambda s: "bias" if s == "bias" else f"unit {s + 1}",
+    )
+    if st.session_state.get("edit_target") not in range(sizes[layer + 1]):
+        st.session_state["edit_target"] = 0
+    columns[2].selectbox(
+        "To",
+        list(range(sizes[layer + 1])),
+        key="edit_target",
+        on_change=load_edited_value,
+        format_func=lambda t: f"unit {t + 1}",
+    )
+    if "edit_value" not in st.session_state:
+        load_edited_value()
+    columns[3].number_input(
+        "Value", min_value=-1e6, max_value=1e6, step=0.1, format="%.3f", key="edit_value"
+    )
+    columns[4].button("Set", key="edit_apply", on_click=apply_weight_edit)
+
+
+__all__ = [
+    "advanced_panel",
+    "build_run",
+    "data_panel",
+    "ensure_widgets",
+    "network_panel",
+    "playback_bar",
+    "sync_widgets",
+    "weight_editor",
+]

@@ -1,0 +1,174 @@
+"""One training run: data, network, trainer and what the views need, for one session.
+
+A ``TrainingRun`` is built from ``PlaygroundSettings``; hyper-parameters that do not change
+the network (learning rate, regularisation, optimiser, clipping, dropout, batch size) are
+applied to the live trainer without resetting it.  The page swaps the session's run in one
+assignment after each chunk of work, so a frame never sees a half-updated run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+import engine
+
+from .settings import FULL_BATCH, PlaygroundSettings
+
+GRID_RESOLUTION = 100
+NEURON_MAP_RESOLUTION = 40
+
+
+@dataclass
+class TrainingRun:
+    settings: PlaygroundSettings
+    train: engine.Dataset
+    test: engine.Dataset
+    train_inputs: np.ndarray  # (n_train, n_features)
+    test_inputs: np.ndarray
+    train_targets: np.ndarray  # (n_train, n_outputs)
+    test_targets: np.ndarray
+    model: engine.Model
+    trainer: engine.Trainer
+    initial_params: np.ndarray  # for Restart: the same initial weights again
+    grid_inputs: np.ndarray  # features of the 100×100 output grid
+    neuron_grid_inputs: np.ndarray  # features of the coarser per-neuron grid
+    structure_key: tuple = field(default=())
+    stop_reason: str | None = None
+
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
+
+
+def build_run(settings: PlaygroundSettings) -> TrainingRun:
+    """New data and a freshly initialised network for ``settings``."""
+    data = engine.make_dataset(
+        settings.dataset,
+        noise=settings.noise / 100,
+        seed=settings.seed,
+        n_classes=settings.n_classes if settings.n_classes > 2 else None,
+    )
+    train, test = engine.train_test_split(data, settings.ratio / 100, seed=settings.seed)
+    features = settings.features
+    model = engine.Model.create(
+        settings.layer_sizes,
+        activation=list(settings.hidden_activations),
+        output=settings.output,
+        init=settings.init,
+        seed=settings.init_seed,
+    )
+    trainer = engine.Trainer(model, settings.loss, seed=settings.init_seed)
+    run = TrainingRun(
+        settings=settings,
+        train=train,
+        test=test,
+        train_inputs=engine.build_features(train.X, features),
+        test_inputs=engine.build_features(test.X, features),
+        train_targets=_targets(train, settings),
+        test_targets=_targets(test, settings),
+        model=model,
+        trainer=trainer,
+        initial_params=model.params.copy(),
+        grid_inputs=engine.build_features(engine.grid_points(GRID_RESOLUTION), features),
+        neuron_grid_inputs=engine.build_features(
+            engine.grid_points(NEURON_MAP_RESOLUTION), features
+        ),
+        structure_key=settings.structure_key(),
+    )
+    apply_hyperparameters(run, settings)
+    return run
+
+
+def _targets(data: engine.Dataset, settings: PlaygroundSettings) -> np.ndarray:
+    if data.kind == "regression":
+        return data.y.astype(np.float64)[:, None]
+    return engine.targets_for_output(data.y, settings.output, data.n_classes)
+
+
+def apply_hyperparameters(run: TrainingRun, settings: PlaygroundSettings) -> None:
+    """Apply the settings that keep the network (no reset), in place."""
+    trainer = run.trainer
+    trainer.learning_rate = settings.lr
+    trainer.l1 = settings.reg_rate if settings.reg == "l1" else 0.0
+    trainer.l2 = settings.reg_rate if settings.reg == "l2" else 0.0
+    trainer.optimizer = settings.optimizer
+    trainer.clip_norm = settings.clip or None
+    trainer.dropout = settings.dropout
+    trainer.batch_size = len(run.train) if settings.batch == FULL_BATCH else settings.batch
+    run.settings = settings
+
+
+def updated_run(run: TrainingRun | None, settings: PlaygroundSettings) -> TrainingRun:
+    """The run to use for ``settings``: the same one re-tuned, or a new one if needed."""
+    if run is None or run.structure_key != settings.structure_key():
+        return build_run(settings)
+    apply_hyperparameters(run, settings)
+    return run
+
+
+def restart(run: TrainingRun) -> TrainingRun:
+    """The same run from its initial weights again (history and optimiser state cleared)."""
+    fresh = build_run(run.settings)
+    fresh.model.params[:] = run.initial_params
+    return fresh
+
+
+def train_chunk(run: TrainingRun, epochs: int) -> None:
+    """Train up to ``epochs`` epochs, honouring the stop conditions; sets ``stop_reason``."""
+    settings = run.settings
+    if settings.stop_epoch:
+        epochs = min(epochs, max(settings.stop_epoch - run.epoch, 0))
+    if epochs <= 0:
+        run.stop_reason = f"Stopped at epoch {run.epoch:,}, as asked."
+        return
+    result = run.trainer.train(
+        run.train_inputs, run.train_targets, epochs, run.test_inputs, run.test_targets
+    )
+    run.stop_reason = None
+    if result.divergence is not None:
+        run.stop_reason = result.divergence.message()
+    elif settings.stop_epoch and run.epoch >= settings.stop_epoch:
+        run.stop_reason = f"Stopped at epoch {run.epoch:,}, as asked."
+    elif settings.stop_loss and run.trainer.history.last("test_loss") <= settings.stop_loss:
+        run.stop_reason = (
+            f"Stopped at epoch {run.epoch:,}: the test loss reached {settings.stop_loss:g}."
+        )
+
+
+def metrics(run: TrainingRun) -> dict[str, float]:
+    """The newest train/test loss and accuracy (NaN before the first epoch)."""
+    history = run.trainer.history
+    if history.length == 0:
+        train_loss, train_accuracy = run.trainer.evaluate(run.train_inputs, run.train_targets)
+        test_loss, test_accuracy = run.trainer.evaluate(run.test_inputs, run.test_targets)
+        return {
+            "train_loss": train_loss,
+            "test_loss": test_loss,
+            "train_accuracy": train_accuracy,
+            "test_accuracy": test_accuracy,
+        }
+    return {
+        name: history.last(name)
+        for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
+    }
+
+
+def set_parameter(
+    run: TrainingRun, layer: int, source: int | None, target: int, value: float
+) -> None:
+    """Edit one weight (``source`` unit → ``target`` unit of dense layer ``layer``) or a bias
+    (``source`` None).  Raises ``ValueError`` with a plain sentence if out of range."""
+    if not np.isfinite(value) or abs(value) > 1e6:
+        raise ValueError("A weight must be a finite number between -1,000,000 and 1,000,000.")
+    weights = run.model.weights
+    if not 0 <= layer < len(weights):
+        raise ValueError(f"There is no layer {layer + 1}.")
+    fan_in, fan_out = weights[layer].shape
+    if not 0 <= target < fan_out or (source is not None and not 0 <= source < fan_in):
+        raise ValueError("That connection does not exist in this network.")
+    if source is None:
+        run.model.biases[layer][target] = value
+    else:
+        weights[layer][source, target] = value
