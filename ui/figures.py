@@ -442,17 +442,17 @@ def frame_updates(spec: ViewSpec, frame: FrameData, discretize: bool) -> tuple[d
         )
     epochs, train_loss, test_loss = _thin(frame.epochs, frame.train_loss, frame.test_loss)
     traces = [
-        {"index": OUTPUT_TRACE, "set": {"z": z.astype(np.float32)}},
+        {"index": OUTPUT_TRACE, "set": {"z": _float32(z)}},
         {"index": LINK_HOVER_TRACE, "set": {"text": _link_texts(spec, frame.weights)}},
         {
             "index": BIAS_TRACE,
             "set": {
-                "marker.color": flat_biases.astype(np.float32),
+                "marker.color": _float32(flat_biases),
                 "text": [f"bias {b:.3f}" for b in flat_biases],
             },
         },
-        {"index": TRAIN_LOSS_TRACE, "set": {"x": epochs, "y": train_loss.astype(np.float32)}},
-        {"index": TEST_LOSS_TRACE, "set": {"x": epochs, "y": test_loss.astype(np.float32)}},
+        {"index": TRAIN_LOSS_TRACE, "set": {"x": epochs, "y": _float32(train_loss)}},
+        {"index": TEST_LOSS_TRACE, "set": {"x": epochs, "y": _float32(test_loss)}},
     ]
     images = []
     n_inputs = spec.layer_sizes[0]
@@ -460,6 +460,12 @@ def frame_updates(spec: ViewSpec, frame: FrameData, discretize: bool) -> tuple[d
         limit = max(float(np.max(np.abs(values))), 1e-9) if index < n_inputs else 1.0
         images.append({"index": index, "values": to_uint8(values, limit)})
     return {"traces": traces, "layout": layout}, images
+
+
+def _float32(values: np.ndarray) -> np.ndarray:
+    """float32 for the wire; values beyond its range are clipped (NaN stays NaN: a gap)."""
+    limit = np.finfo(np.float32).max
+    return np.clip(values, -limit, limit).astype(np.float32)
 
 
 def _output_surface(spec: ViewSpec, grid: np.ndarray, discretize: bool) -> np.ndarray:

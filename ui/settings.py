@@ -235,10 +235,17 @@ class PlaygroundSettings:
         """
         candidate = dataclasses.replace(self, **changes)
         outputs = outputs_for(candidate.dataset, candidate.n_classes)
-        if candidate.output not in outputs:
+        problem_changed = (candidate.kind, candidate.n_classes > 2) != (
+            self.kind,
+            self.n_classes > 2,
+        )
+        if candidate.output not in outputs or (problem_changed and "output" not in changes):
+            # A new kind of problem gets its natural output (linear for regression, …).
             candidate = dataclasses.replace(candidate, output=outputs[0])
         losses = losses_for(candidate.output, candidate.dataset)
-        if candidate.loss not in losses:
+        output_changed = candidate.output != self.output or problem_changed
+        if candidate.loss not in losses or (output_changed and "loss" not in changes):
+            # A new output gets its natural loss (bce for sigmoid, cross-entropy for softmax).
             candidate = dataclasses.replace(candidate, loss=losses[0])
         if len(candidate.activation) > 1 and len(candidate.activation) != len(candidate.hidden):
             candidate = dataclasses.replace(candidate, activation=candidate.activation[:1])
@@ -303,6 +310,17 @@ class PlaygroundSettings:
                     f"The link's {key}={text[:40]!r} is not valid; using "
                     f"{_describe(getattr(defaults, field_name))} instead."
                 )
+        # Without an explicit output or loss, a data set gets its natural ones (a plane
+        # link means a linear output with mse, as in TensorFlow Playground).
+        dataset = values.get("dataset", defaults.dataset)
+        if dataset in engine.DATASETS:
+            probe = dataclasses.replace(
+                defaults, dataset=dataset, classes=values.get("classes", defaults.classes)
+            )
+            if "output" not in values:
+                values["output"] = outputs_for(dataset, probe.n_classes)[0]
+            if "loss" not in values and values["output"] in engine.OUTPUT_ACTIVATIONS:
+                values["loss"] = losses_for(values["output"], dataset)[0]
         settings, more = cls(**values).normalized()
         return settings, problems + more
 

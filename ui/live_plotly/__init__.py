@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import math
 import pathlib
 from collections.abc import Mapping
@@ -40,11 +41,11 @@ _COMPONENT_NAME = "neuroplay_live_plotly"
 _SENT_PREFIX = "_live_plotly_sent_version:"
 
 #: TensorFlow Playground's colours: 0 -> orange, 128 -> light grey, 255 -> blue (linear in RGB).
-DEFAULT_COLORSCALE: list[list[Any]] = [
-    [0.0, "#f59322"],
-    [128 / 255, "#e8eaeb"],
-    [1.0, "#0877bd"],
-]
+DEFAULT_COLORSCALE: tuple[tuple[float, str], ...] = (
+    (0.0, "#f59322"),
+    (128 / 255, "#e8eaeb"),
+    (1.0, "#0877bd"),
+)
 
 # dtypes sent as they are; every other numeric dtype is converted (see encode_array).
 _WIRE_DTYPES = frozenset(
@@ -68,9 +69,7 @@ def encode_array(array: np.ndarray) -> dict:
     elif kind == "f" and a.dtype.itemsize != 4:
         a = a.astype(np.float32)
     elif kind in "iu" and a.dtype.itemsize == 8:
-        if a.size == 0 or (
-            kind == "i" and _INT32.min <= a.min() and a.max() <= _INT32.max
-        ):
+        if a.size == 0 or (kind == "i" and _INT32.min <= a.min() and a.max() <= _INT32.max):
             a = a.astype(np.int32)
         elif kind == "u" and a.max() <= _UINT32.max:
             a = a.astype(np.uint32)
@@ -104,8 +103,6 @@ def _to_wire(value: Any) -> Any:
     if isinstance(value, np.generic):
         return _to_wire(value.item())
     # Anything else (dates, decimals, plotly objects...): Plotly's own JSON encoder.
-    import json
-
     import plotly.io.json
 
     return json.loads(plotly.io.json.to_json_plotly(value))
@@ -148,26 +145,31 @@ def _component():
     # Created once per process; Streamlit re-registers it on each runtime when it is mounted.
     # isolate_styles=False: Plotly.js injects its CSS into document.head, which a shadow root
     # would not see (modebar, hover labels and drag layers would be unstyled).
-    return st.components.v2.component(
-        _COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False
-    )
+    return st.components.v2.component(_COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False)
 
 
 def _plotly_sources() -> list[str]:
     """URLs the browser tries, in order, to load Plotly.js once per page.
 
     1. ``app/static/plotly.min.js``: the copy scripts/setup.sh puts in ``static/`` next to the
-       main script (served with ETag, so reloads are cheap). Only exists for app.py.
+       main script (served with ETag, so reloads are cheap), when that file exists (app.py).
     2. Plotly's own bundled file, served by Streamlit's (v1) component file route from the
        plotly package directory: works for any main script (e.g. bench/live_demo_app.py).
     """
     import plotly
     from streamlit.components.v1 import declare_component
+    from streamlit.file_util import get_app_static_dir
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     base = st.get_option("server.baseUrlPath").strip("/")
     prefix = f"/{base}/" if base else "/"
     sources = []
-    if st.get_option("server.enableStaticServing"):
+    ctx = get_script_run_ctx()
+    if (
+        st.get_option("server.enableStaticServing")
+        and ctx is not None
+        and (pathlib.Path(get_app_static_dir(ctx.main_script_path)) / "plotly.min.js").is_file()
+    ):
         sources.append(f"{prefix}app/static/plotly.min.js")
     # Registering is a dictionary insert in the runtime's registry; it only serves files.
     assets = declare_component(
@@ -227,7 +229,7 @@ def live_plotly(
         "height": int(height),
         "updates": _updates_to_wire(updates),
         "images": _images_to_wire(images),
-        "colorscale": colorscale,
+        "colorscale": _to_wire(colorscale) if colorscale is not None else None,
     }
     if st.session_state.get(sent_key) != data["version"]:
         data["figure"] = _to_wire(figure)

@@ -7,11 +7,12 @@
 //
 // State lives in two places:
 //   * parentElement.__npLivePlotly: the graph div, the trace/layout objects last drawn, the
-//     structure version they belong to, counters. A remount gives a new parentElement, so the new
-//     instance starts empty and redraws fully.
+//     structure version they belong to, counters.
 //   * window.__npLivePlotly: page-wide things that must survive a remount: the Plotly.js loader,
 //     the last figure received per component key (Python sends a figure only when its structure
-//     version changes), and per-key statistics for tests and benchmarks.
+//     version changes), the mounted state per key (a remount adopts the detached graph; if it is
+//     gone, the new instance starts empty and redraws fully from the figure), and per-key
+//     statistics for tests and benchmarks.
 
 const LOADING_TEXT = "Loading the plotting library\u2026";
 const FAILED_TEXT = "The plotting library could not be loaded.";
@@ -22,10 +23,12 @@ const DEFAULT_COLORSCALE = [
 ];
 const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
+const LOAD_RETRY_MS = 10000;
+const PURGE_DELAY_MS = 3000; // a remount adopts a detached graph within this time
 
 function pageRegistry() {
   if (!window.__npLivePlotly) {
-    window.__npLivePlotly = { figures: {}, stats: {}, loader: null };
+    window.__npLivePlotly = { figures: {}, stats: {}, mounts: {}, loader: null };
   }
   return window.__npLivePlotly;
 }
@@ -72,10 +75,10 @@ function loadPlotly(sources) {
     };
     tryNext(0);
   });
-  // A failed load may be retried by a later frame (e.g. after the file was installed).
+  // A failed load is retried by a later frame, at most every LOAD_RETRY_MS.
   registry.loader.catch(() => {
     registry.loader = null;
-    registry.loadFailed = true;
+    registry.loadFailedAt = Date.now();
   });
   return registry.loader;
 }
@@ -290,6 +293,33 @@ function renderImage(state, encoded) {
 // Per-mount state and DOM.
 // ---------------------------------------------------------------------------------------------
 
+// A full Streamlit rerun may unmount the component and mount a new one a few milliseconds later.
+// The new mount adopts the previous graph div (same key, already detached) instead of creating
+// and redrawing a new one: no flash, and zoom and hover state survive.
+function adoptOrCreateState(parentElement, key) {
+  const mounts = pageRegistry().mounts;
+  const previous = key === null ? null : mounts[key];
+  if (previous && !previous.disposed && !previous.root.isConnected) {
+    parentElement.appendChild(previous.root);
+    parentElement.__npLivePlotly = previous;
+    previous.remounts += 1;
+    const gd = previous.graph;
+    if (window.Plotly && gd._fullLayout && gd._fullLayout.width !== gd.clientWidth) {
+      try {
+        window.Plotly.Plots.resize(gd);
+      } catch (err) {
+        console.warn("live_plotly: resize after remount failed", err);
+      }
+    }
+    return previous;
+  }
+  const state = createState(parentElement);
+  if (key !== null) {
+    mounts[key] = state;
+  }
+  return state;
+}
+
 function createState(parentElement) {
   const root = document.createElement("div");
   root.className = "np-live-plotly";
@@ -318,19 +348,25 @@ function createState(parentElement) {
     received: 0,
     dropped: 0,
     reactMsTotal: 0,
+    prepareMsTotal: 0,
     lut: buildLut(null),
     lutKey: "null",
     canvas: null,
     setTriggerValue: null,
     lastFigureRequest: { version: null, at: 0 },
     disposed: false,
+    remounts: 0,
   };
   state.cleanup = () => {
-    // Streamlit also calls cleanups of superseded calls while the element is still mounted; only a
-    // graph that really left the page is purged.
+    // Streamlit also calls cleanups of superseded calls while the element is still mounted, and a
+    // remount may adopt this graph: only a graph that stayed out of the page is purged.
     setTimeout(() => {
       if (!root.isConnected && !state.disposed) {
         state.disposed = true;
+        const mounts = pageRegistry().mounts;
+        if (state.key !== null && mounts[state.key] === state) {
+          delete mounts[state.key];
+        }
         if (window.Plotly) {
           try {
             window.Plotly.purge(graph);
@@ -339,7 +375,7 @@ function createState(parentElement) {
           }
         }
       }
-    }, 0);
+    }, PURGE_DELAY_MS);
   };
   parentElement.__npLivePlotly = state;
   return state;
@@ -361,7 +397,10 @@ function publishStats(state) {
       painted: state.painted,
       received: state.received,
       dropped: state.dropped,
+      remounts: state.remounts,
       version: state.drawnVersion,
+      // Mean ms per painted frame: decoding + image colouring, and Plotly.react itself.
+      prepareMsMean: state.painted ? state.prepareMsTotal / state.painted : 0,
       reactMsMean: state.painted ? state.reactMsTotal / state.painted : 0,
     };
   }
@@ -374,7 +413,13 @@ function schedule(state) {
   state.scheduled = true;
   const run = () => {
     state.scheduled = false;
-    paint(state);
+    try {
+      paint(state);
+    } catch (err) {
+      // A malformed frame (bad path, wrong image shape...) is dropped; the next one is drawn.
+      state.busy = false;
+      console.warn("live_plotly: frame dropped", err);
+    }
   };
   // Animation frames do not fire in hidden tabs; a timeout keeps the state current there.
   if (document.visibilityState === "hidden") {
@@ -498,6 +543,7 @@ function paint(state) {
     applyFigure(state, cached.figure, version);
   }
   state.pending = null;
+  const prepareStart = performance.now();
   applyUpdates(state, frame.updates);
   applyImages(state, frame.images, frame.colorscale);
 
@@ -508,6 +554,7 @@ function paint(state) {
     if (ok) {
       state.drawnVersion = version;
       state.painted += 1;
+      state.prepareMsTotal += started - prepareStart;
       state.reactMsTotal += performance.now() - started;
       showMessage(state, "");
     }
@@ -549,8 +596,12 @@ function receive(state, data, setTriggerValue) {
     schedule(state);
     return;
   }
-  showMessage(state, LOADING_TEXT);
   const registry = pageRegistry();
+  if (registry.loadFailedAt && Date.now() - registry.loadFailedAt < LOAD_RETRY_MS) {
+    showMessage(state, FAILED_TEXT);
+    return;
+  }
+  showMessage(state, LOADING_TEXT);
   if (Array.isArray(data.plotly_src) && data.plotly_src.length > 0) {
     registry.sources = data.plotly_src;
   }
@@ -572,7 +623,8 @@ export default function livePlotly(component) {
   const { data, parentElement, setTriggerValue } = component;
   let state = null;
   try {
-    state = parentElement.__npLivePlotly || createState(parentElement);
+    const key = data && data.key !== undefined && data.key !== null ? String(data.key) : null;
+    state = parentElement.__npLivePlotly || adoptOrCreateState(parentElement, key);
     if (data && typeof data === "object") {
       receive(state, data, setTriggerValue);
     }
