@@ -1,11 +1,25 @@
-"""NeuroPlay: the Playground (the app's main page). Lessons and explorers live in pages/."""
+"""NeuroPlay's entry point: it only routes. The Playground is the main page (at ``/``);
+the teaching pages are the files in ``pages/`` (``pages/1_Lessons.py`` is ``/Lessons``)."""
+
+from pathlib import Path
 
 import pandas  # noqa: F401  (imported eagerly: two sessions importing it lazily at once crashed a run)
 import streamlit as st
 
-from ui.playground import render
+from ui.playground import playground_page
 
-st.set_page_config(page_title="NeuroPlay — Playground", page_icon="🧠", layout="wide")
-st.title("NeuroPlay", anchor=False)
-st.caption("Train a small neural network in your browser and watch it learn.")
-render()
+PAGES_DIR = Path(__file__).parent / "pages"
+
+
+def teaching_pages() -> list:
+    """Every ``pages/<n>_<Name>.py``, in order, served at ``/<Name>``."""
+    pages = []
+    for path in sorted(PAGES_DIR.glob("[0-9]*_*.py")):
+        name = path.stem.split("_", 1)[1]
+        pages.append(st.Page(path, title=name.replace("_", " "), url_path=name))
+    return pages
+
+
+st.set_page_config(page_title="NeuroPlay", page_icon="🧠", layout="wide")
+playground = st.Page(playground_page, title="Playground", icon="🧠", default=True)
+st.navigation([playground, *teaching_pages()]).run()

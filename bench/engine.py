@@ -57,8 +57,14 @@ def bench_training(sizes: list[int], epochs: int, repeats: int) -> dict[str, flo
 
     def run_engine(evaluate_every):
         model = initial.copy()
-        trainer = engine.Trainer(model, "mse", learning_rate=LEARNING_RATE, batch_size=BATCH,
-                                 shuffle=False, evaluate_every=evaluate_every)  # fmt: skip
+        trainer = engine.Trainer(
+            model,
+            "mse",
+            learning_rate=LEARNING_RATE,
+            batch_size=BATCH,
+            shuffle=False,
+            evaluate_every=evaluate_every,
+        )
         trainer.train(X, Y, epochs)
         return model
 
@@ -92,7 +98,10 @@ def bench_grid(repeats: int) -> dict[str, float]:
 
 def bench_startup() -> dict[str, float]:
     """Cold compile into an empty cache, then a second process that loads the cache."""
-    code = "import time; t = time.perf_counter(); import engine; engine.warm_up(); print(time.perf_counter() - t)"
+    code = (
+        "import time; t = time.perf_counter(); import engine; engine.warm_up(); "
+        "print(time.perf_counter() - t)"
+    )
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache}
         runs = [
@@ -104,7 +113,7 @@ def bench_startup() -> dict[str, float]:
                     capture_output=True,
                     text=True,
                 ).stdout
-            )  # fmt: skip
+            )
             for _ in range(2)
         ]
     return {"cold_s": runs[0], "cached_s": runs[1]}

@@ -198,8 +198,9 @@ def forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_
                 softmax_rows(out, rows, net[layer, FAN_OUT])
         activate_rows(code, flat_acts, layer + 1, rows * acts.shape[2])
         if keep < 1.0 and layer < n_layers - 1:
-            apply_dropout(acts[layer + 1], masks[layer + 1], rows, net[layer, FAN_OUT], keep,
-                          rng_state)  # fmt: skip
+            apply_dropout(
+                acts[layer + 1], masks[layer + 1], rows, net[layer, FAN_OUT], keep, rng_state
+            )
 
 
 # ---------------------------------------------------------------- losses
@@ -287,8 +288,17 @@ def batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas
     outputs = acts[n_layers]
     out_deltas = deltas[n_layers]
     for s in range(rows):
-        output_delta(loss_code, out_code, outputs, s, targets, order[start + s], width,
-                     out_deltas, 1.0 / rows)  # fmt: skip
+        output_delta(
+            loss_code,
+            out_code,
+            outputs,
+            s,
+            targets,
+            order[start + s],
+            width,
+            out_deltas,
+            1.0 / rows,
+        )
 
 
 # ---------------------------------------------------------------- backward pass
@@ -497,8 +507,9 @@ def copy_all(source, target):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def train_one_epoch(model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
-                    grad_norms, epoch_row):  # fmt: skip
+def train_one_epoch(
+    model_arrays, optimizer_arrays, data, work, settings, options, rng_state, grad_norms, epoch_row
+):
     """Mini-batch training over one shuffled (or fixed-order) pass of the training set.
 
     Returns (status, bad layer, mean mini-batch loss).  Stops at the first non-finite
@@ -530,8 +541,9 @@ def train_one_epoch(model_arrays, optimizer_arrays, data, work, settings, option
         add_gradient_norms(grad_weights, net, grad_norms, epoch_row)
         clip_gradients(grads, settings[CLIP_NORM])
         step_counter[0] += 1
-        finite = optimizer_step(params, grads, first, second, decay_mask, settings,
-                                optimizer_code, step_counter[0])  # fmt: skip
+        finite = optimizer_step(
+            params, grads, first, second, decay_mask, settings, optimizer_code, step_counter[0]
+        )
         if not finite:
             return DIVERGED_PARAMETERS, first_nonfinite_layer(model_arrays), loss_total / n
     n_batches = (n + batch_size - 1) // batch_size
@@ -541,8 +553,19 @@ def train_one_epoch(model_arrays, optimizer_arrays, data, work, settings, option
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def train_epochs(model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
-                 n_epochs, metrics, grad_norms, backup):  # fmt: skip
+def train_epochs(
+    model_arrays,
+    optimizer_arrays,
+    data,
+    work,
+    settings,
+    options,
+    rng_state,
+    n_epochs,
+    metrics,
+    grad_norms,
+    backup,
+):
     """Run up to ``n_epochs`` epochs; fill one row of ``metrics``/``grad_norms`` per epoch.
 
     ``data`` = (train inputs, train targets, test inputs, test targets, order).  Every
@@ -561,8 +584,16 @@ def train_epochs(model_arrays, optimizer_arrays, data, work, settings, options, 
         copy_all(second, backup[2])
         saved_step = step_counter[0]
         status, bad_layer, mean_loss = train_one_epoch(
-            model_arrays, optimizer_arrays, data, work, settings, options, rng_state,
-            grad_norms, epoch)  # fmt: skip
+            model_arrays,
+            optimizer_arrays,
+            data,
+            work,
+            settings,
+            options,
+            rng_state,
+            grad_norms,
+            epoch,
+        )
         if status != OK:
             copy_all(backup[0], params)
             copy_all(backup[1], first)
@@ -581,14 +612,16 @@ def train_epochs(model_arrays, optimizer_arrays, data, work, settings, options, 
 @njit(cache=True, nogil=True, error_model="numpy")
 def evaluate_into(model_arrays, data, work, settings, options, metrics, epoch_row):
     """Full-set loss and accuracy on train and test data, and the dead-ReLU fraction."""
-    train = evaluate_set(model_arrays, data[0], data[1], work, options[LOSS_CODE],
-                         settings[CLASS_THRESHOLD])  # fmt: skip
+    train = evaluate_set(
+        model_arrays, data[0], data[1], work, options[LOSS_CODE], settings[CLASS_THRESHOLD]
+    )
     metrics[epoch_row, TRAIN_LOSS] = train[0]
     metrics[epoch_row, TRAIN_ACCURACY] = train[1]
     metrics[epoch_row, DEAD_FRACTION] = train[2]
     if data[2].shape[0] > 0:
-        test = evaluate_set(model_arrays, data[2], data[3], work, options[LOSS_CODE],
-                            settings[CLASS_THRESHOLD])  # fmt: skip
+        test = evaluate_set(
+            model_arrays, data[2], data[3], work, options[LOSS_CODE], settings[CLASS_THRESHOLD]
+        )
         metrics[epoch_row, TEST_LOSS] = test[0]
         metrics[epoch_row, TEST_ACCURACY] = test[1]
 
@@ -664,8 +697,7 @@ def dead_relu_fraction(net, alive):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def full_batch_gradients(model_arrays, inputs, targets, loss_code, work, grad_weights,
-                         grad_biases):  # fmt: skip
+def full_batch_gradients(model_arrays, inputs, targets, loss_code, work, grad_weights, grad_biases):
     """Mean loss over every row (one batch) and its gradient; no regularisation, no dropout.
 
     The workspace must hold all rows.

@@ -111,6 +111,12 @@ def loss_and_gradients(
     grads = np.zeros_like(model.params)
     gradient_model = Model(model.architecture, grads)
     value = kernels.full_batch_gradients(
-        model.kernel_arrays, X, Y, code, model.workspace(X.shape[0]),
-        gradient_model.padded_weights, gradient_model.padded_biases)  # fmt: skip
+        model.kernel_arrays,
+        X,
+        Y,
+        code,
+        model.workspace(X.shape[0]),
+        gradient_model.padded_weights,
+        gradient_model.padded_biases,
+    )
     return float(value), list(gradient_model.weights), list(gradient_model.biases)

@@ -190,10 +190,12 @@ class Model:
     def weights(self) -> ParameterList:
         """Per-layer (fan_in, fan_out) views of the weights."""
         return ParameterList(
-            [self.padded_weights[layer, :fan_in, :fan_out]
-             for layer, (fan_in, fan_out, _) in enumerate(self.net)],
+            [
+                self.padded_weights[layer, :fan_in, :fan_out]
+                for layer, (fan_in, fan_out, _) in enumerate(self.net)
+            ],
             "weights",
-        )  # fmt: skip
+        )
 
     @weights.setter
     def weights(self, values: Sequence[np.ndarray]) -> None:

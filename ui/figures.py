@@ -319,12 +319,14 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "constrain": "domain",
             "title": {"text": "x₁"},
             "zeroline": False,
+            "showgrid": False,
         },
         "yaxis": {
             "domain": [0.40, 1.0],
             "range": [-DOMAIN, DOMAIN],
             "scaleanchor": "x",
             "zeroline": False,
+            "showgrid": False,
         },
         "xaxis2": {
             "domain": [0.0, 0.56],

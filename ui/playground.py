@@ -30,6 +30,13 @@ def show_notices(run) -> None:
             st.info(run.stop_reason)
 
 
+def playground_page() -> None:
+    """The whole page: title, controls, live view."""
+    st.title("NeuroPlay", anchor=False)
+    st.caption("Train a small neural network in your browser and watch it learn.")
+    render()
+
+
 def render() -> None:
     warm_engine()
     settings = state.settings()

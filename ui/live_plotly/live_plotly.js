@@ -192,26 +192,33 @@ function parsePath(path) {
   return parts;
 }
 
-function setIn(target, parts, i, value) {
+// ``fresh`` holds the objects already copied during this frame: later paths of the same frame
+// write into those copies instead of copying again (e.g. 100 "shapes[k].line.color" patches).
+function setIn(target, parts, i, value, fresh) {
   const key = parts[i];
   let copy;
-  if (Array.isArray(target)) {
-    copy = target.slice();
-  } else if (target !== null && typeof target === "object") {
-    copy = { ...target };
+  if (target !== null && typeof target === "object" && fresh.has(target)) {
+    copy = target;
   } else {
-    copy = typeof key === "number" ? [] : {};
+    if (Array.isArray(target)) {
+      copy = target.slice();
+    } else if (target !== null && typeof target === "object") {
+      copy = { ...target };
+    } else {
+      copy = typeof key === "number" ? [] : {};
+    }
+    fresh.add(copy);
   }
-  copy[key] = i === parts.length - 1 ? value : setIn(copy[key], parts, i + 1, value);
+  copy[key] = i === parts.length - 1 ? value : setIn(copy[key], parts, i + 1, value, fresh);
   return copy;
 }
 
-function setPath(target, path, value) {
+function setPath(target, path, value, fresh) {
   const parts = parsePath(path);
   if (parts.length === 0) {
     return target;
   }
-  return setIn(target, parts, 0, value);
+  return setIn(target, parts, 0, value, fresh);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +472,7 @@ function applyUpdates(state, updates) {
   if (!updates || typeof updates !== "object") {
     return;
   }
+  const fresh = new WeakSet();
   if (Array.isArray(updates.traces)) {
     let traces = state.traces;
     for (const patch of updates.traces) {
@@ -474,7 +482,7 @@ function applyUpdates(state, updates) {
       }
       let trace = traces[index];
       for (const [path, value] of Object.entries(patch.set || {})) {
-        trace = setPath(trace, path, decodeDeep(value));
+        trace = setPath(trace, path, decodeDeep(value), fresh);
       }
       if (traces === state.traces) {
         traces = traces.slice();
@@ -486,7 +494,7 @@ function applyUpdates(state, updates) {
   if (updates.layout && typeof updates.layout === "object") {
     let layout = state.layout;
     for (const [path, value] of Object.entries(updates.layout)) {
-      layout = setPath(layout, path, decodeDeep(value));
+      layout = setPath(layout, path, decodeDeep(value), fresh);
     }
     state.layout = layout;
   }
