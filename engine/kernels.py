@@ -107,23 +107,23 @@ def load_rows(inputs, order, start, rows, acts):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def dense_forward(weights, biases, net, layer, acts, rows):
-    """z = a_prev · W + b for ``rows`` rows, written to acts[layer + 1] (not yet activated).
+def dense_forward(weights, biases, net, layer, acts, rows, width):
+    """z = a_prev · W + b for ``rows`` rows, written to acts[layer + 1][:, :width].
 
     .. math:: z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}
 
-    Every lane is written (padding lanes get 0 from the zero padding), so the block can
-    be activated as one contiguous run, and the inner loop has the fixed lane count.
+    Hidden layers pass width = lanes: every lane is written (padding lanes get 0 from the
+    zero padding), so the block can be activated as one contiguous run and the inner loop
+    has the fixed lane count.  The output layer passes its true width (often 1).
     Indexing is direct (no views): each view costs a reference-count update.
     """
     fan_in = net[layer, FAN_IN]
-    lanes = acts.shape[2]
     for s in range(rows):
-        for j in range(lanes):
+        for j in range(width):
             acts[layer + 1, s, j] = biases[layer, j]
         for i in range(fan_in):
             a = acts[layer, s, i]
-            for j in range(lanes):
+            for j in range(width):
                 acts[layer + 1, s, j] += a * weights[layer, i, j]
 
 
@@ -186,21 +186,28 @@ def forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_
     """
     weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
     n_layers = net.shape[0]
-    for layer in range(n_layers):
-        dense_forward(weights, biases, net, layer, acts, rows)
-        code = net[layer, ACTIVATION]
-        if layer == n_layers - 1:
-            out = acts[n_layers]
-            for s in range(rows):
-                for j in range(out.shape[1]):
-                    logits[s, j] = out[s, j]
-            if code == SOFTMAX:
-                softmax_rows(out, rows, net[layer, FAN_OUT])
-        activate_rows(code, flat_acts, layer + 1, rows * acts.shape[2])
-        if keep < 1.0 and layer < n_layers - 1:
+    lanes = acts.shape[2]
+    for layer in range(n_layers - 1):
+        dense_forward(weights, biases, net, layer, acts, rows, lanes)
+        activate_rows(net[layer, ACTIVATION], flat_acts, layer + 1, rows * lanes)
+        if keep < 1.0:
             apply_dropout(
                 acts[layer + 1], masks[layer + 1], rows, net[layer, FAN_OUT], keep, rng_state
             )
+    last = n_layers - 1
+    width = net[last, FAN_OUT]
+    dense_forward(weights, biases, net, last, acts, rows, width)
+    out = acts[n_layers]
+    for s in range(rows):
+        for j in range(width):
+            logits[s, j] = out[s, j]
+    code = net[last, ACTIVATION]
+    if code == SOFTMAX:
+        softmax_rows(out, rows, width)
+    elif code != LINEAR:
+        for s in range(rows):
+            for j in range(width):
+                out[s, j] = activate(code, out[s, j])
 
 
 # ---------------------------------------------------------------- losses
