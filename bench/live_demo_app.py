@@ -32,6 +32,7 @@ if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
 from ui.live_plotly import encode_array, live_plotly  # noqa: E402
+from ui.live_plotly.points import points_layout_image  # noqa: E402
 
 MAP_SIZE = 40  # neuron maps are MAP_SIZE x MAP_SIZE
 OUT_SIZE = 100  # output decision map
@@ -46,8 +47,8 @@ def set_playing(value: bool) -> None:
     st.session_state.playing = value
 
 
-def toggle_structure() -> None:
-    st.session_state.structure = "narrow" if st.session_state.structure == "wide" else "wide"
+def set_structure(value: str) -> None:
+    st.session_state.structure = value
 
 
 @functools.lru_cache(maxsize=1)
@@ -67,47 +68,6 @@ def _neuron_positions(structure: str) -> list[tuple[float, float]]:
     return positions
 
 
-def _points_image(x: np.ndarray, y: np.ndarray, label: np.ndarray) -> dict:
-    """The static data points pre-rendered as one transparent PNG over the output subplot.
-
-    One <image> instead of 500 SVG markers: Plotly redraws every marker on each data change,
-    an unchanged image costs nothing. No per-point hover (the heat map's hover still works).
-    """
-    import base64
-    import io
-
-    from PIL import Image, ImageDraw
-
-    scale = 100  # pixels per data unit
-    side = int(2 * DOMAIN * scale)
-    picture = Image.new("RGBA", (side, side), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(picture)
-    r = 0.1 * scale
-    for xi, yi, li in zip(x, y, label, strict=True):
-        cx, cy = (xi + DOMAIN) * scale, (DOMAIN - yi) * scale  # row 0 is the top (y = +DOMAIN)
-        draw.ellipse(
-            (cx - r, cy - r, cx + r, cy + r),
-            fill=BLUE if li else ORANGE,
-            outline="white",
-            width=max(1, round(0.035 * scale)),
-        )
-    buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
-    return {
-        "source": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
-        "xref": "x2",
-        "yref": "y2",
-        "x": -DOMAIN,
-        "y": DOMAIN,
-        "sizex": 2 * DOMAIN,
-        "sizey": 2 * DOMAIN,
-        "sizing": "stretch",
-        "xanchor": "left",
-        "yanchor": "top",
-        "layer": "above",
-    }
-
-
 @functools.lru_cache(maxsize=8)
 def build_figure(structure: str, points: str = "image") -> dict:
     """The figure's structure (pure function of its arguments; never mutated).
@@ -123,6 +83,26 @@ def build_figure(structure: str, points: str = "image") -> dict:
     centres_x = [x + size / 2 for x, _ in positions]
     centres_y = [y - size / 2 for _, y in positions]
     hidden = {"visible": False, "fixedrange": True}
+    # Invisible markers over the neuron maps for hover; the narrow structure has none, so switching
+    # structure also changes the trace count.
+    neuron_traces = (
+        [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "neurons",
+                "x": centres_x,
+                "y": centres_y,
+                "marker": {"size": 40, "opacity": 0, "symbol": "square"},
+                "text": [f"neuron {k}" for k in range(len(positions))],
+                "hovertemplate": "%{text}<extra></extra>",
+                "xaxis": "x",
+                "yaxis": "y",
+            },
+        ]
+        if structure == "wide"
+        else []
+    )
     if points == "image":
         point_traces = []
     else:
@@ -177,18 +157,7 @@ def build_figure(structure: str, points: str = "image") -> dict:
                 "xaxis": "x3",
                 "yaxis": "y3",
             },
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "name": "neurons",
-                "x": centres_x,
-                "y": centres_y,
-                "marker": {"size": 40, "opacity": 0, "symbol": "square"},
-                "text": [f"neuron {k}" for k in range(len(positions))],
-                "hovertemplate": "%{text}<extra></extra>",
-                "xaxis": "x",
-                "yaxis": "y",
-            },
+            *neuron_traces,
             *point_traces,  # drawn last: on top of the heat map
         ],
         "layout": {
@@ -238,7 +207,21 @@ def build_figure(structure: str, points: str = "image") -> dict:
                 for x, y in positions
             ]
             # After the neuron maps, so their indices stay 0..n-1.
-            + ([_points_image(px, py, label)] if points == "image" else []),
+            + (
+                [
+                    points_layout_image(
+                        px,
+                        py,
+                        [BLUE if v else ORANGE for v in label],
+                        x_range=(-DOMAIN, DOMAIN),
+                        y_range=(-DOMAIN, DOMAIN),
+                        xref="x2",
+                        yref="y2",
+                    )
+                ]
+                if points == "image"
+                else []
+            ),
             "annotations": [
                 {
                     "text": "Epoch 0",
@@ -348,7 +331,14 @@ def main() -> None:
         args=(not playing,),
         type="primary",
     )
-    middle.button("Change structure", key="structure_button", on_click=toggle_structure)
+    # Idempotent callbacks (the target value is an argument): a click delivered twice (e.g. while
+    # a fragment run is queued) must not toggle back.
+    middle.button(
+        "Change structure",
+        key="structure_button",
+        on_click=set_structure,
+        args=("narrow" if state.structure == "wide" else "wide",),
+    )
     st.fragment(run_every=0.05 if playing else None)(live_view)()
 
 

@@ -514,52 +514,6 @@ def copy_all(source, target):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def train_one_epoch(
-    model_arrays, optimizer_arrays, data, work, settings, options, rng_state, grad_norms, epoch_row
-):
-    """Mini-batch training over one shuffled (or fixed-order) pass of the training set.
-
-    Returns (status, bad layer, mean mini-batch loss).  Stops at the first non-finite
-    loss or parameter; the caller restores the epoch's starting state.
-    """
-    params, net, decay_mask = model_arrays[0], model_arrays[3], model_arrays[4]
-    grads, grad_weights, grad_biases = optimizer_arrays[0], optimizer_arrays[1], optimizer_arrays[2]
-    first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
-    inputs, targets, order = data[0], data[1], data[4]
-    acts, deltas, masks, logits, flat_acts = work
-    loss_code, optimizer_code = options[LOSS_CODE], options[OPTIMIZER_CODE]
-    batch_size = options[BATCH_SIZE]
-    keep = 1.0 - settings[DROPOUT]
-    n = inputs.shape[0]
-    if options[SHUFFLE]:
-        shuffle_in_place(order, rng_state)
-    loss_total = 0.0
-    n_layers = net.shape[0]
-    for start in range(0, n, batch_size):
-        rows = min(batch_size, n - start)
-        load_rows(inputs, order, start, rows, acts)
-        forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_state)
-        loss_here = batch_loss(net, acts, logits, targets, order, start, rows, loss_code)
-        if not math.isfinite(loss_here):
-            return DIVERGED_LOSS, n_layers - 1, loss_total / n
-        loss_total += loss_here
-        batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas)
-        backward_batch(model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep)
-        add_gradient_norms(grad_weights, net, grad_norms, epoch_row)
-        clip_gradients(grads, settings[CLIP_NORM])
-        step_counter[0] += 1
-        finite = optimizer_step(
-            params, grads, first, second, decay_mask, settings, optimizer_code, step_counter[0]
-        )
-        if not finite:
-            return DIVERGED_PARAMETERS, first_nonfinite_layer(model_arrays), loss_total / n
-    n_batches = (n + batch_size - 1) // batch_size
-    for layer in range(n_layers):
-        grad_norms[epoch_row, layer] /= n_batches
-    return OK, -1, loss_total / n
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def train_epochs(
     model_arrays,
     optimizer_arrays,
@@ -573,42 +527,67 @@ def train_epochs(
     grad_norms,
     backup,
 ):
-    """Run up to ``n_epochs`` epochs; fill one row of ``metrics``/``grad_norms`` per epoch.
+    """Run up to ``n_epochs`` epochs of mini-batch training; one row of ``metrics`` and
+    ``grad_norms`` per epoch.
 
     ``data`` = (train inputs, train targets, test inputs, test targets, order).  Every
     ``options[EVALUATE_EVERY]`` epochs (and after the last) the full train and test sets
-    are evaluated; other rows keep NaN.  On divergence the parameters and optimiser state
-    are restored to the start of the failing epoch (never half-NaN) and the kernel stops.
+    are evaluated; other rows keep NaN.  At the first non-finite loss or parameter the
+    parameters and optimiser state are restored to the start of that epoch (never
+    half-NaN) and the kernel stops.  Returns (epochs completed, status, bad layer).
 
-    Returns (epochs completed, status, bad layer).
+    The epoch and batch loops share one function on purpose: Numba re-optimises a
+    callee's whole body inside every caller, so each extra level of calls above
+    ``forward_batch`` added ~2 s to the cold compile.
     """
-    params = model_arrays[0]
+    params, net, decay_mask = model_arrays[0], model_arrays[3], model_arrays[4]
+    grads, grad_weights, grad_biases = optimizer_arrays[0], optimizer_arrays[1], optimizer_arrays[2]
     first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
-    evaluate_every = options[EVALUATE_EVERY]
+    inputs, targets, order = data[0], data[1], data[4]
+    acts, deltas, masks, logits, flat_acts = work
+    loss_code, optimizer_code = options[LOSS_CODE], options[OPTIMIZER_CODE]
+    batch_size = options[BATCH_SIZE]
+    keep = 1.0 - settings[DROPOUT]
+    n = inputs.shape[0]
+    n_layers = net.shape[0]
     for epoch in range(n_epochs):
         copy_all(params, backup[0])
         copy_all(first, backup[1])
         copy_all(second, backup[2])
         saved_step = step_counter[0]
-        status, bad_layer, mean_loss = train_one_epoch(
-            model_arrays,
-            optimizer_arrays,
-            data,
-            work,
-            settings,
-            options,
-            rng_state,
-            grad_norms,
-            epoch,
-        )
+        if options[SHUFFLE]:
+            shuffle_in_place(order, rng_state)
+        status, bad_layer, loss_total, n_batches = OK, -1, 0.0, 0
+        for start in range(0, n, batch_size):
+            rows = min(batch_size, n - start)
+            load_rows(inputs, order, start, rows, acts)
+            forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_state)
+            loss_here = batch_loss(net, acts, logits, targets, order, start, rows, loss_code)
+            if not math.isfinite(loss_here):
+                status, bad_layer = DIVERGED_LOSS, n_layers - 1
+                break
+            loss_total += loss_here
+            n_batches += 1
+            batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas)
+            backward_batch(model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep)
+            add_gradient_norms(grad_weights, net, grad_norms, epoch)
+            clip_gradients(grads, settings[CLIP_NORM])
+            step_counter[0] += 1
+            if not optimizer_step(
+                params, grads, first, second, decay_mask, settings, optimizer_code, step_counter[0]
+            ):
+                status, bad_layer = DIVERGED_PARAMETERS, first_nonfinite_layer(model_arrays)
+                break
         if status != OK:
             copy_all(backup[0], params)
             copy_all(backup[1], first)
             copy_all(backup[2], second)
             step_counter[0] = saved_step
             return epoch, status, bad_layer
-        metrics[epoch, BATCH_LOSS] = mean_loss
-        if (epoch + 1) % evaluate_every == 0 or epoch == n_epochs - 1:
+        for layer in range(n_layers):
+            grad_norms[epoch, layer] /= n_batches
+        metrics[epoch, BATCH_LOSS] = loss_total / n
+        if (epoch + 1) % options[EVALUATE_EVERY] == 0 or epoch == n_epochs - 1:
             evaluate_into(model_arrays, data, work, settings, options, metrics, epoch)
     return n_epochs, OK, -1
 
@@ -619,18 +598,15 @@ def train_epochs(
 @njit(cache=True, nogil=True, error_model="numpy")
 def evaluate_into(model_arrays, data, work, settings, options, metrics, epoch_row):
     """Full-set loss and accuracy on train and test data, and the dead-ReLU fraction."""
-    train = evaluate_set(
-        model_arrays, data[0], data[1], work, options[LOSS_CODE], settings[CLASS_THRESHOLD]
-    )
-    metrics[epoch_row, TRAIN_LOSS] = train[0]
-    metrics[epoch_row, TRAIN_ACCURACY] = train[1]
-    metrics[epoch_row, DEAD_FRACTION] = train[2]
+    loss_code, threshold = options[LOSS_CODE], settings[CLASS_THRESHOLD]
+    loss, accuracy, dead = evaluate_set(model_arrays, data[0], data[1], work, loss_code, threshold)
+    metrics[epoch_row, TRAIN_LOSS] = loss
+    metrics[epoch_row, TRAIN_ACCURACY] = accuracy
+    metrics[epoch_row, DEAD_FRACTION] = dead
     if data[2].shape[0] > 0:
-        test = evaluate_set(
-            model_arrays, data[2], data[3], work, options[LOSS_CODE], settings[CLASS_THRESHOLD]
-        )
-        metrics[epoch_row, TEST_LOSS] = test[0]
-        metrics[epoch_row, TEST_ACCURACY] = test[1]
+        loss, accuracy, _ = evaluate_set(model_arrays, data[2], data[3], work, loss_code, threshold)
+        metrics[epoch_row, TEST_LOSS] = loss
+        metrics[epoch_row, TEST_ACCURACY] = accuracy
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

@@ -1,0 +1,137 @@
+"""Fixtures for browser tests: a Streamlit server per app script and headless Debian Chromium.
+
+* ``streamlit_url(script)``: starts ``streamlit run <script>`` (from the venv, repository root as
+  working directory) on a free port once per test session and returns its URL. Every server is
+  terminated at the end of the session.
+* ``browser``: one headless Chromium for the session (/usr/bin/chromium; Playwright cannot
+  download its own browsers here). Tests are skipped when it is missing.
+* ``page``: a fresh 1400x900 page per test; page errors are collected in ``page.errors`` and a
+  screenshot goes to ``test-artifacts/<test name>.png`` when the test fails.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_streamlit(script: Path, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "streamlit"),
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Timeout: a cold start imports numpy/streamlit in 2-5 s; 60 s covers a loaded 2-core box.
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit run {script} exited with {proc.returncode}")
+        try:
+            # Timeout: one health probe; the loop retries until the deadline.
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            if time.monotonic() > deadline:
+                _stop(proc)
+                raise RuntimeError(f"streamlit run {script} not healthy after 60 s") from None
+            time.sleep(0.2)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        # Timeout: streamlit shuts down in well under a second; 10 s before killing it.
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)  # Timeout: SIGKILL is immediate; 10 s is only a safety net.
+
+
+@pytest.fixture(scope="session")
+def streamlit_url() -> Iterator[Callable[[str | Path], str]]:
+    servers: dict[Path, tuple[subprocess.Popen, str]] = {}
+
+    def start(script: str | Path) -> str:
+        path = (ROOT / script).resolve()
+        if path not in servers:
+            port = free_port()
+            servers[path] = (_start_streamlit(path, port), f"http://127.0.0.1:{port}/")
+        return servers[path][1]
+
+    try:
+        yield start
+    finally:
+        for proc, _ in servers.values():
+            _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (scripts/setup.sh --with-browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        context.close()
