@@ -21,5 +21,5 @@ def teaching_pages() -> list:
 
 
 st.set_page_config(page_title="NeuroPlay", page_icon="🧠", layout="wide")
-playground = st.Page(playground_page, title="Playground", icon="🧠", default=True)
+playground = st.Page(playground_page, title="Playground", icon=":material/hub:", default=True)
 st.navigation([playground, *teaching_pages()]).run()

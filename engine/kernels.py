@@ -353,6 +353,11 @@ def backward_batch(model_arrays, acts, deltas, rows, grad_weights, grad_biases, 
                     factor = masks[layer, s, i]
                     a = acts[layer, s, i] / factor if factor > 0.0 else 0.0
                     deltas[layer, s, i] *= factor * derivative_from_output(prev_code, a)
+        elif prev_code == TANH:  # the common case, branch-free so it vectorises
+            for s in range(rows):
+                for i in range(fan_in):
+                    a = acts[layer, s, i]
+                    deltas[layer, s, i] *= 1.0 - a * a
         else:
             for s in range(rows):
                 for i in range(fan_in):
