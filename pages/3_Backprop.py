@@ -1,0 +1,257 @@
+"""Back-prop, step by step: one sample through a tiny network, forward, backward, one step."""
+
+import streamlit as st
+
+import engine
+from teach.backprop import (
+    HIDDEN_UNITS,
+    OUTPUT_UNITS,
+    OUTPUTS,
+    PHASES,
+    WEIGHT_LIMIT,
+    SmallNetwork,
+    Trace,
+    engine_difference,
+    network_frames,
+    network_from_frames,
+    parameter_frame,
+    phase_lines,
+    trace,
+    unit_names,
+)
+from teach.figures import backprop_diagram
+
+PHASE = "backprop_phase"
+BASE = "backprop_base"  # the weights the editors start from: (seed, SmallNetwork or None)
+EDITORS = ("backprop_hidden_editor", "backprop_output_editor")
+OUTPUT_LABELS = {
+    "tanh": "tanh (MSE loss)",
+    "sigmoid": "sigmoid (MSE loss)",
+    "linear": "linear (MSE loss)",
+    "softmax": "softmax (cross-entropy loss)",
+}
+TARGET_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "linear": (-10.0, 10.0)}
+
+
+def go_to_phase(phase: int) -> None:
+    """Button callback: show ``phase`` (idempotent: it sets, never steps)."""
+    st.session_state[PHASE] = max(0, min(phase, len(PHASES) - 1))
+
+
+def new_weights(seed: int) -> None:
+    """Button callback: fresh random weights (drops the editors' cell edits)."""
+    st.session_state[BASE] = (seed, None)
+    for key in EDITORS:
+        st.session_state.pop(key, None)
+
+
+def keep_updated(network: SmallNetwork, seed: int) -> None:
+    """Button callback: continue from the weights after the SGD step."""
+    st.session_state[BASE] = (seed, network)
+    for key in EDITORS:
+        st.session_state.pop(key, None)
+    st.session_state[PHASE] = 1
+
+
+def network_controls() -> tuple[int, int, str, str, float]:
+    columns = st.columns(5)
+    hidden_units = columns[0].selectbox(
+        "Hidden units", HIDDEN_UNITS, index=1, key="backprop_hidden_units"
+    )
+    output = columns[3].selectbox(
+        "Output", OUTPUTS, format_func=OUTPUT_LABELS.get, key="backprop_output"
+    )
+    counts = OUTPUT_UNITS[1:] if output == "softmax" else OUTPUT_UNITS
+    outputs = columns[1].selectbox(
+        "Outputs", counts, key=f"backprop_outputs_{'softmax' if output == 'softmax' else 'any'}"
+    )
+    hidden_activation = columns[2].selectbox(
+        "Hidden activation",
+        list(engine.HIDDEN_ACTIVATIONS),
+        index=list(engine.HIDDEN_ACTIVATIONS).index("tanh"),
+        key="backprop_hidden_activation",
+    )
+    learning_rate = columns[4].number_input(
+        "Learning rate η",
+        min_value=0.001,
+        max_value=10.0,
+        value=0.5,
+        step=0.1,
+        format="%.3f",
+        key="backprop_lr",
+    )
+    return hidden_units, outputs, hidden_activation, output, learning_rate
+
+
+def sample_controls(outputs: int, output: str) -> tuple[list[float], list[float]]:
+    columns = st.columns(2 + outputs)
+    sample = [
+        columns[i].number_input(
+            f"Input x{'₁₂'[i]}",
+            min_value=-6.0,
+            max_value=6.0,
+            value=(1.0, -0.5)[i],
+            step=0.1,
+            key=f"backprop_x{i + 1}",
+        )
+        for i in range(2)
+    ]
+    if output == "softmax":
+        true_class = columns[2].selectbox(
+            "True class",
+            range(outputs),
+            format_func=lambda k: f"o{'₁₂₃'[k]}",
+            key="backprop_true_class",
+        )
+        return sample, [1.0 if k == true_class else 0.0 for k in range(outputs)]
+    low, high = TARGET_RANGES[output]
+    target = [
+        columns[2 + k].number_input(
+            f"Target y{'₁₂₃'[k]}",
+            min_value=low,
+            max_value=high,
+            value=max(low, -1.0) if k == 0 else min(high, 1.0),
+            step=0.1,
+            key=f"backprop_target_{output}_{k}",
+        )
+        for k in range(outputs)
+    ]
+    return sample, target
+
+
+def weight_editors(hidden_units: int, outputs: int, hidden_activation: str, output: str):
+    """Editable tables of both layers; returns the network they describe."""
+    seed, stored = st.session_state.get(BASE, (0, None))
+    shape_ok = stored is not None and (stored.hidden_units, stored.outputs) == (
+        hidden_units,
+        outputs,
+    )
+    base = stored if shape_ok else SmallNetwork.random(hidden_units, outputs, seed=seed)
+    hidden_frame, output_frame = network_frames(base)
+    config = {
+        name: st.column_config.NumberColumn(
+            min_value=-WEIGHT_LIMIT, max_value=WEIGHT_LIMIT, step=0.01, format="%.3f"
+        )
+        for name in [*hidden_frame.columns, *output_frame.columns]
+    }
+    left, right = st.columns(2)
+    left.markdown("**Hidden layer** (rows: from, columns: to)")
+    edited_hidden = left.data_editor(hidden_frame, column_config=config, key=EDITORS[0])
+    right.markdown("**Output layer**")
+    edited_output = right.data_editor(output_frame, column_config=config, key=EDITORS[1])
+    st.button(
+        "New random weights", key="backprop_new_weights", on_click=new_weights, args=(seed + 1,)
+    )
+    return network_from_frames(edited_hidden, edited_output, hidden_activation, output)
+
+
+def phase_navigation(phase: int) -> None:
+    back, forward, restart, where = st.columns([1, 1, 1, 5], vertical_alignment="center")
+    back.button(
+        "◀ Back",
+        key="backprop_back",
+        on_click=go_to_phase,
+        args=(phase - 1,),
+        disabled=phase == 0,
+        width="stretch",
+    )
+    forward.button(
+        "Next ▶",
+        key="backprop_next",
+        on_click=go_to_phase,
+        args=(phase + 1,),
+        disabled=phase == len(PHASES) - 1,
+        type="primary",
+        width="stretch",
+    )
+    restart.button(
+        "Start over", key="backprop_restart", on_click=go_to_phase, args=(0,), width="stretch"
+    )
+    where.markdown(f"**Step {phase + 1} of {len(PHASES)}: {PHASES[phase]}**")
+
+
+def gradient_tables(result: Trace, phase: int) -> None:
+    inputs, hidden, outputs = unit_names(result.network)
+    if phase == 6:
+        layers = (
+            (
+                "∂L/∂w and ∂L/∂b, hidden layer",
+                result.grad_hidden_weights,
+                result.grad_hidden_biases,
+            ),
+            (
+                "∂L/∂w and ∂L/∂b, output layer",
+                result.grad_output_weights,
+                result.grad_output_biases,
+            ),
+        )
+    else:
+        net = result.updated
+        layers = (
+            ("New weights, hidden layer", net.hidden_weights, net.hidden_biases),
+            ("New weights, output layer", net.output_weights, net.output_biases),
+        )
+    for (title, weights, biases), sources, targets in zip(
+        layers, (inputs, hidden), (hidden, outputs)
+    ):
+        st.markdown(f"**{title}**")
+        st.dataframe(parameter_frame(weights, biases, sources, targets).style.format("{:.4f}"))
+
+
+def explanation(result: Trace, phase: int, seed: int) -> None:
+    for line in phase_lines(result, phase):
+        st.markdown(line)
+    if phase >= 6:
+        gradient_tables(result, phase)
+    if phase == len(PHASES) - 1:
+        st.button(
+            "Continue from the new weights",
+            key="backprop_keep",
+            on_click=keep_updated,
+            args=(result.updated, seed),
+        )
+
+
+def render() -> None:
+    st.session_state.setdefault(PHASE, 0)
+    with st.expander("Network, sample and learning rate", expanded=True):
+        hidden_units, outputs, hidden_activation, output, learning_rate = network_controls()
+        sample, target = sample_controls(outputs, output)
+    with st.expander("Weights and biases: edit any cell", expanded=False):
+        try:
+            network = weight_editors(hidden_units, outputs, hidden_activation, output)
+        except ValueError as error:
+            network = None
+            st.error(str(error))
+    if network is None:
+        st.info("Fix the weights above to see the steps.")
+        return
+    try:
+        result = trace(network, sample, target, learning_rate)
+    except ValueError as error:
+        st.error(str(error))
+        return
+    phase = st.session_state[PHASE]
+    phase_navigation(phase)
+    diagram, words = st.columns([3, 2], gap="large")
+    with diagram:
+        st.plotly_chart(
+            backprop_diagram(result, phase),
+            key="backprop_diagram",
+            config={"displayModeBar": False},
+        )
+    with words:
+        explanation(result, phase, st.session_state.get(BASE, (0, None))[0])
+    st.caption(
+        "Checked against the engine: its own forward and backward pass gives the same "
+        f"activations, loss and gradients (largest difference {engine_difference(result):.1e})."
+    )
+
+
+st.set_page_config(page_title="NeuroPlay — Back-prop", page_icon="🧠", layout="wide")
+st.title("Back-propagation, step by step", anchor=False)
+st.caption(
+    "One sample goes forward through a small network, the loss is measured, the error flows "
+    "back layer by layer, and every weight takes one gradient-descent step. Press Next."
+)
+render()
