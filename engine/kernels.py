@@ -28,11 +28,15 @@ import numpy as np
 from numba import njit
 
 from .activations import (
-    LINEAR,
+    ELU,
+    ELU_ALPHA,
+    LEAKY_RELU,
+    LEAKY_SLOPE,
     RELU,
+    SIGMOID,
     SOFTMAX,
+    SOFTPLUS,
     TANH,
-    activate,
     derivative_from_output,
     fast_tanh,
 )
@@ -131,7 +135,9 @@ def dense_forward(weights, biases, net, layer, acts, rows, width):
 def activate_rows(code, flat_acts, layer, count):
     """a = g(z) in place over flat_acts[layer, :count] (a layer's rows × lanes, contiguous).
 
-    One long loop with the branch on ``code`` outside: the tanh loop vectorises.
+    One long loop per activation, the branch on ``code`` outside: the tanh and sigmoid
+    loops vectorise.  (A single loop over the generic ``activate`` made LLVM emit a
+    vectorised copy of every branch: seconds of compile time for rarely used code.)
     """
     if code == TANH:
         for k in range(count):
@@ -139,9 +145,21 @@ def activate_rows(code, flat_acts, layer, count):
     elif code == RELU:
         for k in range(count):
             flat_acts[layer, k] = max(flat_acts[layer, k], 0.0)
-    elif code != LINEAR and code != SOFTMAX:
+    elif code == SIGMOID:
         for k in range(count):
-            flat_acts[layer, k] = activate(code, flat_acts[layer, k])
+            flat_acts[layer, k] = 0.5 + 0.5 * fast_tanh(0.5 * flat_acts[layer, k])
+    elif code == LEAKY_RELU:
+        for k in range(count):
+            z = flat_acts[layer, k]
+            flat_acts[layer, k] = z if z > 0.0 else LEAKY_SLOPE * z
+    elif code == ELU:
+        for k in range(count):
+            z = flat_acts[layer, k]
+            flat_acts[layer, k] = z if z > 0.0 else ELU_ALPHA * math.expm1(z)
+    elif code == SOFTPLUS:
+        for k in range(count):
+            z = flat_acts[layer, k]
+            flat_acts[layer, k] = max(z, 0.0) + math.log1p(math.exp(-abs(z)))
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -204,10 +222,14 @@ def forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_
     code = net[last, ACTIVATION]
     if code == SOFTMAX:
         softmax_rows(out, rows, width)
-    elif code != LINEAR:
+    elif code == TANH:
         for s in range(rows):
             for j in range(width):
-                out[s, j] = activate(code, out[s, j])
+                out[s, j] = fast_tanh(out[s, j])
+    elif code == SIGMOID:
+        for s in range(rows):
+            for j in range(width):
+                out[s, j] = 0.5 + 0.5 * fast_tanh(0.5 * out[s, j])
 
 
 # ---------------------------------------------------------------- losses
