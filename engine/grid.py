@@ -39,6 +39,6 @@ def decision_grid(
         the network output last; image row 0 is the top of the plane.
     """
     inputs = build_features(grid_points(resolution, extent), features)
-    return [
-        layer.T.reshape(-1, resolution, resolution).copy() for layer in model.activations(inputs)
-    ]
+    out = model.neuron_outputs(inputs)
+    bounds = np.cumsum((0, *model.layer_sizes))
+    return [out[a:b].reshape(-1, resolution, resolution) for a, b in zip(bounds, bounds[1:])]

@@ -725,27 +725,56 @@ def full_batch_gradients(model_arrays, inputs, targets, loss_code, work, grad_we
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def all_layer_outputs(model_arrays, inputs, work, out):
-    """Every layer's activation for every row: out (n, total units), input features first.
+def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
+    """Every neuron's output for every point, feature-major, in place.
 
-    Runs in chunks of the workspace's rows, so the workspace stays cache-resident.
+    ``out`` is the flat (total units × n) row-major buffer: rows 0…n_inputs-1 hold the
+    input features of the n points (one feature per row); the kernel fills the rows of
+    every following layer.  Points are the *inner* dimension here (unlike training, whose
+    batches are tiny): each weight is broadcast over a long contiguous run of points,
+    which vectorises, and each layer's rows are exactly the per-neuron heat maps.  Points
+    go in chunks of ``chunk`` so the working rows stay cache-resident.
     """
-    acts, logits, flat_acts = work[0], work[3], work[4]
-    net = model_arrays[3]
-    n_layers = net.shape[0]
-    n = inputs.shape[0]
-    chunk = acts.shape[1]
-    identity = np.arange(n)
-    no_rng = np.zeros(1, np.uint64)
-    for start in range(0, n, chunk):
-        rows = min(chunk, n - start)
-        load_rows(inputs, identity, start, rows, acts)
-        forward_batch(model_arrays, acts, flat_acts, rows, logits, acts, 1.0, no_rng)
-        column = 0
-        for layer in range(n_layers + 1):
-            width = inputs.shape[1] if layer == 0 else net[layer - 1, FAN_OUT]
-            block = acts[layer]
-            for s in range(rows):
-                for j in range(width):
-                    out[start + s, column + j] = block[s, j]
-            column += width
+    weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
+    for first in range(0, n, chunk):
+        width = min(chunk, n - first)
+        source = 0
+        target = n_inputs
+        for layer in range(net.shape[0]):
+            fan_in, fan_out, code = net[layer, FAN_IN], net[layer, FAN_OUT], net[layer, ACTIVATION]
+            for j in range(fan_out):
+                start = (target + j) * n + first
+                row = out[start : start + width]  # one contiguous view per row, not per point
+                bias = biases[layer, j]
+                for s in range(width):
+                    row[s] = bias
+                for i in range(fan_in):
+                    w = weights[layer, i, j]
+                    origin = (source + i) * n + first
+                    inputs = out[origin : origin + width]
+                    for s in range(width):
+                        row[s] += w * inputs[s]
+            if code == SOFTMAX:
+                softmax_columns(out, n, target, fan_out, first, width)
+            else:
+                for j in range(fan_out):
+                    start = (target + j) * n + first
+                    activate_rows(code, out[start : start + width].reshape((1, width)), 0, width)
+            source = target
+            target += fan_out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def softmax_columns(out, n, target, classes, first, width):
+    """Softmax across the ``classes`` rows starting at row ``target``, for each point."""
+    for s in range(first, first + width):
+        top = out[target * n + s]
+        for j in range(1, classes):
+            top = max(top, out[(target + j) * n + s])
+        total = 0.0
+        for j in range(classes):
+            e = math.exp(out[(target + j) * n + s] - top)
+            out[(target + j) * n + s] = e
+            total += e
+        for j in range(classes):
+            out[(target + j) * n + s] /= total

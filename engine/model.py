@@ -16,7 +16,7 @@ MAX_HIDDEN_LAYERS = 8
 MAX_UNITS_PER_LAYER = 16
 MAX_INPUTS = 16
 MAX_OUTPUTS = 16
-GRID_CHUNK_ROWS = 256  # rows per kernel chunk: the workspace stays in L1/L2 cache
+GRID_CHUNK_POINTS = 512  # points per kernel chunk: the working rows stay in L1/L2 cache
 
 
 class ParameterList(list):
@@ -240,13 +240,26 @@ class Model:
     def activations(self, X: np.ndarray) -> list[np.ndarray]:
         """Every layer's output for each row: the inputs first, the network output last.
 
-        Returns a list of (n, units) arrays, one per layer (the per-neuron heat maps).
+        Returns a list of (n, units) arrays, one per layer (transposed views of
+        :meth:`neuron_outputs`).
+        """
+        bounds = np.cumsum((0, *self.layer_sizes))
+        out = self.neuron_outputs(X)
+        return [out[a:b].T for a, b in zip(bounds, bounds[1:])]
+
+    def neuron_outputs(self, X: np.ndarray) -> np.ndarray:
+        """Every neuron's output, one neuron per row: (total units, n), inputs first.
+
+        The per-neuron heat maps are rows of this array (reshaped), with no copying.
         """
         X = self.check_inputs(X)
-        out = np.empty((X.shape[0], sum(self.layer_sizes)))
-        kernels.all_layer_outputs(self.kernel_arrays, X, self.workspace(GRID_CHUNK_ROWS), out)
-        bounds = np.cumsum((0, *self.layer_sizes))
-        return [out[:, a:b] for a, b in zip(bounds, bounds[1:])]
+        n = X.shape[0]
+        out = np.empty((sum(self.layer_sizes), n))
+        out[: X.shape[1]] = X.T
+        kernels.all_layer_outputs(
+            self.kernel_arrays, out.reshape(-1), n, X.shape[1], GRID_CHUNK_POINTS
+        )
+        return out
 
     def workspace(self, rows: int) -> tuple:
         """Scratch arrays for ``rows`` rows.
