@@ -4,13 +4,22 @@ The live view is one Plotly figure with three areas:
 
 * the network diagram (axes x2/y2): every input and hidden neuron is a small heat map
   (``layout.images``), links are line shapes coloured and thickened by their weight,
-  biases are small squares; invisible markers carry the hover text;
-* the output (axes x/y): a 100×100 heat map of the network's output over [-6, 6]², the
-  data points drawn once as a picture on top;
-* the loss curves (axes x3/y3): train and test loss per epoch.
+  biases are small squares; invisible markers carry the hover text; hovering a neuron
+  shows its map large over the output (``hover_zoom``);
+* the output (axes x/y): the network's output over [-6, 6]² as a 100×100 picture
+  (``layout.images``), the data points drawn once as a picture on top; an invisible
+  100×100 heat map underneath gives hover values and the colour bar;
+* the loss curves (axes x3/y3): train and test loss per epoch, drawn as two path shapes;
+  invisible markers carry their hover text.
 
 ``playground_figure`` builds the structure once; ``frame_updates`` builds the small
-per-frame patch (new heat map values, neuron pictures, link colours, loss curves).
+per-frame patch (output and neuron pictures, link colours, loss paths) and, with
+``hover=True``, the hover data (heat map values, weight and loss texts).
+
+Why pictures and shapes rather than traces: any change of trace *data* makes Plotly redraw
+every trace and axis of the figure (~50-70 ms a frame in headless Chromium on 2 cores),
+while layout images and shapes are patched in ~10-15 ms. So what animates every frame is
+layout; trace data (hover only) is refreshed a few times a second and when paused.
 """
 
 from __future__ import annotations
@@ -33,16 +42,21 @@ _SCALE_RGB = np.array([[245, 147, 34], [232, 234, 235], [8, 119, 189]], dtype=np
 
 DOMAIN = 6.0
 NEURON_SIZE = 0.085  # side of a neuron picture, in diagram units (the diagram is 1 unit tall)
+BIAS_SIZE = 0.017  # side of a bias square (~8 px)
 DIAGRAM_WIDTH = 1.25
-MAX_LOSS_POINTS = 600  # loss curves are thinned to this many points per frame
+MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
+MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
+LOSS_COLORS = ("#333", "#999")  # train, test
 
 # Trace indices (fixed for a given structure; frame patches address them by index).
-OUTPUT_TRACE = 0
-NEURON_HOVER_TRACE = 1
+OUTPUT_TRACE = 0  # invisible heat map: hover values and colour bar of the output
+NEURON_HOVER_TRACE = 1  # customdata = neuron index = index into layout.images (inputs, hidden)
 LINK_HOVER_TRACE = 2
 BIAS_TRACE = 3
-TRAIN_LOSS_TRACE = 4
+TRAIN_LOSS_TRACE = 4  # invisible markers: hover text of the train loss curve
 TEST_LOSS_TRACE = 5
+TRAIN_LEGEND_TRACE = 6  # empty line traces: legend entries of the loss curves (path shapes)
+TEST_LEGEND_TRACE = 7
 
 
 @dataclass(frozen=True)
@@ -58,6 +72,32 @@ class ViewSpec:
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
+
+    # Indices into layout.images and layout.shapes (fixed for a structure).
+
+    @property
+    def n_neuron_images(self) -> int:
+        """Input and hidden neurons: ``layout.images[0 .. n-1]`` are their maps."""
+        return sum(self.layer_sizes[:-1])
+
+    @property
+    def output_image(self) -> int:
+        """The output picture: after the neuron maps and the train (and test) points."""
+        return self.n_neuron_images + 1 + int(self.show_test)
+
+    @property
+    def loss_shapes(self) -> tuple[int, int]:
+        """The train and test loss paths: after the link lines and the neuron frames."""
+        sizes = self.layer_sizes
+        n_links = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        first = n_links + self.n_neuron_images
+        return first, first + 1
+
+    @property
+    def bias_shapes(self) -> range:
+        """The bias squares of the hidden and output neurons, after the loss paths."""
+        first = self.loss_shapes[1] + 1
+        return range(first, first + sum(self.layer_sizes[1:]))
 
 
 @dataclass(frozen=True)
@@ -159,7 +199,9 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "zmax": zmax,
             "xaxis": "x",
             "yaxis": "y",
-            "opacity": 0.0 if spec.output_mode == "multiclass" else 1.0,
+            # Drawn as layout.images[spec.output_image]; this trace only hovers (and its
+            # colour bar shows the scale).
+            "opacity": 0.0,
             "colorbar": {"len": 0.55, "y": 0.72, "thickness": 10, "x": 1.0},
             "showscale": spec.output_mode != "multiclass",
             "hovertemplate": "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"
@@ -198,45 +240,47 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "mode": "markers",
             "xaxis": "x2",
             "yaxis": "y2",
-            "x": [c[0] - NEURON_SIZE / 2 - 0.012 for column in diagram.centres[1:] for c in column],
-            "y": [c[1] - NEURON_SIZE / 2 + 0.01 for column in diagram.centres[1:] for c in column],
-            "marker": {
-                "size": 8,
-                "symbol": "square",
-                "color": [0.0] * sum(spec.layer_sizes[1:]),
-                "colorscale": COLORSCALE,
-                "cmin": -1,
-                "cmax": 1,
-                "line": {"width": 1, "color": "#555"},
-            },
+            "x": [x for x, _ in _bias_centres(diagram)],
+            "y": [y for _, y in _bias_centres(diagram)],
+            # Hover only: the squares are shapes (their colour changes every frame; a trace
+            # style change would restyle every trace of the figure).
+            "marker": {"size": 10, "symbol": "square", "opacity": 0.0},
             "text": [""] * sum(spec.layer_sizes[1:]),
             "hovertemplate": "%{text}<extra></extra>",
             "name": "biases",
             "showlegend": False,
         },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "xaxis": "x3",
-            "yaxis": "y3",
-            "name": "train",
-            "x": [],
-            "y": [],
-            "line": {"color": "#333", "width": 1.5},
-            "hovertemplate": "epoch %{x}<br>train loss %{y:.4f}<extra></extra>",
-        },
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "xaxis": "x3",
-            "yaxis": "y3",
-            "name": "test",
-            "x": [],
-            "y": [],
-            "line": {"color": "#999", "width": 1.5},
-            "hovertemplate": "epoch %{x}<br>test loss %{y:.4f}<extra></extra>",
-        },
     ]
+    for name, color in zip(("train", "test"), LOSS_COLORS):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "xaxis": "x3",
+                "yaxis": "y3",
+                "name": name,
+                "x": [],
+                "y": [],
+                "marker": {"size": 8, "opacity": 0.0, "color": color},
+                "hovertemplate": f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<extra></extra>",
+                "hoverlabel": {"bgcolor": color},
+                "showlegend": False,
+            }
+        )
+    for name, color in zip(("train", "test"), LOSS_COLORS):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "xaxis": "x3",
+                "yaxis": "y3",
+                "name": name,
+                "x": [None],
+                "y": [None],
+                "line": {"color": color, "width": 1.5},
+                "hoverinfo": "skip",
+            }
+        )
     images = [
         {
             "source": "",
@@ -275,22 +319,8 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
                 outline="black",
             )
         )
-    if spec.output_mode == "multiclass":
-        images.append(
-            {
-                "source": "",
-                "xref": "x",
-                "yref": "y",
-                "x": -DOMAIN,
-                "y": DOMAIN,
-                "sizex": 2 * DOMAIN,
-                "sizey": 2 * DOMAIN,
-                "sizing": "stretch",
-                "layer": "below",
-                "xanchor": "left",
-                "yanchor": "top",
-            }
-        )
+    assert len(images) == spec.output_image
+    images.append({"source": "", **output_area()})
     shapes = [_link_shape(diagram, link) for link in diagram.links]
     shapes += [
         {
@@ -305,12 +335,50 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         }
         for x, y in hidden_and_inputs
     ]
+    assert len(shapes) == spec.loss_shapes[0]
+    shapes += [
+        {
+            "type": "path",
+            "xref": "x3",
+            "yref": "y3",
+            "path": "M0,0",
+            "line": {"color": color, "width": 1.5},
+            "layer": "above",
+            "visible": False,
+        }
+        for color in LOSS_COLORS
+    ]
+    assert len(shapes) == spec.bias_shapes[0]
+    shapes += [
+        {
+            "type": "rect",
+            "xref": "x2",
+            "yref": "y2",
+            "x0": x - BIAS_SIZE / 2,
+            "x1": x + BIAS_SIZE / 2,
+            "y0": y - BIAS_SIZE / 2,
+            "y1": y + BIAS_SIZE / 2,
+            "fillcolor": GREY,
+            "line": {"color": "#555", "width": 1},
+            "layer": "above",
+        }
+        for x, y in _bias_centres(diagram)
+    ]
     annotations = _column_titles(diagram, spec)
     layout = {
         "height": 560,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
         "showlegend": True,
-        "legend": {"x": 0.99, "y": 0.27, "xanchor": "right", "bgcolor": "rgba(255,255,255,0.6)"},
+        "legend": {
+            "x": 0.99,
+            "y": 0.27,
+            "xanchor": "right",
+            "yanchor": "top",  # inside the loss chart's top right corner
+            "bgcolor": "rgba(255,255,255,0.6)",
+            # The curves are shapes: the legend only names them.
+            "itemclick": False,
+            "itemdoubleclick": False,
+        },
         "hovermode": "closest",
         "plot_bgcolor": "white",
         "xaxis": {
@@ -341,17 +409,21 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "fixedrange": True,
             "scaleanchor": "x2",
         },
+        # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
         "xaxis3": {
             "domain": [0.60, 0.95],
             "anchor": "y3",
             "title": {"text": "epoch"},
-            "rangemode": "tozero",
+            "range": [0, 10],
+            "autorange": False,
         },
         "yaxis3": {
             "domain": [0.0, 0.27],
             "anchor": "x3",
             "title": {"text": "loss"},
             "type": "log" if spec.log_loss else "linear",
+            "range": [-2, 0] if spec.log_loss else [0, 1],
+            "autorange": False,
         },
         "images": images,
         "shapes": shapes,
@@ -361,12 +433,43 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     return {"data": data, "layout": layout}
 
 
+def output_area() -> dict:
+    """Position of a picture covering the output square (axes x/y), under the data points."""
+    return {
+        "xref": "x",
+        "yref": "y",
+        "x": -DOMAIN,
+        "y": DOMAIN,
+        "sizex": 2 * DOMAIN,
+        "sizey": 2 * DOMAIN,
+        "sizing": "stretch",
+        "layer": "below",
+        "xanchor": "left",
+        "yanchor": "top",
+    }
+
+
+def hover_zoom_option(spec: ViewSpec) -> dict:
+    """``live_plotly``'s ``hover_zoom``: hovering an input or hidden neuron shows its map large
+    over the output (TensorFlow Playground's behaviour). Output neurons are not enlarged."""
+    return {"trace": NEURON_HOVER_TRACE, "count": spec.n_neuron_images, "image": output_area()}
+
+
 def _neuron_labels(spec: ViewSpec) -> list[str]:
     labels = [f"input {label}" for label in spec.feature_labels]
     for layer, units in enumerate(spec.layer_sizes[1:-1], start=1):
         labels += [f"hidden layer {layer}, neuron {unit + 1}" for unit in range(units)]
     labels += [f"output {unit + 1}" for unit in range(spec.layer_sizes[-1])]
     return labels
+
+
+def _bias_centres(diagram: Diagram) -> list[tuple[float, float]]:
+    """A small square at the bottom left of every non-input neuron."""
+    return [
+        (x - NEURON_SIZE / 2 - 0.012, y - NEURON_SIZE / 2 + 0.01)
+        for column in diagram.centres[1:]
+        for x, y in column
+    ]
 
 
 def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
@@ -427,8 +530,15 @@ class FrameData:
     test_loss: np.ndarray  # (e,)
 
 
-def frame_updates(spec: ViewSpec, frame: FrameData, discretize: bool) -> tuple[dict, list]:
-    """The per-frame patch for ``live_plotly``: (updates, images)."""
+def frame_updates(
+    spec: ViewSpec, frame: FrameData, discretize: bool, hover: bool = True
+) -> tuple[dict, list]:
+    """The per-frame patch for ``live_plotly``: (updates, images).
+
+    Without ``hover`` only what is drawn is sent (pictures, link colours, bias colours, loss
+    paths): layout patches Plotly applies without redrawing its traces. ``hover`` adds the
+    trace data behind the hover labels (output values, weight, bias and loss texts).
+    """
     z = _output_surface(spec, frame.output_grid, discretize)
     flat_weights = np.concatenate([w.ravel() for w in frame.weights])  # (layer, source, target)
     flat_biases = np.concatenate(frame.biases)
@@ -438,30 +548,97 @@ def frame_updates(spec: ViewSpec, frame: FrameData, discretize: bool) -> tuple[d
     for index, (color, width) in enumerate(zip(colors, widths)):
         layout[f"shapes[{index}].line.color"] = color
         layout[f"shapes[{index}].line.width"] = round(float(width), 2)
-    if spec.output_mode == "multiclass":
-        layout[f"images[{len(frame.neuron_maps) + 1 + int(spec.show_test)}].source"] = (
-            class_image_source(frame.output_grid)
-        )
-    epochs, train_loss, test_loss = _thin(frame.epochs, frame.train_loss, frame.test_loss)
-    traces = [
-        {"index": OUTPUT_TRACE, "set": {"z": _float32(z)}},
-        {"index": LINK_HOVER_TRACE, "set": {"text": _link_texts(spec, frame.weights)}},
-        {
-            "index": BIAS_TRACE,
-            "set": {
-                "marker.color": _float32(flat_biases),
-                "text": [f"bias {b:.3f}" for b in flat_biases],
-            },
-        },
-        {"index": TRAIN_LOSS_TRACE, "set": {"x": epochs, "y": _float32(train_loss)}},
-        {"index": TEST_LOSS_TRACE, "set": {"x": epochs, "y": _float32(test_loss)}},
-    ]
     images = []
     n_inputs = spec.layer_sizes[0]
     for index, values in enumerate(frame.neuron_maps):
         limit = max(float(np.max(np.abs(values))), 1e-9) if index < n_inputs else 1.0
         images.append({"index": index, "values": to_uint8(values, limit)})
+    if spec.output_mode == "multiclass":
+        layout[f"images[{spec.output_image}].source"] = class_image_source(frame.output_grid)
+    else:
+        images.append({"index": spec.output_image, "values": _output_uint8(spec, z)})
+    epochs, train_loss, test_loss = _thin(
+        frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
+    )
+    x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, spec.log_loss)
+    layout["xaxis3.range"] = x_range
+    layout["yaxis3.range"] = y_range
+    for shape, values in zip(spec.loss_shapes, (train_loss, test_loss)):
+        path = loss_path(epochs, values, spec.log_loss)
+        layout[f"shapes[{shape}].path"] = path or "M0,0"
+        layout[f"shapes[{shape}].visible"] = bool(path)
+    for shape, color in zip(spec.bias_shapes, weight_colors(flat_biases)):
+        layout[f"shapes[{shape}].fillcolor"] = color
+    traces: list[dict] = []
+    if hover:
+        epochs, train_loss, test_loss = _thin(
+            frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_HOVER_POINTS
+        )
+        traces += [
+            {"index": BIAS_TRACE, "set": {"text": [f"bias {b:.3f}" for b in flat_biases]}},
+            {"index": OUTPUT_TRACE, "set": {"z": _float32(z)}},
+            {"index": LINK_HOVER_TRACE, "set": {"text": _link_texts(spec, frame.weights)}},
+            {"index": TRAIN_LOSS_TRACE, "set": {"x": epochs, "y": _float32(train_loss)}},
+            {"index": TEST_LOSS_TRACE, "set": {"x": epochs, "y": _float32(test_loss)}},
+        ]
     return {"traces": traces, "layout": layout}, images
+
+
+def _output_uint8(spec: ViewSpec, z: np.ndarray) -> np.ndarray:
+    """The output surface on the 0..255 colour scale of the pictures (heat map's zmin..zmax)."""
+    if spec.output_mode == "probability":
+        return to_uint8(2.0 * z - 1.0)
+    return to_uint8(z)
+
+
+_NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceil(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ ``value`` (> 0)."""
+    exponent = np.floor(np.log10(value))
+    base = 10.0**exponent
+    for step in _NICE_STEPS:
+        if step * base >= value * (1 - 1e-12):
+            return float(step * base)
+    return float(10 * base)
+
+
+def loss_ranges(
+    epochs: np.ndarray, train_loss: np.ndarray, test_loss: np.ndarray, log: bool
+) -> tuple[list[float], list[float]]:
+    """Axis ranges of the loss chart, in steps, so they change only now and then.
+
+    x: [0, nice ≥ last epoch]; y: [0, nice ≥ largest loss], or on a log axis whole half
+    decades around the finite positive losses (Plotly's log ranges are in log10 units).
+    """
+    x_max = nice_ceil(max(float(epochs[-1]) if len(epochs) else 0.0, 10.0))
+    values = np.concatenate([train_loss, test_loss]).astype(np.float64)
+    values = values[np.isfinite(values)]
+    if log:
+        values = values[values > 0]
+        if not len(values):
+            return [0.0, x_max], [-2.0, 0.0]
+        low = np.floor(2 * np.log10(values.min())) / 2
+        high = np.ceil(2 * np.log10(values.max())) / 2
+        return [0.0, x_max], [float(low), float(max(high, low + 0.5))]
+    top = float(values.max()) if len(values) else 0.0
+    return [0.0, x_max], [0.0, nice_ceil(max(top, 1e-3))]
+
+
+def loss_path(epochs: np.ndarray, values: np.ndarray, log: bool) -> str:
+    """An SVG path through (epoch, loss) in data units; gaps at non-finite (or, on a log
+    axis, non-positive) values. Empty when there is nothing to draw."""
+    ok = np.isfinite(values) & ((values > 0) if log else True)
+    parts: list[str] = []
+    pen_down = False
+    for epoch, value, valid in zip(epochs.tolist(), values.tolist(), ok.tolist()):
+        if not valid:
+            pen_down = False
+            continue
+        parts.append(f"{'L' if pen_down else 'M'}{epoch:g},{value:.5g}")
+        pen_down = True
+    return "".join(parts)
 
 
 def _float32(values: np.ndarray) -> np.ndarray:
@@ -494,10 +671,17 @@ def _link_texts(spec: ViewSpec, weights: list[np.ndarray]) -> list[str]:
     return texts
 
 
-def _thin(epochs: np.ndarray, *series: np.ndarray):
-    """At most MAX_LOSS_POINTS evenly spaced points, always keeping the newest."""
+def _thin(epochs: np.ndarray, *series: np.ndarray, limit: int = MAX_LOSS_POINTS):
+    """At most ``limit`` + 1 evenly spaced points, always keeping the newest.
+
+    The stride is a power of two and the kept indices its multiples, so the same points are
+    kept from one frame to the next (a noisy curve does not shimmer while it grows).
+    """
     n = len(epochs)
-    if n <= MAX_LOSS_POINTS:
+    if n <= limit:
         return (epochs, *series)
-    keep = np.unique(np.linspace(0, n - 1, MAX_LOSS_POINTS).astype(np.int64))
+    stride = 1 << int(np.ceil(np.log2(n / limit)))
+    keep = np.arange(0, n, stride)
+    if keep[-1] != n - 1:
+        keep = np.append(keep, n - 1)
     return (epochs[keep], *(values[keep] for values in series))

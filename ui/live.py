@@ -4,11 +4,28 @@
 playing (controls live outside it, so widgets stay responsive).  Each frame trains
 ``speed`` epochs, evaluates every neuron over the plane in one kernel call, and sends
 only compact arrays to the mounted Plotly graph (``ui.live_plotly``).
+
+Two kinds of frame data (see ``ui.figures``): what is drawn goes out every frame; the
+hover data (trace data: Plotly redraws the whole figure for it) at most every
+``HOVER_INTERVAL`` seconds while playing, and with every frame while paused.
+
+The frame interval adapts to load, in two ways:
+
+* ``PACER`` (server): from the process's CPU use, for all playing sessions. One Python
+  process runs one thread at a time, so past about one busy core every session slows down
+  and the total frame rate *falls* (measured: 95 → 53 frames/s in total).
+* ``ClientPacing`` (per session): the browser reports every ``STATS_EVERY`` seconds how
+  many frames it painted; when it paints clearly fewer than it was sent (a slow or busy
+  computer), the interval grows to what it paints, and shrinks again step by step while
+  it keeps up. Every frame the browser receives costs it ~15-25 ms in Streamlit's own
+  frontend even when it is not painted, so surplus frames only slow it down further.
 """
 
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
@@ -16,12 +33,143 @@ import streamlit as st
 import engine
 
 from . import state
-from .figures import FrameData, ViewSpec, frame_updates, playground_figure
-from .live_plotly import live_plotly
+from .figures import FrameData, ViewSpec, frame_updates, hover_zoom_option, playground_figure
+from .live_plotly import browser_state, live_plotly
 from .run import GRID_RESOLUTION, NEURON_MAP_RESOLUTION, TrainingRun, metrics, train_chunk
 
-FRAME_INTERVAL = 0.05  # seconds between frames while playing (the browser paints ~15–20/s)
+FRAME_INTERVAL = 0.04  # seconds between frames while playing and the server is not busy
+MAX_FRAME_INTERVAL = 0.5
+# Interval steps the pacer chooses from (a change restarts the browser's timer: not too often).
+INTERVAL_STEPS = (0.04, 0.05, 0.06, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
+STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
 FIGURE_HEIGHT = 560
+VIEW_KEY = "playground_view"
+_HOVER_SENT_AT = "_live_hover_sent_at"
+_INTERVAL_SENT = "_live_frame_interval"
+_CLIENT_PACING = "_live_client_pacing"
+
+
+class FramePacer:
+    """The frame interval for every playing session, from the server process's CPU use.
+
+    Every ``window`` seconds it compares the process's CPU time (all threads) with
+    ``target`` (a fraction of one core) and scales the interval by busy / target, rounded
+    up to one of ``INTERVAL_STEPS``; frames then stay cheap enough that every session keeps
+    a steady rate instead of all of them stalling. Shared by the sessions of the process.
+    """
+
+    def __init__(self, target: float = 0.7, window: float = 1.0) -> None:
+        self.target = target
+        self.window = window
+        self.interval = FRAME_INTERVAL
+        self.busy = 0.0
+        self._lock = threading.Lock()
+        self._wall = time.monotonic()
+        self._cpu = time.process_time()
+
+    def update(self) -> float:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._wall >= self.window:
+                cpu = time.process_time()
+                self.busy = (cpu - self._cpu) / (now - self._wall)
+                self._wall, self._cpu = now, cpu
+                wanted = self.interval * self.busy / self.target
+                # Hysteresis: keep the interval while the load is within ±25 % of the target.
+                if wanted > self.interval * 1.25 or wanted < self.interval * 0.75:
+                    self.interval = _step_at_least(wanted)
+            return self.interval
+
+
+def _step_at_least(seconds: float) -> float:
+    for step in INTERVAL_STEPS:
+        if step >= seconds * 0.999:
+            return step
+    return MAX_FRAME_INTERVAL
+
+
+PACER = FramePacer()
+
+
+def paced_interval(interval: float, sent: int, painted: int, seconds: float) -> float:
+    """The next frame interval of one session, from what its browser painted.
+
+    ``sent`` frames went out and ``painted`` were drawn in ``seconds``. Below 85 % painted,
+    the interval becomes a little shorter than the browser's paint period (freed from the
+    surplus frames it paints faster); from 95 % on it shrinks one step towards
+    ``FRAME_INTERVAL``.
+    """
+    if sent <= 0 or seconds <= 0:
+        return interval
+    ratio = painted / sent
+    if ratio < 0.85:
+        wanted = 0.8 * seconds / painted if painted > 0 else 2 * interval
+        return max(interval, _step_at_least(wanted))
+    if ratio >= 0.95:
+        smaller = [step for step in INTERVAL_STEPS if step < interval * 0.999]
+        return smaller[-1] if smaller else FRAME_INTERVAL
+    return interval
+
+
+@dataclass
+class ClientPacing:
+    """A session's frame interval as its browser keeps up (see ``paced_interval``)."""
+
+    interval: float = FRAME_INTERVAL
+    sent: int = 0  # frames sent while playing
+    sent_at_report: int = 0
+    report: dict | None = None
+
+    def update(self, report: dict | None) -> float:
+        if not report or (self.report is not None and report.get("t") == self.report.get("t")):
+            return self.interval
+        previous, self.report = self.report, report
+        sent, self.sent_at_report = self.sent - self.sent_at_report, self.sent
+        if previous is not None:
+            try:
+                painted = int(report["painted"]) - int(previous["painted"])
+                seconds = float(report["t"]) - float(previous["t"])
+            except (KeyError, TypeError, ValueError):
+                return self.interval
+            if painted >= 0:  # a new graph in the page restarts its counters
+                self.interval = paced_interval(self.interval, sent, painted, seconds)
+        return self.interval
+
+
+def client_pacing() -> ClientPacing:
+    if _CLIENT_PACING not in st.session_state:
+        st.session_state[_CLIENT_PACING] = ClientPacing()
+    return st.session_state[_CLIENT_PACING]
+
+
+def _set_frame_interval(seconds: float) -> None:
+    """Change the running fragment's ``run_every`` without a full rerun.
+
+    Streamlit's browser side restarts its timer when it receives an ``auto_rerun`` message
+    with a new interval for the fragment (what ``st.fragment(run_every=...)`` sends).
+    Uses Streamlit internals: if they change, the interval is only updated on full reruns.
+    """
+    if st.session_state.get(_INTERVAL_SENT) == seconds:
+        return
+    try:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from streamlit.runtime.scriptrunner_utils.script_run_context import (
+            ThreadState,
+            get_script_run_ctx,
+        )
+
+        ctx = get_script_run_ctx()
+        fragment_id = ThreadState.get().fragment_id
+        if ctx is None or not fragment_id:
+            return
+        message = ForwardMsg()
+        message.auto_rerun.interval = seconds
+        message.auto_rerun.fragment_id = fragment_id
+        ctx.enqueue(message)
+    except (ImportError, AttributeError):
+        return
+    st.session_state[_INTERVAL_SENT] = seconds
 
 
 def view_spec(run: TrainingRun, log_loss: bool) -> ViewSpec:
@@ -94,31 +242,55 @@ def metrics_line(run: TrainingRun) -> str:
     return " · ".join(parts)
 
 
-def render_frame(run: TrainingRun) -> None:
-    """Draw the current state of ``run`` (no training)."""
+def _hover_due(playing: bool) -> bool:
+    """Hover data goes with every frame while paused; while playing, every HOVER_INTERVAL s
+    while the mouse is over the graph (at once when it enters), else never."""
+    if playing:
+        if not browser_state(VIEW_KEY)["pointer"]:
+            st.session_state.pop(_HOVER_SENT_AT, None)
+            return False
+        now = time.monotonic()
+        if now - st.session_state.get(_HOVER_SENT_AT, -1e9) < HOVER_INTERVAL:
+            return False
+        st.session_state[_HOVER_SENT_AT] = now
+    return True
+
+
+def render_frame(run: TrainingRun, playing: bool = False) -> dict | None:
+    """Draw the current state of ``run`` (no training); returns the browser's last frame
+    statistics (see ``live_plotly``)."""
     log_loss = bool(st.session_state.get("control_log_loss", False))
     spec = view_spec(run, log_loss)
     figure = _figure_for(run, spec)
-    updates, images = frame_updates(spec, frame_data(run), run.settings.discretize)
+    updates, images = frame_updates(
+        spec, frame_data(run), run.settings.discretize, hover=_hover_due(playing)
+    )
     st.markdown(
         f'<div class="np-metrics" data-testid="np-metrics" data-epoch="{run.epoch}">'
         f"{metrics_line(run)}</div>",
         unsafe_allow_html=True,
     )
-    live_plotly(
+    return live_plotly(
         figure,
         spec.version(id(run.train)),
         updates,
-        key="playground_view",
+        key=VIEW_KEY,
         height=FIGURE_HEIGHT,
         images=images,
-    )
+        hover_zoom=hover_zoom_option(spec),
+        # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
+        # bench/ui.py use it to tell when a trained frame reached the screen.
+        frame_id=run.epoch,
+        stats_every=STATS_EVERY if playing else None,
+    )["stats"]
 
 
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train ``speed`` epochs per frame, then draw."""
+    interval = max(PACER.update(), client_pacing().interval) if playing else None
+    st.session_state[_INTERVAL_SENT] = interval
 
-    @st.fragment(run_every=FRAME_INTERVAL if playing else None)
+    @st.fragment(run_every=interval)
     def frame() -> None:
         run = state.run()
         playback = state.playback()
@@ -130,6 +302,10 @@ def live_view(playing: bool) -> None:
             if run.stop_reason:
                 playback.playing = False
                 st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
-        render_frame(run)
+        report = render_frame(run, playback.playing)
+        if playback.playing:
+            pacing = client_pacing()
+            pacing.sent += 1
+            _set_frame_interval(max(PACER.update(), pacing.update(report)))
 
     frame()

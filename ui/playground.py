@@ -6,6 +6,7 @@ import streamlit as st
 
 from . import controls, state
 from .live import live_view
+from .live_plotly import preload_plotly
 
 
 @st.cache_resource(show_spinner="Compiling the training engine (first start only)…")
@@ -32,6 +33,7 @@ def show_notices(run) -> None:
 
 def playground_page() -> None:
     """The whole page: title, controls, live view."""
+    preload_plotly()  # fetch and compile Plotly.js while the controls are being built
     st.title("NeuroPlay", anchor=False)
     st.caption("Train a small neural network in your browser and watch it learn.")
     render()

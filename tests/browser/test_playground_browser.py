@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 APP = "app.py"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 METRICS = '[data-testid="np-metrics"]'
 GRAPH = ".np-live-plotly-graph"
 # A fingerprint of the output heat map as drawn: the sum of its middle row.
@@ -99,7 +102,9 @@ def test_a_reload_restores_the_setup(page, streamlit_url):
     assert page.url == url
     for pair in ("dataset=spiral", "hidden=8%2C8", "activation=relu", "noise=10", "lr=0.01"):
         assert pair in page.url or pair.replace("%2C", ",") in page.url
-    assert page.get_by_label("Layer 1").first.input_value() == "8"
+    # The number input mounts after its lazily loaded code and may show its minimum for an
+    # instant: wait for the restored value instead of reading it once.
+    expect(page.get_by_label("Layer 1", exact=True).first).to_have_value("8", timeout=10_000)
 
 
 def test_learning_rate_10_with_relu_shows_the_divergence_message(page, streamlit_url):
@@ -127,3 +132,65 @@ def test_editing_a_weight_changes_the_output_map(page, streamlit_url):
     # Timeout: the rerun redraws the output map with the new weight.
     page.wait_for_function(f"Math.abs(({Z_ROW_SUM})() - ({before})) > 1e-3", timeout=15_000)
     assert abs(page.evaluate(Z_ROW_SUM) - before) > 1e-3
+
+
+# Page coordinates of point k of the neuron hover trace (trace 1, axes x2/y2).
+NEURON_CENTRE = f"""(k) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const box = gd.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis2, ya = gd._fullLayout.yaxis2;
+    const trace = gd.data[1];
+    return {{x: box.left + xa._offset + xa.d2p(trace.x[k]),
+            y: box.top + ya._offset + ya.d2p(trace.y[k])}};
+}}"""
+# The enlarged picture: the last layout image, once painted (null while there is none).
+ZOOM_STATE = f"""(k) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const images = gd.layout.images;
+    const zoom = images[images.length - 1];
+    const drawn = [...gd.querySelectorAll('image')].some(
+        (el) => el.getAttribute('href') === zoom.source && el.__data__ && el.__data__.xref === 'x');
+    return {{attr: gd.dataset.hoverZoom, visible: zoom.visible === true, drawn,
+             same: zoom.source === images[k].source, source: zoom.source || '',
+             xref: zoom.xref, yref: zoom.yref, x: zoom.x, y: zoom.y, sizey: zoom.sizey}};
+}}"""
+
+
+def test_hovering_a_hidden_neuron_shows_its_map_large_over_the_output(page, streamlit_url):
+    open_playground(page, streamlit_url, "?dataset=circle")
+    press_play(page)  # the enlarged map must follow training
+    # Timeout: a few frames at ≥ 5 frames/s.
+    page.wait_for_function(f"+document.querySelector('{METRICS}').dataset.epoch >= 3",
+                           timeout=20_000)  # fmt: skip
+    neuron = 2  # inputs x1, x2 are neurons 0 and 1: neuron 2 is hidden layer 1, neuron 1
+    centre = page.evaluate(NEURON_CENTRE, neuron)
+    deadline = time.monotonic() + 10  # Timeout: the first move hovers; 10 s of retries.
+    while page.get_attribute(GRAPH, "data-hover-zoom") != str(neuron):
+        assert time.monotonic() < deadline, "hovering the neuron did not enlarge its map"
+        page.mouse.move(centre["x"] + 2, centre["y"] + 2)
+        page.mouse.move(centre["x"], centre["y"])
+        time.sleep(0.1)
+    # Timeout: the next painted frame shows it (~0.1 s).
+    page.wait_for_function(f"(({ZOOM_STATE})({neuron})).drawn", timeout=10_000)
+    zoom = page.evaluate(ZOOM_STATE, neuron)
+    assert zoom["visible"] and zoom["same"], zoom
+    # It covers the output square (axes x/y, [-6, 6]²).
+    placement = (zoom["xref"], zoom["yref"], zoom["x"], zoom["y"], zoom["sizey"])
+    assert placement == ("x", "y", -6, 6, 12)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "hover_zoom.png"))  # to look at
+    # While training goes on, it follows the newest picture of that neuron.
+    first = zoom["source"]
+    page.wait_for_function(
+        f"(() => {{ const z = ({ZOOM_STATE})({neuron}); return z.same && z.drawn && "
+        f"z.source !== {first!r}; }})()",
+        timeout=15_000,
+    )  # Timeout: the neuron's map changes within a few epochs.
+
+    page.mouse.move(5, 5)  # leave the graph: the output map is back
+    page.wait_for_function(
+        f"(() => {{ const z = ({ZOOM_STATE})({neuron}); return z.attr === '' && !z.visible; }})()",
+        timeout=10_000,
+    )  # Timeout: one repaint.
+    assert not page.evaluate(ZOOM_STATE, neuron)["drawn"]
+    assert not page.errors

@@ -12,9 +12,11 @@ Protocol (see docs/live_view.md for the full description and measured numbers):
 * ``updates`` patches traces and layout with Plotly's dotted attribute paths.
 * ``images`` are small uint8 maps the browser colours and places as ``layout.images[k].source``.
   Row 0 of every map is the TOP row of the picture.
-* Updates are applied on top of the previously drawn state, but frames that arrive while Plotly
-  is still drawing are dropped (only the newest is drawn), so every frame should carry the full
-  current value of each property it animates.
+* ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
+* Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
+  still drawing are merged (the newest value of each path wins) and drawn once, so a property
+  may be sent only now and then; but Streamlit itself may skip a frame under load, so animated
+  properties should be sent with every frame.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-__all__ = ["DEFAULT_COLORSCALE", "encode_array", "live_plotly"]
+__all__ = ["DEFAULT_COLORSCALE", "browser_state", "encode_array", "live_plotly", "preload_plotly"]
 
 _HERE = pathlib.Path(__file__).resolve().parent
 _JS = (_HERE / "live_plotly.js").read_text(encoding="utf-8")
@@ -140,6 +142,15 @@ def _images_to_wire(images: list | None) -> list:
     return wire
 
 
+def _hover_zoom_to_wire(option: Mapping[str, Any] | None) -> dict | None:
+    if not option:
+        return None
+    wire = {"trace": int(option["trace"]), "image": _to_wire(dict(option.get("image") or {}))}
+    if option.get("count") is not None:
+        wire["count"] = int(option["count"])
+    return wire
+
+
 @functools.lru_cache(maxsize=1)
 def _component():
     # Created once per process; Streamlit re-registers it on each runtime when it is mounted.
@@ -179,6 +190,16 @@ def _plotly_sources() -> list[str]:
     return sources
 
 
+def preload_plotly(key: str = "live_plotly_preload") -> None:
+    """Starts loading Plotly.js in the browser now, before any graph needs it.
+
+    Call it near the top of a page whose live graph comes further down: the 4.8 MB script is
+    then fetched and compiled while the rest of the page is still being built (measured: first
+    frame ~1.5 s sooner on a new page). Draws nothing.
+    """
+    _component()(key=key, data={"preload": True, "plotly_src": _plotly_sources()})
+
+
 def _forget_sent_version(sent_key: str) -> None:
     """Callback of the browser's "need_figure" trigger: send the figure again next frame."""
     st.session_state.pop(sent_key, None)
@@ -193,7 +214,10 @@ def live_plotly(
     height: int,
     images: list | None = None,
     colorscale: list | None = None,
-) -> None:
+    hover_zoom: Mapping[str, Any] | None = None,
+    frame_id: str | int | None = None,
+    stats_every: float | None = None,
+) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
     Parameters
@@ -221,6 +245,27 @@ def live_plotly(
     colorscale:
         ``[[position 0..1, "#rrggbb"], ...]`` for the images, position = value / 255. Default
         :data:`DEFAULT_COLORSCALE` (TensorFlow Playground's orange - grey - blue).
+    hover_zoom:
+        ``{"trace": i, "count": n, "image": {...}}``: hovering a point of trace ``i`` whose
+        ``customdata`` is an image index ``k < n`` shows ``layout.images[k]`` large as an extra
+        layout image (``image`` gives its position keys: ``xref``, ``yref``, ``x``, ``y``,
+        ``sizex``, ``sizey``, ``layer``...), appended after the figure's own images and kept
+        on the newest source of image ``k`` on every frame; leaving the point hides it.
+        The graph div's ``data-hover-zoom`` attribute is ``k`` while it is shown, else empty.
+    frame_id:
+        Any short label of this frame; once the frame is painted, the graph div's
+        ``data-frame-id`` attribute shows it (tests and benchmarks use it).
+    stats_every:
+        When set, the browser reports its counters at most every ``stats_every`` seconds
+        (each report reruns the fragment or script once).
+
+    Returns
+    -------
+    What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
+    "fast": cumulative frame counts of this graph, "frame_id": the last painted frame's id,
+    "t": the browser's clock in seconds}, "pointer": True while the mouse is over the
+    graph}`` (reported on enter and leave; also readable before the call with
+    :func:`browser_state`).
     """
     sent_key = _SENT_PREFIX + key
     data: dict[str, Any] = {
@@ -230,14 +275,49 @@ def live_plotly(
         "updates": _updates_to_wire(updates),
         "images": _images_to_wire(images),
         "colorscale": _to_wire(colorscale) if colorscale is not None else None,
+        "hover_zoom": _hover_zoom_to_wire(hover_zoom),
     }
+    if frame_id is not None:
+        data["frame_id"] = str(frame_id)
+    if stats_every:
+        data["stats_every"] = float(stats_every)
     if st.session_state.get(sent_key) != data["version"]:
         data["figure"] = _to_wire(figure)
         data["plotly_src"] = _plotly_sources()
         st.session_state[sent_key] = data["version"]
-    _component()(
+    result = _component()(
         key=key,
         data=data,
         height=int(height),
         on_need_figure_change=functools.partial(_forget_sent_version, sent_key),
+        on_stats_change=_ignore,
+        on_pointer_change=_ignore,
     )
+    return _browser_values(result)
+
+
+def _browser_values(state: Any) -> dict:
+    def get(name: str) -> Any:
+        if isinstance(state, Mapping):
+            return state.get(name)
+        return getattr(state, name, None)
+
+    stats = get("stats")
+    return {
+        "stats": dict(stats) if isinstance(stats, Mapping) else None,
+        "pointer": bool(get("pointer")),
+    }
+
+
+def browser_state(key: str) -> dict:
+    """The browser's last reports for the graph ``key`` (see :func:`live_plotly`'s return
+    value), read from the session before drawing the next frame."""
+    try:
+        state = st.session_state[key]
+    except KeyError:
+        state = None
+    return _browser_values(state)
+
+
+def _ignore() -> None:
+    """Callback of the "stats" state: the caller reads the value from the return value."""

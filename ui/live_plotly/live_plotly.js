@@ -269,6 +269,19 @@ function buildLut(colorscale) {
   return lut;
 }
 
+// Unchanged maps (e.g. the input features' pictures) are not coloured and encoded again: the
+// data URL of the last values per image index is reused.
+function cachedImage(state, index, encoded) {
+  const cache = state.imageCache;
+  const hit = cache.get(index);
+  if (hit && hit.b64 === encoded.b64 && hit.lutKey === state.lutKey) {
+    return hit.source;
+  }
+  const source = renderImage(state, encoded);
+  cache.set(index, { b64: encoded.b64, lutKey: state.lutKey, source });
+  return source;
+}
+
 function renderImage(state, encoded) {
   const [h, w] = encoded.shape;
   const values = base64ToBytes(encoded.b64);
@@ -359,6 +372,23 @@ function createState(parentElement) {
     lut: buildLut(null),
     lutKey: "null",
     canvas: null,
+    imageCache: new Map(),
+    drawnLayout: null,
+    fastFrames: 0,
+    // Hover zoom: the option of the newest frame, the image index shown large (or null), the
+    // layout.images slot of the enlarged picture, and whether the graph's events are bound.
+    hoverZoom: null,
+    zoomIndex: null,
+    zoomSlot: null,
+    zoomDirty: false,
+    zoomBoundTo: null,
+    unhoverTimer: null,
+    frameId: null,
+    statsEvery: 0,
+    lastReportAt: null,
+    pointerInside: false,
+    pointerSent: false,
+    setStateValue: null,
     setTriggerValue: null,
     lastFigureRequest: { version: null, at: 0 },
     disposed: false,
@@ -399,12 +429,15 @@ function publishStats(state) {
   g.dataset.receivedFrames = String(state.received);
   g.dataset.droppedFrames = String(state.dropped);
   g.dataset.structureVersion = state.drawnVersion === null ? "" : String(state.drawnVersion);
+  g.dataset.frameId = state.frameId === null ? "" : String(state.frameId);
+  g.dataset.hoverZoom = state.zoomIndex === null ? "" : String(state.zoomIndex);
   if (state.key !== null) {
     pageRegistry().stats[state.key] = {
       painted: state.painted,
       received: state.received,
       dropped: state.dropped,
       remounts: state.remounts,
+      fast: state.fastFrames,
       version: state.drawnVersion,
       // Mean ms per painted frame: decoding + image colouring, and Plotly.react itself.
       prepareMsMean: state.painted ? state.prepareMsTotal / state.painted : 0,
@@ -466,6 +499,10 @@ function applyFigure(state, wireFigure, version) {
   state.traces = traces;
   state.layout = layout;
   state.config = { ...DEFAULT_CONFIG, ...(figure.config || {}) };
+  // The enlarged picture of the hover zoom goes after the figure's own images.
+  state.zoomSlot = Array.isArray(layout.images) ? layout.images.length : 0;
+  state.zoomIndex = null;
+  state.zoomDirty = true;
 }
 
 function applyUpdates(state, updates) {
@@ -516,8 +553,10 @@ function applyImages(state, images, colorscale) {
     if (!Number.isInteger(index) || index < 0 || !isEncodedArray(item.values)) {
       continue;
     }
-    const source = renderImage(state, item.values);
-    next[index] = { ...(next[index] || {}), source };
+    const source = cachedImage(state, index, item.values);
+    if (!next[index] || next[index].source !== source) {
+      next[index] = { ...(next[index] || {}), source };
+    }
   }
   for (let i = 0; i < next.length; i++) {
     if (next[i] === undefined) {
@@ -527,8 +566,377 @@ function applyImages(state, images, colorscale) {
   state.layout = { ...state.layout, images: next };
 }
 
+// ---------------------------------------------------------------------------------------------
+// Frames that arrive before the previous one was drawn are merged: for every trace attribute,
+// layout path and image index the newer value wins; what only the older frame set is kept. So a
+// property sent only now and then (e.g. hover data) is never lost to a superseded frame.
+// ---------------------------------------------------------------------------------------------
+
+function mergeEntries(older, newer) {
+  const merged = {};
+  for (const [path, value] of Object.entries(older || {})) {
+    if (!Object.prototype.hasOwnProperty.call(newer || {}, path)) {
+      merged[path] = value;
+    }
+  }
+  return Object.assign(merged, newer || {});
+}
+
+function mergeFrames(older, newer) {
+  if (older.version !== newer.version) {
+    return newer; // patches of another structure do not apply
+  }
+  const a = older.updates || {};
+  const b = newer.updates || {};
+  const traces = new Map();
+  for (const patch of [...(a.traces || []), ...(b.traces || [])]) {
+    if (patch && Number.isInteger(patch.index)) {
+      const previous = traces.get(patch.index);
+      traces.set(patch.index, {
+        index: patch.index,
+        set: previous ? mergeEntries(previous.set, patch.set) : patch.set,
+      });
+    }
+  }
+  const images = new Map();
+  for (const item of [...(older.images || []), ...(newer.images || [])]) {
+    if (item && Number.isInteger(item.index)) {
+      images.set(item.index, item);
+    }
+  }
+  return {
+    ...newer,
+    updates: { traces: [...traces.values()], layout: mergeEntries(a.layout, b.layout) },
+    images: [...images.values()],
+    colorscale: newer.colorscale ?? older.colorscale,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hover zoom: hovering a point of one trace whose customdata is an image index k shows
+// layout.images[k] large in a target rectangle (an extra layout image after the figure's own),
+// following the newest source of that image on every frame; leaving the point hides it.
+// option: {"trace": i, "count": n (indices 0..n-1 are enlarged), "image": {layout image keys}}
+// ---------------------------------------------------------------------------------------------
+
+const UNHOVER_DELAY_MS = 80; // a redraw may unhover and rehover the same point at once
+
+function validHoverZoom(option) {
+  if (!option || typeof option !== "object" || !Number.isInteger(option.trace)) {
+    return null;
+  }
+  return {
+    trace: option.trace,
+    count: Number.isInteger(option.count) ? option.count : Infinity,
+    image: option.image && typeof option.image === "object" ? option.image : {},
+  };
+}
+
+function setZoom(state, index) {
+  if (state.unhoverTimer !== null) {
+    clearTimeout(state.unhoverTimer);
+    state.unhoverTimer = null;
+  }
+  if (state.zoomIndex === index) {
+    return;
+  }
+  state.zoomIndex = index;
+  state.zoomDirty = true;
+  publishStats(state);
+  schedule(state);
+}
+
+// The "pointer" state: true while the mouse is over the graph, so the app can send hover data
+// only while someone may hover. Reported (each report is a rerun) only while statistics are
+// reported too, i.e. while the app streams frames: a rerun while a page is still mounting its
+// widgets could send incomplete widget values.
+function reportPointer(state, inside) {
+  if (inside !== undefined) {
+    state.pointerInside = inside;
+  }
+  const setState = state.setStateValue;
+  if (!(Number(state.statsEvery) > 0) || typeof setState !== "function") {
+    return;
+  }
+  if (state.pointerSent === state.pointerInside) {
+    return;
+  }
+  const value = state.pointerInside;
+  state.pointerSent = value;
+  setTimeout(() => {
+    try {
+      setState("pointer", value);
+    } catch (err) {
+      console.warn("live_plotly: could not report the pointer", err);
+    }
+  }, 0);
+}
+
+function bindHoverZoom(state) {
+  const gd = state.graph;
+  if (state.zoomBoundTo === gd || typeof gd.on !== "function") {
+    return;
+  }
+  state.zoomBoundTo = gd;
+  gd.addEventListener("mouseenter", () => reportPointer(state, true));
+  gd.addEventListener("mouseleave", () => reportPointer(state, false));
+  gd.on("plotly_hover", (event) => {
+    const option = state.hoverZoom;
+    if (!option) {
+      return;
+    }
+    const point = (event && event.points ? event.points : []).find(
+      (p) => p.curveNumber === option.trace,
+    );
+    const index = point ? Number(point.customdata) : NaN;
+    setZoom(state, Number.isInteger(index) && index >= 0 && index < option.count ? index : null);
+  });
+  gd.on("plotly_unhover", () => {
+    if (state.zoomIndex === null || state.unhoverTimer !== null) {
+      return;
+    }
+    state.unhoverTimer = setTimeout(() => {
+      state.unhoverTimer = null;
+      setZoom(state, null);
+    }, UNHOVER_DELAY_MS);
+  });
+  gd.addEventListener("mouseleave", () => setZoom(state, null));
+}
+
+function applyZoom(state) {
+  state.zoomDirty = false;
+  const slot = state.zoomSlot;
+  const option = state.hoverZoom;
+  const images = Array.isArray(state.layout.images) ? state.layout.images : [];
+  if (!Number.isInteger(slot) || (!option && images.length <= slot)) {
+    return;
+  }
+  const index = option ? state.zoomIndex : null;
+  const source = index !== null && images[index] ? images[index].source || "" : "";
+  const current = images[slot];
+  const visible = source !== "";
+  if (current && current.source === source && current.visible === visible) {
+    return;
+  }
+  const next = images.slice();
+  for (let i = next.length; i < slot; i++) {
+    next[i] = {};
+  }
+  const image = { ...(option ? option.image : {}), source, visible };
+  // Plotly keys layout images by position (xref, x, sizex, yref, y, sizey): an image exactly on
+  // top of another one (the output map under the zoom) would share its DOM node and never show.
+  if (typeof image.sizex === "number") {
+    image.sizex *= 1 + 1e-9;
+  }
+  next[slot] = image;
+  state.layout = { ...state.layout, images: next };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path. Plotly.react re-runs supplyDefaults on the whole figure and redraws every layout
+// image (~15-25 ms here) even when a frame only swaps pictures and recolours shapes. When a frame
+// changes nothing but
+//   * layout.images[k].source,
+//   * shapes[k].line.color / line.width / fillcolor (opaque colours, width > 0),
+//   * shapes[k].path (absolute M/L/Z commands on data axes, linear or log),
+// those values are written straight into the SVG elements Plotly drew and into
+// gd._fullLayout / gd.layout, so that the next Plotly.react sees them as already drawn. Anything
+// else (trace data, other layout paths, an element not found) goes through Plotly.react.
+// ---------------------------------------------------------------------------------------------
+
+const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|path)$/;
+const OPAQUE_COLOR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\([^)]*\))$/i;
+const XLINK = "http://www.w3.org/1999/xlink";
+
+function getPath(target, parts) {
+  let value = target;
+  for (const part of parts) {
+    if (value === null || typeof value !== "object") {
+      return undefined;
+    }
+    value = value[part];
+  }
+  return value;
+}
+
+function sameValue(a, b) {
+  if (a === b) {
+    return true;
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    return a.every((v, i) => v === b[i]);
+  }
+  return false;
+}
+
+// The operations a frame needs on top of ``drawn``, or null when it needs Plotly.react.
+function fastOperations(state, frame, drawn) {
+  const updates = frame.updates || {};
+  if (Array.isArray(updates.traces) && updates.traces.length > 0) {
+    return null;
+  }
+  const ops = { images: [], shapes: [] };
+  for (const path of Object.keys(updates.layout || {})) {
+    const parts = parsePath(path);
+    const value = getPath(state.layout, parts);
+    if (sameValue(value, getPath(drawn, parts))) {
+      continue;
+    }
+    const m = FAST_SHAPE_PATH.exec(path);
+    if (!m) {
+      return null;
+    }
+    const attr = m[2];
+    if ((attr === "line.color" || attr === "fillcolor") && !OPAQUE_COLOR.test(String(value))) {
+      return null;
+    }
+    if (attr === "line.width" && !(typeof value === "number" && value > 0)) {
+      return null;
+    }
+    if (attr === "path" && typeof value !== "string") {
+      return null;
+    }
+    ops.shapes.push({ index: Number(m[1]), attr, value });
+  }
+  const now = Array.isArray(state.layout.images) ? state.layout.images : [];
+  const before = Array.isArray(drawn.images) ? drawn.images : [];
+  if (now.length !== before.length) {
+    return null;
+  }
+  for (let k = 0; k < now.length; k++) {
+    const a = now[k];
+    const b = before[k];
+    if (a === b) {
+      continue;
+    }
+    for (const key of new Set([...Object.keys(a || {}), ...Object.keys(b || {})])) {
+      if (key !== "source" && !sameValue(a && a[key], b && b[key])) {
+        return null; // moved, resized, shown or hidden: Plotly lays it out
+      }
+    }
+    if ((a && a.source) !== (b && b.source)) {
+      if (!a || a.visible === false) {
+        return null;
+      }
+      ops.images.push({ index: k, source: a.source || "" });
+    }
+  }
+  return ops;
+}
+
+function axisOf(fullLayout, ref) {
+  const m = /^([xy])(\d*)$/.exec(String(ref));
+  if (!m) {
+    return null; // paper or domain references
+  }
+  const axis = fullLayout[(m[1] === "x" ? "xaxis" : "yaxis") + m[2]];
+  return axis && typeof axis.r2p === "function" && typeof axis.d2r === "function" ? axis : null;
+}
+
+// Pixel path of an absolute M/L/Z path in data units (what Plotly draws for a "path" shape).
+function pixelPath(path, xa, ya) {
+  const tokens = String(path).match(/[MLZ]|-?[\d.]+(?:e[-+]?\d+)?/gi) || [];
+  let out = "";
+  let i = 0;
+  while (i < tokens.length) {
+    const command = tokens[i++].toUpperCase();
+    if (command === "Z") {
+      out += "Z";
+      continue;
+    }
+    if (command !== "M" && command !== "L") {
+      return null;
+    }
+    const x = Number(tokens[i++]);
+    const y = Number(tokens[i++]);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      return null;
+    }
+    const px = xa._offset + xa.r2p(xa.d2r(x));
+    const py = ya._offset + ya.r2p(ya.d2r(y));
+    if (!Number.isFinite(px) || !Number.isFinite(py)) {
+      return null;
+    }
+    out += command + px.toFixed(2) + "," + py.toFixed(2);
+  }
+  return out;
+}
+
+function paintFast(state, frame, drawn) {
+  const ops = fastOperations(state, frame, drawn);
+  const gd = state.graph;
+  const full = gd._fullLayout;
+  if (!ops || !full || !Array.isArray(full.images) || !Array.isArray(full.shapes)) {
+    return false;
+  }
+  // Resolve every element first: nothing is changed unless the whole frame can be applied.
+  const imageElements = new Map();
+  if (ops.images.length) {
+    for (const el of gd.querySelectorAll("image")) {
+      const d = el.__data__;
+      if (d && Number.isInteger(d._index) && full.images[d._index] === d) {
+        imageElements.set(d._index, el);
+      }
+    }
+  }
+  const writes = [];
+  for (const op of ops.images) {
+    const el = imageElements.get(op.index);
+    if (!el) {
+      return false;
+    }
+    writes.push(() => {
+      el.setAttributeNS(XLINK, "href", op.source);
+      el._imgSrc = op.source; // Plotly's own "already loaded" marker
+      full.images[op.index].source = op.source;
+    });
+  }
+  for (const op of ops.shapes) {
+    const shape = full.shapes[op.index];
+    const el = gd.querySelector('.shapelayer path[data-index="' + op.index + '"]');
+    if (!shape || !el || shape.visible === false || !shape.line || !(shape.line.width > 0)) {
+      return false;
+    }
+    if (op.attr === "line.color") {
+      writes.push(() => {
+        el.style.stroke = op.value;
+        shape.line.color = op.value;
+      });
+    } else if (op.attr === "line.width") {
+      if (shape.line.dash && shape.line.dash !== "solid") {
+        return false; // the dash pattern scales with the width
+      }
+      writes.push(() => {
+        el.style.strokeWidth = op.value + "px";
+        shape.line.width = op.value;
+      });
+    } else if (op.attr === "fillcolor") {
+      writes.push(() => {
+        el.style.fill = op.value;
+        shape.fillcolor = op.value;
+      });
+    } else {
+      const xa = axisOf(full, shape.xref);
+      const ya = axisOf(full, shape.yref);
+      const d = xa && ya && shape.type === "path" ? pixelPath(op.value, xa, ya) : null;
+      if (!d) {
+        return false;
+      }
+      writes.push(() => {
+        el.setAttribute("d", d);
+        shape.path = op.value;
+      });
+    }
+  }
+  for (const write of writes) {
+    write();
+  }
+  gd.layout = state.layout;
+  return true;
+}
+
 function paint(state) {
-  const frame = state.pending;
+  const frame = state.pending || (state.zoomDirty && state.drawnVersion !== null ? {} : null);
   if (!frame || state.busy || state.disposed) {
     return;
   }
@@ -536,7 +944,7 @@ function paint(state) {
   if (!Plotly) {
     return;
   }
-  const version = frame.version;
+  const version = state.pending ? frame.version : state.drawnVersion;
   if (state.drawnVersion !== version) {
     const cached = pageRegistry().figures[state.key];
     if (!cached || cached.version !== version) {
@@ -550,27 +958,58 @@ function paint(state) {
     }
     applyFigure(state, cached.figure, version);
   }
+  // What the graph shows now, when this frame patches the same structure (else null).
+  const drawn = state.drawnVersion === version && state.drawnLayout ? state.drawnLayout : null;
   state.pending = null;
   const prepareStart = performance.now();
   applyUpdates(state, frame.updates);
   applyImages(state, frame.images, frame.colorscale);
+  if (frame.hover_zoom !== undefined) {
+    state.hoverZoom = validHoverZoom(frame.hover_zoom);
+  }
+  applyZoom(state);
+  const frameId = frame.frame_id;
 
   state.busy = true;
   const started = performance.now();
-  const finish = (ok) => {
+  const finish = (ok, fast) => {
     state.busy = false;
     if (ok) {
       state.drawnVersion = version;
+      state.drawnLayout = state.layout;
+      if (fast) {
+        state.fastFrames += 1;
+      }
+      if (frameId !== undefined && frameId !== null) {
+        state.frameId = frameId;
+      }
+      bindHoverZoom(state);
       state.painted += 1;
       state.prepareMsTotal += started - prepareStart;
       state.reactMsTotal += performance.now() - started;
       showMessage(state, "");
     }
     publishStats(state);
-    if (state.pending) {
+    if (ok) {
+      maybeReport(state);
+      reportPointer(state);
+    }
+    if (state.pending || state.zoomDirty) {
       schedule(state);
     }
   };
+  if (drawn && !window.__npLivePlotlyNoFastPath) {
+    let fast = false;
+    try {
+      fast = paintFast(state, frame, drawn);
+    } catch (err) {
+      console.warn("live_plotly: fast path failed, redrawing", err);
+    }
+    if (fast) {
+      finish(true, true);
+      return;
+    }
+  }
   try {
     Promise.resolve(Plotly.react(state.graph, state.traces, state.layout, state.config)).then(
       () => finish(true),
@@ -585,8 +1024,41 @@ function paint(state) {
   }
 }
 
-function receive(state, data, setTriggerValue) {
+// With ``stats_every`` (seconds), the counters go back to Python as the component's "stats" state
+// at most that often (each report reruns the fragment once): the app can match its frame rate to
+// what this browser actually paints.
+function maybeReport(state) {
+  const every = Number(state.statsEvery);
+  if (!(every > 0) || typeof state.setStateValue !== "function") {
+    return;
+  }
+  const now = performance.now();
+  if (state.lastReportAt !== null && now - state.lastReportAt < every * 1000) {
+    return;
+  }
+  state.lastReportAt = now;
+  const report = {
+    painted: state.painted,
+    received: state.received,
+    dropped: state.dropped,
+    fast: state.fastFrames,
+    frame_id: state.frameId,
+    t: now / 1000,
+  };
+  const setState = state.setStateValue;
+  setTimeout(() => {
+    try {
+      setState("stats", report);
+    } catch (err) {
+      console.warn("live_plotly: could not report statistics", err);
+    }
+  }, 0);
+}
+
+function receive(state, data, setTriggerValue, setStateValue) {
   state.setTriggerValue = setTriggerValue;
+  state.setStateValue = setStateValue;
+  state.statsEvery = data.stats_every || 0;
   state.key = String(data.key);
   if (typeof data.height === "number") {
     state.root.style.height = data.height + "px";
@@ -596,9 +1068,12 @@ function receive(state, data, setTriggerValue) {
   }
   state.received += 1;
   if (state.pending) {
+    // Not drawn yet: the newer frame wins, but patches only the older frame carried are kept.
     state.dropped += 1;
+    state.pending = mergeFrames(state.pending, data);
+  } else {
+    state.pending = data;
   }
-  state.pending = data;
 
   if (window.Plotly) {
     schedule(state);
@@ -628,13 +1103,26 @@ function receive(state, data, setTriggerValue) {
 }
 
 export default function livePlotly(component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   let state = null;
+  if (data && data.preload) {
+    // preload_plotly(): only start loading Plotly.js (shared with every graph of the page). The
+    // element draws nothing; hiding its container also removes the layout gap around it.
+    const container = parentElement && parentElement.closest('[data-testid="stElementContainer"]');
+    if (container) {
+      container.style.display = "none";
+    }
+    if (!window.Plotly && Array.isArray(data.plotly_src)) {
+      pageRegistry().sources = pageRegistry().sources || data.plotly_src;
+      loadPlotly(data.plotly_src).catch(() => {});
+    }
+    return undefined;
+  }
   try {
     const key = data && data.key !== undefined && data.key !== null ? String(data.key) : null;
     state = parentElement.__npLivePlotly || adoptOrCreateState(parentElement, key);
     if (data && typeof data === "object") {
-      receive(state, data, setTriggerValue);
+      receive(state, data, setTriggerValue, setStateValue);
     }
   } catch (err) {
     console.warn("live_plotly: frame skipped", err);
