@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # `python bench/ui.py` as well as `python -m bench.ui`
 APP = ROOT / "app.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -75,6 +76,7 @@ PAGE_STATE = f"""() => {{
     const gd = document.querySelector('{GRAPH}');
     return {{
         epoch: m ? +m.dataset.epoch : -1,
+        interval: m ? m.dataset.interval : "",
         painted: gd ? +(gd.dataset.paintedFrames || 0) : 0,
         paintedEpoch: gd && gd.dataset.frameId ? +gd.dataset.frameId : -1,
         url: location.href,
@@ -218,6 +220,7 @@ def default_view(browser, base: str, pid: int, seconds: float) -> None:
     print(f"server_frames_per_s={frames / m['elapsed']:.1f}")
     print(f"server_cpu_ms_per_frame={1000 * m['cpu'] / max(frames, 1):.1f}")
     print(f"server_cpu_percent={100 * m['cpu'] / m['elapsed']:.0f}")
+    print(f"frame_interval_s={m['after'][0]['interval']}")
     print(f"browser_stats={json.dumps(stats(page), separators=(',', ':'))}")
     page.context.close()
 
@@ -231,8 +234,11 @@ def epochs_per_second(browser, base: str, seconds: float) -> None:
     time.sleep(seconds)
     after = state(page)
     elapsed = time.monotonic() - t0
-    print(f"epochs_per_s_888={(after['epoch'] - before['epoch']) / elapsed:.0f}")
+    epochs = after["epoch"] - before["epoch"]
+    print(f"epochs_per_s_888={epochs / elapsed:.0f}")
+    print(f"server_frames_per_s_888={epochs / 500 / elapsed:.1f}")  # 500 epochs a frame
     print(f"painted_fps_888={(after['painted'] - before['painted']) / elapsed:.1f}")
+    print(f"frame_interval_s_888={after['interval']}")
     page.context.close()
 
 
@@ -243,23 +249,33 @@ def concurrent_sessions(browser, base: str, pid: int, n: int, seconds: float) ->
         play(page)
     time.sleep(2.0)
     m = measure(pages, pid, seconds)
-    for i, ((dataset, lr), fps, epochs) in enumerate(zip(setups, m["fps"], m["epochs"])):
-        print(f"session{i}_{dataset}_lr{lr}_painted_fps={fps:.1f} epochs={epochs}")
+    for i, ((dataset, lr), fps, epochs, after) in enumerate(
+        zip(setups, m["fps"], m["epochs"], m["after"])
+    ):
+        print(
+            f"session{i}_{dataset}_lr{lr}_painted_fps={fps:.1f} epochs={epochs}"
+            f" frame_interval_s={after['interval']}"
+        )
     print(f"sessions{n}_total_painted_fps={sum(m['fps']):.1f}")
     frames = sum(m["epochs"])
     print(f"sessions{n}_server_frames_per_s={frames / m['elapsed']:.1f}")
     print(f"sessions{n}_server_cpu_ms_per_frame={1000 * m['cpu'] / max(frames, 1):.1f}")
 
     # Isolation: each page still shows its own setup, and pausing page 0 leaves the others playing.
+    import engine  # data set titles, as the page shows them
+
     ok = True
     for i, ((dataset, lr), page) in enumerate(zip(setups, pages)):
         url = page.url
         shown = page.get_by_label("Data set", exact=True).first.input_value()
+        shown_lr = page.get_by_label("Learning rate", exact=True).first.input_value()
         if f"dataset={dataset}" not in url or f"lr={lr}" not in url:
             print(f"ISOLATION FAILED: session{i} URL is {url}")
             ok = False
-        if not shown:
-            print(f"ISOLATION FAILED: session{i} shows no data set")
+        if shown != engine.DATASETS[dataset].title or float(shown_lr) != float(lr):
+            print(
+                f"ISOLATION FAILED: session{i} shows data set {shown!r}, learning rate {shown_lr}"
+            )
             ok = False
     pause(pages[0])
     time.sleep(0.5)

@@ -600,8 +600,8 @@ def nice_ceil(value: float) -> float:
     base = 10.0**exponent
     for step in _NICE_STEPS:
         if step * base >= value * (1 - 1e-12):
-            return float(step * base)
-    return float(10 * base)
+            return float(f"{step * base:.12g}")  # 0.6, not 0.6000000000000001
+    return float(f"{10 * base:.12g}")
 
 
 def loss_ranges(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,20 +60,28 @@ class FramePacer:
     a steady rate instead of all of them stalling. Shared by the sessions of the process.
     """
 
-    def __init__(self, target: float = 0.7, window: float = 1.0) -> None:
+    def __init__(
+        self,
+        target: float = 0.7,
+        window: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        cpu_clock: Callable[[], float] = time.process_time,  # CPU seconds of all threads
+    ) -> None:
         self.target = target
         self.window = window
         self.interval = FRAME_INTERVAL
         self.busy = 0.0
+        self._clock = clock
+        self._cpu_clock = cpu_clock
         self._lock = threading.Lock()
-        self._wall = time.monotonic()
-        self._cpu = time.process_time()
+        self._wall = clock()
+        self._cpu = cpu_clock()
 
     def update(self) -> float:
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             if now - self._wall >= self.window:
-                cpu = time.process_time()
+                cpu = self._cpu_clock()
                 self.busy = (cpu - self._cpu) / (now - self._wall)
                 self._wall, self._cpu = now, cpu
                 wanted = self.interval * self.busy / self.target
@@ -266,7 +275,9 @@ def render_frame(run: TrainingRun, playing: bool = False) -> dict | None:
         spec, frame_data(run), run.settings.discretize, hover=_hover_due(playing)
     )
     st.markdown(
-        f'<div class="np-metrics" data-testid="np-metrics" data-epoch="{run.epoch}">'
+        f'<div class="np-metrics" data-testid="np-metrics" data-epoch="{run.epoch}" '
+        # The frame interval in effect (s), for bench/ui.py; empty while paused.
+        f'data-interval="{st.session_state.get(_INTERVAL_SENT) or ""}">'
         f"{metrics_line(run)}</div>",
         unsafe_allow_html=True,
     )

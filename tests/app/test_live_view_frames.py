@@ -1,0 +1,155 @@
+"""The live view's frame patches and pacing (pure functions of ui.figures and ui.live).
+
+Every frame must animate through layout only (pictures, shapes) so the browser can apply it
+without a Plotly redraw; trace data (hover) goes only with ``hover=True``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ui.figures import (
+    BIAS_TRACE,
+    LINK_HOVER_TRACE,
+    NEURON_HOVER_TRACE,
+    OUTPUT_TRACE,
+    TEST_LOSS_TRACE,
+    TRAIN_LOSS_TRACE,
+    frame_updates,
+    hover_zoom_option,
+    loss_path,
+    loss_ranges,
+    nice_ceil,
+    playground_figure,
+)
+from ui.live import (
+    FRAME_INTERVAL,
+    INTERVAL_STEPS,
+    ClientPacing,
+    FramePacer,
+    frame_data,
+    paced_interval,
+    view_spec,
+)
+from ui.run import build_run, train_chunk
+from ui.settings import PlaygroundSettings
+
+
+@pytest.fixture(scope="module", params=[(4, 2), (3,)], ids=["default", "one-layer"])
+def trained(request):
+    run = build_run(PlaygroundSettings(hidden=request.param))
+    train_chunk(run, 5)
+    spec = view_spec(run, log_loss=False)
+    figure = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)
+    return run, spec, figure
+
+
+def test_figure_indices_match_the_spec(trained):
+    _, spec, figure = trained
+    layout = figure["layout"]
+    assert len(layout["images"]) == spec.output_image + 1
+    assert layout["images"][spec.output_image]["xref"] == "x"
+    assert len(layout["shapes"]) == spec.bias_shapes.stop
+    for index in spec.loss_shapes:
+        assert layout["shapes"][index]["type"] == "path"
+    assert all(layout["shapes"][i]["type"] == "rect" for i in spec.bias_shapes)
+
+
+def test_hover_zoom_names_the_neuron_pictures(trained):
+    _, spec, figure = trained
+    option = hover_zoom_option(spec)
+    assert option["trace"] == NEURON_HOVER_TRACE
+    customdata = figure["data"][NEURON_HOVER_TRACE]["customdata"]
+    images = figure["layout"]["images"]
+    neurons = [k for k in customdata if k < option["count"]]
+    # Every input/hidden neuron's customdata is the index of its picture in the diagram.
+    assert neurons == list(range(sum(spec.layer_sizes[:-1])))
+    assert all(images[k]["xref"] == "x2" for k in neurons)
+    # Output neurons come last and are not enlarged.
+    assert len(customdata) - len(neurons) == spec.layer_sizes[-1]
+    # The enlarged picture covers the output square.
+    assert option["image"]["xref"] == "x" and option["image"]["sizex"] == 12
+
+
+def test_frames_animate_through_layout_and_hover_data_is_separate(trained):
+    run, spec, _ = trained
+    data = frame_data(run)
+    updates, images = frame_updates(spec, data, discretize=False, hover=False)
+    assert updates["traces"] == []
+    assert {item["index"] for item in images} == set(range(spec.n_neuron_images)) | {
+        spec.output_image
+    }
+    output = next(item["values"] for item in images if item["index"] == spec.output_image)
+    assert output.dtype == np.uint8 and output.shape == (100, 100)
+    layout = updates["layout"]
+    assert all(f"shapes[{i}].fillcolor" in layout for i in spec.bias_shapes)
+    train_path = layout[f"shapes[{spec.loss_shapes[0]}].path"]
+    assert train_path.startswith("M1,") and train_path.count("L") == 4  # 5 epochs
+    assert layout["xaxis3.range"] == [0.0, 10.0]
+
+    with_hover, _ = frame_updates(spec, data, discretize=False, hover=True)
+    patched = {patch["index"] for patch in with_hover["traces"]}
+    assert patched == {
+        OUTPUT_TRACE,
+        LINK_HOVER_TRACE,
+        BIAS_TRACE,
+        TRAIN_LOSS_TRACE,
+        TEST_LOSS_TRACE,
+    }
+
+
+def test_nice_ceil_and_loss_ranges_change_in_steps():
+    assert [nice_ceil(v) for v in (10, 11, 151, 0.07)] == [10, 15, 200, 0.08]
+    epochs = np.arange(1, 1201)
+    loss = 0.5 / np.sqrt(epochs)
+    x_range, y_range = loss_ranges(epochs, loss, loss * 1.2, log=False)
+    assert x_range == [0.0, 1500.0] and y_range == [0.0, 0.6]
+    _, log_range = loss_ranges(epochs, loss, loss * 1.2, log=True)
+    assert log_range[0] <= np.log10(loss.min()) and log_range[1] >= np.log10(0.6)
+    # Nothing finite yet: default ranges, never an exception.
+    assert loss_ranges(np.array([1]), np.array([np.nan]), np.array([np.inf]), log=True)
+
+
+def test_loss_path_leaves_gaps_at_values_it_cannot_draw():
+    epochs = np.arange(1, 6)
+    values = np.array([1.0, np.nan, 0.5, 0.0, 0.25])
+    assert loss_path(epochs, values, log=False) == "M1,1M3,0.5L4,0L5,0.25"
+    assert loss_path(epochs, values, log=True) == "M1,1M3,0.5M5,0.25"
+    assert loss_path(epochs[:0], values[:0], log=False) == ""
+
+
+def test_the_interval_follows_what_the_browser_paints():
+    # It paints 3 of 10 frames a second: slow down to about its pace.
+    slower = paced_interval(FRAME_INTERVAL, sent=20, painted=6, seconds=2.0)
+    assert slower in INTERVAL_STEPS and slower >= 0.25
+    # It keeps up: one step faster, never below FRAME_INTERVAL.
+    assert paced_interval(0.1, sent=20, painted=20, seconds=2.0) == 0.075
+    assert paced_interval(FRAME_INTERVAL, sent=20, painted=20, seconds=2.0) == FRAME_INTERVAL
+    assert paced_interval(0.1, sent=20, painted=18, seconds=2.0) == 0.1  # in between: keep
+
+
+def test_client_pacing_uses_each_report_once():
+    pacing = ClientPacing()
+    pacing.sent = 10
+    assert pacing.update({"painted": 0, "t": 1.0}) == FRAME_INTERVAL  # first report: baseline
+    pacing.sent = 30
+    slower = pacing.update({"painted": 5, "t": 3.0})
+    assert slower > FRAME_INTERVAL
+    assert pacing.update({"painted": 5, "t": 3.0}) == slower  # the same report again
+    pacing.sent = 40
+    # A new graph restarted its counters: ignored, not a negative rate.
+    assert pacing.update({"painted": 1, "t": 4.0}) == slower
+
+
+def test_the_server_pacer_slows_every_session_when_the_process_is_busy():
+    clock = {"wall": 0.0, "cpu": 0.0}
+    pacer = FramePacer(
+        target=0.7, window=1.0, clock=lambda: clock["wall"], cpu_clock=lambda: clock["cpu"]
+    )
+    assert pacer.update() == FRAME_INTERVAL  # within the first window: unchanged
+    clock["wall"], clock["cpu"] = 1.0, 1.0  # a whole core busy for a second
+    slower = pacer.update()
+    assert slower in INTERVAL_STEPS and slower > FRAME_INTERVAL
+    clock["wall"], clock["cpu"] = 2.0, 1.05  # nearly idle again
+    assert pacer.update() == FRAME_INTERVAL
