@@ -126,7 +126,7 @@ def test_the_interval_follows_what_the_browser_paints():
     # It keeps up: one step faster, never below FRAME_INTERVAL.
     assert paced_interval(0.1, sent=20, painted=20, seconds=2.0) == 0.075
     assert paced_interval(FRAME_INTERVAL, sent=20, painted=20, seconds=2.0) == FRAME_INTERVAL
-    assert paced_interval(0.1, sent=20, painted=18, seconds=2.0) == 0.1  # in between: keep
+    assert paced_interval(0.1, sent=20, painted=17, seconds=2.0) == 0.1  # in between: keep
 
 
 def test_client_pacing_uses_each_report_once():
