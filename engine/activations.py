@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .jit import kernel
 from .registry import lookup
 
 LINEAR = 0
@@ -54,7 +54,7 @@ _INV_LN2 = 1.44269504088896338700e00
 _TANH_SATURATION = 19.5  # tanh(19.5) rounds to 1.0 in float64
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel
 def expm1_nonpositive(y):
     """exp(y) - 1 for y in [-40, 0] with branch-free, vectorisable arithmetic.
 
@@ -102,7 +102,7 @@ def expm1_nonpositive(y):
     return scale * e_r_minus_1 + (scale - 1.0)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel
 def fast_tanh(z):
     """tanh(z) accurate to a few ulp, written so that loops over it vectorise.
 
@@ -115,7 +115,7 @@ def fast_tanh(z):
     return math.copysign(-m / (2.0 + m), z)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel
 def activate(code, z):
     """g(z) for one pre-activation value; ``code`` is one of the module's integer codes."""
     if code == TANH:
@@ -133,7 +133,7 @@ def activate(code, z):
     return z
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel
 def derivative_from_output(code, a):
     """g'(z) written in terms of the output a = g(z) (the kernels keep only a).
 
@@ -155,7 +155,7 @@ def derivative_from_output(code, a):
     return 1.0
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
+@kernel
 def activation_curve(code, z, values, derivatives):
     """Fill ``values`` with g(z) and ``derivatives`` with g'(z) for a 1-D array z."""
     for i in range(z.shape[0]):

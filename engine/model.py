@@ -264,14 +264,17 @@ class Model:
     def workspace(self, rows: int) -> tuple:
         """Scratch arrays for ``rows`` rows.
 
-        Returns (activations, deltas, dropout masks, logits, flat activations): the first
-        three (n_layers + 1, rows, lanes), logits (rows, lanes), and the last a
-        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops.
+        Returns (activations, deltas, dropout masks, logits, flat activations, transposed):
+        the first three (n_layers + 1, rows, lanes), logits (rows, lanes), a
+        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops, and
+        (lanes, lanes) scratch for a transposed weight matrix.
         """
         shape = (len(self.net) + 1, rows, self.lanes)
         acts = np.zeros(shape)
         flat = acts.reshape(shape[0], -1)
-        return (acts, np.zeros(shape), np.ones(shape), np.zeros((rows, self.lanes)), flat)
+        logits = np.zeros((rows, self.lanes))
+        transposed = np.zeros((self.lanes, self.lanes))
+        return (acts, np.zeros(shape), np.ones(shape), logits, flat, transposed)
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""
