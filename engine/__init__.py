@@ -18,10 +18,10 @@ from .datasets import DATASETS, Dataset, make_dataset, train_test_split
 from .features import DEFAULT_FEATURES, FEATURES, build_features, check_features
 from .grid import decision_grid, grid_points
 from .initializers import INITIALIZERS
-from .losses import LOSS_OUTPUTS, LOSSES, loss_and_gradients, targets_for_output
+from .losses import LOSS_OUTPUTS, LOSSES, targets_for_output
 from .model import MAX_HIDDEN_LAYERS, MAX_UNITS_PER_LAYER, Model
 from .optimizers import OPTIMIZERS, OptimizerSettings
-from .trainer import Divergence, Trainer, TrainingHistory, TrainResult
+from .trainer import Divergence, Trainer, TrainingHistory, TrainResult, loss_and_gradients
 from .warmup import warm_up
 
 __all__ = [

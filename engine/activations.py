@@ -155,7 +155,7 @@ def derivative_from_output(code, a):
     return 1.0
 
 
-@kernel
+@kernel(entry=True)
 def activation_curve(code, z, values, derivatives):
     """Fill ``values`` with g(z) and ``derivatives`` with g'(z) for a 1-D array z."""
     for i in range(z.shape[0]):

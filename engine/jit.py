@@ -20,17 +20,24 @@ from numba.core.compiler_lock import global_compiler_lock
 OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
-def kernel(function=None, **extra_options):
-    """``@kernel`` or ``@kernel(fastmath={...})``: a Numba dispatcher compiled with SLP on."""
+def kernel(function=None, *, entry=False, slp=False, **extra_options):
+    """``@kernel`` or ``@kernel(fastmath={...})``: a Numba dispatcher compiled with SLP on.
+
+    Only ``entry=True`` kernels can be called from Python.  The others are called from
+    compiled code only, so they skip the CPython and C-callable wrappers Numba would
+    otherwise generate and compile for each (argument boxing code for tuples of arrays
+    is a large part of a small function's compile time).
+    """
 
     def wrap(python_function):
-        dispatcher = njit(**OPTIONS, **extra_options)(python_function)
+        wrappers = {} if entry else {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+        dispatcher = njit(**OPTIONS, **wrappers, **extra_options)(python_function)
         compile_plain = dispatcher.compile
 
         def compile_with_slp(signature):
             with global_compiler_lock:
                 previous = numba.config.SLP_VECTORIZE
-                numba.config.SLP_VECTORIZE = 1
+                numba.config.SLP_VECTORIZE = int(slp)
                 try:
                     return compile_plain(signature)
                 finally:

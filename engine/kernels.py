@@ -83,7 +83,15 @@ OPTIMIZER_CODE = 1
 BATCH_SIZE = 2
 SHUFFLE = 3
 EVALUATE_EVERY = 4
-N_OPTIONS = 5
+MODE = 5
+N_OPTIONS = 6
+
+# What ``train_epochs`` does (``options[MODE]``).  One entry point for all three keeps
+# the compiled code in one place: each separately compiled caller re-optimises and
+# re-emits its own copy of the forward and backward passes (seconds of cold compile).
+TRAIN = 0  # mini-batch training epochs
+EVALUATE = 1  # only the evaluation at the end of the (single) epoch
+GRADIENTS = 2  # one full batch: loss and gradients, no update
 
 # Columns of the per-epoch ``metrics`` table the training kernel fills.
 TRAIN_LOSS = 0
@@ -118,7 +126,7 @@ def load_rows(inputs, order, start, rows, acts):
             acts[0, s, j] = inputs[source, j]
 
 
-@kernel
+@kernel(slp=True)
 def dense_forward(weights, biases, net, layer, acts, rows, width):
     """z = a_prev · W + b for ``rows`` rows, written to acts[layer + 1][:, :width].
 
@@ -278,104 +286,96 @@ def forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_
 
 
 @kernel
-def row_loss(loss_code, outputs, logits, s, targets, t_row, width):
-    """Loss of row s: ``outputs[s]`` is ŷ and ``logits[s]`` the output layer's z.
+def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
+    """Summed loss of the mini-batch whose targets are rows ``order[start:start+rows]``.
+
+    ``acts[n_layers]`` holds ŷ and ``logits`` the output layer's z (for stable losses):
 
     .. math:: \\mathrm{mse} = \\tfrac12\\lVert\\hat y - y\\rVert^2,\\
               \\mathrm{mae} = \\lVert\\hat y - y\\rVert_1,\\
               \\mathrm{bce} = \\max(z,0) - yz + \\log(1+e^{-|z|}),\\
               \\mathrm{ce} = \\log\\textstyle\\sum_k e^{z_k} - \\sum_j y_j z_j
+
+    One loop per loss, the branch outside (a function per row cost a call each).
     """
-    total = 0.0
-    if loss_code == MSE:
-        for j in range(width):
-            d = outputs[s, j] - targets[t_row, j]
-            total += 0.5 * d * d
-    elif loss_code == MAE:
-        for j in range(width):
-            total += abs(outputs[s, j] - targets[t_row, j])
-    elif loss_code == BCE:
-        for j in range(width):
-            z = logits[s, j]
-            total += max(z, 0.0) - targets[t_row, j] * z + math.log1p(math.exp(-abs(z)))
-    else:
-        top = logits[s, 0]
-        for j in range(1, width):
-            top = max(top, logits[s, j])
-        log_sum = 0.0
-        for j in range(width):
-            log_sum += math.exp(logits[s, j] - top)
-        log_sum = top + math.log(log_sum)
-        for j in range(width):
-            total += targets[t_row, j] * (log_sum - logits[s, j])
-    return total
-
-
-@kernel
-def output_delta(loss_code, out_code, outputs, s, targets, t_row, width, deltas, scale):
-    """dL/dz of output row s, times ``scale`` (1/rows, so gradients are batch means).
-
-    Sigmoid+bce and softmax+cross-entropy fuse to ŷ - y.  Otherwise dL/dŷ goes through
-    g'(z), or through the softmax Jacobian: δ_i = p_i (u_i - Σ_j p_j u_j).
-    """
-    if loss_code in (BCE, CROSS_ENTROPY):
-        for j in range(width):
-            deltas[s, j] = scale * (outputs[s, j] - targets[t_row, j])
-        return
-    for j in range(width):
-        d = outputs[s, j] - targets[t_row, j]
-        if loss_code == MAE:
-            d = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
-        deltas[s, j] = d
-    if out_code == SOFTMAX:
-        weighted = 0.0
-        for j in range(width):
-            weighted += outputs[s, j] * deltas[s, j]
-        for j in range(width):
-            deltas[s, j] = scale * outputs[s, j] * (deltas[s, j] - weighted)
-    else:
-        for j in range(width):
-            deltas[s, j] *= scale * derivative_from_output(out_code, outputs[s, j])
-
-
-@kernel
-def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
-    """Summed loss of the mini-batch whose targets are rows ``order[start:start+rows]``."""
     n_layers = net.shape[0]
     width = net[n_layers - 1, FAN_OUT]
     outputs = acts[n_layers]
     total = 0.0
-    for s in range(rows):
-        total += row_loss(loss_code, outputs, logits, s, targets, order[start + s], width)
+    if loss_code == MSE:
+        for s in range(rows):
+            row = order[start + s]
+            for j in range(width):
+                d = outputs[s, j] - targets[row, j]
+                total += 0.5 * d * d
+    elif loss_code == MAE:
+        for s in range(rows):
+            row = order[start + s]
+            for j in range(width):
+                total += abs(outputs[s, j] - targets[row, j])
+    elif loss_code == BCE:
+        for s in range(rows):
+            row = order[start + s]
+            for j in range(width):
+                z = logits[s, j]
+                total += max(z, 0.0) - targets[row, j] * z + math.log1p(math.exp(-abs(z)))
+    else:
+        for s in range(rows):
+            row = order[start + s]
+            top = logits[s, 0]
+            for j in range(1, width):
+                top = max(top, logits[s, j])
+            log_sum = 0.0
+            for j in range(width):
+                log_sum += math.exp(logits[s, j] - top)
+            log_sum = top + math.log(log_sum)
+            for j in range(width):
+                total += targets[row, j] * (log_sum - logits[s, j])
     return total
 
 
 @kernel
 def batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas):
-    """δ = dL/dz of the output layer for the mini-batch, averaged over its rows."""
+    """δ = dL/dz of the output layer for the mini-batch, averaged over its rows.
+
+    Sigmoid+bce and softmax+cross-entropy fuse to ŷ - y.  Otherwise dL/dŷ goes through
+    g'(z), or through the softmax Jacobian: δ_i = p_i (u_i - Σ_j p_j u_j).
+    """
     n_layers = net.shape[0]
     width = net[n_layers - 1, FAN_OUT]
     out_code = net[n_layers - 1, ACTIVATION]
     outputs = acts[n_layers]
-    out_deltas = deltas[n_layers]
+    out = deltas[n_layers]
+    scale = 1.0 / rows
+    fused = loss_code in (BCE, CROSS_ENTROPY)
     for s in range(rows):
-        output_delta(
-            loss_code,
-            out_code,
-            outputs,
-            s,
-            targets,
-            order[start + s],
-            width,
-            out_deltas,
-            1.0 / rows,
-        )
+        row = order[start + s]
+        for j in range(width):
+            d = outputs[s, j] - targets[row, j]
+            if loss_code == MAE:
+                d = 1.0 if d > 0.0 else (-1.0 if d < 0.0 else 0.0)
+            out[s, j] = d
+    if fused:
+        for s in range(rows):
+            for j in range(width):
+                out[s, j] *= scale
+    elif out_code == SOFTMAX:
+        for s in range(rows):
+            weighted = 0.0
+            for j in range(width):
+                weighted += outputs[s, j] * out[s, j]
+            for j in range(width):
+                out[s, j] = scale * outputs[s, j] * (out[s, j] - weighted)
+    else:
+        for s in range(rows):
+            for j in range(width):
+                out[s, j] *= scale * derivative_from_output(out_code, outputs[s, j])
 
 
 # ---------------------------------------------------------------- backward pass
 
 
-@kernel
+@kernel(slp=True)
 def backward_batch(
     model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
 ):
@@ -465,7 +465,7 @@ def backward_batch(
                     deltas[layer, s, i] *= derivative_from_output(prev_code, acts[layer, s, i])
 
 
-@kernel
+@kernel(slp=True)
 def weight_gradients(acts, deltas, grad_weights, layer, rows, fan_in, width):
     """∂L/∂W = a^(l-1)ᵀ δ^(l) for a layer whose width is a multiple of BLOCK.
 
@@ -545,28 +545,28 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer
             w = params[p]
             sign = 1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)
             grads[p] += decay_mask[p] * (l1 * sign + l2 * w)
+    # Each rule turns ``grads`` into its step in place (the gradient is not needed after
+    # this), then one loop moves the parameters: one copy of the L1 stop, not six.
     if optimizer_code == SGD:
         for p in range(n):
-            params[p] = settle(params[p], lr * grads[p], l1 * decay_mask[p])
+            grads[p] *= lr
     elif optimizer_code == MOMENTUM:
         for p in range(n):
             first[p] = mu * first[p] + grads[p]
-            params[p] = settle(params[p], lr * first[p], l1 * decay_mask[p])
+            grads[p] = lr * first[p]
     elif optimizer_code == NESTEROV:
         for p in range(n):
             first[p] = mu * first[p] + grads[p]
-            params[p] = settle(params[p], lr * (grads[p] + mu * first[p]), l1 * decay_mask[p])
+            grads[p] = lr * (grads[p] + mu * first[p])
     elif optimizer_code == ADAGRAD:
         for p in range(n):
             second[p] += grads[p] * grads[p]
-            step_size = lr * grads[p] / (math.sqrt(second[p]) + eps)
-            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+            grads[p] = lr * grads[p] / (math.sqrt(second[p]) + eps)
     elif optimizer_code == RMSPROP:
         rho = settings[RHO]
         for p in range(n):
             second[p] = rho * second[p] + (1.0 - rho) * grads[p] * grads[p]
-            step_size = lr * grads[p] / (math.sqrt(second[p]) + eps)
-            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+            grads[p] = lr * grads[p] / (math.sqrt(second[p]) + eps)
     else:
         beta1 = settings[BETA1]
         beta2 = settings[BETA2]
@@ -575,19 +575,20 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer
         for p in range(n):
             first[p] = beta1 * first[p] + (1.0 - beta1) * grads[p]
             second[p] = beta2 * second[p] + (1.0 - beta2) * grads[p] * grads[p]
-            step_size = lr * (first[p] / correction1) / (math.sqrt(second[p] / correction2) + eps)
-            params[p] = settle(params[p], step_size, l1 * decay_mask[p])
+            grads[p] = lr * (first[p] / correction1) / (math.sqrt(second[p] / correction2) + eps)
     check = 0.0
-    for p in range(n):
-        check += params[p] * 0.0
+    if l1 > 0.0:
+        for p in range(n):
+            old = params[p]
+            new = old - grads[p]
+            # With L1 on, a weight that would cross zero stops at 0 (biases never do).
+            params[p] = 0.0 if decay_mask[p] > 0.0 and new * old < 0.0 else new
+            check += new * 0.0
+    else:
+        for p in range(n):
+            params[p] -= grads[p]
+            check += params[p] * 0.0
     return check == 0.0
-
-
-@kernel
-def settle(old, step_size, l1):
-    """old - step_size, except that with L1 on, a weight crossing zero stops at 0."""
-    new = old - step_size
-    return 0.0 if l1 > 0.0 and new * old < 0.0 else new
 
 
 @kernel
@@ -651,7 +652,7 @@ def copy_all(source, target):
         target[i] = source[i]
 
 
-@kernel
+@kernel(entry=True)
 def train_epochs(
     model_arrays,
     optimizer_arrays,
@@ -668,11 +669,17 @@ def train_epochs(
     """Run up to ``n_epochs`` epochs of mini-batch training; one row of ``metrics`` and
     ``grad_norms`` per epoch.
 
-    ``data`` = (train inputs, train targets, test inputs, test targets, order).  Every
+    ``data`` = (train inputs, train targets, test inputs, test targets, order, identity)
+    with ``identity`` = 0 … max(n_train, n_test) - 1 (rows in their stored order).  Every
     ``options[EVALUATE_EVERY]`` epochs (and after the last) the full train and test sets
     are evaluated; other rows keep NaN.  At the first non-finite loss or parameter the
     parameters and optimiser state are restored to the start of that epoch (never
     half-NaN) and the kernel stops.  Returns (epochs completed, status, bad layer).
+
+    ``options[MODE]``: TRAIN as above; EVALUATE runs one epoch without batches (only
+    the evaluation: ``Trainer.evaluate``); GRADIENTS runs one batch (all rows, in
+    order) up to the gradients and returns them without an update
+    (``loss_and_gradients``; the mean loss goes to ``metrics[0, BATCH_LOSS]``).
 
     The epoch and batch loops share one function on purpose: Numba re-optimises a
     callee's whole body inside every caller, so each extra level of calls above
@@ -682,12 +689,15 @@ def train_epochs(
     grads, grad_weights, grad_biases = optimizer_arrays[0], optimizer_arrays[1], optimizer_arrays[2]
     first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
     inputs, targets, order = data[0], data[1], data[4]
-    acts, deltas, masks, logits, flat_acts, transposed = work
+    acts, deltas, masks, logits, flat_acts, transposed = work[:6]
     loss_code, optimizer_code = options[LOSS_CODE], options[OPTIMIZER_CODE]
-    batch_size = options[BATCH_SIZE]
+    batch_size, mode = options[BATCH_SIZE], options[MODE]
     keep = 1.0 - settings[DROPOUT]
     n = inputs.shape[0]
     n_layers = net.shape[0]
+    out_width, threshold = net[n_layers - 1, FAN_OUT], settings[CLASS_THRESHOLD]
+    chunk = acts.shape[1]
+    identity, alive = data[5], work[6]
     for epoch in range(n_epochs):
         copy_all(params, backup[0])
         copy_all(first, backup[1])
@@ -696,7 +706,7 @@ def train_epochs(
         if options[SHUFFLE]:
             shuffle_in_place(order, rng_state)
         status, bad_layer, loss_total, n_batches = OK, -1, 0.0, 0
-        for start in range(0, n, batch_size):
+        for start in range(0, n if mode != EVALUATE else 0, batch_size):
             rows = min(batch_size, n - start)
             load_rows(inputs, order, start, rows, acts)
             forward_batch(model_arrays, acts, flat_acts, rows, logits, masks, keep, rng_state)
@@ -710,6 +720,9 @@ def train_epochs(
             backward_batch(
                 model_arrays, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
             )
+            if mode == GRADIENTS:
+                metrics[epoch, BATCH_LOSS] = loss_here / rows
+                return 1, OK, -1
             add_gradient_norms(grad_weights, net, grad_norms, epoch)
             clip_gradients(grads, settings[CLIP_NORM])
             step_counter[0] += 1
@@ -725,28 +738,43 @@ def train_epochs(
             step_counter[0] = saved_step
             return epoch, status, bad_layer
         for layer in range(n_layers):
-            grad_norms[epoch, layer] /= n_batches
+            grad_norms[epoch, layer] /= max(n_batches, 1)
         metrics[epoch, BATCH_LOSS] = loss_total / n
         if (epoch + 1) % options[EVALUATE_EVERY] == 0 or epoch == n_epochs - 1:
-            evaluate_into(model_arrays, data, work, settings, options, metrics, epoch)
+            # Full-set loss and accuracy of the train set (which = 0) and the test set (1),
+            # in chunks of the workspace's rows, no dropout; the dead-ReLU fraction of the
+            # train set.  Written out here, not called: a separate function would be
+            # compiled, optimised and emitted once more on its own (~1 s of cold compile).
+            for which in range(2):
+                set_inputs = data[0] if which == 0 else data[2]
+                set_targets = data[1] if which == 0 else data[3]
+                size = set_inputs.shape[0]
+                total, correct = 0.0, 0
+                for layer in range(n_layers):
+                    for j in range(alive.shape[1]):
+                        alive[layer, j] = False
+                for start in range(0, size, chunk):
+                    rows = min(chunk, size - start)
+                    load_rows(set_inputs, identity, start, rows, acts)
+                    forward_batch(model_arrays, acts, flat_acts, rows, logits, acts, 1.0, rng_state)
+                    total += batch_loss(
+                        net, acts, logits, set_targets, identity, start, rows, loss_code
+                    )
+                    for s in range(rows):
+                        guess = predicted_class(acts[n_layers], s, out_width, threshold)
+                        truth = predicted_class(set_targets, start + s, out_width, threshold)
+                        correct += guess == truth
+                    mark_alive_units(net, acts, rows, alive)
+                if size == 0:
+                    continue
+                metrics[epoch, TRAIN_LOSS if which == 0 else TEST_LOSS] = total / size
+                metrics[epoch, TRAIN_ACCURACY if which == 0 else TEST_ACCURACY] = correct / size
+                if which == 0:
+                    metrics[epoch, DEAD_FRACTION] = dead_relu_fraction(net, alive)
     return n_epochs, OK, -1
 
 
 # ---------------------------------------------------------------- evaluation
-
-
-@kernel
-def evaluate_into(model_arrays, data, work, settings, options, metrics, epoch_row):
-    """Full-set loss and accuracy on train and test data, and the dead-ReLU fraction."""
-    loss_code, threshold = options[LOSS_CODE], settings[CLASS_THRESHOLD]
-    loss, accuracy, dead = evaluate_set(model_arrays, data[0], data[1], work, loss_code, threshold)
-    metrics[epoch_row, TRAIN_LOSS] = loss
-    metrics[epoch_row, TRAIN_ACCURACY] = accuracy
-    metrics[epoch_row, DEAD_FRACTION] = dead
-    if data[2].shape[0] > 0:
-        loss, accuracy, _ = evaluate_set(model_arrays, data[2], data[3], work, loss_code, threshold)
-        metrics[epoch_row, TEST_LOSS] = loss
-        metrics[epoch_row, TEST_ACCURACY] = accuracy
 
 
 @kernel
@@ -759,37 +787,6 @@ def predicted_class(values, row, width, threshold):
         if values[row, j] > values[row, best]:
             best = j
     return best
-
-
-@kernel
-def evaluate_set(model_arrays, inputs, targets, work, loss_code, threshold):
-    """(mean loss, accuracy, fraction of ReLU hidden units never active) over a data set.
-
-    Evaluated in chunks of the workspace's rows; no dropout.
-    """
-    acts, logits, flat_acts = work[0], work[3], work[4]
-    net = model_arrays[3]
-    n_layers = net.shape[0]
-    width = net[n_layers - 1, FAN_OUT]
-    n = inputs.shape[0]
-    chunk = acts.shape[1]
-    alive = np.zeros((n_layers, acts.shape[2]), np.bool_)
-    identity = np.arange(n)
-    no_rng = np.zeros(1, np.uint64)
-    total = 0.0
-    correct = 0
-    for start in range(0, n, chunk):
-        rows = min(chunk, n - start)
-        load_rows(inputs, identity, start, rows, acts)
-        forward_batch(model_arrays, acts, flat_acts, rows, logits, acts, 1.0, no_rng)
-        total += batch_loss(net, acts, logits, targets, identity, start, rows, loss_code)
-        outputs = acts[n_layers]
-        for s in range(rows):
-            guess = predicted_class(outputs, s, width, threshold)
-            truth = predicted_class(targets, start + s, width, threshold)
-            correct += guess == truth
-        mark_alive_units(net, acts, rows, alive)
-    return total / n, correct / n, dead_relu_fraction(net, alive)
 
 
 @kernel
@@ -819,25 +816,7 @@ def dead_relu_fraction(net, alive):
 # ---------------------------------------------------------------- whole-set kernels
 
 
-@kernel
-def full_batch_gradients(model_arrays, inputs, targets, loss_code, work, grad_weights, grad_biases):
-    """Mean loss over every row (one batch) and its gradient; no regularisation, no dropout.
-
-    The workspace must hold all rows.
-    """
-    acts, deltas, logits, flat_acts = work[0], work[1], work[3], work[4]
-    n = inputs.shape[0]
-    order = np.arange(n)
-    first_row = order[0]  # 0 as a variable: a literal argument would compile a second copy
-    load_rows(inputs, order, first_row, n, acts)
-    forward_batch(model_arrays, acts, flat_acts, n, logits, acts, 1.0, np.zeros(1, np.uint64))
-    total = batch_loss(model_arrays[3], acts, logits, targets, order, first_row, n, loss_code)
-    batch_output_delta(model_arrays[3], acts, targets, order, first_row, n, loss_code, deltas)
-    backward_batch(model_arrays, acts, deltas, n, grad_weights, grad_biases, acts, 1.0, work[5])
-    return total / n
-
-
-@kernel
+@kernel(entry=True)
 def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
     """Every neuron's output for every point, feature-major, in place.
 
@@ -849,6 +828,7 @@ def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
     go in chunks of ``chunk`` so the working rows stay cache-resident.
     """
     weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
+    only_row = n_inputs - n_inputs  # 0, but not a literal: that would compile a 2nd copy
     for first in range(0, n, chunk):
         width = min(chunk, n - first)
         source = 0
@@ -872,7 +852,8 @@ def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
             else:
                 for j in range(fan_out):
                     start = (target + j) * n + first
-                    activate_rows(code, out[start : start + width].reshape((1, width)), 0, width)
+                    view = out[start : start + width].reshape((1, width))
+                    activate_rows(code, view, only_row, width)
             source = target
             target += fan_out
 

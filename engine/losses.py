@@ -86,37 +86,3 @@ def check_targets(model: Model, Y: np.ndarray) -> np.ndarray:
     if not np.all(np.isfinite(Y)):
         raise ValueError("Y contains NaN or infinite values.")
     return np.ascontiguousarray(Y)
-
-
-def loss_and_gradients(
-    model: Model, X: np.ndarray, Y: np.ndarray, loss: str
-) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
-    """Mean loss over the rows of X and its gradient, without regularisation or dropout.
-
-    Args:
-        model: the network.
-        X: (n, n_inputs) inputs.
-        Y: (n, n_outputs) targets (see :func:`targets_for_output`).
-        loss: a key of ``LOSSES``.
-
-    Returns:
-        ``(loss, grad_weights, grad_biases)`` with gradients shaped like
-        ``model.weights`` / ``model.biases``.
-    """
-    code = loss_code(loss, model.architecture.output)
-    X = model.check_inputs(X)
-    Y = check_targets(model, Y)
-    if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
-        raise ValueError("X and Y need the same, non-zero number of rows.")
-    grads = np.zeros_like(model.params)
-    gradient_model = Model(model.architecture, grads)
-    value = kernels.full_batch_gradients(
-        model.kernel_arrays,
-        X,
-        Y,
-        code,
-        model.workspace(X.shape[0]),
-        gradient_model.padded_weights,
-        gradient_model.padded_biases,
-    )
-    return float(value), list(gradient_model.weights), list(gradient_model.biases)

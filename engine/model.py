@@ -264,17 +264,19 @@ class Model:
     def workspace(self, rows: int) -> tuple:
         """Scratch arrays for ``rows`` rows.
 
-        Returns (activations, deltas, dropout masks, logits, flat activations, transposed):
-        the first three (n_layers + 1, rows, lanes), logits (rows, lanes), a
-        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops, and
-        (lanes, lanes) scratch for a transposed weight matrix.
+        Returns (activations, deltas, dropout masks, logits, flat activations, transposed,
+        alive): the first three (n_layers + 1, rows, lanes), logits (rows, lanes), a
+        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops,
+        (lanes, lanes) scratch for a transposed weight matrix, and (n_layers, lanes)
+        booleans for "this unit was active on some row".
         """
         shape = (len(self.net) + 1, rows, self.lanes)
         acts = np.zeros(shape)
         flat = acts.reshape(shape[0], -1)
         logits = np.zeros((rows, self.lanes))
         transposed = np.zeros((self.lanes, self.lanes))
-        return (acts, np.zeros(shape), np.ones(shape), logits, flat, transposed)
+        alive = np.zeros((len(self.net), self.lanes), dtype=np.bool_)
+        return (acts, np.zeros(shape), np.ones(shape), logits, flat, transposed, alive)
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""

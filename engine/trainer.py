@@ -284,40 +284,10 @@ class Trainer:
         else:
             X_test = self.model.check_inputs(X_test)
             Y_test = check_targets(self.model, Y_test)
-        n = X.shape[0]
-        if self._order is None or self._order.shape[0] != n:
-            self._order = np.arange(n, dtype=np.int64)
-        batch_size = min(self.batch_size, n)
-        options = np.zeros(kernels.N_OPTIONS, dtype=np.int64)
-        options[kernels.LOSS_CODE] = self._loss_code
-        options[kernels.OPTIMIZER_CODE] = self._optimizer_code
-        options[kernels.BATCH_SIZE] = batch_size
-        options[kernels.SHUFFLE] = self.shuffle
-        options[kernels.EVALUATE_EVERY] = self.evaluate_every
-        metrics = np.full((epochs, kernels.N_METRICS), np.nan)
-        grad_norms = np.zeros((epochs, len(self.model.net)))
-        params = self.model.params
-        backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
-        gradients = Model(self.model.architecture, np.zeros_like(params))
-        done, status, bad_layer = kernels.train_epochs(
-            self.model.kernel_arrays,
-            (
-                gradients.params,
-                gradients.padded_weights,
-                gradients.padded_biases,
-                self.first_moment,
-                self.second_moment,
-                self.step_counter,
-            ),
-            (X, Y, X_test, Y_test, self._order),
-            self.model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
-            self._settings_vector(),
-            options,
-            self.rng_state,
-            epochs,
-            metrics,
-            grad_norms,
-            backup,
+        if self._order is None or self._order.shape[0] != X.shape[0]:
+            self._order = np.arange(X.shape[0], dtype=np.int64)
+        done, status, bad_layer, metrics, grad_norms, _ = self._run_kernel(
+            kernels.TRAIN, X, Y, X_test, Y_test, epochs, min(self.batch_size, X.shape[0])
         )
         self.history.append(metrics[:done], grad_norms[:done])
         self.epoch += done
@@ -331,15 +301,73 @@ class Trainer:
         """(mean loss, accuracy) of the current model on a data set (no dropout)."""
         X = self.model.check_inputs(X)
         Y = check_targets(self.model, Y)
-        loss, accuracy, _ = kernels.evaluate_set(
+        no_test = np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
+        _, _, _, metrics, _, _ = self._run_kernel(kernels.EVALUATE, X, Y, *no_test, 1, 1)
+        return float(metrics[0, kernels.TRAIN_LOSS]), float(metrics[0, kernels.TRAIN_ACCURACY])
+
+    def _run_kernel(self, mode, X, Y, X_test, Y_test, epochs, batch_size):
+        """One call of the compiled ``train_epochs`` (see engine.kernels for the modes)."""
+        options = np.zeros(kernels.N_OPTIONS, dtype=np.int64)
+        options[kernels.LOSS_CODE] = self._loss_code
+        options[kernels.OPTIMIZER_CODE] = self._optimizer_code
+        options[kernels.BATCH_SIZE] = batch_size
+        options[kernels.SHUFFLE] = self.shuffle and mode == kernels.TRAIN
+        options[kernels.EVALUATE_EVERY] = self.evaluate_every
+        options[kernels.MODE] = mode
+        metrics = np.full((max(epochs, 1), kernels.N_METRICS), np.nan)
+        grad_norms = np.zeros((max(epochs, 1), len(self.model.net)))
+        params = self.model.params
+        backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
+        gradients = Model(self.model.architecture, np.zeros_like(params))
+        order = self._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
+        done, status, bad_layer = kernels.train_epochs(
             self.model.kernel_arrays,
-            X,
-            Y,
-            self.model.workspace(EVALUATION_CHUNK_ROWS),
-            self._loss_code,
-            self._settings_vector()[kernels.CLASS_THRESHOLD],
+            (
+                gradients.params,
+                gradients.padded_weights,
+                gradients.padded_biases,
+                self.first_moment,
+                self.second_moment,
+                self.step_counter,
+            ),
+            (X, Y, X_test, Y_test, order, np.arange(max(X.shape[0], X_test.shape[0]))),
+            self.model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
+            self._settings_vector(),
+            options,
+            self.rng_state,
+            epochs,
+            metrics,
+            grad_norms,
+            backup,
         )
-        return float(loss), float(accuracy)
+        return done, status, bad_layer, metrics, grad_norms, gradients
+
+
+def loss_and_gradients(
+    model: Model, X: np.ndarray, Y: np.ndarray, loss: str
+) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+    """Mean loss over the rows of X and its gradient, without regularisation or dropout.
+
+    Args:
+        model: the network.
+        X: (n, n_inputs) inputs.
+        Y: (n, n_outputs) targets (see :func:`engine.targets_for_output`).
+        loss: a key of ``engine.LOSSES``.
+
+    Returns:
+        ``(loss, grad_weights, grad_biases)`` with gradients shaped like
+        ``model.weights`` / ``model.biases``.
+    """
+    trainer = Trainer(model, loss, shuffle=False)
+    X = model.check_inputs(X)
+    Y = check_targets(model, Y)
+    if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
+        raise ValueError("X and Y need the same, non-zero number of rows.")
+    no_test = np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
+    mode, rows = kernels.GRADIENTS, X.shape[0]
+    _, _, _, metrics, _, gradients = trainer._run_kernel(mode, X, Y, *no_test, 1, rows)
+    value = float(metrics[0, kernels.BATCH_LOSS])
+    return value, list(gradients.weights), list(gradients.biases)
 
 
 def _positive(value: float, name: str, upper: float) -> float:

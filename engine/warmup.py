@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .losses import loss_and_gradients
 from .model import Model
-from .trainer import Trainer
+from .trainer import Trainer, loss_and_gradients
 
 
 def warm_up() -> None:
