@@ -16,6 +16,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
 
 from .jit import kernel
 from .registry import lookup
@@ -54,7 +57,23 @@ _INV_LN2 = 1.44269504088896338700e00
 _TANH_SATURATION = 19.5  # tanh(19.5) rounds to 1.0 in float64
 
 
-@kernel
+@intrinsic
+def _float_from_bits(typingctx, bits):
+    """The float64 whose IEEE-754 bit pattern is the int64 ``bits`` (one ``bitcast``).
+
+    Numba has no scalar bit cast; this is the only place the engine needs one: it builds
+    2^k exactly from k's exponent bits, in two vectorisable integer operations.
+    """
+    if bits != types.int64:
+        return None
+
+    def codegen(context, builder, signature, arguments):
+        return builder.bitcast(arguments[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@kernel(fastmath={"contract"})
 def expm1_nonpositive(y):
     """exp(y) - 1 for y in [-40, 0] with branch-free, vectorisable arithmetic.
 
@@ -62,9 +81,10 @@ def expm1_nonpositive(y):
               \\ |r| \\le \\ln 2 / 2
 
     e^r - 1 is a degree-13 Taylor polynomial (truncation < 5e-18) with no constant term,
-    so small arguments lose nothing to cancellation; 2^k is built from exact power-of-two
-    factors chosen by comparisons (no bit casting, no table), which LLVM turns into
-    vector selects.  Used by ``fast_tanh``; libm's scalar ``tanh`` blocks vectorisation.
+    so small arguments lose nothing to cancellation; 2^k (-58 ≤ k ≤ 0, always a normal
+    number) is built exactly from its exponent bits.  ``contract`` lets the Horner steps
+    become fused multiply-adds.  Used by ``fast_tanh``; libm's scalar ``tanh`` blocks
+    vectorisation.
     """
     k = math.floor(y * _INV_LN2 + 0.5)
     r = (y - k * _LN2_HI) - k * _LN2_LO
@@ -81,24 +101,10 @@ def expm1_nonpositive(y):
     p = p * r + 1.0 / 6.0
     p = p * r + 0.5
     e_r_minus_1 = (p * r) * r + r
-    m = -k  # 0 <= m <= 58: multiply by 2^-m one binary digit at a time
-    scale = 1.0
-    c = m >= 32.0
-    scale *= 2.3283064365386963e-10 if c else 1.0
-    m -= 32.0 if c else 0.0
-    c = m >= 16.0
-    scale *= 1.52587890625e-05 if c else 1.0
-    m -= 16.0 if c else 0.0
-    c = m >= 8.0
-    scale *= 0.00390625 if c else 1.0
-    m -= 8.0 if c else 0.0
-    c = m >= 4.0
-    scale *= 0.0625 if c else 1.0
-    m -= 4.0 if c else 0.0
-    c = m >= 2.0
-    scale *= 0.25 if c else 1.0
-    m -= 2.0 if c else 0.0
-    scale *= 0.5 if m >= 1.0 else 1.0
+    # k is a whole number in [-58, 0]; a NaN y must not reach the integer conversion
+    # (undefined in LLVM), so it takes k = 0 there and stays NaN through r.
+    k_bits = k if k >= -1000.0 else 0.0
+    scale = _float_from_bits((np.int64(k_bits) + 1023) << 52)
     return scale * e_r_minus_1 + (scale - 1.0)
 
 
