@@ -1,13 +1,13 @@
 """Compile (or load from Numba's on-disk cache) every kernel the app uses, once.
 
 A cold start compiles everything (seconds); later starts load Numba's cache (well under a
-second).  On a cold start with more than one core, a second process compiles the kernels
-that the training kernel calls *last* (the backward pass, the optimiser step, the output
-layer's loss and δ, the grid kernel) while this process works through the forward pass:
-both write Numba's on-disk cache, and when this process reaches a kernel the other one has
-finished, Numba loads it from the cache instead of compiling it again.  If the helper is
-slower, or cannot start, this process compiles everything itself: the helper only ever
-saves time.
+second).  On a cold start with more than one core the work is split between two
+processes: a helper compiles the forward pass and the grid kernel while this process
+compiles the backward pass, the optimiser step and the output layer's loss and δ; both
+write Numba's on-disk cache.  When this process then compiles the training kernel, which
+calls all of them, Numba loads from the cache whatever is already there instead of
+compiling it again.  If the helper is slower, or cannot start, this process compiles
+the rest itself: the helper only ever saves time.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ def warm_up(parallel: bool = True) -> None:
     helper = None
     if parallel and _cache_was_cold() and (os.cpu_count() or 1) > 1:
         helper = _start_helper()
+        if helper is not None:
+            compile_backward_half()
     rng = np.random.default_rng(0)
     X = rng.uniform(-1, 1, (12, 2))
     labels = (X[:, 0] > 0).astype(np.int64)
@@ -57,7 +59,10 @@ def _cache_was_cold() -> bool:
 
 def _start_helper() -> subprocess.Popen | None:
     root = str(Path(__file__).resolve().parent.parent)
-    code = f"import sys; sys.path.insert(0, {root!r}); import engine.warmup as w; w.compile_tail()"
+    code = (
+        f"import sys; sys.path.insert(0, {root!r}); "
+        "import engine.warmup as w; w.compile_forward_half()"
+    )
     try:
         return subprocess.Popen(
             [sys.executable, "-c", code],
@@ -68,44 +73,66 @@ def _start_helper() -> subprocess.Popen | None:
         return None
 
 
-def compile_tail() -> None:
-    """Compile the kernels the training kernel reaches after the forward pass, with the
-    exact argument types it calls them with, then the grid kernel (run by the helper
-    process of ``warm_up``, in the order the main process will need them)."""
-    model = Model.create([2, 3, 1], activation="relu", output="tanh")
-    grads = Model(model.architecture, np.zeros_like(model.params))
-    acts, deltas, masks, logits, _, transposed, _ = model.workspace(EVALUATION_CHUNK_ROWS)
-    targets, order, settings = np.zeros((4, 1)), np.arange(4), np.zeros(kernels.N_SETTINGS)
-    whole, real = np.int64(0), 0.0
+class _Sample:
+    """Arrays shaped and typed exactly like those the training kernel passes on."""
+
+    def __init__(self):
+        self.model = Model.create([2, 3, 1], activation="relu", output="tanh")
+        self.grads = Model(self.model.architecture, np.zeros_like(self.model.params))
+        work = self.model.workspace(EVALUATION_CHUNK_ROWS)
+        self.acts, self.deltas, self.masks, self.logits, self.flat, self.transposed, _ = work
+        self.targets, self.order = np.zeros((4, 1)), np.arange(4)
+        self.settings = np.zeros(kernels.N_SETTINGS)
+        self.whole, self.real = np.int64(0), 0.0
+
+
+def compile_forward_half() -> None:
+    """The helper process's share: the forward pass, then the grid kernel."""
+    x = _Sample()
+    m = x.model
+    rng_state = np.zeros(1, dtype=np.uint64)
+    _compile(
+        kernels.forward_batch,
+        m.padded_weights,
+        m.padded_biases,
+        m.net,
+        x.acts,
+        x.flat,
+        x.whole,
+        x.logits,
+        x.masks,
+        x.real,
+        rng_state,
+    )
+    m.activations(np.zeros((4, 2)))  # the grid kernel: an entry point, called directly
+
+
+def compile_backward_half() -> None:
+    """This process's share while the helper works: what training calls after the
+    forward pass."""
+    x = _Sample()
+    m, g, whole = x.model, x.grads, x.whole
     _compile(
         kernels.backward_batch,
-        model.padded_weights,
-        model.net,
-        acts,
-        deltas,
+        m.padded_weights,
+        m.net,
+        x.acts,
+        x.deltas,
         whole,
-        grads.padded_weights,
-        grads.padded_biases,
-        masks,
-        real,
-        transposed,
+        g.padded_weights,
+        g.padded_biases,
+        x.masks,
+        x.real,
+        x.transposed,
     )
-    _compile(kernels.batch_loss, model.net, acts, logits, targets, order, whole, whole, whole)
+    moments = np.zeros_like(m.params), np.zeros_like(m.params)
     _compile(
-        kernels.batch_output_delta, model.net, acts, targets, order, whole, whole, whole, deltas
+        kernels.optimizer_step, m.params, g.params, *moments, m.decay_mask, x.settings, whole, whole
     )
+    _compile(kernels.batch_loss, m.net, x.acts, x.logits, x.targets, x.order, whole, whole, whole)
     _compile(
-        kernels.optimizer_step,
-        model.params,
-        grads.params,
-        np.zeros_like(model.params),
-        np.zeros_like(model.params),
-        model.decay_mask,
-        settings,
-        whole,
-        whole,
+        kernels.batch_output_delta, m.net, x.acts, x.targets, x.order, whole, whole, whole, x.deltas
     )
-    model.activations(np.zeros((4, 2)))  # the grid kernel: an entry point, called directly
 
 
 def _compile(dispatcher, *arguments) -> None:
