@@ -11,14 +11,18 @@ hover data (trace data: Plotly redraws the whole figure for it) at most every
 
 The frame interval adapts to load, in two ways:
 
-* ``PACER`` (server): from the process's CPU use, for all playing sessions. One Python
+* ``server_pacer()`` (server): from the process's CPU use, for all playing sessions. One Python
   process runs one thread at a time, so past about one busy core every session slows down
   and the total frame rate *falls* (measured: 95 → 53 frames/s in total).
 * ``ClientPacing`` (per session): the browser reports every ``STATS_EVERY`` seconds how
   many frames it painted; when it paints clearly fewer than it was sent (a slow or busy
   computer), the interval grows to what it paints, and shrinks again step by step while
-  it keeps up. Every frame the browser receives costs it ~15-25 ms in Streamlit's own
-  frontend even when it is not painted, so surplus frames only slow it down further.
+  it keeps up. Every fragment run costs the browser ~15-25 ms in Streamlit's own
+  frontend even when nothing is painted, so surplus runs only slow it down further.
+
+A longer interval does not mean fewer frames: a run then carries several
+(``frames_per_run``), trained one after the other and drawn by the browser spread over the
+interval, so Streamlit's per-run cost is shared by all of them.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ from .run import GRID_RESOLUTION, NEURON_MAP_RESOLUTION, TrainingRun, metrics, t
 
 FRAME_INTERVAL = 0.04  # seconds between frames while playing and the server is not busy
 MAX_FRAME_INTERVAL = 0.5
+# Frames one fragment run may carry when its interval is longer than FRAME_INTERVAL: the
+# browser then draws them FRAME_INTERVAL-ish apart (see frames_per_run).
+MAX_FRAMES_PER_RUN = 6
 # Interval steps the pacer chooses from (a change restarts the browser's timer: not too often).
 INTERVAL_STEPS = (0.04, 0.05, 0.06, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
@@ -98,7 +105,11 @@ def _step_at_least(seconds: float) -> float:
     return MAX_FRAME_INTERVAL
 
 
-PACER = FramePacer()
+@st.cache_resource
+def server_pacer() -> FramePacer:
+    """The process's one pacer: it measures the whole process, so all sessions share it
+    (a Streamlit resource, created on first use; it holds no session's data)."""
+    return FramePacer()
 
 
 def paced_interval(interval: float, sent: int, painted: int, seconds: float) -> float:
@@ -145,6 +156,18 @@ class ClientPacing:
             if painted >= 0:  # a new graph in the page restarts its counters
                 self.interval = paced_interval(self.interval, sent, painted, seconds)
         return self.interval
+
+
+def frames_per_run(interval: float) -> int:
+    """How many frames one fragment run trains and sends, at a run interval of ``interval``.
+
+    When the pacing lengthens the interval (a busy browser or server), each run carries
+    several frames that the browser draws ``interval / frames`` apart: what a browser pays
+    per Streamlit run (~20 ms of Streamlit's own frontend work, more than drawing a frame)
+    is then shared by those frames.  Measured with 5 pages on the 2-core machine: see
+    docs/benchmarks.md.
+    """
+    return max(1, min(MAX_FRAMES_PER_RUN, round(interval / FRAME_INTERVAL)))
 
 
 def client_pacing() -> ClientPacing:
@@ -266,15 +289,33 @@ def _hover_due(playing: bool) -> bool:
     return True
 
 
-def render_frame(run: TrainingRun, playing: bool = False) -> dict | None:
+def current_spec(run: TrainingRun) -> ViewSpec:
+    return view_spec(run, bool(st.session_state.get("control_log_loss", False)))
+
+
+def snapshot(run: TrainingRun, spec: ViewSpec, hover: bool = False) -> dict:
+    """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id"}``."""
+    updates, images = frame_updates(spec, frame_data(run), run.settings.discretize, hover=hover)
+    return {"updates": updates, "images": images, "frame_id": run.epoch}
+
+
+def render_frame(
+    run: TrainingRun,
+    playing: bool = False,
+    earlier: list[dict] | None = None,
+    spacing: float | None = None,
+) -> dict | None:
     """Draw the current state of ``run`` (no training); returns the browser's last frame
-    statistics (see ``live_plotly``)."""
-    log_loss = bool(st.session_state.get("control_log_loss", False))
-    spec = view_spec(run, log_loss)
+    statistics (see ``live_plotly``).
+
+    ``earlier``: snapshots taken during this run before the current state (oldest first);
+    the browser draws them first and the current state last, ``spacing`` seconds apart.
+    """
+    spec = current_spec(run)
     figure = _figure_for(run, spec)
-    updates, images = frame_updates(
-        spec, frame_data(run), run.settings.discretize, hover=_hover_due(playing)
-    )
+    frames = [*(earlier or []), snapshot(run, spec, hover=_hover_due(playing))]
+    first, later = frames[0], frames[1:]
+    updates, images = first["updates"], first["images"]
     st.markdown(
         f'<div class="np-metrics" data-testid="np-metrics" data-epoch="{run.epoch}" '
         # The frame interval in effect (s), for bench/ui.py; empty while paused.
@@ -292,32 +333,43 @@ def render_frame(run: TrainingRun, playing: bool = False) -> dict | None:
         hover_zoom=hover_zoom_option(spec),
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.
-        frame_id=run.epoch,
+        frame_id=first["frame_id"],
         stats_every=STATS_EVERY if playing else None,
+        later_frames=later,
+        frame_spacing=spacing,
     )["stats"]
 
 
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train ``speed`` epochs per frame, then draw."""
-    interval = max(PACER.update(), client_pacing().interval) if playing else None
+    interval = max(server_pacer().update(), client_pacing().interval) if playing else None
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
     def frame() -> None:
         run = state.run()
         playback = state.playback()
+        earlier: list[dict] = []
+        frames = frames_per_run(st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL)
         if playback.playing:
             started = time.perf_counter()
-            train_chunk(run, run.settings.speed)
+            spec = current_spec(run)
+            for index in range(frames):
+                if index > 0:
+                    earlier.append(snapshot(run, spec))
+                train_chunk(run, run.settings.speed)
+                if run.stop_reason:
+                    break
             run.last_train_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
             state.set_run(run)
             if run.stop_reason:
                 playback.playing = False
                 st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
-        report = render_frame(run, playback.playing)
+        interval = st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL
+        report = render_frame(run, playback.playing, earlier, spacing=interval / frames)
         if playback.playing:
             pacing = client_pacing()
-            pacing.sent += 1
-            _set_frame_interval(max(PACER.update(), pacing.update(report)))
+            pacing.sent += 1 + len(earlier)
+            _set_frame_interval(max(server_pacer().update(), pacing.update(report)))
 
     frame()

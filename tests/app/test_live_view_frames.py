@@ -26,10 +26,13 @@ from ui.figures import (
 from ui.live import (
     FRAME_INTERVAL,
     INTERVAL_STEPS,
+    MAX_FRAMES_PER_RUN,
     ClientPacing,
     FramePacer,
     frame_data,
+    frames_per_run,
     paced_interval,
+    snapshot,
     view_spec,
 )
 from ui.run import build_run, train_chunk
@@ -153,3 +156,25 @@ def test_the_server_pacer_slows_every_session_when_the_process_is_busy():
     assert slower in INTERVAL_STEPS and slower > FRAME_INTERVAL
     clock["wall"], clock["cpu"] = 2.0, 1.05  # nearly idle again
     assert pacer.update() == FRAME_INTERVAL
+
+
+def test_a_longer_run_interval_carries_more_frames_up_to_the_cap():
+    assert frames_per_run(FRAME_INTERVAL) == 1
+    assert frames_per_run(0.1) == 2  # 0.1 / 0.04 = 2.5 → 2 frames 0.05 s apart
+    assert frames_per_run(0.125) == 3
+    assert frames_per_run(0.5) == MAX_FRAMES_PER_RUN
+    assert all(1 <= frames_per_run(step) <= MAX_FRAMES_PER_RUN for step in INTERVAL_STEPS)
+
+
+def test_snapshots_record_each_state_they_were_taken_in():
+    run = build_run(PlaygroundSettings())
+    spec = view_spec(run, log_loss=False)
+    first = snapshot(run, spec)
+    train_chunk(run, 3)
+    second = snapshot(run, spec)
+    assert second["frame_id"] == first["frame_id"] + 3
+    # Different weights, different pictures: each frame of a batch shows its own epoch.
+    assert any(
+        not np.array_equal(a["values"], b["values"])
+        for a, b in zip(first["images"], second["images"])
+    )

@@ -67,3 +67,41 @@ def test_live_plotly_streams_frames_with_hover_and_download(page, streamlit_url)
     assert download.value.suggested_filename.endswith(".png")
 
     assert page.errors == []
+
+
+BATCHED = "tests/browser/apps/batched_frames_app.py"
+FRAME_ID = f"document.querySelector('{GRAPH}')?.dataset.frameId"
+
+
+@pytest.mark.browser
+def test_one_call_carries_several_frames_drawn_in_order(page, streamlit_url):
+    page.goto(streamlit_url(BATCHED))
+    # Timeout: the first paint waits for Plotly.js (4.8 MB, loaded once); 20 s margin.
+    page.wait_for_function(f"{FRAME_ID} === 'c0'", timeout=20_000)
+    painted = page.evaluate(PAINTED)
+    page.get_by_role("button", name="Send batch").click()
+    seen = []
+    deadline = time.monotonic() + 10  # Timeout: the three frames take 0.6 s after the rerun.
+    while (not seen or seen[-1] != "c1") and time.monotonic() < deadline:
+        current = page.evaluate(FRAME_ID)
+        if current and (not seen or seen[-1] != current):
+            seen.append(current)
+        time.sleep(0.02)
+    # Each frame of the call was painted, in order, ~0.3 s apart (polled every 20 ms).
+    assert seen[-3:] == ["a1", "b1", "c1"], seen
+    assert page.evaluate(PAINTED) >= painted + 3
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.title.text") == "c1"
+
+
+@pytest.mark.browser
+def test_frames_left_over_from_a_call_are_merged_into_the_next_not_drawn_late(page, streamlit_url):
+    page.goto(streamlit_url(BATCHED))
+    page.wait_for_function(f"{FRAME_ID} === 'c0'", timeout=20_000)  # Timeout: as above.
+    button = page.get_by_role("button", name="Send batch")
+    button.click()
+    page.wait_for_function(f"{FRAME_ID} === 'a1'", timeout=10_000)  # Timeout: one rerun.
+    button.click()  # before b1 and c1 are due
+    page.wait_for_function(f"{FRAME_ID} === 'c2'", timeout=10_000)  # Timeout: one rerun + 0.6 s.
+    time.sleep(1.0)  # longer than the old frames' schedule: none of them may show up now
+    assert page.evaluate(FRAME_ID) == "c2"
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.title.text") == "c2"

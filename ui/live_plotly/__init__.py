@@ -217,6 +217,8 @@ def live_plotly(
     hover_zoom: Mapping[str, Any] | None = None,
     frame_id: str | int | None = None,
     stats_every: float | None = None,
+    later_frames: list[Mapping[str, Any]] | None = None,
+    frame_spacing: float | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -258,6 +260,12 @@ def live_plotly(
     stats_every:
         When set, the browser reports its counters at most every ``stats_every`` seconds
         (each report reruns the fragment or script once).
+    later_frames:
+        More frames that follow this one: ``[{"updates", "images", "frame_id"}, ...]``,
+        drawn ``frame_spacing`` seconds apart after it.  One Streamlit run can then carry
+        several animation frames: Streamlit's own per-run work in the browser (~20 ms,
+        more than drawing a frame) is paid once for all of them.  When the next call
+        arrives before they are all drawn, the ones left are merged into it (never late).
 
     Returns
     -------
@@ -281,6 +289,16 @@ def live_plotly(
         data["frame_id"] = str(frame_id)
     if stats_every:
         data["stats_every"] = float(stats_every)
+    if later_frames:
+        data["later"] = [
+            {
+                "updates": _updates_to_wire(frame.get("updates")),
+                "images": _images_to_wire(frame.get("images")),
+                "frame_id": None if frame.get("frame_id") is None else str(frame["frame_id"]),
+            }
+            for frame in later_frames
+        ]
+        data["spacing_ms"] = max(0.0, float(frame_spacing or 0.0)) * 1000.0
     if st.session_state.get(sent_key) != data["version"]:
         data["figure"] = _to_wire(figure)
         data["plotly_src"] = _plotly_sources()

@@ -362,6 +362,8 @@ function createState(parentElement) {
     layout: null,
     config: DEFAULT_CONFIG,
     pending: null,
+    later: [], // frames of the last call still to be drawn (see queueLater)
+    laterTimer: null,
     busy: false,
     scheduled: false,
     painted: 0,
@@ -1055,6 +1057,55 @@ function maybeReport(state) {
   }, 0);
 }
 
+// One frame into ``pending``: if the previous one is not drawn yet, the newer frame wins but
+// patches only the older frame carried are kept.
+function accept(state, frame) {
+  state.received += 1;
+  if (state.pending) {
+    state.dropped += 1;
+    state.pending = mergeFrames(state.pending, frame);
+  } else {
+    state.pending = frame;
+  }
+}
+
+// ``data.later``: frames that follow this one, each drawn ``data.spacing_ms`` after the
+// previous (one Streamlit run carries several animation frames).
+function queueLater(state, data) {
+  const later = Array.isArray(data.later) ? data.later : [];
+  if (later.length === 0) {
+    return;
+  }
+  const spacing = Math.max(0, Number(data.spacing_ms) || 0);
+  const base = { version: data.version, colorscale: data.colorscale };
+  state.later = later.map((frame) => Object.assign({}, base, frame));
+  const release = () => {
+    state.laterTimer = null;
+    const next = state.later.shift();
+    if (!next || state.disposed) {
+      return;
+    }
+    accept(state, next);
+    schedule(state);
+    if (state.later.length > 0) {
+      state.laterTimer = setTimeout(release, spacing);
+    }
+  };
+  state.laterTimer = setTimeout(release, spacing);
+}
+
+function flushLater(state) {
+  if (state.laterTimer) {
+    clearTimeout(state.laterTimer);
+    state.laterTimer = null;
+  }
+  const left = state.later || [];
+  state.later = [];
+  for (const frame of left) {
+    accept(state, frame);
+  }
+}
+
 function receive(state, data, setTriggerValue, setStateValue) {
   state.setTriggerValue = setTriggerValue;
   state.setStateValue = setStateValue;
@@ -1066,14 +1117,10 @@ function receive(state, data, setTriggerValue, setStateValue) {
   if (data.figure !== undefined && data.figure !== null) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
-  state.received += 1;
-  if (state.pending) {
-    // Not drawn yet: the newer frame wins, but patches only the older frame carried are kept.
-    state.dropped += 1;
-    state.pending = mergeFrames(state.pending, data);
-  } else {
-    state.pending = data;
-  }
+  // Frames still queued from the previous call are overdue now: merge them in first.
+  flushLater(state);
+  accept(state, data);
+  queueLater(state, data);
 
   if (window.Plotly) {
     schedule(state);
