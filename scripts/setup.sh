@@ -38,13 +38,46 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 
 # Plotly.js is served once by Streamlit's static file serving (never re-sent per frame).
+# The live view draws only cartesian traces (scatter, heatmap), and Plotly's 1.5 MB cartesian
+# bundle loads and starts in about half the time of the full 4.8 MB one (measured 0.6 s vs
+# 1.3-1.5 s in headless Chromium): a new visitor's first frame comes that much sooner. It is
+# fetched once from the npm registry, pinned and checksum-verified, for the plotly.js version
+# the Python package bundles; if that fails, the live view uses the full bundle.
 .venv/bin/python - <<'PY'
-import pathlib, shutil, plotly
+import hashlib, io, pathlib, re, shutil, tarfile, urllib.request
+import plotly
+
+CARTESIAN_VERSION = "4.1.1"
+CARTESIAN_SHA256 = "79542150855a52c567260e3137095dbe2b744e6d702a5cabe67da246942fba7a"
+CARTESIAN_URL = (
+    "https://registry.npmjs.org/plotly.js-cartesian-dist-min/-/"
+    f"plotly.js-cartesian-dist-min-{CARTESIAN_VERSION}.tgz"
+)
+static = pathlib.Path("static")
+static.mkdir(exist_ok=True)
 source = pathlib.Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-target = pathlib.Path("static/plotly.min.js")
-target.parent.mkdir(exist_ok=True)
+target = static / "plotly.min.js"
 if not target.exists() or target.stat().st_size != source.stat().st_size:
     shutil.copyfile(source, target)
+
+cartesian = static / "plotly-cartesian.min.js"
+def verified(data: bytes) -> bool:
+    return hashlib.sha256(data).hexdigest() == CARTESIAN_SHA256
+bundled = re.search(rb"plotly\.js v([0-9.]+)", source.read_bytes()[:400])
+if bundled is None or bundled.group(1).decode() != CARTESIAN_VERSION:
+    cartesian.unlink(missing_ok=True)  # a different plotly.js: never mix versions
+    print("[setup] plotly.js version changed: update CARTESIAN_VERSION/SHA256 in setup.sh")
+elif not (cartesian.exists() and verified(cartesian.read_bytes())):
+    try:
+        with urllib.request.urlopen(CARTESIAN_URL, timeout=60) as response:
+            archive = tarfile.open(fileobj=io.BytesIO(response.read()), mode="r:gz")
+        data = archive.extractfile("package/plotly-cartesian.min.js").read()
+        if not verified(data):
+            raise ValueError("checksum mismatch")
+        cartesian.write_bytes(data)
+    except Exception as error:  # no network, registry down...: the full bundle still works
+        cartesian.unlink(missing_ok=True)
+        print(f"[setup] Plotly's cartesian bundle not fetched ({error}); using the full bundle")
 PY
 
 # Compile and cache the Numba kernels once, so the first page load does not pay for it.

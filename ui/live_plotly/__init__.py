@@ -162,8 +162,11 @@ def _component():
 def _plotly_sources() -> list[str]:
     """URLs the browser tries, in order, to load Plotly.js once per page.
 
-    1. ``app/static/plotly.min.js``: the copy scripts/setup.sh puts in ``static/`` next to the
-       main script (served with ETag, so reloads are cheap), when that file exists (app.py).
+    1. ``app/static/plotly-cartesian.min.js`` and ``app/static/plotly.min.js``: the copies
+       scripts/setup.sh puts in ``static/`` next to the main script (served with ETag, so
+       reloads are cheap), when those files exist (app.py).  The cartesian bundle (scatter,
+       heatmap: all the live view draws) is 1.5 MB instead of 4.8 MB and starts in half the
+       time; the full one stands in when setup could not fetch it.
     2. Plotly's own bundled file, served by Streamlit's (v1) component file route from the
        plotly package directory: works for any main script (e.g. bench/live_demo_app.py).
     """
@@ -176,12 +179,12 @@ def _plotly_sources() -> list[str]:
     prefix = f"/{base}/" if base else "/"
     sources = []
     ctx = get_script_run_ctx()
-    if (
-        st.get_option("server.enableStaticServing")
-        and ctx is not None
-        and (pathlib.Path(get_app_static_dir(ctx.main_script_path)) / "plotly.min.js").is_file()
-    ):
-        sources.append(f"{prefix}app/static/plotly.min.js")
+    if st.get_option("server.enableStaticServing") and ctx is not None:
+        static = pathlib.Path(get_app_static_dir(ctx.main_script_path))
+        for name in ("plotly-cartesian.min.js", "plotly.min.js"):
+            if (static / name).is_file():
+                sources.append(f"{prefix}app/static/{name}")
+                break
     # Registering is a dictionary insert in the runtime's registry; it only serves files.
     assets = declare_component(
         "plotlyjs_assets", path=pathlib.Path(plotly.__file__).parent / "package_data"
