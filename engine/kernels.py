@@ -819,7 +819,7 @@ def dead_relu_fraction(net, alive):
 # ---------------------------------------------------------------- whole-set kernels
 
 
-@kernel(entry=True, slp=True)
+@kernel(entry=True)
 def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
     """Every neuron's output for every point, feature-major, in place.
 
@@ -838,40 +838,18 @@ def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
         target = n_inputs
         for layer in range(net.shape[0]):
             fan_in, fan_out, code = net[layer, FAN_IN], net[layer, FAN_OUT], net[layer, ACTIVATION]
-            tiles = width - width % BLOCK
             for j in range(fan_out):
+                start = (target + j) * n + first
+                row = out[start : start + width]
                 bias = biases[layer, j]
-                row = (target + j) * n + first
-                # Eight points at a time, their running sums in registers (SLP packs them
-                # into one vector), so each input is read once per unit and each output
-                # written once; the last few points of a chunk go one by one.
-                for tile in range(0, tiles, BLOCK):
-                    z0 = z1 = z2 = z3 = z4 = z5 = z6 = z7 = bias
-                    for i in range(fan_in):
-                        w = weights[layer, i, j]
-                        at = np.uint64((source + i) * n + first + tile)
-                        z0 += w * out[at]
-                        z1 += w * out[at + L1]
-                        z2 += w * out[at + L2]
-                        z3 += w * out[at + L3]
-                        z4 += w * out[at + L4]
-                        z5 += w * out[at + L5]
-                        z6 += w * out[at + L6]
-                        z7 += w * out[at + L7]
-                    at = np.uint64(row + tile)
-                    out[at] = z0
-                    out[at + L1] = z1
-                    out[at + L2] = z2
-                    out[at + L3] = z3
-                    out[at + L4] = z4
-                    out[at + L5] = z5
-                    out[at + L6] = z6
-                    out[at + L7] = z7
-                for s in range(tiles, width):
-                    total = bias
-                    for i in range(fan_in):
-                        total += weights[layer, i, j] * out[(source + i) * n + first + s]
-                    out[row + s] = total
+                for s in range(width):
+                    row[s] = bias
+                for i in range(fan_in):
+                    w = weights[layer, i, j]
+                    origin = (source + i) * n + first
+                    inputs = out[origin : origin + width]
+                    for s in range(width):
+                        row[s] += w * inputs[s]
             if code == SOFTMAX:
                 softmax_columns(out, n, target, fan_out, first, width)
             else:
