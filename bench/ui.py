@@ -242,12 +242,16 @@ def epochs_per_second(browser, base: str, seconds: float) -> None:
     page.context.close()
 
 
-def concurrent_sessions(browser, base: str, pid: int, n: int, seconds: float) -> bool:
+def concurrent_sessions(
+    browser, base: str, pid: int, n: int, seconds: float, settle: float
+) -> bool:
     setups = [SESSIONS[i % len(SESSIONS)] for i in range(n)]
     pages = [open_page(browser, f"{base}?dataset={d}&lr={lr}") for d, lr in setups]
     for page in pages:
         play(page)
-    time.sleep(2.0)
+    # Each browser reports what it painted every 2 s and its session's pacing adapts to it
+    # (ui/live.py); measure the steady state after a few reports.
+    time.sleep(settle)
     m = measure(pages, pid, seconds)
     for i, ((dataset, lr), fps, epochs, after) in enumerate(
         zip(setups, m["fps"], m["epochs"], m["after"])
@@ -305,6 +309,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--pages", type=int, default=5)
+    parser.add_argument(
+        "--settle", type=float, default=6.0, help="seconds of play before measuring c."
+    )
     parser.add_argument("--loads", type=int, default=3, help="page loads to time (median)")
     parser.add_argument(
         "--only", default="abcde", help="which measurements to run, e.g. 'ab' (default all)"
@@ -339,7 +346,9 @@ def main() -> int:
             if "e" in args.only:
                 epochs_per_second(browser, base, args.seconds)
             if "c" in args.only and args.pages > 0:
-                ok = concurrent_sessions(browser, base, server.pid, args.pages, args.seconds)
+                ok = concurrent_sessions(
+                    browser, base, server.pid, args.pages, args.seconds, args.settle
+                )
         finally:
             browser.close()
     print(f"load_average_end={load_average()}")
