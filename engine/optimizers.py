@@ -1,6 +1,6 @@
 """Optimisers: names, default hyper-parameters and the update rules' documentation.
 
-The update rules themselves are compiled (``engine.kernels.update_span``); conventions
+The update rules themselves are compiled (``engine.kernels.optimizer_step``); conventions
 follow PyTorch:
 
 ========  ===================================================================
