@@ -252,11 +252,10 @@ def frame_data(run: TrainingRun) -> FrameData:
 def _figure_for(run: TrainingRun, spec: ViewSpec) -> dict:
     """The figure structure, built once per (run, view) and kept on the run object."""
     cache_key = (id(run.train), spec)
-    cached = getattr(run, "_figure_cache", None)
-    if cached is None or cached[0] != cache_key:
+    if run.figure_cache is None or run.figure_cache[0] != cache_key:
         figure = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)
-        run._figure_cache = (cache_key, figure)  # type: ignore[attr-defined]
-    return run._figure_cache[1]  # type: ignore[attr-defined]
+        run.figure_cache = (cache_key, figure)
+    return run.figure_cache[1]
 
 
 def metrics_line(run: TrainingRun) -> str:
@@ -352,7 +351,6 @@ def live_view(playing: bool) -> None:
         earlier: list[dict] = []
         frames = frames_per_run(st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL)
         if playback.playing:
-            started = time.perf_counter()
             spec = current_spec(run)
             for index in range(frames):
                 if index > 0:
@@ -360,7 +358,6 @@ def live_view(playing: bool) -> None:
                 train_chunk(run, run.settings.speed)
                 if run.stop_reason:
                     break
-            run.last_train_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
             state.set_run(run)
             if run.stop_reason:
                 playback.playing = False

@@ -36,6 +36,9 @@ class TrainingRun:
     neuron_grid_inputs: np.ndarray  # features of the coarser per-neuron grid
     structure_key: tuple = field(default=())
     stop_reason: str | None = None
+    # (view key, figure) of the Plotly figure last built for this run (ui.live): rebuilt only
+    # when the data set or the view's structure changes, not every frame.
+    figure_cache: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def epoch(self) -> int:
