@@ -28,35 +28,27 @@ The load average is printed at the start and the end: the machine is shared, so 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # `python bench/ui.py` as well as `python -m bench.ui`
+from bench.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    cpu_seconds,
+    free_port,
+    streamlit_server,
+)
+
 APP = ROOT / "app.py"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1400, "height": 900}
 GRAPH = ".np-live-plotly-graph"
 METRICS = '[data-testid="np-metrics"]'
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 # (data set, learning rate) of each concurrent session: every page must keep its own.
 SESSIONS = (
     ("circle", "0.03"),
@@ -84,60 +76,8 @@ PAGE_STATE = f"""() => {{
 }}"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of ``pid`` (children not included) in seconds."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
 def load_average() -> str:
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
-
-
-@contextlib.contextmanager
-def streamlit_server(port: int) -> Iterator[subprocess.Popen]:
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            "run",
-            str(APP),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 60  # a cold start imports numpy/streamlit: well under 60 s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not become healthy in 60 s") from None
-                time.sleep(0.2)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def state(page) -> dict:
@@ -324,7 +264,7 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     ok = True
-    with streamlit_server(port) as server, sync_playwright() as pw:
+    with streamlit_server(APP, port) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # Warm the process: the first session loads the Numba cache (st.cache_resource).

@@ -11,75 +11,16 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_streamlit, stop
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_streamlit(script: Path, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "streamlit"),
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    # Timeout: a cold start imports numpy/streamlit in 2-5 s; 60 s covers a loaded 2-core box.
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit run {script} exited with {proc.returncode}")
-        try:
-            # Timeout: one health probe; the loop retries until the deadline.
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            if time.monotonic() > deadline:
-                _stop(proc)
-                raise RuntimeError(f"streamlit run {script} not healthy after 60 s") from None
-            time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        # Timeout: streamlit shuts down in well under a second; 10 s before killing it.
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)  # Timeout: SIGKILL is immediate; 10 s is only a safety net.
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +31,14 @@ def streamlit_url() -> Iterator[Callable[[str | Path], str]]:
         path = (ROOT / script).resolve()
         if path not in servers:
             port = free_port()
-            servers[path] = (_start_streamlit(path, port), f"http://127.0.0.1:{port}/")
+            servers[path] = (start_streamlit(path, port), f"http://127.0.0.1:{port}/")
         return servers[path][1]
 
     try:
         yield start
     finally:
         for proc, _ in servers.values():
-            _stop(proc)
+            stop(proc)
 
 
 @pytest.fixture(scope="session")
