@@ -210,41 +210,34 @@ def train_test_curves(run: LessonRun) -> go.Figure:
 
 def accuracy_curves(run: LessonRun) -> go.Figure:
     """Training accuracy per epoch of every variant."""
-    figure = go.Figure()
-    for index, result in enumerate(run.results.values()):
-        values = result.history["train_accuracy"]
-        figure.add_trace(
-            go.Scatter(
-                x=_epochs(values),
-                y=values,
-                name=result.label,
-                line={"color": VARIANT_COLORS[index % len(VARIANT_COLORS)], "width": 2.5},
-                hovertemplate="epoch %{x}<br>accuracy %{y:.1%}<extra></extra>",
-            )
-        )
-    figure.update_yaxes(title="training accuracy", tickformat=".0%", range=[0, 1.02])
-    figure.update_xaxes(title="epoch")
-    figure.update_layout(base_layout(height=340, legend=True))
-    return figure
+    return _share_curves(run, "train_accuracy", "training accuracy", "accuracy %{y:.1%}", 1.02, 340)
 
 
 def dead_fraction(run: LessonRun) -> go.Figure:
     """Share of dead ReLU units (never active on any training point) per epoch."""
+    return _share_curves(run, "dead_fraction", "dead ReLU units", "dead %{y:.0%}", 1.0, 320)
+
+
+def _share_curves(
+    run: LessonRun, metric: str, axis_title: str, hover_value: str, top: float, height: int
+) -> go.Figure:
+    """One line per variant of a metric that is a share (0 … 1), shown in per cent;
+    ``hover_value`` is the hover text after the epoch (a Plotly hover template)."""
     figure = go.Figure()
     for index, result in enumerate(run.results.values()):
-        values = result.history["dead_fraction"]
+        values = result.history[metric]
         figure.add_trace(
             go.Scatter(
                 x=_epochs(values),
                 y=values,
                 name=result.label,
                 line={"color": VARIANT_COLORS[index % len(VARIANT_COLORS)], "width": 2.5},
-                hovertemplate="epoch %{x}<br>dead %{y:.0%}<extra></extra>",
+                hovertemplate=f"epoch %{{x}}<br>{hover_value}<extra></extra>",
             )
         )
-    figure.update_yaxes(title="dead ReLU units", tickformat=".0%", range=[0, 1])
+    figure.update_yaxes(title=axis_title, tickformat=".0%", range=[0, top])
     figure.update_xaxes(title="epoch")
-    figure.update_layout(base_layout(height=320, legend=True))
+    figure.update_layout(base_layout(height=height, legend=True))
     return figure
 
 
