@@ -217,6 +217,16 @@ def _hidden(settings: PlaygroundSettings, control: str) -> bool:
     return control in settings.hide
 
 
+def setting_select(
+    settings: PlaygroundSettings, name: str, label: str, options, where=st, format_func=str
+) -> None:
+    """A selectbox for setting ``name`` in ``where`` (left out when the link hides it)."""
+    if not _hidden(settings, name):
+        where.selectbox(
+            label, options, key=key(name), format_func=format_func, on_change=bound(name)
+        )
+
+
 def _number(value: float) -> str:
     return f"{value:g}"
 
@@ -257,14 +267,7 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         help="Start again from the same initial weights.",
         use_container_width=True,
     )
-    if not _hidden(settings, "lr"):
-        columns[4].selectbox(
-            "Learning rate",
-            LEARNING_RATES,
-            key=key("lr"),
-            format_func=_number,
-            on_change=bound("lr"),
-        )
+    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, columns[4], _number)
     if not _hidden(settings, "activation"):
         columns[5].selectbox(
             "Activation",
@@ -274,22 +277,17 @@ def playback_bar(settings: PlaygroundSettings) -> None:
             on_change=bound("activation", lambda name: (name,)),
             help="For every hidden layer (per-layer choice under Network).",
         )
-    if not _hidden(settings, "reg"):
-        columns[6].selectbox(
-            "Regularisation",
-            REGULARIZATIONS,
-            key=key("reg"),
-            format_func=lambda name: name.upper() if name != "none" else "None",
-            on_change=bound("reg"),
-        )
-    if not _hidden(settings, "reg_rate"):
-        columns[7].selectbox(
-            "Regularisation rate",
-            REGULARIZATION_RATES,
-            key=key("reg_rate"),
-            format_func=_number,
-            on_change=bound("reg_rate"),
-        )
+    setting_select(
+        settings,
+        "reg",
+        "Regularisation",
+        REGULARIZATIONS,
+        columns[6],
+        lambda name: name.upper() if name != "none" else "None",
+    )
+    setting_select(
+        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, columns[7], _number
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -426,27 +424,10 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
     left, middle, right = st.columns(3)
     with left:
         st.markdown("**Network**")
-        if not _hidden(settings, "output"):
-            st.selectbox(
-                "Output activation",
-                outputs_for(settings.dataset, settings.n_classes),
-                key=key("output"),
-                on_change=bound("output"),
-            )
-        if not _hidden(settings, "loss"):
-            st.selectbox(
-                "Loss",
-                losses_for(settings.output, settings.dataset),
-                key=key("loss"),
-                on_change=bound("loss"),
-            )
-        if not _hidden(settings, "init"):
-            st.selectbox(
-                "Initialisation",
-                list(engine.INITIALIZERS),
-                key=key("init"),
-                on_change=bound("init"),
-            )
+        outputs = outputs_for(settings.dataset, settings.n_classes)
+        setting_select(settings, "output", "Output activation", outputs)
+        setting_select(settings, "loss", "Loss", losses_for(settings.output, settings.dataset))
+        setting_select(settings, "init", "Initialisation", list(engine.INITIALIZERS))
         if not _hidden(settings, "activation") and settings.hidden:
             st.toggle(
                 "A different activation per layer", key=key("per_layer"), on_change=toggle_per_layer
@@ -462,13 +443,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                     )
     with middle:
         st.markdown("**Optimisation**")
-        if not _hidden(settings, "optimizer"):
-            st.selectbox(
-                "Optimiser",
-                list(engine.OPTIMIZERS),
-                key=key("optimizer"),
-                on_change=bound("optimizer"),
-            )
+        setting_select(settings, "optimizer", "Optimiser", list(engine.OPTIMIZERS))
         if not _hidden(settings, "dropout"):
             st.select_slider(
                 "Dropout (hidden units)", DROPOUTS, key=key("dropout"), on_change=bound("dropout")
