@@ -158,3 +158,18 @@ def test_student_moves_a_logit_slider(page, streamlit_url):
     bars = page.locator(".js-plotly-plot").first.locator("text.bartext")
     expect(bars.nth(2)).to_have_text("0.976", timeout=RERUN)  # e⁶ / (e² + e¹ + e⁶)
     assert page.errors == []
+
+
+def test_a_first_load_straight_to_a_teaching_page_keeps_the_apps_navigation(page):
+    # A server of its own: the first script run of the process must be this page's, since
+    # Streamlit leaves its old pages-folder mode for good once any session ran st.navigation.
+    from bench.browser import ROOT, free_port, streamlit_server
+
+    port = free_port()
+    with streamlit_server(ROOT / APP, port):
+        page.goto(f"http://127.0.0.1:{port}/Backprop")
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        # Timeout: a fresh server imports the engine and loads the Numba cache; 60 s on a busy box.
+        expect(nav).to_contain_text("Playground", timeout=60_000)
+        assert "app" not in nav.inner_text().split()
+        expect(page.get_by_role("heading", name=re.compile("Back"))).to_be_visible()
