@@ -6,7 +6,8 @@ Memory layout (built by ``engine.model.Model``; every kernel takes these arrays)
   weights are ``weights[l, :fan_in, :fan_out]`` of a (n_layers, lanes, lanes) view and
   its biases ``biases[l, :fan_out]`` of a (n_layers, lanes) view, both sharing
   ``params``' memory (``lanes`` = 8 or 16).  Padding entries are zero and stay zero
-  (their gradients are never written), so the optimiser can sweep the flat vector.
+  (their gradients are 0: padding weights and padding δ are 0), so the optimiser can sweep
+  the flat vector and the hot loops can sweep whole blocks of eight lanes.
 * ``net``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
 * A mini-batch's activations: ``acts`` (n_layers + 1, rows, lanes), the input features in
   ``acts[0]``; ``deltas`` (dL/dz) and dropout ``masks`` share that shape.
@@ -17,7 +18,10 @@ single vectorised loop maps through ``fast_tanh``; and every index is a ``range`
 into a multi-dimensional array, which LLVM can prove non-negative, so Numba's
 negative-index wraparound never blocks vectorisation.  Fixed-size padded views also
 avoid creating array views inside the loops (each costs ~20 ns, more than the maths of a
-small layer).  docs/benchmarks.md has the numbers.
+small layer).  Within a layer, the dense, weight-gradient and δ loops keep eight running
+sums per block of lanes in scalars, which LLVM's SLP vectoriser packs into vector
+instructions (``@kernel(slp=True)``, engine/jit.py; unsigned lane offsets, see ``L1``).
+docs/benchmarks.md has the numbers.
 """
 
 from __future__ import annotations
