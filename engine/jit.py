@@ -24,7 +24,8 @@ OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
 def kernel(function=None, *, entry=False, slp=False, **extra_options):
-    """``@kernel`` or ``@kernel(fastmath={...})``: a Numba dispatcher compiled with SLP on.
+    """``@kernel`` or ``@kernel(slp=True, fastmath={...})``: a Numba dispatcher, compiled
+    with SLP vectorisation on only when ``slp`` is set.
 
     Only ``entry=True`` kernels can be called from Python.  The others are called from
     compiled code only, so they skip the CPython and C-callable wrappers Numba would

@@ -755,9 +755,10 @@ def train_epochs(
                 set_targets = data[1] if which == 0 else data[3]
                 size = set_inputs.shape[0]
                 total, correct = 0.0, 0
-                for layer in range(n_layers):
-                    for j in range(alive.shape[1]):
-                        alive[layer, j] = False
+                if which == 0:  # dead units are a property of the training data
+                    for layer in range(n_layers):
+                        for j in range(alive.shape[1]):
+                            alive[layer, j] = False
                 for start in range(0, size, chunk):
                     rows = min(chunk, size - start)
                     load_rows(set_inputs, identity, start, rows, acts)
@@ -772,7 +773,8 @@ def train_epochs(
                         guess = predicted_class(outputs, s, out_width, threshold)
                         truth = predicted_class(set_targets, start + s, out_width, threshold)
                         correct += guess == truth
-                    mark_alive_units(net, acts, rows, alive)
+                    if which == 0:
+                        mark_alive_units(net, acts, rows, alive)
                 if size == 0:
                     continue
                 metrics[epoch, TRAIN_LOSS if which == 0 else TEST_LOSS] = total / size

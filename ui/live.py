@@ -349,7 +349,8 @@ def live_view(playing: bool) -> None:
         run = state.run()
         playback = state.playback()
         earlier: list[dict] = []
-        frames = frames_per_run(st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL)
+        interval = st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL
+        frames = frames_per_run(interval)
         if playback.playing:
             spec = current_spec(run)
             for index in range(frames):
@@ -362,7 +363,6 @@ def live_view(playing: bool) -> None:
             if run.stop_reason:
                 playback.playing = False
                 st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
-        interval = st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL
         report = render_frame(run, playback.playing, earlier, spacing=interval / frames)
         if playback.playing:
             pacing = client_pacing()
