@@ -1,11 +1,11 @@
-"""Measures the real Playground (app.py) in headless Chromium: frames/s, server CPU, sessions.
+"""Measures the real Playground in headless Chromium: frames/s, server CPU, sessions, page load.
 
 Run from the repository root (needs Debian's /usr/bin/chromium):
 
     .venv/bin/python -m bench.ui            # or: .venv/bin/python bench/ui.py [--seconds 10]
 
-It starts ``streamlit run app.py`` from the venv on a free port (always stopped at the end) and
-prints, measured in this one run:
+It starts ``streamlit run server.py`` (app.py as scripts/run.sh serves it) from the venv on a
+free port (always stopped at the end) and prints, measured in this one run:
 
 a. ``painted_fps``: frames Plotly finished drawing per second (the live component's
    ``data-painted-frames`` counter on the graph div), full default view (circle, [4, 2], every
@@ -45,7 +45,7 @@ from bench.browser import (  # noqa: E402
     streamlit_server,
 )
 
-APP = ROOT / "app.py"
+APP = ROOT / "server.py"  # what scripts/run.sh serves: app.py plus ui/early_plotly.py
 VIEWPORT = {"width": 1400, "height": 900}
 GRAPH = ".np-live-plotly-graph"
 METRICS = '[data-testid="np-metrics"]'

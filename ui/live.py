@@ -1,28 +1,28 @@
 """The live view: trains a chunk of epochs and redraws, many times per second.
 
-``live_view`` is an ``st.fragment`` that re-runs every ``FRAME_INTERVAL`` seconds while
-playing (controls live outside it, so widgets stay responsive).  Each frame trains
-``speed`` epochs, evaluates every neuron over the plane in one kernel call, and sends
-only compact arrays to the mounted Plotly graph (``ui.live_plotly``).
+``live_view`` is an ``st.fragment`` that re-runs every ``RUN_INTERVAL`` seconds while
+playing (controls live outside it, so widgets stay responsive).  Each run trains and sends
+several frames (``run_plan``); each frame trains ``speed`` epochs, evaluates every neuron
+over the plane in one kernel call, and goes to the mounted Plotly graph (``ui.live_plotly``)
+as compact arrays, which the browser draws ``FRAME_INTERVAL`` apart. Several frames per run,
+not one: every Streamlit run costs the browser ~25 ms of Streamlit's own frontend work
+whatever it carries, more than drawing a frame.  The line above the graph (epoch, losses,
+accuracies) travels with each frame and is painted with it.
 
 Two kinds of frame data (see ``ui.figures``): what is drawn goes out every frame; the
 hover data (trace data: Plotly redraws the whole figure for it) at most every
 ``HOVER_INTERVAL`` seconds while playing, and with every frame while paused.
 
-The frame interval adapts to load, in two ways:
+The pace adapts to load, in two ways:
 
 * ``server_pacer()`` (server): from the process's CPU use, for all playing sessions. One Python
   process runs one thread at a time, so past about one busy core every session slows down
-  and the total frame rate *falls* (measured: 95 → 53 frames/s in total).
+  and the total frame rate *falls* (measured: 95 → 53 frames/s in total). It sets the
+  shortest run interval.
 * ``ClientPacing`` (per session): the browser reports every ``STATS_EVERY`` seconds how
   many frames it painted; when it paints clearly fewer than it was sent (a slow or busy
-  computer), the interval grows to what it paints, and shrinks again step by step while
-  it keeps up. Every fragment run costs the browser ~15-25 ms in Streamlit's own
-  frontend even when nothing is painted, so surplus runs only slow it down further.
-
-A longer interval does not mean fewer frames: a run then carries several
-(``frames_per_run``), trained one after the other and drawn by the browser spread over the
-interval, so Streamlit's per-run cost is shared by all of them.
+  computer), the session's frame rate drops to about what it paints, and grows again step
+  by step while it keeps up.
 """
 
 from __future__ import annotations
@@ -42,13 +42,20 @@ from .figures import FrameData, ViewSpec, frame_updates, hover_zoom_option, play
 from .live_plotly import browser_state, live_plotly
 from .run import GRID_RESOLUTION, NEURON_MAP_RESOLUTION, TrainingRun, metrics, train_chunk
 
-FRAME_INTERVAL = 0.04  # seconds between frames while playing and the server is not busy
-MAX_FRAME_INTERVAL = 0.5
-# Frames one fragment run may carry when its interval is longer than FRAME_INTERVAL: the
-# browser then draws them FRAME_INTERVAL-ish apart (see frames_per_run).
+FRAME_INTERVAL = 0.04  # seconds between painted frames the live view aims for (25 frames/s)
+# Seconds between fragment runs while playing and nothing is busy. Each run carries
+# FRAMES_PER_RUN frames that the browser draws FRAME_INTERVAL apart (run_plan): every
+# Streamlit run costs the browser ~25 ms of React work and a repaint of its own, whatever it
+# carries (measured, one page: 53 ms of renderer main thread per painted frame at one frame a
+# run, 35 ms at four; docs/benchmarks.md).
+RUN_INTERVAL = 0.16
+MAX_RUN_INTERVAL = 0.5
+FRAMES_PER_RUN = 4  # at full rate: RUN_INTERVAL / FRAME_INTERVAL
 MAX_FRAMES_PER_RUN = 6
-# Interval steps the pacer chooses from (a change restarts the browser's timer: not too often).
-INTERVAL_STEPS = (0.04, 0.05, 0.06, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+MAX_FRAME_RATE = 1 / FRAME_INTERVAL
+MIN_FRAME_RATE = 2.0
+# Run intervals the pacers choose from (a change restarts the browser's timer: not too often).
+INTERVAL_STEPS = (0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
 FIGURE_HEIGHT = 560
@@ -76,7 +83,7 @@ class FramePacer:
     ) -> None:
         self.target = target
         self.window = window
-        self.interval = FRAME_INTERVAL
+        self.interval = RUN_INTERVAL
         self.busy = 0.0
         self._clock = clock
         self._cpu_clock = cpu_clock
@@ -102,7 +109,7 @@ def _step_at_least(seconds: float) -> float:
     for step in INTERVAL_STEPS:
         if step >= seconds * 0.999:
             return step
-    return MAX_FRAME_INTERVAL
+    return MAX_RUN_INTERVAL
 
 
 @st.cache_resource
@@ -112,39 +119,49 @@ def server_pacer() -> FramePacer:
     return FramePacer()
 
 
-def paced_interval(interval: float, sent: int, painted: int, seconds: float) -> float:
-    """The next frame interval of one session, from what its browser painted.
+def paced_rate(rate: float, sent: int, painted: int, seconds: float) -> float:
+    """The next frame rate (frames/s) of one session, from what its browser painted.
 
     ``sent`` frames went out and ``painted`` were drawn in ``seconds``. Below 80 % painted,
-    the interval becomes a little shorter than the browser's paint period (freed from the
-    surplus frames it paints faster); from 90 % on it shrinks one step towards
-    ``FRAME_INTERVAL``. Measured with 5 pages on a loaded 2-core machine: 2.4 painted
-    frames/s per page with this, 1.0 without.
+    the rate drops to a little above what the browser painted (freed from the surplus frames,
+    it may paint faster); from 90 % on it grows a quarter, up to ``1 / FRAME_INTERVAL``.
+    Surplus frames are not free: the server trains and encodes them, the browser receives them.
     """
     if sent <= 0 or seconds <= 0:
-        return interval
+        return rate
     ratio = painted / sent
     if ratio < 0.8:
-        wanted = 0.8 * seconds / painted if painted > 0 else 2 * interval
-        return max(interval, _step_at_least(wanted))
+        return max(MIN_FRAME_RATE, min(rate, 1.1 * painted / seconds))
     if ratio >= 0.9:
-        smaller = [step for step in INTERVAL_STEPS if step < interval * 0.999]
-        return smaller[-1] if smaller else FRAME_INTERVAL
-    return interval
+        return min(MAX_FRAME_RATE, rate * 1.25)
+    return rate
+
+
+def run_plan(rate: float, min_interval: float = RUN_INTERVAL) -> tuple[float, int]:
+    """(seconds between fragment runs, frames each run carries) for ``rate`` frames/s.
+
+    Runs carry ``FRAMES_PER_RUN`` frames, drawn ``interval / frames`` apart by the browser:
+    what a browser pays per Streamlit run (~25 ms of Streamlit's own frontend work, more than
+    drawing a frame) is shared by them. Runs come at most every ``MAX_RUN_INTERVAL`` s (fewer
+    frames then at low rates) and never sooner than ``min_interval`` (the server's pacer).
+    """
+    rate = min(MAX_FRAME_RATE, max(MIN_FRAME_RATE, rate))
+    interval = _step_at_least(max(min_interval, min(MAX_RUN_INTERVAL, FRAMES_PER_RUN / rate)))
+    return interval, max(1, min(MAX_FRAMES_PER_RUN, round(rate * interval)))
 
 
 @dataclass
 class ClientPacing:
-    """A session's frame interval as its browser keeps up (see ``paced_interval``)."""
+    """A session's frame rate as its browser keeps up (see ``paced_rate``)."""
 
-    interval: float = FRAME_INTERVAL
+    rate: float = MAX_FRAME_RATE
     sent: int = 0  # frames sent while playing
     sent_at_report: int = 0
     report: dict | None = None
 
     def update(self, report: dict | None) -> float:
         if not report or (self.report is not None and report.get("t") == self.report.get("t")):
-            return self.interval
+            return self.rate
         previous, self.report = self.report, report
         sent, self.sent_at_report = self.sent - self.sent_at_report, self.sent
         if previous is not None:
@@ -152,22 +169,10 @@ class ClientPacing:
                 painted = int(report["painted"]) - int(previous["painted"])
                 seconds = float(report["t"]) - float(previous["t"])
             except (KeyError, TypeError, ValueError):
-                return self.interval
+                return self.rate
             if painted >= 0:  # a new graph in the page restarts its counters
-                self.interval = paced_interval(self.interval, sent, painted, seconds)
-        return self.interval
-
-
-def frames_per_run(interval: float) -> int:
-    """How many frames one fragment run trains and sends, at a run interval of ``interval``.
-
-    When the pacing lengthens the interval (a busy browser or server), each run carries
-    several frames that the browser draws ``interval / frames`` apart: what a browser pays
-    per Streamlit run (~20 ms of Streamlit's own frontend work, more than drawing a frame)
-    is then shared by those frames.  Measured with 5 pages on the 2-core machine: see
-    docs/benchmarks.md.
-    """
-    return max(1, min(MAX_FRAMES_PER_RUN, round(interval / FRAME_INTERVAL)))
+                self.rate = paced_rate(self.rate, sent, painted, seconds)
+        return self.rate
 
 
 def client_pacing() -> ClientPacing:
@@ -258,13 +263,18 @@ def _figure_for(run: TrainingRun, spec: ViewSpec) -> dict:
     return run.figure_cache[1]
 
 
+def _loss_text(value: float) -> str:
+    """0.123; a diverging loss as 3.95e+59, not sixty digits that push the rest off the line."""
+    return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3g}"
+
+
 def metrics_line(run: TrainingRun) -> str:
     """'Epoch 1,234 · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'."""
     values = metrics(run)
     parts = [
         f"Epoch {run.epoch:,}",
-        f"train loss {values['train_loss']:.3f}",
-        f"test loss {values['test_loss']:.3f}",
+        f"train loss {_loss_text(values['train_loss'])}",
+        f"test loss {_loss_text(values['test_loss'])}",
     ]
     if run.train.kind == "classification":
         parts += [
@@ -292,10 +302,17 @@ def current_spec(run: TrainingRun) -> ViewSpec:
     return view_spec(run, bool(st.session_state.get("control_log_loss", False)))
 
 
+def caption(run: TrainingRun) -> dict:
+    """The line above the graph, painted with the frame it describes (so the epoch counter
+    moves with every frame, not every run). ``data-testid="np-metrics"`` and ``data-epoch``
+    are for tests and bench/ui.py."""
+    return {"text": metrics_line(run), "data": {"testid": "np-metrics", "epoch": run.epoch}}
+
+
 def snapshot(run: TrainingRun, spec: ViewSpec, hover: bool = False) -> dict:
-    """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id"}``."""
+    """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id", "caption"}``."""
     updates, images = frame_updates(spec, frame_data(run), run.settings.discretize, hover=hover)
-    return {"updates": updates, "images": images, "frame_id": run.epoch}
+    return {"updates": updates, "images": images, "frame_id": run.epoch, "caption": caption(run)}
 
 
 def render_frame(
@@ -313,15 +330,11 @@ def render_frame(
     spec = current_spec(run)
     figure = _figure_for(run, spec)
     frames = [*(earlier or []), snapshot(run, spec, hover=_hover_due(playing))]
+    for frame in frames:
+        # The run interval in effect (s), for bench/ui.py; empty while paused.
+        frame["caption"]["data"]["interval"] = st.session_state.get(_INTERVAL_SENT) or ""
     first, later = frames[0], frames[1:]
     updates, images = first["updates"], first["images"]
-    st.markdown(
-        f'<div class="np-metrics" data-testid="np-metrics" data-epoch="{run.epoch}" '
-        # The frame interval in effect (s), for bench/ui.py; empty while paused.
-        f'data-interval="{st.session_state.get(_INTERVAL_SENT) or ""}">'
-        f"{metrics_line(run)}</div>",
-        unsafe_allow_html=True,
-    )
     return live_plotly(
         figure,
         spec.version(id(run.train)),
@@ -336,12 +349,13 @@ def render_frame(
         stats_every=STATS_EVERY if playing else None,
         later_frames=later,
         frame_spacing=spacing,
+        caption=first["caption"],
     )["stats"]
 
 
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train ``speed`` epochs per frame, then draw."""
-    interval = max(server_pacer().update(), client_pacing().interval) if playing else None
+    interval = run_plan(client_pacing().rate, server_pacer().update())[0] if playing else None
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
@@ -349,8 +363,8 @@ def live_view(playing: bool) -> None:
         run = state.run()
         playback = state.playback()
         earlier: list[dict] = []
-        interval = st.session_state.get(_INTERVAL_SENT) or FRAME_INTERVAL
-        frames = frames_per_run(interval)
+        interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
+        frames = run_plan(client_pacing().rate, interval)[1]
         if playback.playing:
             spec = current_spec(run)
             for index in range(frames):
@@ -367,6 +381,6 @@ def live_view(playing: bool) -> None:
         if playback.playing:
             pacing = client_pacing()
             pacing.sent += 1 + len(earlier)
-            _set_frame_interval(max(server_pacer().update(), pacing.update(report)))
+            _set_frame_interval(run_plan(pacing.update(report), server_pacer().update())[0])
 
     frame()

@@ -26,12 +26,16 @@ from ui.figures import (
 from ui.live import (
     FRAME_INTERVAL,
     INTERVAL_STEPS,
+    MAX_FRAME_RATE,
     MAX_FRAMES_PER_RUN,
+    MAX_RUN_INTERVAL,
+    MIN_FRAME_RATE,
+    RUN_INTERVAL,
     ClientPacing,
     FramePacer,
     frame_data,
-    frames_per_run,
-    paced_interval,
+    paced_rate,
+    run_plan,
     snapshot,
     view_spec,
 )
@@ -122,23 +126,25 @@ def test_loss_path_leaves_gaps_at_values_it_cannot_draw():
     assert loss_path(epochs[:0], values[:0], log=False) == ""
 
 
-def test_the_interval_follows_what_the_browser_paints():
-    # It paints 3 of 10 frames a second: slow down to about its pace.
-    slower = paced_interval(FRAME_INTERVAL, sent=20, painted=6, seconds=2.0)
-    assert slower in INTERVAL_STEPS and slower >= 0.25
-    # It keeps up: one step faster, never below FRAME_INTERVAL.
-    assert paced_interval(0.1, sent=20, painted=20, seconds=2.0) == 0.075
-    assert paced_interval(FRAME_INTERVAL, sent=20, painted=20, seconds=2.0) == FRAME_INTERVAL
-    assert paced_interval(0.1, sent=20, painted=17, seconds=2.0) == 0.1  # in between: keep
+def test_the_frame_rate_follows_what_the_browser_paints():
+    # It paints 3 of 10 frames a second: slow down to a little above its pace.
+    slower = paced_rate(10.0, sent=20, painted=6, seconds=2.0)
+    assert slower == pytest.approx(3.3)
+    # It keeps up: a quarter faster, never above 1 / FRAME_INTERVAL.
+    assert paced_rate(8.0, sent=20, painted=20, seconds=2.0) == 10.0
+    assert paced_rate(MAX_FRAME_RATE, sent=20, painted=20, seconds=2.0) == MAX_FRAME_RATE
+    assert paced_rate(8.0, sent=20, painted=17, seconds=2.0) == 8.0  # in between: keep
+    # Nothing painted at all: the floor, not zero.
+    assert paced_rate(8.0, sent=20, painted=0, seconds=2.0) == MIN_FRAME_RATE
 
 
 def test_client_pacing_uses_each_report_once():
     pacing = ClientPacing()
     pacing.sent = 10
-    assert pacing.update({"painted": 0, "t": 1.0}) == FRAME_INTERVAL  # first report: baseline
+    assert pacing.update({"painted": 0, "t": 1.0}) == MAX_FRAME_RATE  # first report: baseline
     pacing.sent = 30
     slower = pacing.update({"painted": 5, "t": 3.0})
-    assert slower > FRAME_INTERVAL
+    assert slower < MAX_FRAME_RATE
     assert pacing.update({"painted": 5, "t": 3.0}) == slower  # the same report again
     pacing.sent = 40
     # A new graph restarted its counters: ignored, not a negative rate.
@@ -150,20 +156,30 @@ def test_the_server_pacer_slows_every_session_when_the_process_is_busy():
     pacer = FramePacer(
         target=0.7, window=1.0, clock=lambda: clock["wall"], cpu_clock=lambda: clock["cpu"]
     )
-    assert pacer.update() == FRAME_INTERVAL  # within the first window: unchanged
+    assert pacer.update() == RUN_INTERVAL  # within the first window: unchanged
     clock["wall"], clock["cpu"] = 1.0, 1.0  # a whole core busy for a second
     slower = pacer.update()
-    assert slower in INTERVAL_STEPS and slower > FRAME_INTERVAL
+    assert slower in INTERVAL_STEPS and slower > RUN_INTERVAL
     clock["wall"], clock["cpu"] = 2.0, 1.05  # nearly idle again
-    assert pacer.update() == FRAME_INTERVAL
+    assert pacer.update() == RUN_INTERVAL
 
 
-def test_a_longer_run_interval_carries_more_frames_up_to_the_cap():
-    assert frames_per_run(FRAME_INTERVAL) == 1
-    assert frames_per_run(0.1) == 2  # 0.1 / 0.04 = 2.5 → 2 frames 0.05 s apart
-    assert frames_per_run(0.125) == 3
-    assert frames_per_run(0.5) == MAX_FRAMES_PER_RUN
-    assert all(1 <= frames_per_run(step) <= MAX_FRAMES_PER_RUN for step in INTERVAL_STEPS)
+def test_runs_carry_several_frames_at_the_rate_asked_for():
+    # Full rate: a run every RUN_INTERVAL with frames FRAME_INTERVAL apart.
+    assert run_plan(MAX_FRAME_RATE) == (RUN_INTERVAL, round(RUN_INTERVAL / FRAME_INTERVAL))
+    # A slow browser: runs no rarer than MAX_RUN_INTERVAL, fewer frames in each.
+    assert run_plan(6.0) == (MAX_RUN_INTERVAL, 3)
+    assert run_plan(0.1) == (MAX_RUN_INTERVAL, 1)
+    # A busy server sets a longer interval: more frames per run keep the rate, up to the cap.
+    interval, frames = run_plan(MAX_FRAME_RATE, min_interval=0.3)
+    assert interval == 0.3 and frames == MAX_FRAMES_PER_RUN
+    for rate in (2.0, 5.0, 12.0, 25.0, 100.0):
+        for floor in INTERVAL_STEPS:
+            interval, frames = run_plan(rate, floor)
+            assert interval in INTERVAL_STEPS and interval >= floor
+            assert 1 <= frames <= MAX_FRAMES_PER_RUN
+            # Never more frames than the rate asks for (up to rounding).
+            assert frames <= max(1, round(min(rate, MAX_FRAME_RATE) * interval))
 
 
 def test_snapshots_record_each_state_they_were_taken_in():
@@ -173,8 +189,20 @@ def test_snapshots_record_each_state_they_were_taken_in():
     train_chunk(run, 3)
     second = snapshot(run, spec)
     assert second["frame_id"] == first["frame_id"] + 3
+    # The caption line travels with its frame: the epoch counter moves with every frame.
+    assert first["caption"]["text"].startswith("Epoch 0 ·")
+    assert second["caption"]["text"].startswith("Epoch 3 ·")
+    assert second["caption"]["data"] == {"testid": "np-metrics", "epoch": 3}
     # Different weights, different pictures: each frame of a batch shows its own epoch.
     assert any(
         not np.array_equal(a["values"], b["values"])
         for a, b in zip(first["images"], second["images"])
     )
+
+
+def test_a_diverging_loss_reads_as_a_short_number():
+    from ui.live import _loss_text
+
+    assert _loss_text(0.12345) == "0.123"
+    assert _loss_text(3.9477e59) == "3.95e+59"
+    assert _loss_text(float("nan")) == "nan" and _loss_text(float("inf")) == "inf"

@@ -7,7 +7,7 @@ how these tests drive the live loop.
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
 
 import pytest
@@ -26,16 +26,24 @@ def start(**query) -> AppTest:
     return at
 
 
+def newest_caption(at: AppTest) -> dict:
+    """The caption line of the live view's newest frame (what the page shows once painted)."""
+    for element in at.get("bidi_component"):
+        if element.proto.component_name.endswith("neuroplay_live_plotly"):
+            data = json.loads(element.proto.json)
+            if data.get("preload"):
+                continue
+            frames = [data, *(data.get("later") or [])]
+            return frames[-1]["caption"]
+    raise AssertionError("no live view on the page")
+
+
 def epoch_of(at: AppTest) -> int:
-    for element in at.markdown:
-        match = re.search(r'data-epoch="(\d+)"', element.value)
-        if match:
-            return int(match.group(1))
-    raise AssertionError("no epoch counter on the page")
+    return int(newest_caption(at)["data"]["epoch"])
 
 
 def metrics_text(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if "data-epoch" in m.value)
+    return newest_caption(at)["text"]
 
 
 def test_page_loads_with_tensorflow_playground_defaults():

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-APP = "app.py"
+APP = "server.py"  # app.py as scripts/run.sh serves it (with ui/early_plotly.py)
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 METRICS = '[data-testid="np-metrics"]'
 GRAPH = ".np-live-plotly-graph"
@@ -39,7 +39,7 @@ def epoch(page) -> int:
 
 def current_test_loss(page) -> float:
     text = page.locator(METRICS).first.inner_text()
-    return float(re.search(r"test loss ([0-9.]+|nan|inf)", text).group(1))
+    return float(re.search(r"test loss ([0-9.]+(?:e[-+]?\d+)?|nan|inf)", text).group(1))
 
 
 def choose(page, label: str, option: str) -> None:
@@ -72,6 +72,28 @@ def test_new_user_presses_play_and_the_xor_test_loss_falls(page, streamlit_url):
     assert current_test_loss(page) < 0.1, page.locator(METRICS).first.inner_text()
     assert epoch(page) > 10
     assert "Traceback" not in page.inner_text("body")
+    assert not page.errors
+
+
+def test_plotly_js_starts_with_the_page_and_loads_once(page, streamlit_url):
+    open_playground(page, streamlit_url)
+    # server.py put the preload and the early loader into the page's head ...
+    assert page.locator('head link[rel="preload"][as="script"]').count() == 1
+    assert page.evaluate("window.__npPlotlyEarly instanceof Promise")
+    # ... and the live view used that copy instead of fetching Plotly.js a second time.
+    fetched = page.evaluate(
+        "performance.getEntriesByType('resource').map(r => r.name)"
+        ".filter(n => /plotly[^/]*\\.js$/.test(n))"
+    )
+    assert len(fetched) == 1 and re.search(r"/app/static/plotly(-cartesian)?\.min\.js$", fetched[0])
+    assert page.locator("script[src*='plotly']").count() == 1
+    # The caption line above the graph moves with the painted frames.
+    press_play(page)
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}').dataset.epoch >= 8", timeout=20_000
+    )  # Timeout: a few runs of four frames each.
+    assert page.locator(METRICS).count() == 1
+    assert re.match(r"Epoch \d+ · train loss", page.locator(METRICS).first.inner_text())
     assert not page.errors
 
 
@@ -109,7 +131,9 @@ def test_a_reload_restores_the_setup(page, streamlit_url):
 
 def test_learning_rate_10_with_relu_shows_the_divergence_message(page, streamlit_url):
     open_playground(page, streamlit_url, "?dataset=plane&hidden=8,8,8&activation=relu&lr=10")
-    press_play(page)
+    # Not press_play: training may diverge within the very run that starts it (a run trains
+    # several frames), so the Pause button need not ever be drawn.
+    page.get_by_role("button", name="Play").click()
     message = page.get_by_text(re.compile("Training diverged in epoch"))
     message.wait_for(timeout=30_000)  # Timeout: divergence comes within the first epochs.
     assert "lower learning rate" in message.inner_text()

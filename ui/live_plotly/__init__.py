@@ -32,13 +32,22 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-__all__ = ["DEFAULT_COLORSCALE", "browser_state", "encode_array", "live_plotly", "preload_plotly"]
+__all__ = [
+    "DEFAULT_COLORSCALE",
+    "STATIC_PLOTLY_FILES",
+    "browser_state",
+    "encode_array",
+    "live_plotly",
+    "preload_plotly",
+    "static_plotly_file",
+]
 
 _HERE = pathlib.Path(__file__).resolve().parent
 _JS = (_HERE / "live_plotly.js").read_text(encoding="utf-8")
 _CSS = (_HERE / "live_plotly.css").read_text(encoding="utf-8")
 
 _COMPONENT_NAME = "neuroplay_live_plotly"
+CAPTION_HEIGHT = 28  # px; .np-live-plotly-caption in live_plotly.css
 # Session-state key prefix remembering which structure version was sent to the browser.
 _SENT_PREFIX = "_live_plotly_sent_version:"
 
@@ -142,6 +151,13 @@ def _images_to_wire(images: list | None) -> list:
     return wire
 
 
+def _caption_to_wire(caption: Mapping[str, Any] | None) -> dict | None:
+    if caption is None:
+        return None
+    data = {str(name): str(value) for name, value in dict(caption.get("data") or {}).items()}
+    return {"text": str(caption.get("text", "")), "data": data}
+
+
 def _hover_zoom_to_wire(option: Mapping[str, Any] | None) -> dict | None:
     if not option:
         return None
@@ -157,6 +173,18 @@ def _component():
     # isolate_styles=False: Plotly.js injects its CSS into document.head, which a shadow root
     # would not see (modebar, hover labels and drag layers would be unstyled).
     return st.components.v2.component(_COMPONENT_NAME, js=_JS, css=_CSS, isolate_styles=False)
+
+
+#: Plotly.js files scripts/setup.sh may put in ``static/``, preferred first.
+STATIC_PLOTLY_FILES = ("plotly-cartesian.min.js", "plotly.min.js")
+
+
+def static_plotly_file(static_dir: pathlib.Path) -> str | None:
+    """The name of the Plotly.js file to serve from ``static_dir`` (None if there is none)."""
+    for name in STATIC_PLOTLY_FILES:
+        if (static_dir / name).is_file():
+            return name
+    return None
 
 
 def _plotly_sources() -> list[str]:
@@ -180,11 +208,9 @@ def _plotly_sources() -> list[str]:
     sources = []
     ctx = get_script_run_ctx()
     if st.get_option("server.enableStaticServing") and ctx is not None:
-        static = pathlib.Path(get_app_static_dir(ctx.main_script_path))
-        for name in ("plotly-cartesian.min.js", "plotly.min.js"):
-            if (static / name).is_file():
-                sources.append(f"{prefix}app/static/{name}")
-                break
+        name = static_plotly_file(pathlib.Path(get_app_static_dir(ctx.main_script_path)))
+        if name:
+            sources.append(f"{prefix}app/static/{name}")
     # Registering is a dictionary insert in the runtime's registry; it only serves files.
     assets = declare_component(
         "plotlyjs_assets", path=pathlib.Path(plotly.__file__).parent / "package_data"
@@ -222,6 +248,7 @@ def live_plotly(
     stats_every: float | None = None,
     later_frames: list[Mapping[str, Any]] | None = None,
     frame_spacing: float | None = None,
+    caption: Mapping[str, Any] | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -269,6 +296,12 @@ def live_plotly(
         several animation frames: Streamlit's own per-run work in the browser (~20 ms,
         more than drawing a frame) is paid once for all of them.  When the next call
         arrives before they are all drawn, the ones left are merged into it (never late).
+        Each may carry its own ``"caption"``.
+    caption:
+        ``{"text": str, "data": {name: value}}``: a line of text above the graph, shown
+        when this frame is painted (before Plotly.js is ready: at once), so it always
+        describes the picture; ``data`` become ``data-<name>`` attributes of the line's
+        element (class ``np-live-plotly-caption``).
 
     Returns
     -------
@@ -290,6 +323,8 @@ def live_plotly(
     }
     if frame_id is not None:
         data["frame_id"] = str(frame_id)
+    if caption is not None:
+        data["caption"] = _caption_to_wire(caption)
     if stats_every:
         data["stats_every"] = float(stats_every)
     if later_frames:
@@ -298,6 +333,7 @@ def live_plotly(
                 "updates": _updates_to_wire(frame.get("updates")),
                 "images": _images_to_wire(frame.get("images")),
                 "frame_id": None if frame.get("frame_id") is None else str(frame["frame_id"]),
+                "caption": _caption_to_wire(frame.get("caption")),
             }
             for frame in later_frames
         ]
@@ -309,7 +345,8 @@ def live_plotly(
     result = _component()(
         key=key,
         data=data,
-        height=int(height),
+        # The caption line sits above the graph (its CSS height is CAPTION_HEIGHT px).
+        height=int(height) + (CAPTION_HEIGHT if caption is not None else 0),
         on_need_figure_change=functools.partial(_forget_sent_version, sent_key),
         on_stats_change=_ignore,
         on_pointer_change=_ignore,

@@ -17,6 +17,8 @@ import numpy as np
 __all__ = ["points_layout_image"]
 
 _MAX_SIDE = 2400  # pixels; keeps the PNG small enough to send with the figure
+# The default 60 pixels per data unit: the Playground's output map shows 12 units in ~350 CSS px,
+# so this is about twice the screen's resolution (sharp on 2x displays, smooth when scaled down).
 
 
 def points_layout_image(
@@ -31,7 +33,7 @@ def points_layout_image(
     radius: float = 0.1,
     outline: str | None = "white",
     outline_width: float = 0.035,
-    pixels_per_unit: float = 100.0,
+    pixels_per_unit: float = 60.0,
 ) -> dict:
     """Returns a ``layout.images`` entry showing the points (x[i], y[i]) as filled circles.
 
@@ -61,7 +63,9 @@ def points_layout_image(
         cx, cy = (xi - x0) * scale, (y1 - yi) * scale
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill, outline=outline, width=line)
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG", optimize=True)
+    # Encoding is on the path of a new session's first frame: zlib's default level gives the same
+    # size here as optimize=True at a third of the time (measured: 23 vs 109 ms at 720x720).
+    picture.save(buffer, format="PNG", compress_level=6)
     return {
         "source": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii"),
         "xref": xref,
