@@ -4,14 +4,15 @@ Without it, the browser asks for Plotly.js (1.5 MB) only when the page's first e
 ~1.7 s after navigation here, and the graph then waits for it. Streamlit has no hook into its
 page's ``<head>``, but its server is a Starlette app (1.67: ``st.App``), so ``server.py`` serves
 app.py with this middleware, which adds to the head of the root page a ``<link rel="preload">``
-for the file and a small script that runs it once the page's load event has fired, leaving a
-promise in ``window.__npPlotlyEarly`` that ``ui/live_plotly/live_plotly.js`` waits for instead
-of loading Plotly.js a second time. Not at once: executing Plotly.js takes ~0.4 s of the main
-thread, which would hold up Streamlit's own start; after the load event the page mostly waits
-for the server.
+for the file and a small script that runs it once the page has loaded and its main thread is
+idle, leaving a promise in ``window.__npPlotlyEarly`` that ``ui/live_plotly/live_plotly.js``
+waits for instead of loading Plotly.js a second time. Not at once: executing Plotly.js takes
+~0.4 s of the main thread, and run straight at the load event it held up Streamlit's opening of
+its WebSocket (seen in page timelines); when idle, the page is waiting for the server.
 
-Measured (docs/benchmarks.md, "Page load"): a new visitor's first trained frame ~0.1-0.2 s
-sooner. Also tried and dropped: ``<link rel="modulepreload">`` for the ~40 modules of the
+Measured (docs/benchmarks.md, "Page load"): a new visitor's first trained frame 0.1-0.2 s
+sooner, in four A/B comparisons of 5-6 loads each (small against the ±0.3 s noise, but always
+that way). Also tried and dropped: ``<link rel="modulepreload">`` for the ~40 modules of the
 widgets the page uses (read from Streamlit's build): 0.4-0.7 s *later*, the extra compiling
 competes with Streamlit's own start on two cores.
 
@@ -38,9 +39,11 @@ def head_tags(plotly_src: str) -> str:
         f'<link rel="preload" href="{plotly_src}" as="script">'
         "<script>window.__npPlotlyEarly=new Promise(function(resolve,reject){"
         'addEventListener("load",function(){'
+        # When the main thread is idle (Streamlit's own start done), at the latest after 1.5 s.
+        "(window.requestIdleCallback||setTimeout)(function(){"
         'var s=document.createElement("script");'
         f"s.src={url};s.async=true;s.onload=resolve;s.onerror=reject;"
-        "document.head.appendChild(s);});});"
+        "document.head.appendChild(s);},{timeout:1500});});});"
         # A failed early load is not an error: live_plotly.js then loads it itself.
         "window.__npPlotlyEarly.catch(function(){});</script>"
     )

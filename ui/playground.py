@@ -47,18 +47,12 @@ def render() -> None:
     controls.playback_bar(settings)
     show_notices(run)
     data_column, view_column = st.columns([1, 4.2], gap="medium")
-    # The live view is sent before the panels beside and above it (their places are kept by
-    # empty containers): the browser mounts the graph and starts drawing while it still builds
-    # ~40 widgets, and a new visitor's first frame comes sooner (docs/benchmarks.md, "Page load").
-    data_slot = data_column.container()
-    network_slot = view_column.container()
+    with data_column:
+        controls.data_panel(settings)
     with view_column:
+        controls.network_panel(settings)
         live_view(state.playback().playing)
         st.toggle("Log-scale loss axis", key="control_log_loss")
-    with data_slot:
-        controls.data_panel(settings)
-    with network_slot:
-        controls.network_panel(settings)
     with st.expander("More settings: output, loss, initialisation, optimiser, dropout, speed"):
         controls.advanced_panel(settings)
     with st.expander("Edit a weight or bias"):

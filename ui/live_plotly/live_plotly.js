@@ -93,64 +93,6 @@ function loadPlotly(sources) {
   return registry.loader;
 }
 
-// A one-pixel transparent PNG: a layout image for the warm-up figure.
-const BLANK_PNG =
-  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-
-// The first Plotly.newPlot of a page took ~365 ms here against ~60 ms for the next ones: V8
-// compiles Plotly's code on first use. Drawing a tiny figure with the same kinds of parts (heat
-// map with colour bar, scatter lines and markers, log axis, path and rect shapes, images,
-// annotations) while the page waits for its data moves that cost off the first frame's path.
-// Once per page, when the browser is idle, and only if no graph has drawn yet.
-function warmUpPlotly(Plotly) {
-  const registry = pageRegistry();
-  if (registry.warmedUp || !Plotly) {
-    return;
-  }
-  registry.warmedUp = true;
-  const idle = window.requestIdleCallback || ((callback) => setTimeout(callback, 50));
-  idle(
-    () => {
-      if (registry.drawn) {
-        return;
-      }
-      const div = document.createElement("div");
-      div.style.cssText = "position:fixed;left:-2000px;top:0;width:600px;height:300px";
-      div.setAttribute("aria-hidden", "true");
-      document.body.appendChild(div);
-      const figure = (z) => [
-        [
-          { type: "heatmap", z, colorscale: DEFAULT_COLORSCALE, opacity: 0, showscale: true },
-          { type: "scatter", mode: "lines", x: [0, 1, 2], y: [1, 0.5, 0.2], xaxis: "x2", yaxis: "y2" },
-          { type: "scatter", mode: "markers", x: [0, 1], y: [1, 0], marker: { size: 8 } },
-        ],
-        {
-          xaxis: { domain: [0, 0.45] },
-          xaxis2: { domain: [0.55, 1], anchor: "y2" },
-          yaxis2: { type: "log", anchor: "x2" },
-          shapes: [
-            { type: "path", path: "M 0 0 C 0.5 0 0.5 1 1 1", line: { width: 2, color: "#0877bd" } },
-            { type: "rect", x0: 0, x1: 0.5, y0: 0, y1: 0.5, fillcolor: "#f59322" },
-          ],
-          images: [{ source: BLANK_PNG, xref: "x", yref: "y", x: 0, y: 1, sizex: 1, sizey: 1 }],
-          annotations: [{ text: "w", x: 0.5, y: 0.5, showarrow: false }],
-          margin: { l: 10, r: 10, t: 10, b: 10 },
-        },
-        { displaylogo: false },
-      ];
-      const done = () => {
-        Plotly.purge(div);
-        div.remove();
-      };
-      Promise.resolve()
-        .then(() => Plotly.newPlot(div, ...figure([[0, 1], [1, 0]])))
-        .then(() => Plotly.react(div, ...figure([[1, 0], [0, 1]])))
-        .then(done, done);
-    },
-    { timeout: 2000 },
-  );
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding of encoded arrays: {"dtype": "float32", "shape": [h, w], "b64": "..."}.
 // ---------------------------------------------------------------------------------------------
@@ -1108,7 +1050,6 @@ function paint(state) {
       return;
     }
   }
-  pageRegistry().drawn = true; // a warm-up draw would now only compete with this one
   try {
     Promise.resolve(Plotly.react(state.graph, state.traces, state.layout, state.config)).then(
       () => finish(true),
@@ -1259,9 +1200,9 @@ export default function livePlotly(component) {
     if (container) {
       container.style.display = "none";
     }
-    if (Array.isArray(data.plotly_src)) {
+    if (!window.Plotly && Array.isArray(data.plotly_src)) {
       pageRegistry().sources = pageRegistry().sources || data.plotly_src;
-      loadPlotly(data.plotly_src).then(warmUpPlotly, () => {});
+      loadPlotly(data.plotly_src).catch(() => {});
     }
     return undefined;
   }
