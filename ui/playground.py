@@ -8,6 +8,9 @@ from . import controls, state
 from .live import live_view
 from .live_plotly import preload_plotly
 
+MORE_SETTINGS = "expander_more_settings"  # session-state keys of the expanders' open state
+WEIGHT_EDITOR = "expander_weight_editor"
+
 
 @st.cache_resource(show_spinner="Compiling the training engine (first start only)…")
 def warm_engine() -> bool:
@@ -53,7 +56,18 @@ def render() -> None:
         controls.network_panel(settings)
         live_view(state.playback().playing)
         st.toggle("Log-scale loss axis", key="control_log_loss")
-    with st.expander("More settings: output, loss, initialisation, optimiser, dropout, speed"):
-        controls.advanced_panel(settings)
-    with st.expander("Edit a weight or bias"):
-        controls.weight_editor(settings)
+    # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new
+    # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, "Page load").
+    # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.
+    more = st.expander(
+        "More settings: output, loss, initialisation, optimiser, dropout, speed",
+        key=MORE_SETTINGS,
+        on_change="rerun",
+    )
+    with more:
+        if more.open:
+            controls.advanced_panel(settings)
+    editor = st.expander("Edit a weight or bias", key=WEIGHT_EDITOR, on_change="rerun")
+    with editor:
+        if editor.open:
+            controls.weight_editor(settings)

@@ -13,14 +13,21 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.playground import MORE_SETTINGS, WEIGHT_EDITOR
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold cache
 
 
-def start(**query) -> AppTest:
+def start(open_panels: bool = True, **query) -> AppTest:
+    """The Playground after its first run; ``open_panels``: with both expanders open (their
+    widgets are built only while open)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for name, value in query.items():
         at.query_params[name] = value
+    if open_panels:
+        at.session_state[MORE_SETTINGS] = True
+        at.session_state[WEIGHT_EDITOR] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -178,6 +185,25 @@ def test_divergence_pauses_with_a_sentence():
     assert not at.session_state["playback"].playing
     at.button(key="reset").click().run()
     assert not at.error
+
+
+def test_the_expanders_build_their_widgets_only_when_open_and_lose_nothing():
+    at = start(open_panels=False, optimizer="adam", clip="1")
+    keys = {widget.key for widget in at.selectbox} | {widget.key for widget in at.select_slider}
+    assert "control_optimizer" not in keys and "edit_layer" not in keys
+    assert "control_lr" in keys  # the rest of the page is all there
+    # Opening "More settings" shows the values from the link, and the URL still has them.
+    at.session_state[MORE_SETTINGS] = True
+    at.run()
+    assert at.selectbox(key="control_optimizer").value == "adam"
+    assert at.select_slider(key="control_clip").value == 1.0
+    # Changed there, then closed again: the setting stays.
+    at.selectbox(key="control_optimizer").select("rmsprop").run()
+    at.session_state[MORE_SETTINGS] = False
+    at.run()
+    assert at.query_params["optimizer"] in ("rmsprop", ["rmsprop"])
+    assert at.session_state["settings"].optimizer == "rmsprop"
+    assert not at.exception
 
 
 def test_weight_edit_changes_the_output():
