@@ -10,7 +10,7 @@ waits for instead of loading Plotly.js a second time. Not at once: executing Plo
 ~0.4 s of the main thread, and run straight at the load event it held up Streamlit's opening of
 its WebSocket (seen in page timelines); when idle, the page is waiting for the server.
 
-Measured (docs/benchmarks.md, "Page load"): a new visitor's first trained frame 0.1-0.2 s
+Measured (docs/benchmarks.md, session 4): a new visitor's first trained frame 0.1-0.2 s
 sooner, in four A/B comparisons of 5-6 loads each (small against the ±0.3 s noise, but always
 that way). Also tried and dropped: ``<link rel="modulepreload">`` for the ~40 modules of the
 widgets the page uses (read from Streamlit's build): 0.4-0.7 s *later*, the extra compiling

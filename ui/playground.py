@@ -57,7 +57,7 @@ def render() -> None:
         live_view(state.playback().playing)
         st.toggle("Log-scale loss axis", key="control_log_loss")
     # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new
-    # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, "Page load").
+    # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.
     more = st.expander(
         "More settings: output, loss, initialisation, optimiser, dropout, speed",
