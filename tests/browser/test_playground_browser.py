@@ -94,6 +94,22 @@ def test_plotly_js_starts_with_the_page_and_loads_once(page, streamlit_url):
     )  # Timeout: a few runs of four frames each.
     assert page.locator(METRICS).count() == 1
     assert re.match(r"Epoch \d+ · train loss", page.locator(METRICS).first.inner_text())
+    # It describes the picture on screen: same epoch as the frame painted last, every time.
+    shown = page.evaluate(
+        f"""async () => {{
+            const seen = [];
+            for (let i = 0; i < 80; i++) {{
+                const m = document.querySelector('{METRICS}');
+                const gd = document.querySelector('{GRAPH}');
+                seen.push([m.dataset.epoch, gd.dataset.frameId, m.innerText.split(' ')[1]]);
+                await new Promise((r) => setTimeout(r, 25));
+            }}
+            return seen;
+        }}"""
+    )
+    assert len({epoch for epoch, _, _ in shown}) > 2  # it moved while we looked (2 s)
+    for epoch, frame_id, text_epoch in shown:
+        assert epoch == frame_id == text_epoch.replace(",", "")
     assert not page.errors
 
 
