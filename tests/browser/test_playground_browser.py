@@ -90,7 +90,7 @@ def test_plotly_js_starts_with_the_page_and_loads_once(page, streamlit_url):
     # The caption line above the graph moves with the painted frames.
     press_play(page)
     page.wait_for_function(
-        f"+document.querySelector('{METRICS}').dataset.epoch >= 8", timeout=20_000
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 8", timeout=20_000
     )  # Timeout: a few runs of four frames each.
     assert page.locator(METRICS).count() == 1
     assert re.match(r"Epoch \d+ · train loss", page.locator(METRICS).first.inner_text())
@@ -101,7 +101,9 @@ def test_plotly_js_starts_with_the_page_and_loads_once(page, streamlit_url):
             for (let i = 0; i < 80; i++) {{
                 const m = document.querySelector('{METRICS}');
                 const gd = document.querySelector('{GRAPH}');
-                seen.push([m.dataset.epoch, gd.dataset.frameId, m.innerText.split(' ')[1]]);
+                if (m && gd) {{
+                    seen.push([m.dataset.epoch, gd.dataset.frameId, m.innerText.split(' ')[1]]);
+                }}
                 await new Promise((r) => setTimeout(r, 25));
             }}
             return seen;
@@ -117,14 +119,14 @@ def test_changing_the_learning_rate_while_playing_keeps_training(page, streamlit
     open_playground(page, streamlit_url, "?dataset=circle")
     press_play(page)
     # Timeout: a few frames at ≥ 5 frames/s.
-    page.wait_for_function(f"+document.querySelector('{METRICS}').dataset.epoch >= 5",
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 5",
                            timeout=20_000)  # fmt: skip
     before = epoch(page)
     choose(page, "Learning rate", "0.1")
     # Timeout: the URL is rewritten on the rerun that applies the change.
     page.wait_for_url(re.compile(r"[?&]lr=0\.1(&|$)"), timeout=15_000)
     page.wait_for_function(
-        f"+document.querySelector('{METRICS}').dataset.epoch >= {before + 5}", timeout=20_000
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= {before + 5}", timeout=20_000
     )  # Timeout: training continues from where it was (no reset to epoch 0).
     assert epoch(page) > before
     assert page.get_by_role("button", name="Pause").count() == 1
@@ -200,7 +202,7 @@ def test_hovering_a_hidden_neuron_shows_its_map_large_over_the_output(page, stre
     open_playground(page, streamlit_url, "?dataset=circle")
     press_play(page)  # the enlarged map must follow training
     # Timeout: a few frames at ≥ 5 frames/s.
-    page.wait_for_function(f"+document.querySelector('{METRICS}').dataset.epoch >= 3",
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 3",
                            timeout=20_000)  # fmt: skip
     neuron = 2  # inputs x1, x2 are neurons 0 and 1: neuron 2 is hidden layer 1, neuron 1
     centre = page.evaluate(NEURON_CENTRE, neuron)
