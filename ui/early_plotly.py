@@ -60,23 +60,31 @@ class EarlyPlotly:
         self.app = app
         self.static_dir = Path(static_dir)
 
-    def _root_and_tags(self) -> tuple[str, bytes]:
-        """(the root page's path, the tags for it: empty without a Plotly.js to serve)."""
+    @staticmethod
+    def _root() -> str:
+        """The app's root page path (``/`` or ``/<server.baseUrlPath>/``)."""
         import streamlit as st
 
         base = st.get_option("server.baseUrlPath").strip("/")
-        root = f"/{base}/" if base else "/"
+        return f"/{base}/" if base else "/"
+
+    def _tags(self, root: str) -> bytes:
+        """The tags for the root page: empty without a Plotly.js copy to serve."""
+        import streamlit as st
+
         name = None
         if st.get_option("server.enableStaticServing"):
             name = static_plotly_file(self.static_dir)
-        return root, head_tags(f"{root}app/static/{name}").encode() if name else b""
+        return head_tags(f"{root}app/static/{name}").encode() if name else b""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
-        root, tags = self._root_and_tags()
-        if not tags or scope.get("path") not in (root, root.rstrip("/") or "/"):
+        # Every other request (Streamlit's ~100 scripts per page, the WebSocket) goes straight
+        # through after one comparison.
+        root = self._root() if scope["type"] == "http" else ""
+        tags = b""
+        if scope.get("method") == "GET" and scope.get("path") in (root, root.rstrip("/") or "/"):
+            tags = self._tags(root)
+        if not tags:
             await self.app(scope, receive, send)
             return
         # Ask for the page uncompressed (it is ~5 kB) so the tags can be inserted.
