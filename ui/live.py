@@ -50,12 +50,12 @@ FRAME_INTERVAL = 0.04  # seconds between painted frames the live view aims for (
 # run, 35 ms at four; docs/benchmarks.md).
 RUN_INTERVAL = 0.16
 MAX_RUN_INTERVAL = 0.5
-FRAMES_PER_RUN = 4  # at full rate: RUN_INTERVAL / FRAME_INTERVAL
+FRAMES_PER_RUN = round(RUN_INTERVAL / FRAME_INTERVAL)  # at full rate: 4
 MAX_FRAMES_PER_RUN = 6
 MAX_FRAME_RATE = 1 / FRAME_INTERVAL
 MIN_FRAME_RATE = 2.0
 # Run intervals the pacers choose from (a change restarts the browser's timer: not too often).
-INTERVAL_STEPS = (0.16, 0.2, 0.25, 0.3, 0.4, 0.5)
+INTERVAL_STEPS = (RUN_INTERVAL, 0.2, 0.25, 0.3, 0.4, MAX_RUN_INTERVAL)
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
 FIGURE_HEIGHT = 560
