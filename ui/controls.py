@@ -15,7 +15,7 @@ import streamlit as st
 
 import engine
 
-from . import state
+from . import state, words
 from .run import build_run, restart, set_parameter
 from .settings import (
     BATCH_SIZES,
@@ -35,6 +35,9 @@ from .settings import (
 )
 
 KEY_PREFIX = "control_"
+# Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
+# instead of squeezing every label to one letter.
+BAR_SELECT_WIDTH = 128
 
 
 def key(name: str) -> str:
@@ -67,6 +70,7 @@ def widget_values(settings: PlaygroundSettings) -> dict[str, object]:
         "stop_loss": settings.stop_loss,
         "show_test": settings.show_test,
         "discretize": settings.discretize,
+        "present": settings.present,
     }
     for layer, units in enumerate(settings.hidden):
         values[f"units_{layer}"] = units
@@ -218,75 +222,85 @@ def _hidden(settings: PlaygroundSettings, control: str) -> bool:
 
 
 def setting_select(
-    settings: PlaygroundSettings, name: str, label: str, options, where=st, format_func=str
+    settings: PlaygroundSettings,
+    name: str,
+    label: str,
+    options,
+    where=st,
+    format_func=words.name,
+    width: int | str = BAR_SELECT_WIDTH,
 ) -> None:
-    """A selectbox for setting ``name`` in ``where`` (left out when the link hides it)."""
+    """A selectbox for setting ``name`` in ``where`` (left out when the link hides it); choices
+    show their human names (ui/words.py)."""
     if not _hidden(settings, name):
         where.selectbox(
-            label, options, key=key(name), format_func=format_func, on_change=bound(name)
+            label,
+            options,
+            key=key(name),
+            format_func=format_func,
+            on_change=bound(name),
+            width=width,
         )
 
 
-def _number(value: float) -> str:
-    return f"{value:g}"
+# Button names, declared once: the keyboard (ui/keys.py) and the tests click them by these.
+PLAY, PAUSE, STEP, NEW_WEIGHTS, REPLAY = "Play", "Pause", "Step", "New weights", "Replay"
 
 
 def playback_bar(settings: PlaygroundSettings) -> None:
-    """Play/Pause, Step, Reset, Restart and the hyper-parameters TF Playground puts on top."""
+    """Play/Pause, Step, New weights, Replay and the hyper-parameters TF Playground puts on top."""
     playback = state.playback()
-    columns = st.columns([1.1, 0.9, 0.9, 1.0, 1.3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
-    columns[0].button(
-        "Pause" if playback.playing else "Play",
+    bar = st.container(
+        key="np-playbar", horizontal=True, vertical_alignment="bottom", gap="small", wrap=True
+    )
+    bar.button(
+        PAUSE if playback.playing else PLAY,
         key="play",
         type="primary",
         on_click=set_playing,
         args=(not playback.playing,),
         icon=":material/pause:" if playback.playing else ":material/play_arrow:",
-        help="Train continuously; the views update live.",
-        use_container_width=True,
+        help="Train continuously; the views update live. Key: Space.",
+        width=104,
     )
-    columns[1].button(
-        "Step",
+    bar.button(
+        STEP,
         key="step",
         on_click=request_step,
         args=(playback.steps_handled + 1,),
-        help="Train one epoch.",
-        use_container_width=True,
+        icon=":material/skip_next:",
+        help="Train one epoch. Key: →.",
     )
-    columns[2].button(
-        "Reset",
+    bar.button(
+        NEW_WEIGHTS,
         key="reset",
         on_click=reset_weights,
-        help="New random initial weights.",
-        use_container_width=True,
+        icon=":material/casino:",
+        help="Start again from new random initial weights (the next weight seed).",
     )
-    columns[3].button(
-        "Restart",
+    bar.button(
+        REPLAY,
         key="restart",
         on_click=restart_run,
-        help="Start again from the same initial weights.",
-        use_container_width=True,
+        icon=":material/replay:",
+        help="Start again from the same initial weights: the same run replays. Key: R.",
     )
-    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, columns[4], _number)
+    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, bar, words.number)
     if not _hidden(settings, "activation"):
-        columns[5].selectbox(
+        bar.selectbox(
             "Activation",
             list(engine.HIDDEN_ACTIVATIONS),
             key=key("activation"),
             disabled=len(settings.activation) > 1,
             on_change=bound("activation", lambda name: (name,)),
-            help="For every hidden layer (per-layer choice under Network).",
+            format_func=words.name,
+            help="For every hidden layer (one per layer: More settings).",
+            width=BAR_SELECT_WIDTH,
         )
+    setting_select(settings, "optimizer", "Optimiser", list(engine.OPTIMIZERS), bar, words.name)
+    setting_select(settings, "reg", "Regularisation", REGULARIZATIONS, bar, words.name)
     setting_select(
-        settings,
-        "reg",
-        "Regularisation",
-        REGULARIZATIONS,
-        columns[6],
-        lambda name: name.upper() if name != "none" else "None",
-    )
-    setting_select(
-        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, columns[7], _number
+        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, bar, words.number
     )
 
 
@@ -319,17 +333,16 @@ def dataset_preview(name: str, noise: int, classes: int) -> np.ndarray:
 
 
 def data_panel(settings: PlaygroundSettings) -> None:
-    st.markdown("**Data**")
+    """The data set, the input features and how the data is drawn: TF Playground's left column."""
     if not _hidden(settings, "dataset"):
-        names = list(engine.DATASETS)
-        st.image(
+        picker = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+        picker.image(
             dataset_preview(settings.dataset, settings.noise, settings.classes),
-            width=96,
-            caption=engine.DATASETS[settings.dataset].title,
+            width=48,
         )
-        st.selectbox(
+        picker.selectbox(
             "Data set",
-            names,
+            list(engine.DATASETS),
             key=key("dataset"),
             on_change=bound("dataset"),
             format_func=lambda name: engine.DATASETS[name].title,
@@ -337,6 +350,16 @@ def data_panel(settings: PlaygroundSettings) -> None:
         )
         if engine.DATASETS[settings.dataset].n_classes == -1:
             st.select_slider("Classes", [3, 4, 5], key=key("classes"), on_change=bound("classes"))
+    if not _hidden(settings, "features"):
+        st.pills(
+            "Input features",
+            list(engine.FEATURES),
+            selection_mode="multi",
+            key=key("features"),
+            on_change=bound("features", tuple),
+            format_func=lambda name: engine.FEATURES[name].label,
+            width="stretch",
+        )
     if not _hidden(settings, "ratio"):
         st.select_slider(
             "Training data (%)", TRAIN_RATIOS, key=key("ratio"), on_change=bound("ratio")
@@ -352,8 +375,8 @@ def data_panel(settings: PlaygroundSettings) -> None:
             format_func=lambda size: "full" if size == FULL_BATCH else str(size),
         )
     if not _hidden(settings, "seed"):
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
-        left.number_input(
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+        row.number_input(
             "Data seed",
             min_value=0,
             max_value=MAX_SEED,
@@ -361,7 +384,7 @@ def data_panel(settings: PlaygroundSettings) -> None:
             key=key("seed"),
             on_change=bound("seed", int),
         )
-        right.button(
+        row.button(
             "New",
             key="regenerate",
             on_click=regenerate_data,
@@ -374,41 +397,34 @@ def data_panel(settings: PlaygroundSettings) -> None:
 
 
 def network_panel(settings: PlaygroundSettings) -> None:
-    """Features, layers and neurons: the controls above TensorFlow Playground's diagram."""
-    if not _hidden(settings, "features"):
-        st.pills(
-            "Input features",
-            list(engine.FEATURES),
-            selection_mode="multi",
-            key=key("features"),
-            on_change=bound("features", tuple),
-            format_func=lambda name: engine.FEATURES[name].label,
-        )
+    """Hidden layers and their neurons, in one row right above the diagram."""
     if _hidden(settings, "hidden"):
         return
     count = len(settings.hidden)
-    columns = st.columns([1.6] + [1] * engine.MAX_HIDDEN_LAYERS, vertical_alignment="bottom")
-    with columns[0]:
-        st.caption(f"{count} hidden layer{'s' if count != 1 else ''}")
-        minus, plus = st.columns(2)
-        minus.button(
-            "−",
-            key="remove_layer",
-            on_click=change_depth,
-            args=(-1,),
-            disabled=count == 0,
-            help="Remove the last hidden layer.",
-        )
-        plus.button(
-            "+",
-            key="add_layer",
-            on_click=change_depth,
-            args=(1,),
-            disabled=count >= engine.MAX_HIDDEN_LAYERS,
-            help="Add a hidden layer.",
-        )
+    row = st.container(
+        key="np-layers", horizontal=True, vertical_alignment="center", gap="small", wrap=True
+    )
+    row.button(
+        "",
+        key="remove_layer",
+        on_click=change_depth,
+        args=(-1,),
+        disabled=count == 0,
+        icon=":material/remove:",
+        help="Remove the last hidden layer.",
+    )
+    row.button(
+        "",
+        key="add_layer",
+        on_click=change_depth,
+        args=(1,),
+        disabled=count >= engine.MAX_HIDDEN_LAYERS,
+        icon=":material/add:",
+        help="Add a hidden layer.",
+    )
+    row.markdown(f"**{count} hidden layer{'s' if count != 1 else ''}**", width="content")
     for layer in range(count):
-        columns[layer + 1].number_input(
+        row.number_input(
             f"Layer {layer + 1}",
             min_value=1,
             max_value=engine.MAX_UNITS_PER_LAYER,
@@ -416,6 +432,9 @@ def network_panel(settings: PlaygroundSettings) -> None:
             key=key(f"units_{layer}"),
             on_change=change_units,
             args=(layer,),
+            help=f"Neurons in hidden layer {layer + 1} (1–{engine.MAX_UNITS_PER_LAYER}).",
+            label_visibility="collapsed",
+            width=96,
         )
 
 
@@ -425,9 +444,17 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
     with left:
         st.markdown("**Network**")
         outputs = outputs_for(settings.dataset, settings.n_classes)
-        setting_select(settings, "output", "Output activation", outputs)
-        setting_select(settings, "loss", "Loss", losses_for(settings.output, settings.dataset))
-        setting_select(settings, "init", "Initialisation", list(engine.INITIALIZERS))
+        setting_select(settings, "output", "Output activation", outputs, width="stretch")
+        setting_select(
+            settings,
+            "loss",
+            "Loss",
+            losses_for(settings.output, settings.dataset),
+            width="stretch",
+        )
+        setting_select(
+            settings, "init", "Initialisation", list(engine.INITIALIZERS), width="stretch"
+        )
         if not _hidden(settings, "activation") and settings.hidden:
             st.toggle(
                 "A different activation per layer", key=key("per_layer"), on_change=toggle_per_layer
@@ -438,12 +465,12 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                         f"Layer {layer + 1} activation",
                         list(engine.HIDDEN_ACTIVATIONS),
                         key=key(f"activation_{layer}"),
+                        format_func=words.name,
                         on_change=change_layer_activation,
                         args=(layer,),
                     )
     with middle:
         st.markdown("**Optimisation**")
-        setting_select(settings, "optimizer", "Optimiser", list(engine.OPTIMIZERS))
         if not _hidden(settings, "dropout"):
             st.select_slider(
                 "Dropout (hidden units)", DROPOUTS, key=key("dropout"), on_change=bound("dropout")
@@ -453,7 +480,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                 "Clip gradient norm",
                 CLIP_NORMS,
                 key=key("clip"),
-                format_func=lambda norm: "off" if norm == 0 else _number(norm),
+                format_func=lambda norm: "off" if norm == 0 else words.number(norm),
                 on_change=bound("clip"),
             )
     with right:

@@ -41,12 +41,24 @@ CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#d62728", "#9467bd")  # class 0/1 as T
 _SCALE_RGB = np.array([[245, 147, 34], [232, 234, 235], [8, 119, 189]], dtype=np.float64)
 
 DOMAIN = 6.0
-NEURON_SIZE = 0.085  # side of a neuron picture, in diagram units (the diagram is 1 unit tall)
-BIAS_SIZE = 0.017  # side of a bias square (~8 px)
-DIAGRAM_WIDTH = 1.25
+DIAGRAM_WIDTH = 1.4  # diagram units; the diagram is 1 unit tall (its aspect fits its area)
+DIAGRAM_LEFT = 0.13  # room left of the input column for the feature names
+MAX_NEURON_SIZE = 0.15  # side of a neuron picture in diagram units, when few neurons share a column
+BIAS_FRACTION = 0.2  # side of a bias square, as a fraction of a neuron picture's side
 MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
 MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
-LOSS_COLORS = ("#333", "#999")  # train, test
+LOSS_COLORS = ("#1f1f1f", "#d62728")  # train (near-black), test (red): told apart at a glance
+FONT_SIZE = 14  # px of axis titles, ticks and labels at scale 1
+PRESENTATION_SCALE = 1.5  # presentation mode: type, lines and the caption this much bigger
+
+# Where the three areas sit in the figure (fractions of the plotting area). The output map is
+# square and as tall as the figure allows: the biggest picture on the screen.
+DIAGRAM_X = (0.0, 0.5)
+DIAGRAM_Y = (0.27, 1.0)
+LOSS_X = (0.06, 0.48)  # a little in from the left: room for the loss axis' tick labels
+LOSS_Y = (0.0, 0.17)
+OUTPUT_X = (0.54, 0.96)  # right of it: the colour bar
+OUTPUT_Y = (0.0, 1.0)  # its axis' ticks and title sit in the bottom margin
 
 # Trace indices (fixed for a given structure; frame patches address them by index).
 OUTPUT_TRACE = 0  # invisible heat map: hover values and colour bar of the output
@@ -69,6 +81,7 @@ class ViewSpec:
     n_classes: int
     show_test: bool
     log_loss: bool
+    scale: float = 1.0  # type and line size: 1.5 in presentation mode
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
@@ -99,6 +112,12 @@ class ViewSpec:
         first = self.loss_shapes[1] + 1
         return range(first, first + sum(self.layer_sizes[1:]))
 
+    @property
+    def output_node_shapes(self) -> range:
+        """The output neurons' squares (in class colours for several classes), last."""
+        first = self.bias_shapes.stop
+        return range(first, first + self.layer_sizes[-1])
+
 
 @dataclass(frozen=True)
 class Diagram:
@@ -106,16 +125,24 @@ class Diagram:
 
     centres: tuple[tuple[tuple[float, float], ...], ...]
     links: tuple[tuple[int, int, int], ...]  # (dense layer, source unit, target unit)
+    neuron_size: float  # side of a neuron picture, in diagram units
+
+    @property
+    def bias_size(self) -> float:
+        return self.neuron_size * BIAS_FRACTION
 
 
 def diagram_layout(layer_sizes: tuple[int, ...]) -> Diagram:
-    """Evenly spaced columns, neurons centred vertically in each column."""
+    """Evenly spaced columns, neurons centred vertically in each column; the pictures are as
+    big as the most crowded column allows (a 4-neuron layer gets big ones)."""
     n_columns = len(layer_sizes)
-    margin = NEURON_SIZE
+    most = max(layer_sizes)
+    spacing = min(0.24, 0.86 / max(most - 1, 1))
+    size = min(MAX_NEURON_SIZE, 0.72 * spacing)
+    left, right = DIAGRAM_LEFT + size / 2, DIAGRAM_WIDTH - size
     centres = []
     for column, units in enumerate(layer_sizes):
-        x = margin + (DIAGRAM_WIDTH - 2 * margin) * column / max(n_columns - 1, 1)
-        spacing = min(0.16, (1.0 - 2 * margin) / max(units - 1, 1))
+        x = left + (right - left) * column / max(n_columns - 1, 1)
         top = 0.5 + spacing * (units - 1) / 2
         centres.append(tuple((x, top - spacing * unit) for unit in range(units)))
     links = tuple(
@@ -124,7 +151,7 @@ def diagram_layout(layer_sizes: tuple[int, ...]) -> Diagram:
         for source in range(layer_sizes[layer])
         for target in range(layer_sizes[layer + 1])
     )
-    return Diagram(tuple(centres), links)
+    return Diagram(tuple(centres), links, size)
 
 
 def weight_colors(values: np.ndarray, limit: float = 1.0) -> list[str]:
@@ -140,9 +167,9 @@ def weight_colors(values: np.ndarray, limit: float = 1.0) -> list[str]:
     return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in rgb]
 
 
-def link_widths(values: np.ndarray) -> np.ndarray:
+def link_widths(values: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """Line width in pixels grows with |w| (capped so huge weights stay readable)."""
-    return 0.6 + 2.6 * np.minimum(np.abs(np.nan_to_num(values)), 3.0)
+    return scale * (0.6 + 2.6 * np.minimum(np.abs(np.nan_to_num(values)), 3.0))
 
 
 def to_uint8(values: np.ndarray, limit: float = 1.0) -> np.ndarray:
@@ -202,7 +229,16 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             # Drawn as layout.images[spec.output_image]; this trace only hovers (and its
             # colour bar shows the scale).
             "opacity": 0.0,
-            "colorbar": {"len": 0.55, "y": 0.72, "thickness": 10, "x": 1.0},
+            "colorbar": {
+                "len": OUTPUT_Y[1] - OUTPUT_Y[0],
+                "y": (OUTPUT_Y[0] + OUTPUT_Y[1]) / 2,
+                "yanchor": "middle",
+                "thickness": round(10 * spec.scale),
+                "x": OUTPUT_X[1] + 0.005,
+                "xanchor": "left",
+                "tickfont": {"size": round(FONT_SIZE * spec.scale) - 2},
+                "tickvals": [zmin, (zmin + zmax) / 2, zmax],
+            },
             "showscale": spec.output_mode != "multiclass",
             "hovertemplate": "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"
             if spec.output_mode != "multiclass"
@@ -277,7 +313,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
                 "name": name,
                 "x": [None],
                 "y": [None],
-                "line": {"color": color, "width": 1.5},
+                "line": {"color": color, "width": 2 * spec.scale},
                 "hoverinfo": "skip",
             }
         )
@@ -286,10 +322,10 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "source": "",
             "xref": "x2",
             "yref": "y2",
-            "x": x - NEURON_SIZE / 2,
-            "y": y + NEURON_SIZE / 2,
-            "sizex": NEURON_SIZE,
-            "sizey": NEURON_SIZE,
+            "x": x - diagram.neuron_size / 2,
+            "y": y + diagram.neuron_size / 2,
+            "sizex": diagram.neuron_size,
+            "sizey": diagram.neuron_size,
             "sizing": "stretch",
             "layer": "above",
             "xanchor": "left",
@@ -327,10 +363,10 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "type": "rect",
             "xref": "x2",
             "yref": "y2",
-            "x0": x - NEURON_SIZE / 2,
-            "x1": x + NEURON_SIZE / 2,
-            "y0": y - NEURON_SIZE / 2,
-            "y1": y + NEURON_SIZE / 2,
+            "x0": x - diagram.neuron_size / 2,
+            "x1": x + diagram.neuron_size / 2,
+            "y0": y - diagram.neuron_size / 2,
+            "y1": y + diagram.neuron_size / 2,
             "line": {"color": "#888", "width": 1},
         }
         for x, y in hidden_and_inputs
@@ -342,7 +378,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "xref": "x3",
             "yref": "y3",
             "path": "M0,0",
-            "line": {"color": color, "width": 1.5},
+            "line": {"color": color, "width": 2 * spec.scale},
             "layer": "above",
             "visible": False,
         }
@@ -354,27 +390,40 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "type": "rect",
             "xref": "x2",
             "yref": "y2",
-            "x0": x - BIAS_SIZE / 2,
-            "x1": x + BIAS_SIZE / 2,
-            "y0": y - BIAS_SIZE / 2,
-            "y1": y + BIAS_SIZE / 2,
+            "x0": x - diagram.bias_size / 2,
+            "x1": x + diagram.bias_size / 2,
+            "y0": y - diagram.bias_size / 2,
+            "y1": y + diagram.bias_size / 2,
             "fillcolor": GREY,
             "line": {"color": "#555", "width": 1},
             "layer": "above",
         }
         for x, y in _bias_centres(diagram)
     ]
-    annotations = _column_titles(diagram, spec)
+    assert len(shapes) == spec.output_node_shapes[0]
+    shapes += _output_nodes(diagram, spec)
+    annotations = [*_column_titles(diagram, spec), *_feature_names(diagram, spec)]
+    annotations.append(_colour_legend(spec))
+    font = round(FONT_SIZE * spec.scale)
     layout = {
-        "height": 560,
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+        # No fixed height: the graph fills its element, which the live view sizes to the window.
+        "autosize": True,
+        "margin": {
+            "l": 4,
+            "r": round(30 * spec.scale),
+            "t": round(2.2 * font),
+            "b": round(3 * font),
+        },
+        "font": {"size": font},
         "showlegend": True,
         "legend": {
-            "x": 0.99,
-            "y": 0.27,
+            "x": LOSS_X[1],
+            "y": LOSS_Y[1],
             "xanchor": "right",
-            "yanchor": "top",  # inside the loss chart's top right corner
-            "bgcolor": "rgba(255,255,255,0.6)",
+            "yanchor": "bottom",  # just above the loss chart's top right corner
+            "orientation": "h",
+            "bgcolor": "rgba(0,0,0,0)",
+            "font": {"size": font - 1},
             # The curves are shapes: the legend only names them.
             "itemclick": False,
             "itemdoubleclick": False,
@@ -382,28 +431,30 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         "hovermode": "closest",
         "plot_bgcolor": "white",
         "xaxis": {
-            "domain": [0.60, 0.95],
+            "domain": list(OUTPUT_X),
             "range": [-DOMAIN, DOMAIN],
             "constrain": "domain",
-            "title": {"text": "x₁"},
+            "title": {"text": "x₁", "standoff": 2},
             "zeroline": False,
             "showgrid": False,
         },
         "yaxis": {
-            "domain": [0.40, 1.0],
+            "domain": list(OUTPUT_Y),
             "range": [-DOMAIN, DOMAIN],
             "scaleanchor": "x",
+            "constrain": "domain",  # stays square on a narrow screen (no -15..15 axis)
+            "title": {"text": "x₂", "standoff": 2},
             "zeroline": False,
             "showgrid": False,
         },
         "xaxis2": {
-            "domain": [0.0, 0.56],
+            "domain": list(DIAGRAM_X),
             "range": [0, DIAGRAM_WIDTH],
             "visible": False,
             "fixedrange": True,
         },
         "yaxis2": {
-            "domain": [0.0, 1.0],
+            "domain": list(DIAGRAM_Y),
             "range": [0, 1],
             "visible": False,
             "fixedrange": True,
@@ -411,19 +462,20 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         },
         # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
         "xaxis3": {
-            "domain": [0.60, 0.95],
+            "domain": list(LOSS_X),
             "anchor": "y3",
-            "title": {"text": "epoch"},
+            "title": {"text": "epoch", "standoff": 0},
             "range": [0, 10],
             "autorange": False,
         },
         "yaxis3": {
-            "domain": [0.0, 0.27],
+            "domain": list(LOSS_Y),
             "anchor": "x3",
-            "title": {"text": "loss"},
+            "title": {"text": "loss", "standoff": 2},
             "type": "log" if spec.log_loss else "linear",
             "range": [-2, 0] if spec.log_loss else [0, 1],
             "autorange": False,
+            "nticks": 4,
         },
         "images": images,
         "shapes": shapes,
@@ -466,7 +518,7 @@ def _neuron_labels(spec: ViewSpec) -> list[str]:
 def _bias_centres(diagram: Diagram) -> list[tuple[float, float]]:
     """A small square at the bottom left of every non-input neuron."""
     return [
-        (x - NEURON_SIZE / 2 - 0.012, y - NEURON_SIZE / 2 + 0.01)
+        (x - diagram.neuron_size / 2 - diagram.bias_size * 0.7, y - diagram.neuron_size * 0.3)
         for column in diagram.centres[1:]
         for x, y in column
     ]
@@ -483,10 +535,84 @@ def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
             "x": column[0][0],
             "y": 1.0,
             "showarrow": False,
-            "font": {"size": 11, "color": "#555"},
+            "font": {"size": round((FONT_SIZE - 1) * spec.scale), "color": "#555"},
             "yanchor": "bottom",
         }
         for title, column in zip(titles, diagram.centres)
+    ]
+
+
+def _feature_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
+    """Each input picture's feature (X₁, sin(X₂), ...) written to its left."""
+    return [
+        {
+            "text": label,
+            "xref": "x2",
+            "yref": "y2",
+            "x": x - diagram.neuron_size / 2 - 0.01,
+            "y": y,
+            "xanchor": "right",
+            "showarrow": False,
+            "font": {"size": round((FONT_SIZE - 1) * spec.scale), "color": "#333"},
+        }
+        for label, (x, y) in zip(spec.feature_labels, diagram.centres[0])
+    ]
+
+
+def _swatch(color: str, text: str) -> str:
+    return f"<span style='color:{color}'>■</span> {text}"
+
+
+def _colour_legend(spec: ViewSpec) -> dict:
+    """One line above the output map saying what its colours (and the links') mean. Its type
+    does not grow in presentation mode: it must fit above the map."""
+    if spec.output_mode == "multiclass":
+        classes = " ".join(_swatch(CLASS_COLORS[k], str(k + 1)) for k in range(spec.n_classes))
+        text = f"classes {classes}"
+    elif spec.output_mode == "regression":
+        text = f"target {_swatch(ORANGE, 'low')} {_swatch(BLUE, 'high')}"
+    elif spec.output_mode == "probability":
+        text = f"class {_swatch(ORANGE, '0')} {_swatch(BLUE, '1')}"
+    else:
+        text = f"class {_swatch(ORANGE, '−1')} {_swatch(BLUE, '+1')}"
+    text += f"   weights {_swatch(ORANGE, '−')} {_swatch(BLUE, '+')}"
+    if spec.show_test:
+        text += "   points ○ train ● test"
+    return {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": OUTPUT_X[1],
+        "xanchor": "right",
+        "y": OUTPUT_Y[1],
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE - 1, "color": "#333"},
+    }
+
+
+def _output_nodes(diagram: Diagram, spec: ViewSpec) -> list[dict]:
+    """A square per output neuron: its class's colour when there are several classes."""
+    size = diagram.neuron_size * 0.6
+    colors = (
+        CLASS_COLORS[: spec.n_classes]
+        if spec.output_mode == "multiclass"
+        else ["white"] * spec.layer_sizes[-1]
+    )
+    return [
+        {
+            "type": "rect",
+            "xref": "x2",
+            "yref": "y2",
+            "x0": x - size / 2,
+            "x1": x + size / 2,
+            "y0": y - size / 2,
+            "y1": y + size / 2,
+            "fillcolor": color,
+            "line": {"color": "#888", "width": 1},
+            "layer": "above",
+        }
+        for color, (x, y) in zip(colors, diagram.centres[-1])
     ]
 
 
@@ -494,7 +620,7 @@ def _link_points(diagram: Diagram, link: tuple[int, int, int]):
     layer, source, target = link
     x0, y0 = diagram.centres[layer][source]
     x1, y1 = diagram.centres[layer + 1][target]
-    return x0 + NEURON_SIZE / 2, y0, x1 - NEURON_SIZE / 2, y1
+    return x0 + diagram.neuron_size / 2, y0, x1 - diagram.neuron_size / 2, y1
 
 
 def _link_midpoint(diagram: Diagram, link: tuple[int, int, int]) -> tuple[float, float]:
@@ -544,7 +670,7 @@ def frame_updates(
     flat_biases = np.concatenate(frame.biases)
     layout: dict[str, object] = {}
     colors = weight_colors(flat_weights)
-    widths = link_widths(flat_weights)
+    widths = link_widths(flat_weights, spec.scale)
     for index, (color, width) in enumerate(zip(colors, widths)):
         layout[f"shapes[{index}].line.color"] = color
         layout[f"shapes[{index}].line.width"] = round(float(width), 2)
@@ -622,8 +748,9 @@ def loss_ranges(
         low = np.floor(2 * np.log10(values.min())) / 2
         high = np.ceil(2 * np.log10(values.max())) / 2
         return [0.0, x_max], [float(low), float(max(high, low + 0.5))]
-    top = float(values.max()) if len(values) else 0.0
-    return [0.0, x_max], [0.0, nice_ceil(max(top, 1e-3))]
+    if not len(values):
+        return [0.0, x_max], [0.0, 1.0]  # before the first epoch: a plain 0-1 axis, not 0-0.001
+    return [0.0, x_max], [0.0, nice_ceil(max(float(values.max()), 1e-3))]
 
 
 def loss_path(epochs: np.ndarray, values: np.ndarray, log: bool) -> str:

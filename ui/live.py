@@ -38,7 +38,14 @@ import streamlit as st
 import engine
 
 from . import state
-from .figures import FrameData, ViewSpec, frame_updates, hover_zoom_option, playground_figure
+from .figures import (
+    PRESENTATION_SCALE,
+    FrameData,
+    ViewSpec,
+    frame_updates,
+    hover_zoom_option,
+    playground_figure,
+)
 from .live_plotly import browser_state, live_plotly
 from .run import GRID_RESOLUTION, NEURON_MAP_RESOLUTION, TrainingRun, metrics, train_chunk
 
@@ -58,7 +65,11 @@ MIN_FRAME_RATE = 2.0
 INTERVAL_STEPS = (RUN_INTERVAL, 0.2, 0.25, 0.3, 0.4, MAX_RUN_INTERVAL)
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
-FIGURE_HEIGHT = 560
+FIGURE_HEIGHT = 560  # px before the browser fits the graph to its window (FIGURE_FIT)
+# (min px, max px, bottom margin px, max height / width): the graph fills the window below where
+# it starts, so the whole view is on one screen from a 720-row projector to a 1080p monitor,
+# without turning into a tall empty figure on a tablet held upright.
+FIGURE_FIT = (400, 900, 12, 0.62)
 VIEW_KEY = "playground_view"
 _HOVER_SENT_AT = "_live_hover_sent_at"
 _INTERVAL_SENT = "_live_frame_interval"
@@ -227,6 +238,7 @@ def view_spec(run: TrainingRun, log_loss: bool) -> ViewSpec:
         n_classes=settings.n_classes,
         show_test=settings.show_test,
         log_loss=log_loss,
+        scale=PRESENTATION_SCALE if settings.present else 1.0,
     )
 
 
@@ -350,6 +362,7 @@ def render_frame(
         later_frames=later,
         frame_spacing=spacing,
         caption=first["caption"],
+        fit_height=FIGURE_FIT,
     )["stats"]
 
 

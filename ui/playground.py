@@ -1,15 +1,26 @@
-"""The Playground page: TensorFlow Playground's controls and views, live, and more."""
+"""The Playground page: TensorFlow Playground's controls and views, live, and more.
+
+Laid out for one screen (ui/playground.css): the play bar on top; under it the data on the
+left and, on the right, the layer row and the live view, which fills the window's height.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
 from . import controls, state
+from .figures import PRESENTATION_SCALE
+from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
 from .live_plotly import preload_plotly
 
 MORE_SETTINGS = "expander_more_settings"  # session-state keys of the expanders' open state
 WEIGHT_EDITOR = "expander_weight_editor"
+PAGE_CSS = (Path(__file__).parent / "playground.css").read_text(encoding="utf-8")
+# Width shares of the data column and the live view's column.
+DATA_AND_VIEW = (1, 4.6)
 
 
 @st.cache_resource(show_spinner="Compiling the training engine (first start only)…")
@@ -34,33 +45,57 @@ def show_notices(run) -> None:
             st.info(run.stop_reason)
 
 
+def page_style(present: bool) -> None:
+    """The page's CSS; presentation mode sets the scale the CSS multiplies type by."""
+    scale = f":root {{ --np-scale: {PRESENTATION_SCALE}; }}" if present else ""
+    st.html(f"<style>{PAGE_CSS}{scale}</style>")
+
+
 def playground_page() -> None:
-    """The whole page: title, controls, live view."""
+    """The whole page: play bar, data, network and live view on one screen, then the rest."""
+    # The Playground needs the width; the other pages keep the sidebar open.
+    st.set_page_config(initial_sidebar_state="collapsed")
     preload_plotly()  # fetch and compile Plotly.js while the controls are being built
-    st.title("NeuroPlay", anchor=False)
-    st.caption("Train a small neural network in your browser and watch it learn.")
     render()
+
+
+def view_options(settings) -> None:
+    """Presentation mode and the keyboard's help, at the end of the layer row."""
+    options = st.container(horizontal=True, vertical_alignment="center", width="content")
+    options.toggle(
+        "Present",
+        key=controls.key("present"),
+        on_change=controls.bound("present"),
+        help="Presentation mode: bigger type and lines for a projector (present=1 in the link).",
+    )
+    with options.popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
+        st.markdown(shortcuts_help())
 
 
 def render() -> None:
     warm_engine()
     settings = state.settings()
+    page_style(settings.present)
+    keyboard_shortcuts()
     controls.ensure_widgets(settings)
     run = state.run()
     controls.playback_bar(settings)
     show_notices(run)
-    data_column, view_column = st.columns([1, 4.2], gap="medium")
+    data_column, view_column = st.container(key="np-main").columns(DATA_AND_VIEW, gap="medium")
     with data_column:
         controls.data_panel(settings)
     with view_column:
-        controls.network_panel(settings)
+        top = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        with top:
+            controls.network_panel(settings)
+            view_options(settings)
         live_view(state.playback().playing)
         st.toggle("Log-scale loss axis", key="control_log_loss")
     # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new
     # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.
     more = st.expander(
-        "More settings: output, loss, initialisation, optimiser, dropout, speed",
+        "More settings: output, loss, initialisation, dropout, clipping, stopping, speed",
         key=MORE_SETTINGS,
         on_change="rerun",
     )

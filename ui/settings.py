@@ -26,6 +26,8 @@ NOISE_LEVELS = tuple(range(0, 55, 5))  # TensorFlow Playground's 0–50 slider
 TRAIN_RATIOS = tuple(range(10, 100, 10))
 MAX_SEED = 2**31 - 1
 MAX_STOP_EPOCH = 10_000_000
+# The rate L1 or L2 starts with when chosen while the rate is 0 (which would do nothing).
+DEFAULT_REGULARIZATION_RATE = 0.003
 
 # Controls that ``hide=`` may hide (classroom mode), named as the URL keys they set.
 HIDEABLE = (
@@ -101,6 +103,7 @@ class PlaygroundSettings:
     stop_loss: float = 0.0  # 0 = never
     show_test: bool = False
     discretize: bool = False
+    present: bool = False  # presentation mode: type and lines sized for a projector
     hide: tuple[str, ...] = field(default=())
 
     # -- derived
@@ -234,6 +237,9 @@ class PlaygroundSettings:
         linear without a warning (the user did not ask for anything impossible).
         """
         candidate = dataclasses.replace(self, **changes)
+        if candidate.reg != "none" and candidate.reg_rate == 0 and "reg_rate" not in changes:
+            # Choosing L1 or L2 with a rate of 0 would silently do nothing.
+            candidate = dataclasses.replace(candidate, reg_rate=DEFAULT_REGULARIZATION_RATE)
         outputs = outputs_for(candidate.dataset, candidate.n_classes)
         problem_changed = (candidate.kind, candidate.n_classes > 2) != (
             self.kind,
@@ -282,6 +288,8 @@ class PlaygroundSettings:
         }
         if engine.DATASETS[self.dataset].n_classes == -1:
             params["classes"] = str(self.classes)
+        if self.present:
+            params["present"] = "1"
         if self.hide:
             params["hide"] = ",".join(self.hide)
         return params
@@ -392,6 +400,7 @@ _PARSERS = {
     "stop_loss": _float,
     "show_test": _boolean,
     "discretize": _boolean,
+    "present": _boolean,
     "hide": _names,
 }
 _FIELD_FOR_KEY: dict[str, str] = {}

@@ -249,6 +249,7 @@ def live_plotly(
     later_frames: list[Mapping[str, Any]] | None = None,
     frame_spacing: float | None = None,
     caption: Mapping[str, Any] | None = None,
+    fit_height: tuple[int, int, int, float] | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -303,6 +304,13 @@ def live_plotly(
         describes the picture; ``data`` become ``data-<name>`` attributes of the line's
         element (class ``np-live-plotly-caption``).
 
+    fit_height:
+        ``(min, max, bottom, max_ratio)``: the graph's height follows the browser window
+        instead of ``height``: from where the graph starts down to ``bottom`` px above the
+        window's lower edge, kept within ``min``..``max`` px and at most ``max_ratio`` times the
+        graph's width, updated when the window or the page above it changes (the figure should
+        then have no fixed ``layout.height``).
+
     Returns
     -------
     What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
@@ -325,6 +333,14 @@ def live_plotly(
         data["frame_id"] = str(frame_id)
     if caption is not None:
         data["caption"] = _caption_to_wire(caption)
+    if fit_height is not None:
+        low, high, bottom, ratio = fit_height
+        data["fit_height"] = {
+            "min": int(low),
+            "max": int(high),
+            "bottom": int(bottom),
+            "max_ratio": float(ratio),
+        }
     if stats_every:
         data["stats_every"] = float(stats_every)
     if later_frames:
@@ -345,8 +361,11 @@ def live_plotly(
     result = _component()(
         key=key,
         data=data,
-        # The caption line sits above the graph (its CSS height is CAPTION_HEIGHT px).
-        height=int(height) + (CAPTION_HEIGHT if caption is not None else 0),
+        # The caption line sits above the graph (its CSS height is CAPTION_HEIGHT px); a graph
+        # that fits the window sets its own height.
+        height="content"
+        if fit_height is not None
+        else int(height) + (CAPTION_HEIGHT if caption is not None else 0),
         on_need_figure_change=functools.partial(_forget_sent_version, sent_key),
         on_stats_change=_ignore,
         on_pointer_change=_ignore,

@@ -409,13 +409,28 @@ function createState(parentElement) {
     lastFigureRequest: { version: null, at: 0 },
     disposed: false,
     remounts: 0,
+    fit: null, // see fitToWindow
   };
+  const onResize = () => fitToWindow(state);
+  window.addEventListener("resize", onResize);
+  // What is above the graph can change height after it mounts (widgets whose code loads later,
+  // a message that appears): follow the page's main block too.
+  const page =
+    parentElement.closest && parentElement.closest('[data-testid="stMainBlockContainer"]');
+  const observer = typeof ResizeObserver === "function" ? new ResizeObserver(onResize) : null;
+  if (observer) {
+    observer.observe(page || document.body);
+  }
   state.cleanup = () => {
     // Streamlit also calls cleanups of superseded calls while the element is still mounted, and a
     // remount may adopt this graph: only a graph that stayed out of the page is purged.
     setTimeout(() => {
       if (!root.isConnected && !state.disposed) {
         state.disposed = true;
+        window.removeEventListener("resize", onResize);
+        if (observer) {
+          observer.disconnect();
+        }
         const mounts = pageRegistry().mounts;
         if (state.key !== null && mounts[state.key] === state) {
           delete mounts[state.key];
@@ -432,6 +447,47 @@ function createState(parentElement) {
   };
   parentElement.__npLivePlotly = state;
   return state;
+}
+
+// ``fit_height``: {"min": px, "max": px, "bottom": px, "max_ratio": height / width}. The graph
+// fills the window from where it starts down to ``bottom`` px above the window's lower edge,
+// within min..max and at most max_ratio times its width: the whole
+// view fits on one screen, whatever the screen (a projector's 720 rows or a 1080p monitor).
+function validFit(fit) {
+  if (!fit || typeof fit !== "object") {
+    return null;
+  }
+  const min = Number(fit.min);
+  const max = Number(fit.max);
+  if (!(min > 0 && max >= min)) {
+    return null;
+  }
+  const ratio = Number(fit.max_ratio) > 0 ? Number(fit.max_ratio) : Infinity;
+  return { min, max, bottom: Math.max(0, Number(fit.bottom) || 0), ratio };
+}
+
+function fitToWindow(state) {
+  const fit = state.fit;
+  if (!fit || !state.root.isConnected) {
+    return;
+  }
+  const top = state.root.getBoundingClientRect().top + window.scrollY;
+  const room = window.innerHeight - top - fit.bottom;
+  // A tall narrow window (a tablet held upright) would make a tall, mostly empty figure.
+  const high = Math.min(fit.max, state.root.clientWidth * fit.ratio);
+  const height = Math.round(Math.max(fit.min, Math.min(high, room))) + "px";
+  if (state.root.style.height === height) {
+    return;
+  }
+  state.root.style.height = height;
+  const gd = state.graph;
+  if (window.Plotly && gd._fullLayout) {
+    try {
+      window.Plotly.Plots.resize(gd);
+    } catch (err) {
+      console.warn("live_plotly: resize failed", err);
+    }
+  }
 }
 
 function showMessage(state, text) {
@@ -1149,7 +1205,8 @@ function receive(state, data, setTriggerValue, setStateValue) {
   state.setStateValue = setStateValue;
   state.statsEvery = data.stats_every || 0;
   state.key = String(data.key);
-  if (typeof data.height === "number") {
+  state.fit = validFit(data.fit_height);
+  if (!state.fit && typeof data.height === "number") {
     state.root.style.height = data.height + "px";
   }
   if (data.figure !== undefined && data.figure !== null) {
@@ -1162,6 +1219,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
   if (state.drawnVersion === null) {
     showCaption(state, data.caption); // nothing drawn yet (Plotly.js loading): say it at once
   }
+  fitToWindow(state); // after the caption line: it sits above the graph
 
   if (window.Plotly) {
     schedule(state);

@@ -1,0 +1,57 @@
+"""How the Playground writes its choices for people: "SGD", "He (normal)", "0.00001".
+
+The settings, the URL and the engine's registries use short lowercase keys (``sgd``,
+``he_normal``); every widget shows the name here instead. A key missing from ``NAMES`` is a
+bug that ``tests/unit/test_words.py`` catches (it checks every registry), so a new activation or
+optimiser cannot reach the page as a code name.
+"""
+
+from __future__ import annotations
+
+NAMES: dict[str, str] = {
+    # activations (hidden and output)
+    "linear": "Linear",
+    "relu": "ReLU",
+    "leaky_relu": "Leaky ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "elu": "ELU",
+    "softplus": "Softplus",
+    "softmax": "Softmax",
+    # initialisers
+    "playground": "TF Playground (uniform ±0.5)",
+    "zeros": "Zeros",
+    "normal": "Normal (σ 1)",
+    "xavier_uniform": "Xavier (uniform)",
+    "xavier_normal": "Xavier (normal)",
+    "he_normal": "He (normal)",
+    # optimisers
+    "sgd": "SGD",
+    "momentum": "Momentum",
+    "nesterov": "Nesterov",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adam": "Adam",
+    # losses
+    "mse": "Mean squared error",
+    "mae": "Mean absolute error",
+    "bce": "Binary cross-entropy",
+    "cross_entropy": "Cross-entropy",
+    # regularisation
+    "none": "None",
+    "l1": "L1",
+    "l2": "L2",
+}
+
+
+def name(key: str) -> str:
+    """The human name of a choice key (the key itself only if it has none: see the test)."""
+    return NAMES.get(key, key)
+
+
+def number(value: float) -> str:
+    """A rate or norm as people write it: 0.00001, 0.03, 1, 10 (never 1e-05)."""
+    if value == 0:
+        return "0"
+    text = f"{value:.10f}".rstrip("0").rstrip(".")
+    return text
