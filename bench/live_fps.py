@@ -50,9 +50,9 @@ def open_and_play(browser, url: str):
     page.goto(url)
     # First paint needs Plotly.js (4.8 MB) loaded and parsed once: 60 s is generous on 2 cores.
     page.wait_for_selector(f"{GRAPH}:not([data-painted-frames='0'])", timeout=60_000)
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     # The Play click reruns the script; the Pause label confirms it is running.
-    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
     return page
 
 

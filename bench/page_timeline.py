@@ -97,7 +97,7 @@ def main() -> int:
                 page = context.new_page()
                 started = time.monotonic()
                 page.goto(base)
-                page.get_by_role("button", name="Play").click()
+                page.get_by_role("button", name="Play", exact=True).click()
                 # Timeout: a stuck page only; a load takes ~3 s here.
                 page.wait_for_function(
                     f"({PAGE_STATE})().paintedEpoch >= 1", timeout=60_000, polling=10

@@ -99,14 +99,16 @@ def open_page(browser, url: str):
 
 
 def play(page) -> None:
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     # Timeout: the click reruns the script (well under 1 s); margin for a loaded machine.
-    page.get_by_role("button", name="Pause").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
 
 
 def pause(page) -> None:
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=30_000)  # Timeout: one rerun.
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(
+        timeout=30_000
+    )  # Timeout: one rerun.
 
 
 def stats(page) -> dict:

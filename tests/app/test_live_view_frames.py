@@ -57,10 +57,11 @@ def test_figure_indices_match_the_spec(trained):
     layout = figure["layout"]
     assert len(layout["images"]) == spec.output_image + 1
     assert layout["images"][spec.output_image]["xref"] == "x"
-    assert len(layout["shapes"]) == spec.bias_shapes.stop
+    assert len(layout["shapes"]) == spec.output_node_shapes.stop
     for index in spec.loss_shapes:
         assert layout["shapes"][index]["type"] == "path"
     assert all(layout["shapes"][i]["type"] == "rect" for i in spec.bias_shapes)
+    assert all(layout["shapes"][i]["type"] == "rect" for i in spec.output_node_shapes)
 
 
 def test_hover_zoom_names_the_neuron_pictures(trained):

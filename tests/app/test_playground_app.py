@@ -188,21 +188,21 @@ def test_divergence_pauses_with_a_sentence():
 
 
 def test_the_expanders_build_their_widgets_only_when_open_and_lose_nothing():
-    at = start(open_panels=False, optimizer="adam", clip="1")
+    at = start(open_panels=False, init="he_normal", clip="1")
     keys = {widget.key for widget in at.selectbox} | {widget.key for widget in at.select_slider}
-    assert "control_optimizer" not in keys and "edit_layer" not in keys
+    assert "control_init" not in keys and "edit_layer" not in keys
     assert "control_lr" in keys  # the rest of the page is all there
     # Opening "More settings" shows the values from the link, and the URL still has them.
     at.session_state[MORE_SETTINGS] = True
     at.run()
-    assert at.selectbox(key="control_optimizer").value == "adam"
+    assert at.selectbox(key="control_init").value == "he_normal"
     assert at.select_slider(key="control_clip").value == 1.0
     # Changed there, then closed again: the setting stays.
-    at.selectbox(key="control_optimizer").select("rmsprop").run()
+    at.selectbox(key="control_init").select("xavier_uniform").run()
     at.session_state[MORE_SETTINGS] = False
     at.run()
-    assert at.query_params["optimizer"] in ("rmsprop", ["rmsprop"])
-    assert at.session_state["settings"].optimizer == "rmsprop"
+    assert at.query_params["init"] in ("xavier_uniform", ["xavier_uniform"])
+    assert at.session_state["settings"].init == "xavier_uniform"
     assert not at.exception
 
 
@@ -233,3 +233,27 @@ def test_multiclass_and_regression_pages_render():
         assert not at.exception
         assert epoch_of(at) == 1
     assert at.session_state["settings"].output == "linear"
+
+
+def test_the_play_bar_says_what_its_buttons_do_and_names_choices_for_people():
+    at = start()
+    labels = {button.key: button.label for button in at.button}
+    assert labels["reset"] == "New weights" and labels["restart"] == "Replay"
+    assert "SGD" in at.selectbox(key="control_optimizer").options
+    assert "0.00001" in at.selectbox(key="control_lr").options
+    assert "He (normal)" in at.selectbox(key="control_init").options
+    assert not any("_" in option for option in at.selectbox(key="control_loss").options)
+    # Choosing L2 while the rate is 0 sets a rate that does something.
+    at.selectbox(key="control_reg").select("l2").run()
+    assert at.selectbox(key="control_reg_rate").value == 0.003
+    assert at.session_state["run"].trainer.l2 == 0.003
+
+
+def test_presentation_mode_goes_into_the_link_and_keeps_the_run():
+    at = start()
+    at.button(key="step").click().run()
+    run = at.session_state["run"]
+    at.toggle(key="control_present").set_value(True).run()
+    assert at.query_params["present"] in ("1", ["1"])
+    assert at.session_state["run"] is run and run.epoch == 1
+    assert not at.exception

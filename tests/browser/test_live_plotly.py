@@ -39,9 +39,9 @@ def test_live_plotly_streams_frames_with_hover_and_download(page, streamlit_url)
     page.wait_for_selector(f"{GRAPH}:not([data-painted-frames='0'])", timeout=20_000)
     z_before = page.evaluate(Z_ROW_SUM)
 
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     # Timeout: the Play click reruns the script in well under a second; 10 s margin.
-    page.get_by_role("button", name="Pause").wait_for(timeout=10_000)
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=10_000)
     painted = page.evaluate(PAINTED)
     # Timeout: 10 more frames take ~0.6 s at the measured 15-18 frames/s; 10 s allows 1 frame/s.
     page.wait_for_function(f"{PAINTED} >= {painted + 10}", timeout=10_000)

@@ -57,9 +57,9 @@ def choose(page, label: str, option: str) -> None:
 
 
 def press_play(page) -> None:
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
-    page.get_by_role("button", name="Pause").wait_for(timeout=15_000)
+    page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=15_000)
 
 
 def test_new_user_presses_play_and_the_xor_test_loss_falls(page, streamlit_url):
@@ -129,7 +129,7 @@ def test_changing_the_learning_rate_while_playing_keeps_training(page, streamlit
         f"+document.querySelector('{METRICS}')?.dataset.epoch >= {before + 5}", timeout=20_000
     )  # Timeout: training continues from where it was (no reset to epoch 0).
     assert epoch(page) > before
-    assert page.get_by_role("button", name="Pause").count() == 1
+    assert page.get_by_role("button", name="Pause", exact=True).count() == 1
 
 
 def test_a_reload_restores_the_setup(page, streamlit_url):
@@ -151,13 +151,15 @@ def test_learning_rate_10_with_relu_shows_the_divergence_message(page, streamlit
     open_playground(page, streamlit_url, "?dataset=plane&hidden=8,8,8&activation=relu&lr=10")
     # Not press_play: training may diverge within the very run that starts it (a run trains
     # several frames), so the Pause button need not ever be drawn.
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     message = page.get_by_text(re.compile("Training diverged in epoch"))
     message.wait_for(timeout=30_000)  # Timeout: divergence comes within the first epochs.
     assert "lower learning rate" in message.inner_text()
     # Training paused itself, and the page kept working.
-    page.get_by_role("button", name="Play").wait_for(timeout=10_000)  # Timeout: one rerun.
-    page.get_by_role("button", name="Reset", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(
+        timeout=10_000
+    )  # Timeout: one rerun.
+    page.get_by_role("button", name="New weights", exact=True).click()
     message.wait_for(state="detached", timeout=15_000)  # Timeout: one rerun.
 
 

@@ -83,7 +83,7 @@ def test_student_picks_a_lesson_and_reproduces_it_in_the_playground(page, stream
     assert playground.locator(METRICS).first.get_attribute("data-epoch") == "0"
 
     # Press Play: the Playground stops at the lesson's budget with the lesson's numbers.
-    playground.get_by_role("button", name="Play").click()
+    playground.get_by_role("button", name="Play", exact=True).click()
     # Timeout: 300 epochs at 5 per frame are ~60 frames (~4 s at 15 frames/s); 60 s margin.
     playground.wait_for_function(
         f"() => document.querySelector('{METRICS}')?.dataset.epoch === '{lesson.epochs}'",

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import engine
 from ui.settings import (
     BATCH_SIZES,
+    DEFAULT_REGULARIZATION_RATE,
     CLIP_NORMS,
     DROPOUTS,
     LEARNING_RATES,
@@ -64,6 +65,7 @@ def valid_settings(draw) -> PlaygroundSettings:
         stop_loss=draw(st.sampled_from((0.0, 0.01, 0.125, 1.5))),
         show_test=draw(st.booleans()),
         discretize=draw(st.booleans()),
+        present=draw(st.booleans()),
         hide=tuple(draw(st.sets(st.sampled_from(("lr", "noise", "edit", "features"))))),
     )
 
@@ -150,3 +152,25 @@ def test_bad_weight_edits_are_refused_with_a_sentence(layer, source, target, val
     with pytest.raises(ValueError, match=message):
         set_parameter(run, layer, source, target, value)
     assert (run.model.params == before).all()
+
+
+def test_choosing_l1_or_l2_with_a_zero_rate_gives_a_useful_rate():
+    start = PlaygroundSettings()
+    assert start.reg_rate == 0
+    for reg in ("l1", "l2"):
+        assert start.with_changes(reg=reg).reg_rate == DEFAULT_REGULARIZATION_RATE
+    # A rate the user chose is kept, and an explicit 0 with it is respected.
+    chosen = start.with_changes(reg="l2", reg_rate=0.1)
+    assert chosen.with_changes(reg="l1").reg_rate == 0.1
+    assert start.with_changes(reg="l2", reg_rate=0.0).reg_rate == 0.0
+
+
+def test_presentation_mode_is_in_the_link_only_when_on():
+    assert "present" not in PlaygroundSettings().to_query_params()
+    on = PlaygroundSettings(present=True)
+    assert on.to_query_params()["present"] == "1"
+    assert PlaygroundSettings.from_query_params({"present": "1"})[0].present
+    settings_, problems = PlaygroundSettings.from_query_params({"present": "maybe"})
+    assert not settings_.present and "present" in problems[0]
+    # A view choice: switching it keeps the network and its training.
+    assert on.structure_key() == PlaygroundSettings().structure_key()

@@ -1,0 +1,164 @@
+"""The Playground as people see it: one screen at projector and monitor sizes, a tablet's width,
+presentation mode and the keyboard, in real headless Chromium."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.browser.test_playground_browser import APP, METRICS, epoch, open_playground
+
+pytestmark = pytest.mark.browser
+
+# Page boxes of what must be on screen: Plotly's drag rectangles are the plotting areas of the
+# output map (subplot xy) and of the loss chart (x3y3); the Play button; the data-set picker.
+BOXES = """() => {
+    const box = (el) => {
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return {left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                width: r.width, height: r.height};
+    };
+    const view = document.querySelector('.np-live-plotly');
+    return {
+        play: box(document.querySelector('.st-key-play button')),
+        dataset: box(document.querySelector('.st-key-control_dataset')),
+        output: box(document.querySelector('.np-live-plotly-graph .nsewdrag[data-subplot="xy"]')),
+        loss: box(document.querySelector('.np-live-plotly-graph .nsewdrag[data-subplot="x3y3"]')),
+        diagram: box(document.querySelector('.np-live-plotly-graph .layer-above .imagelayer')),
+        view: box(view),
+        scrollY: window.scrollY,
+        pageWidth: document.documentElement.scrollWidth,
+    };
+}"""
+
+
+def open_at(browser, streamlit_url, width: int, height: int, query: str = ""):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    open_playground(page, streamlit_url, query)
+    # Timeout: the graph fits itself to the window once the widgets above it have mounted.
+    page.wait_for_function(f"({BOXES})().loss !== null", timeout=15_000)
+    time.sleep(1.0)  # let the lazily loaded widgets above the graph settle
+    return context, page
+
+
+def inside(box: dict, width: int, height: int) -> bool:
+    return (
+        box["left"] >= 0 and box["top"] >= 0 and box["right"] <= width and box["bottom"] <= height
+    )
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
+def test_play_the_data_the_output_and_the_loss_fit_one_screen(
+    browser, streamlit_url, width, height
+):
+    context, page = open_at(browser, streamlit_url, width, height)
+    try:
+        boxes = page.evaluate(BOXES)
+        assert boxes["scrollY"] == 0
+        for name in ("play", "dataset", "output", "loss"):
+            assert inside(boxes[name], width, height), (name, boxes[name])
+        # The output map is square and takes at least 40 % of the live view's width.
+        output, view = boxes["output"], boxes["view"]
+        assert abs(output["width"] - output["height"]) <= 2, output
+        assert output["width"] >= 0.4 * view["width"], (output, view)
+        # The sidebar starts collapsed on the Playground: the page uses the whole width.
+        assert view["right"] > 0.9 * width
+        assert not page.errors
+    finally:
+        context.close()
+
+
+def test_a_tablet_wraps_the_bar_and_keeps_the_map_square(browser, streamlit_url):
+    context, page = open_at(browser, streamlit_url, 820, 1180)
+    try:
+        boxes = page.evaluate(BOXES)
+        assert boxes["pageWidth"] <= 820  # nothing sticks out sideways
+        output = boxes["output"]
+        assert abs(output["width"] - output["height"]) <= 2, output
+        assert inside(output, 820, 1180)
+        # Every button and chooser of the play bar shows its whole text (no "S", "R", "R.").
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll(
+                '.st-key-np-playbar button p, .st-key-np-playbar [data-baseweb="select"] div,'
+                + '.st-key-np-playbar label p')]
+                .filter((el) => el.scrollWidth > el.clientWidth + 1)
+                .map((el) => el.textContent)"""
+        )
+        assert cut == []
+        for name in ("Play", "Step", "New weights", "Replay"):
+            assert page.get_by_role("button", name=name, exact=True).is_visible()
+        assert not page.errors
+    finally:
+        context.close()
+
+
+def caption_font_px(page) -> float:
+    return page.evaluate(
+        f"parseFloat(getComputedStyle(document.querySelector('{METRICS}')).fontSize)"
+    )
+
+
+def figure_font_px(page) -> float:
+    # The x₁ axis title of the output map, as drawn.
+    return page.evaluate(
+        """parseFloat(getComputedStyle(
+            document.querySelector('.np-live-plotly-graph .g-xtitle text')).fontSize)"""
+    )
+
+
+def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streamlit_url):
+    open_playground(page, streamlit_url)
+    normal_caption, normal_figure = caption_font_px(page), figure_font_px(page)
+    page.get_by_text("Present", exact=True).click()
+    # Timeout: one rerun rewrites the URL and redraws the figure.
+    page.wait_for_url("**present=1**", timeout=15_000)
+    page.wait_for_function(
+        f"parseFloat(getComputedStyle(document.querySelector('{METRICS}')).fontSize) > "
+        f"{normal_caption * 1.4}",
+        timeout=15_000,
+    )  # Timeout: the page's style changes with that rerun.
+    page.wait_for_function(
+        """parseFloat(getComputedStyle(document.querySelector(
+            '.np-live-plotly-graph .g-xtitle text')).fontSize) > """
+        + str(normal_figure * 1.4),
+        timeout=15_000,
+    )  # Timeout: the figure is rebuilt with bigger type on that rerun.
+    assert not page.errors
+
+
+def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
+    open_playground(page, streamlit_url)
+    page.mouse.click(5, 400)  # focus the page (an empty spot at the left edge), not a field
+    page.keyboard.press("ArrowRight")
+    # Timeout: a Step is one rerun.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch === 1",
+                           timeout=15_000)  # fmt: skip
+    page.keyboard.press(" ")
+    page.get_by_role("button", name="Pause", exact=True).wait_for(
+        timeout=15_000
+    )  # Timeout: one rerun.
+    # Timeout: a few runs of frames; generous for a CI machine under load.
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch > 5", timeout=30_000
+    )
+    page.keyboard.press(" ")
+    page.get_by_role("button", name="Play", exact=True).wait_for(
+        timeout=15_000
+    )  # Timeout: one rerun.
+    page.keyboard.press("r")
+    # Timeout: Replay rebuilds the run from its first weights: epoch 0 on the next rerun.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch === 0",
+                           timeout=15_000)  # fmt: skip
+    # Typing in a field is typing, not a shortcut.
+    seed = page.get_by_label("Data seed")
+    seed.click()
+    seed.press(" ")
+    time.sleep(1.0)  # would be long enough for a Play rerun to show Pause
+    assert page.get_by_role("button", name="Play", exact=True).count() == 1
+    assert epoch(page) == 0
+    assert not page.errors
