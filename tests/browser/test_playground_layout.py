@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.test_playground_browser import APP, METRICS, epoch, open_playground
+from tests.browser.test_playground_browser import METRICS, epoch, open_playground
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 import engine
 from ui.settings import (
     BATCH_SIZES,
-    DEFAULT_REGULARIZATION_RATE,
     CLIP_NORMS,
+    DEFAULT_REGULARIZATION_RATE,
     DROPOUTS,
     LEARNING_RATES,
     NOISE_LEVELS,
