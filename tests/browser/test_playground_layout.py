@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.browser.test_playground_browser import METRICS, epoch, open_playground
+from tests.browser.test_playground_browser import APP, METRICS, epoch, open_playground
 
 pytestmark = pytest.mark.browser
 
@@ -162,3 +162,15 @@ def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
     assert page.get_by_role("button", name="Play", exact=True).count() == 1
     assert epoch(page) == 0
     assert not page.errors
+
+
+def test_the_playground_starts_without_the_sidebar_and_lessons_keep_it(page, streamlit_url):
+    open_playground(page, streamlit_url)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.bounding_box()["width"] == 0  # collapsed: the Playground gets the width
+    page.goto(streamlit_url(APP) + "Lessons")
+    # Timeout: the Lessons page loads and lays out its sidebar.
+    page.wait_for_function(
+        "document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect().width > 100",
+        timeout=30_000,
+    )
