@@ -82,8 +82,8 @@ class ViewSpec:
 
     @property
     def output_image(self) -> int:
-        """The output picture: after the neuron maps and the train (and test) points."""
-        return self.n_neuron_images + 1 + int(self.show_test)
+        """The output picture: after the neuron maps and the data points' picture."""
+        return self.n_neuron_images + 1
 
     @property
     def loss_shapes(self) -> tuple[int, int]:
@@ -297,28 +297,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         }
         for x, y in hidden_and_inputs
     ]
-    points = points_layout_image(
-        train_X[:, 0],
-        train_X[:, 1],
-        point_colors(train_y, spec.output_mode),
-        x_range=(-DOMAIN, DOMAIN),
-        y_range=(-DOMAIN, DOMAIN),
-        radius=0.13,
-        outline="white",
-    )
-    images.append(points)
-    if spec.show_test and len(test_X):
-        images.append(
-            points_layout_image(
-                test_X[:, 0],
-                test_X[:, 1],
-                point_colors(test_y, spec.output_mode),
-                x_range=(-DOMAIN, DOMAIN),
-                y_range=(-DOMAIN, DOMAIN),
-                radius=0.13,
-                outline="black",
-            )
-        )
+    images.append(data_points_image(spec, train_X, train_y, test_X, test_y))
     assert len(images) == spec.output_image
     images.append({"source": "", **output_area()})
     shapes = [_link_shape(diagram, link) for link in diagram.links]
@@ -431,6 +410,28 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         "uirevision": "keep",
     }
     return {"data": data, "layout": layout}
+
+
+def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
+    """The training points (white outline) and, with ``show_test``, the test points on top
+    (black outline, as TensorFlow Playground) in ONE picture: Plotly.js keys layout images by
+    position, so a second picture in the same place would share the first one's element and
+    never show."""
+    if spec.show_test and len(test_X):
+        X = np.concatenate([train_X[:, :2], test_X[:, :2]])
+        colors = point_colors(train_y, spec.output_mode) + point_colors(test_y, spec.output_mode)
+        outlines = ["white"] * len(train_X) + ["black"] * len(test_X)
+    else:
+        X, colors, outlines = train_X, point_colors(train_y, spec.output_mode), "white"
+    return points_layout_image(
+        X[:, 0],
+        X[:, 1],
+        colors,
+        x_range=(-DOMAIN, DOMAIN),
+        y_range=(-DOMAIN, DOMAIN),
+        radius=0.13,
+        outline=outlines,
+    )
 
 
 def output_area() -> dict:
