@@ -44,6 +44,8 @@ def playground_page() -> None:
 
 def render() -> None:
     warm_engine()
+    if state.follow_address_bar():  # Back/Forward: the page shows what the address says
+        controls.sync_widgets(state.settings())
     settings = state.settings()
     controls.ensure_widgets(settings)
     run = state.run()
