@@ -362,13 +362,16 @@ class Trainer:
         self.epoch += done
         self.divergence = None
         if done:
-            losses = metrics[:done, kernels.TRAIN_LOSS]
-            lowest = float(np.fmin.reduce(losses))  # NaN rows (not evaluated) are skipped
-            if lowest < self.best_loss:
-                self.best_loss = lowest
             # The last epoch of a call is always evaluated, a failing call's last good one
             # only every evaluate_every epochs (NaN: evaluated when needed).
-            self._loss_now = float(losses[-1])
+            self._loss_now = float(metrics[done - 1, kernels.TRAIN_LOSS])
+            lowest = (  # NaN rows (not evaluated) are skipped; one epoch: no reduction
+                self._loss_now
+                if done == 1
+                else float(np.fmin.reduce(metrics[:done, kernels.TRAIN_LOSS]))
+            )
+            if lowest < self.best_loss:
+                self.best_loss = lowest
         if status != kernels.OK:
             quantity = "loss" if status == kernels.DIVERGED_LOSS else "parameters"
             failed_epoch = self.epoch + 1
