@@ -21,13 +21,21 @@ from .initializers import INITIALIZERS
 from .losses import LOSS_OUTPUTS, LOSSES, targets_for_output
 from .model import MAX_HIDDEN_LAYERS, MAX_UNITS_PER_LAYER, Model
 from .optimizers import OPTIMIZERS, OptimizerSettings
-from .trainer import Divergence, Trainer, TrainingHistory, TrainResult, loss_and_gradients
+from .trainer import (
+    GOOD_LOSS_FACTOR,
+    Divergence,
+    Trainer,
+    TrainingHistory,
+    TrainResult,
+    loss_and_gradients,
+)
 from .warmup import warm_up
 
 __all__ = [
     "DATASETS",
     "DEFAULT_FEATURES",
     "FEATURES",
+    "GOOD_LOSS_FACTOR",
     "HIDDEN_ACTIVATIONS",
     "INITIALIZERS",
     "LOSSES",

@@ -15,27 +15,32 @@ from .registry import lookup
 
 EVALUATION_CHUNK_ROWS = 256  # rows per evaluation chunk (also the minimum workspace)
 MAX_EPOCHS_PER_CALL = 10_000_000
+# A state whose training loss is at most this many times the best loss so far is "good": a
+# divergence rolls back to the newest good state. The start of the failing epoch is not enough:
+# on the way to infinity the loss passes 1e+200, and from there any learning rate fails at once.
+GOOD_LOSS_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
 class Divergence:
     """Where training stopped because a loss or a parameter stopped being finite."""
 
-    epoch: int  # 1-based epoch in which it happened (that epoch was rolled back)
+    epoch: int  # 1-based epoch in which it happened
     layer: int  # 1-based dense layer (the output layer is the last)
     quantity: str  # "loss" or "parameters"
+    restored_epoch: int = 0  # the network is now as it was after this many epochs
 
     def message(self) -> str:
-        """A plain sentence for people: what happened and what to try."""
+        """A plain sentence for people: what happened and what to do."""
         what = (
             "the loss became infinite or NaN"
             if self.quantity == "loss"
             else f"the weights of layer {self.layer} overflowed to infinity or NaN"
         )
         return (
-            f"Training diverged in epoch {self.epoch}: {what}. The network was put back to "
-            "its last finite state. Try a lower learning rate, gradient clipping, or a "
-            "smaller initialisation."
+            f"Training diverged in epoch {self.epoch:,}: {what}. The network was put back "
+            f"to epoch {self.restored_epoch:,}, its last state with a normal loss. Choose a "
+            "lower learning rate (or gradient clipping) and press Play to continue."
         )
 
 
@@ -89,6 +94,10 @@ class TrainingHistory:
         finite = np.flatnonzero(~np.isnan(values))
         return float(values[finite[-1]]) if finite.size else math.nan
 
+    def truncate(self, length: int) -> None:
+        """Forget the epochs after the first ``length`` (a rollback)."""
+        self.length = min(self.length, max(int(length), 0))
+
     def copy(self) -> TrainingHistory:
         clone = TrainingHistory(self._grad_norms.shape[1])
         clone.append(self._metrics[: self.length], self._grad_norms[: self.length])
@@ -99,6 +108,18 @@ def _grown(array: np.ndarray, rows: int, fill: float) -> np.ndarray:
     bigger = np.full((rows, array.shape[1]), fill)
     bigger[: array.shape[0]] = array
     return bigger
+
+
+@dataclass(slots=True)  # not frozen: created on every train call, frozen's __init__ is slower
+class GoodState:
+    """A copy of everything a rollback restores: parameters, optimiser state, epoch."""
+
+    params: np.ndarray
+    first_moment: np.ndarray
+    second_moment: np.ndarray
+    step_counter: np.ndarray
+    epoch: int
+    train_loss: float  # NaN when not known
 
 
 @dataclass(frozen=True)
@@ -113,6 +134,12 @@ class Trainer:
     Changing ``learning_rate``, ``l1``, ``l2``, ``dropout``, ``clip_norm``, ``batch_size``
     or ``optimizer_settings`` keeps the weights and the optimiser state; changing
     ``optimizer`` resets the optimiser state (its moments mean something else).
+
+    Divergence: at the first non-finite loss or parameter the kernel puts the network back
+    to the start of the failing epoch; if that state's loss is not good (more than
+    ``GOOD_LOSS_FACTOR`` times the best training loss so far) the trainer goes further back,
+    to the newest good state it kept. It keeps one copy, taken at the start of a ``train``
+    call when the state is good: a few hundred numbers per call, not per epoch.
     """
 
     def __init__(
@@ -149,6 +176,9 @@ class Trainer:
         self.history = TrainingHistory(len(model.net))
         self.divergence: Divergence | None = None
         self._order: np.ndarray | None = None
+        self.best_loss = math.inf  # lowest training loss of any epoch so far
+        self._loss_now = math.nan  # training loss of the current parameters, NaN if unknown
+        self._good: GoodState | None = None
         self.reset_optimizer()
 
     # -- hyper-parameters (validated on assignment, so bad values never reach a kernel)
@@ -233,6 +263,39 @@ class Trainer:
         self.first_moment = np.zeros_like(self.model.params)
         self.second_moment = np.zeros_like(self.model.params)
         self.step_counter = np.zeros(1, dtype=np.int64)
+        self._good = None  # its moments belonged to the old optimiser
+
+    def _is_good(self, loss: float) -> bool:
+        return math.isfinite(loss) and loss <= GOOD_LOSS_FACTOR * self.best_loss
+
+    def _keep_if_good(self) -> None:
+        """Copy the current state as the rollback target if it is good (or nothing is kept)."""
+        if self._good is not None and not self._is_good(self._loss_now):
+            return
+        self._good = GoodState(
+            self.model.params.copy(),
+            self.first_moment.copy(),
+            self.second_moment.copy(),
+            self.step_counter.copy(),
+            self.epoch,
+            self._loss_now,
+        )
+
+    def _roll_back_to_good(self, X: np.ndarray, Y: np.ndarray) -> None:
+        """After a divergence: keep the kernel's state (start of the failing epoch) if its
+        loss is good, else restore the kept good state (history truncated to its epoch)."""
+        if math.isnan(self._loss_now):
+            self._loss_now = self.evaluate(X, Y)[0]
+        good = self._good
+        if self._is_good(self._loss_now) or good is None:
+            return
+        self.model.params[:] = good.params
+        self.first_moment[:] = good.first_moment
+        self.second_moment[:] = good.second_moment
+        self.step_counter[:] = good.step_counter
+        self.epoch = good.epoch
+        self.history.truncate(good.epoch)
+        self._loss_now = good.train_loss
 
     # -- training
 
@@ -286,15 +349,34 @@ class Trainer:
             Y_test = check_targets(self.model, Y_test)
         if self._order is None or self._order.shape[0] != X.shape[0]:
             self._order = np.arange(X.shape[0], dtype=np.int64)
+        if self._good is None and math.isnan(self._loss_now):
+            # The very first state: its loss counts as an epoch's (a first epoch may
+            # already jump to 1e+297, which must not become "the best so far").
+            self._loss_now = self.evaluate(X, Y)[0]
+            self.best_loss = min(self.best_loss, self._loss_now)
+        self._keep_if_good()
         done, status, bad_layer, metrics, grad_norms, _ = self._run_kernel(
             kernels.TRAIN, X, Y, X_test, Y_test, epochs, min(self.batch_size, X.shape[0])
         )
         self.history.append(metrics[:done], grad_norms[:done])
         self.epoch += done
         self.divergence = None
+        if done:
+            # The last epoch of a call is always evaluated, a failing call's last good one
+            # only every evaluate_every epochs (NaN: evaluated when needed).
+            self._loss_now = float(metrics[done - 1, kernels.TRAIN_LOSS])
+            lowest = (  # NaN rows (not evaluated) are skipped; one epoch: no reduction
+                self._loss_now
+                if done == 1
+                else float(np.fmin.reduce(metrics[:done, kernels.TRAIN_LOSS]))
+            )
+            if lowest < self.best_loss:
+                self.best_loss = lowest
         if status != kernels.OK:
             quantity = "loss" if status == kernels.DIVERGED_LOSS else "parameters"
-            self.divergence = Divergence(self.epoch + 1, bad_layer + 1, quantity)
+            failed_epoch = self.epoch + 1
+            self._roll_back_to_good(X, Y)
+            self.divergence = Divergence(failed_epoch, bad_layer + 1, quantity, self.epoch)
         return TrainResult(done, self.divergence)
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:

@@ -8,7 +8,10 @@ widget is re-synced from the settings, so widgets and URL never disagree.
 
 from __future__ import annotations
 
+import base64
 import functools
+import html
+import io
 
 import numpy as np
 import streamlit as st
@@ -115,8 +118,11 @@ def bound(name: str, convert=None):
 
 
 def set_playing(playing: bool) -> None:
-    """Idempotent: a doubled click event cannot undo itself."""
+    """Idempotent: a doubled click event cannot undo itself. Play clears why training last
+    stopped (a divergence banner must not outlive it; it comes back if training stops again)."""
     state.playback().playing = playing
+    if playing:
+        state.run().stop_reason = None
 
 
 def request_step(token: int) -> None:
@@ -161,8 +167,16 @@ def change_depth(delta: int) -> None:
 
 
 def change_units(layer: int) -> None:
+    """The box has no bounds of its own (Streamlit's would keep 17 in the box and use 16):
+    a number out of range is clamped here, the box shows what is used, a sentence says why."""
     hidden = list(state.settings().hidden)
-    hidden[layer] = int(st.session_state[key(f"units_{layer}")])
+    typed = int(st.session_state[key(f"units_{layer}")])
+    units = min(max(typed, 1), engine.MAX_UNITS_PER_LAYER)
+    if typed > units:
+        state.notices().append(f"A layer can have at most {units} neurons; using {units}.")
+    elif typed < units:
+        state.notices().append("A layer needs at least 1 neuron; using 1.")
+    hidden[layer] = units
     apply(hidden=tuple(hidden))
 
 
@@ -332,13 +346,32 @@ def dataset_preview(name: str, noise: int, classes: int) -> np.ndarray:
     return picture
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def dataset_thumbnail(name: str, noise: int, classes: int) -> str:
+    """The preview as an <img> with its PNG inline (~2 KB): ``st.image`` would serve it
+    through Streamlit's media files, and when the data set changes quickly the browser asks
+    for a file already replaced (404)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(dataset_preview(name, noise, classes)).save(buffer, format="PNG")
+    source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    title = html.escape(engine.DATASETS[name].title)
+    # 48 px beside the data set's name (the picker names it: no caption).
+    return (
+        f'<img src="{source}" alt="{title}" title="{title}" width="48" height="48" '
+        'style="display:block;border-radius:4px">'
+    )
+
+
 def data_panel(settings: PlaygroundSettings) -> None:
     """The data set, the input features and how the data is drawn: TF Playground's left column."""
     if not _hidden(settings, "dataset"):
         picker = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-        picker.image(
-            dataset_preview(settings.dataset, settings.noise, settings.classes),
-            width=48,
+        picker.markdown(
+            dataset_thumbnail(settings.dataset, settings.noise, settings.classes),
+            unsafe_allow_html=True,
+            width="content",
         )
         picker.selectbox(
             "Data set",
@@ -426,8 +459,6 @@ def network_panel(settings: PlaygroundSettings) -> None:
     for layer in range(count):
         row.number_input(
             f"Layer {layer + 1}",
-            min_value=1,
-            max_value=engine.MAX_UNITS_PER_LAYER,
             step=1,
             key=key(f"units_{layer}"),
             on_change=change_units,

@@ -95,8 +95,8 @@ class ViewSpec:
 
     @property
     def output_image(self) -> int:
-        """The output picture: after the neuron maps and the train (and test) points."""
-        return self.n_neuron_images + 1 + int(self.show_test)
+        """The output picture: after the neuron maps and the data points' picture."""
+        return self.n_neuron_images + 1
 
     @property
     def loss_shapes(self) -> tuple[int, int]:
@@ -333,28 +333,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         }
         for x, y in hidden_and_inputs
     ]
-    points = points_layout_image(
-        train_X[:, 0],
-        train_X[:, 1],
-        point_colors(train_y, spec.output_mode),
-        x_range=(-DOMAIN, DOMAIN),
-        y_range=(-DOMAIN, DOMAIN),
-        radius=0.13,
-        outline="white",
-    )
-    images.append(points)
-    if spec.show_test and len(test_X):
-        images.append(
-            points_layout_image(
-                test_X[:, 0],
-                test_X[:, 1],
-                point_colors(test_y, spec.output_mode),
-                x_range=(-DOMAIN, DOMAIN),
-                y_range=(-DOMAIN, DOMAIN),
-                radius=0.13,
-                outline="black",
-            )
-        )
+    images.append(data_points_image(spec, train_X, train_y, test_X, test_y))
     assert len(images) == spec.output_image
     images.append({"source": "", **output_area()})
     shapes = [_link_shape(diagram, link) for link in diagram.links]
@@ -485,6 +464,28 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     return {"data": data, "layout": layout}
 
 
+def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
+    """The training points (white outline) and, with ``show_test``, the test points on top
+    (black outline, as TensorFlow Playground) in ONE picture: Plotly.js keys layout images by
+    position, so a second picture in the same place would share the first one's element and
+    never show."""
+    if spec.show_test and len(test_X):
+        X = np.concatenate([train_X[:, :2], test_X[:, :2]])
+        colors = point_colors(train_y, spec.output_mode) + point_colors(test_y, spec.output_mode)
+        outlines = ["white"] * len(train_X) + ["black"] * len(test_X)
+    else:
+        X, colors, outlines = train_X, point_colors(train_y, spec.output_mode), "white"
+    return points_layout_image(
+        X[:, 0],
+        X[:, 1],
+        colors,
+        x_range=(-DOMAIN, DOMAIN),
+        y_range=(-DOMAIN, DOMAIN),
+        radius=0.13,
+        outline=outlines,
+    )
+
+
 def output_area() -> dict:
     """Position of a picture covering the output square (axes x/y), under the data points."""
     return {
@@ -577,7 +578,8 @@ def _colour_legend(spec: ViewSpec) -> dict:
         text = f"class {_swatch(ORANGE, '−1')} {_swatch(BLUE, '+1')}"
     text += f"   weights {_swatch(ORANGE, '−')} {_swatch(BLUE, '+')}"
     if spec.show_test:
-        text += "   points ○ train ● test"
+        # Test points are drawn with a black outline, training points with a white one.
+        text += "   points <span style='color:#aaa'>○</span> train <b>○</b> test"
     return {
         "text": text,
         "xref": "paper",

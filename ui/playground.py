@@ -74,6 +74,8 @@ def view_options(settings) -> None:
 
 def render() -> None:
     warm_engine()
+    if state.follow_address_bar():  # Back/Forward: the page shows what the address says
+        controls.sync_widgets(state.settings())
     settings = state.settings()
     page_style(settings.present)
     keyboard_shortcuts()

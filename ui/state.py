@@ -31,12 +31,46 @@ class Playback:
 def settings() -> PlaygroundSettings:
     """This session's settings, read from the URL the first time."""
     if SETTINGS not in st.session_state:
-        loaded, problems = PlaygroundSettings.from_query_params(st.query_params.to_dict())
-        st.session_state[SETTINGS] = loaded
-        if problems:
-            notices().append("Some settings in the link could not be used: " + " ".join(problems))
-        write_url(loaded)
+        st.session_state[SETTINGS] = _settings_in_url()
+        write_url(st.session_state[SETTINGS])
     return st.session_state[SETTINGS]
+
+
+def _settings_in_url() -> PlaygroundSettings:
+    loaded, problems = PlaygroundSettings.from_query_params(st.query_params.to_dict())
+    if problems:
+        notices().append("Some settings in the link could not be used: " + " ".join(problems))
+    return loaded
+
+
+def follow_address_bar() -> bool:
+    """After Back/Forward, take the settings of the address the browser went back to; True
+    if they differ from the page's (the caller then re-syncs the widgets).
+
+    Streamlit (1.67) writes each ``st.query_params`` change as a new browser history entry
+    and has no way to replace the current one; Back/Forward reruns the script with the
+    restored address and marks the run as a history navigation. Settings are only read from
+    the address on such runs, never on others: a rerun may carry an address the browser had
+    not updated yet, which would undo the user's last change.
+    """
+    if SETTINGS not in st.session_state or not is_history_navigation():
+        return False
+    loaded = _settings_in_url()
+    if loaded == st.session_state[SETTINGS]:
+        return False
+    set_settings(loaded)
+    return True
+
+
+def is_history_navigation() -> bool:
+    """Whether this run is Streamlit's rerun after the browser's Back/Forward.
+
+    Streamlit internals (``ScriptRunContext.is_history_navigation``, 1.67);
+    tests/unit/test_streamlit_internals.py fails with a sentence if an upgrade moves it.
+    """
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
 
 
 def set_settings(new: PlaygroundSettings) -> None:

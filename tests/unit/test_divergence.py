@@ -1,4 +1,4 @@
-"""Divergence: detected, reported in words, and rolled back to the last finite state."""
+"""Divergence: detected, reported in words, and rolled back to the last good state."""
 
 from __future__ import annotations
 
@@ -22,62 +22,87 @@ def deep_relu_trainer(seed: int = 0, optimizer: str = "sgd") -> engine.Trainer:
     )
 
 
-def train_until_divergence(trainer, X, Y, max_epochs=30):
-    """One epoch per call; returns (result, parameters before the failing call, snapshots)."""
-    snapshots = []
+def train_until_divergence(trainer, X, Y, max_epochs=40):
+    """One epoch per call; returns (result, {epoch: (parameters, first moment, step count)})
+    with the state at the start of every call."""
+    snapshots = {}
     for _ in range(max_epochs):
-        before = trainer.model.params.copy()
-        snapshots.append((before, trainer.first_moment.copy(), trainer.step_counter.copy()))
+        state = (trainer.model.params.copy(), trainer.first_moment.copy())
+        snapshots[trainer.epoch] = (*state, trainer.step_counter.copy())
         result = trainer.train(X, Y, 1)
         if result.divergence is not None:
             return result, snapshots
     pytest.fail(f"no divergence within {max_epochs} epochs at learning rate 10")
 
 
-def test_learning_rate_10_diverges_and_rolls_back_to_the_start_of_the_epoch():
+def trained_then_too_fast(optimizer: str = "sgd") -> engine.Trainer:
+    """20 good epochs at learning rate 0.03 (loss ~2e-4), then learning rate 10."""
+    X, Y = plane_problem()
+    trainer = deep_relu_trainer(optimizer=optimizer)
+    trainer.learning_rate = 0.03
+    trainer.train(X, Y, 20)
+    trainer.learning_rate = 10.0
+    return trainer
+
+
+def test_learning_rate_10_diverges_and_rolls_back_to_the_last_good_state():
+    X, Y = plane_problem()
+    trainer = trained_then_too_fast()
+    best = trainer.best_loss
+    result, snapshots = train_until_divergence(trainer, X, Y)
+    report = result.divergence
+    assert trainer.divergence == report
+    # The report: 1-based epoch (the one that failed), a layer, what overflowed, where the
+    # network is now, and a sentence saying what to do.
+    assert report.epoch == max(snapshots) + 1 > 21  # at least one epoch at 10 passed
+    assert 1 <= report.layer <= trainer.model.architecture.n_layers
+    assert report.quantity in ("loss", "parameters")
+    assert report.restored_epoch == trainer.epoch
+    message = report.message()
+    assert f"epoch {report.epoch}" in message and f"epoch {trainer.epoch}" in message
+    assert "lower learning rate" in message and "Play" in message
+    # Not the start of the failing epoch (its loss was ~1e+243): the newest state whose loss
+    # was within 10x of the best, with the history cut back to it.
+    loss_now = trainer.evaluate(X, Y)[0]
+    assert loss_now <= engine.GOOD_LOSS_FACTOR * best
+    assert 20 <= trainer.epoch < report.epoch - 1
+    assert np.array_equal(trainer.model.params, snapshots[trainer.epoch][0])
+    assert trainer.history.length == trainer.epoch
+    assert trainer.history.last("train_loss") == pytest.approx(loss_now)
+
+
+def test_a_first_epoch_that_jumps_to_1e297_is_not_a_good_state():
+    # Seed 0 at learning rate 10 from the start: epoch 1 ends at a loss of ~2.7e+297 and
+    # epoch 2 overflows. The initial loss (~0.35) counts as the best so far, so the network
+    # goes back to its initial weights, not to epoch 1.
     X, Y = plane_problem()
     trainer = deep_relu_trainer()
     initial = trainer.model.params.copy()
-    result, snapshots = train_until_divergence(trainer, X, Y)
-    report = result.divergence
-    assert result.epochs_run == 0
-    assert trainer.divergence == report
-    # The report: 1-based epoch (the one that failed), a layer, what overflowed, a sentence.
-    assert report.epoch == trainer.epoch + 1 == len(snapshots)
-    assert 1 <= report.layer <= trainer.model.architecture.n_layers
-    assert report.quantity in ("loss", "parameters")
-    message = report.message()
-    assert f"epoch {report.epoch}" in message and "learning rate" in message
-    # Parameters are finite and exactly those at the start of the failing epoch.
-    params = trainer.model.params
-    assert np.all(np.isfinite(params))
-    assert np.array_equal(params, snapshots[-1][0])
-    assert all(np.all(np.isfinite(w)) for w in trainer.model.weights)
-    # The history has one row per completed epoch, none for the failed one.
-    assert trainer.history.length == trainer.epoch
-    # This setup (seed 0) fails after at least one good epoch, so "the start of the failing
-    # epoch" is not simply the initial state.
-    assert len(snapshots) > 1
-    assert not np.array_equal(params, initial)
-
-
-def test_a_long_call_stops_at_the_failing_epoch():
-    X, Y = plane_problem()
-    stepwise = deep_relu_trainer()
-    stepwise_result, snapshots = train_until_divergence(stepwise, X, Y)
-    trainer = deep_relu_trainer()
     result = trainer.train(X, Y, 50)
-    assert result.epochs_run == len(snapshots) - 1 == trainer.epoch
-    assert result.divergence == stepwise_result.divergence
-    assert np.array_equal(trainer.model.params, snapshots[-1][0])
+    assert result.divergence.epoch == 2 and result.divergence.restored_epoch == 0
+    assert trainer.epoch == 0 and trainer.history.length == 0
+    assert np.array_equal(trainer.model.params, initial)
+
+
+def test_a_long_call_rolls_back_like_one_epoch_calls():
+    X, Y = plane_problem()
+    stepwise = trained_then_too_fast()
+    stepwise_result, _ = train_until_divergence(stepwise, X, Y)
+    trainer = trained_then_too_fast()
+    result = trainer.train(X, Y, 50)
+    assert result.divergence.epoch == stepwise_result.divergence.epoch
+    # A long call keeps one good state, from its start (epoch 20); one-epoch calls may keep
+    # a later one. Both are good.
+    assert trainer.epoch == result.divergence.restored_epoch == 20
+    assert trainer.evaluate(X, Y)[0] <= engine.GOOD_LOSS_FACTOR * trainer.best_loss
 
 
 def test_optimizer_state_is_rolled_back_too():
     X, Y = plane_problem()
-    trainer = deep_relu_trainer(optimizer="momentum")
+    trainer = trained_then_too_fast(optimizer="momentum")
     result, snapshots = train_until_divergence(trainer, X, Y)
     assert result.divergence is not None
-    _, first_moment, step_counter = snapshots[-1]
+    _, first_moment, step_counter = snapshots[trainer.epoch]
     assert np.array_equal(trainer.first_moment, first_moment)
     assert np.array_equal(trainer.step_counter, step_counter)
     assert np.all(np.isfinite(trainer.first_moment))
@@ -98,12 +123,15 @@ def test_parameters_overflowing_are_reported_with_their_layer():
 
 
 def test_training_can_continue_after_a_divergence():
+    # The issue: from the old "last finite state" (loss ~1e+297) even learning rate 0.01
+    # stayed at a loss of ~1e+276. From the good state it trains on.
     X, Y = plane_problem()
     trainer = deep_relu_trainer()
     train_until_divergence(trainer, X, Y)
     epoch = trainer.epoch
-    trainer.learning_rate = 0.001
-    result = trainer.train(X, Y, 2)
+    trainer.learning_rate = 0.01
+    result = trainer.train(X, Y, 20)
     assert result.divergence is None and trainer.divergence is None
-    assert trainer.epoch == epoch + 2
+    assert trainer.epoch == epoch + 20
     assert np.all(np.isfinite(trainer.model.params))
+    assert trainer.history.last("train_loss") < 0.01

@@ -31,7 +31,7 @@ def points_layout_image(
     xref: str = "x",
     yref: str = "y",
     radius: float = 0.1,
-    outline: str | None = "white",
+    outline: str | Sequence[str] | None = "white",
     outline_width: float = 0.035,
     pixels_per_unit: float = 60.0,
 ) -> dict:
@@ -39,7 +39,13 @@ def points_layout_image(
 
     ``radius`` and ``outline_width`` are in data units of the axes ``xref``/``yref``; the picture
     spans ``x_range`` x ``y_range`` (row 0 is the top, ``y_range[1]``). ``colors`` is one CSS
-    colour ("#rrggbb") or one per point.
+    colour ("#rrggbb") or one per point; so is ``outline`` (or None: no outline). Points are
+    drawn in order, later ones on top.
+
+    Every set of points that shares a place belongs in ONE picture: Plotly.js keys layout
+    images by their position, so two pictures at exactly the same place share one DOM element
+    and only the first is ever shown (TensorFlow Playground's test points over its training
+    points: pass both sets, the test points last with their own outline colour).
     """
     from PIL import Image, ImageDraw
 
@@ -50,18 +56,20 @@ def points_layout_image(
     scale = min(pixels_per_unit, _MAX_SIDE / max(x1 - x0, y1 - y0))
     width, height = max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale))
     fills = [colors] * len(x) if isinstance(colors, str) else list(colors)
-    if len(fills) != len(x) or len(y) != len(x):
-        raise ValueError("points_layout_image: x, y and colors must have the same length")
+    outlines = [outline] * len(x) if outline is None or isinstance(outline, str) else list(outline)
+    if len(fills) != len(x) or len(y) != len(x) or len(outlines) != len(x):
+        raise ValueError("points_layout_image: x, y, colors and outline must have the same length")
 
     picture = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(picture)
     r = radius * scale
-    line = max(1, round(outline_width * scale)) if outline else 0
-    for xi, yi, fill in zip(x, y, fills, strict=True):
+    line = max(1, round(outline_width * scale))
+    for xi, yi, fill, edge in zip(x, y, fills, outlines, strict=True):
         if not (np.isfinite(xi) and np.isfinite(yi)):
             continue
         cx, cy = (xi - x0) * scale, (y1 - yi) * scale
-        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill, outline=outline, width=line)
+        box = (cx - r, cy - r, cx + r, cy + r)
+        draw.ellipse(box, fill=fill, outline=edge, width=line if edge else 0)
     buffer = io.BytesIO()
     # Encoding is on the path of a new session's first frame: zlib's default level gives the same
     # size here as optimize=True at a third of the time (measured: 23 vs 109 ms at 720x720).
