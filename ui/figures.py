@@ -32,13 +32,7 @@ import numpy as np
 from PIL import Image
 
 from ui.live_plotly.points import points_layout_image
-
-ORANGE = "#f59322"
-GREY = "#e8eaeb"
-BLUE = "#0877bd"
-COLORSCALE = [[0.0, ORANGE], [0.5, GREY], [1.0, BLUE]]
-CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#d62728", "#9467bd")  # class 0/1 as TensorFlow Playground
-_SCALE_RGB = np.array([[245, 147, 34], [232, 234, 235], [8, 119, 189]], dtype=np.float64)
+from ui.palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
 
 DOMAIN = 6.0
 NEURON_SIZE = 0.085  # side of a neuron picture, in diagram units (the diagram is 1 unit tall)
@@ -46,7 +40,6 @@ BIAS_SIZE = 0.017  # side of a bias square (~8 px)
 DIAGRAM_WIDTH = 1.25
 MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
 MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
-LOSS_COLORS = ("#333", "#999")  # train, test
 
 # Trace indices (fixed for a given structure; frame patches address them by index).
 OUTPUT_TRACE = 0  # invisible heat map: hover values and colour bar of the output
@@ -69,6 +62,7 @@ class ViewSpec:
     n_classes: int
     show_test: bool
     log_loss: bool
+    colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (ui.palette)
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
@@ -127,15 +121,19 @@ def diagram_layout(layer_sizes: tuple[int, ...]) -> Diagram:
     return Diagram(tuple(centres), links)
 
 
-def weight_colors(values: np.ndarray, limit: float = 1.0) -> list[str]:
-    """CSS colours on TensorFlow Playground's scale: -limit orange, 0 grey, +limit blue."""
+def weight_colors(
+    values: np.ndarray, limit: float = 1.0, colors: FigureColors = DEFAULT_COLORS
+) -> list[str]:
+    """CSS colours on the diverging scale: -limit negative (orange), 0 neutral (grey),
+    +limit positive (blue)."""
+    scale = colors.scale_rgb()
     position = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)) / limit, -1, 1)
     low = position < 0
     fraction = np.abs(position)[:, None]
     rgb = np.where(
         low[:, None],
-        _SCALE_RGB[1] + (_SCALE_RGB[0] - _SCALE_RGB[1]) * fraction,
-        _SCALE_RGB[1] + (_SCALE_RGB[2] - _SCALE_RGB[1]) * fraction,
+        scale[1] + (scale[0] - scale[1]) * fraction,
+        scale[1] + (scale[2] - scale[1]) * fraction,
     )
     return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in rgb]
 
@@ -151,8 +149,9 @@ def to_uint8(values: np.ndarray, limit: float = 1.0) -> np.ndarray:
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
-def class_image_source(probabilities: np.ndarray) -> str:
-    """PNG data URL: each cell coloured by its most likely class, lighter when less sure.
+def class_image_source(probabilities: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> str:
+    """PNG data URL: each cell coloured by its most likely class, fading to the theme's
+    blank colour when less sure.
 
     Args:
         probabilities: (k, h, w) class probabilities; row 0 is the top of the plane.
@@ -160,29 +159,29 @@ def class_image_source(probabilities: np.ndarray) -> str:
     k = probabilities.shape[0]
     best = np.argmax(probabilities, axis=0)
     confidence = np.max(probabilities, axis=0)
-    # Lightness: chance level (1/k) is white, certainty the full class colour.
+    # Chance level (1/k) is the blank colour (white on a light page), certainty the full
+    # class colour.
     strength = np.clip((confidence - 1.0 / k) / (1.0 - 1.0 / k), 0, 1)[..., None]
-    palette = np.array([_hex_to_rgb(color) for color in CLASS_COLORS[:k]], dtype=np.float64)
-    rgb = 255.0 + (palette[best] - 255.0) * (0.25 + 0.75 * strength)
+    palette = np.array([hex_to_rgb(c) for c in colors.palette.classes[:k]], dtype=np.float64)
+    blank = np.array(hex_to_rgb(colors.theme.blank), dtype=np.float64)
+    rgb = blank + (palette[best] - blank) * (0.25 + 0.75 * strength)
     buffer = io.BytesIO()
     Image.fromarray(rgb.astype(np.uint8), "RGB").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _hex_to_rgb(color: str) -> tuple[int, int, int]:
-    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
-
-
-def point_colors(labels: np.ndarray, mode: str) -> list[str]:
+def point_colors(labels: np.ndarray, mode: str, colors: FigureColors = DEFAULT_COLORS) -> list[str]:
     """Colour of each data point: its class, or its target value for regression."""
     if mode == "regression":
-        return weight_colors(labels)
-    return [CLASS_COLORS[int(label) % len(CLASS_COLORS)] for label in labels]
+        return weight_colors(labels, colors=colors)
+    classes = colors.palette.classes
+    return [classes[int(label) % len(classes)] for label in labels]
 
 
 def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     """The whole live figure's structure, with empty data that frames fill in."""
     diagram = diagram_layout(spec.layer_sizes)
+    colors, theme = spec.colors, spec.colors.theme
     grid = np.linspace(-DOMAIN, DOMAIN, 100, endpoint=False) + DOMAIN / 100
     hidden_and_inputs = [c for column in diagram.centres[:-1] for c in column]
     output_centres = diagram.centres[-1]
@@ -194,7 +193,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "x": grid,
             "y": grid[::-1],
             "z": np.zeros((100, 100)),
-            "colorscale": COLORSCALE,
+            "colorscale": colors.colorscale,
             "zmin": zmin,
             "zmax": zmax,
             "xaxis": "x",
@@ -229,8 +228,10 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "yaxis": "y2",
             "x": [_link_midpoint(diagram, link)[0] for link in diagram.links],
             "y": [_link_midpoint(diagram, link)[1] for link in diagram.links],
-            "marker": {"size": 9, "opacity": 0.0},
+            # 16 px: a click target big enough to hit (click to edit the weight).
+            "marker": {"size": 16, "opacity": 0.0},
             "text": [""] * len(diagram.links),
+            "customdata": [list(link) for link in diagram.links],  # (layer, source, target)
             "hovertemplate": "%{text}<extra></extra>",
             "name": "links",
             "showlegend": False,
@@ -244,14 +245,15 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "y": [y for _, y in _bias_centres(diagram)],
             # Hover only: the squares are shapes (their colour changes every frame; a trace
             # style change would restyle every trace of the figure).
-            "marker": {"size": 10, "symbol": "square", "opacity": 0.0},
+            "marker": {"size": 14, "symbol": "square", "opacity": 0.0},
             "text": [""] * sum(spec.layer_sizes[1:]),
+            "customdata": _bias_addresses(spec),  # (layer, -1, target)
             "hovertemplate": "%{text}<extra></extra>",
             "name": "biases",
             "showlegend": False,
         },
     ]
-    for name, color in zip(("train", "test"), LOSS_COLORS):
+    for name, color in zip(("train", "test"), theme.loss):
         data.append(
             {
                 "type": "scatter",
@@ -267,7 +269,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
                 "showlegend": False,
             }
         )
-    for name, color in zip(("train", "test"), LOSS_COLORS):
+    for name, color in zip(("train", "test"), theme.loss):
         data.append(
             {
                 "type": "scatter",
@@ -300,7 +302,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     points = points_layout_image(
         train_X[:, 0],
         train_X[:, 1],
-        point_colors(train_y, spec.output_mode),
+        point_colors(train_y, spec.output_mode, colors),
         x_range=(-DOMAIN, DOMAIN),
         y_range=(-DOMAIN, DOMAIN),
         radius=0.13,
@@ -312,7 +314,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             points_layout_image(
                 test_X[:, 0],
                 test_X[:, 1],
-                point_colors(test_y, spec.output_mode),
+                point_colors(test_y, spec.output_mode, colors),
                 x_range=(-DOMAIN, DOMAIN),
                 y_range=(-DOMAIN, DOMAIN),
                 radius=0.13,
@@ -321,7 +323,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
         )
     assert len(images) == spec.output_image
     images.append({"source": "", **output_area()})
-    shapes = [_link_shape(diagram, link) for link in diagram.links]
+    shapes = [_link_shape(diagram, link, theme.neutral) for link in diagram.links]
     shapes += [
         {
             "type": "rect",
@@ -331,7 +333,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "x1": x + NEURON_SIZE / 2,
             "y0": y - NEURON_SIZE / 2,
             "y1": y + NEURON_SIZE / 2,
-            "line": {"color": "#888", "width": 1},
+            "line": {"color": theme.frame, "width": 1},
         }
         for x, y in hidden_and_inputs
     ]
@@ -346,7 +348,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "layer": "above",
             "visible": False,
         }
-        for color in LOSS_COLORS
+        for color in theme.loss
     ]
     assert len(shapes) == spec.bias_shapes[0]
     shapes += [
@@ -358,13 +360,13 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "x1": x + BIAS_SIZE / 2,
             "y0": y - BIAS_SIZE / 2,
             "y1": y + BIAS_SIZE / 2,
-            "fillcolor": GREY,
-            "line": {"color": "#555", "width": 1},
+            "fillcolor": theme.neutral,
+            "line": {"color": theme.bias_outline, "width": 1},
             "layer": "above",
         }
         for x, y in _bias_centres(diagram)
     ]
-    annotations = _column_titles(diagram, spec)
+    annotations = _column_titles(diagram, spec, theme.muted)
     layout = {
         "height": 560,
         "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
@@ -374,13 +376,17 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "y": 0.27,
             "xanchor": "right",
             "yanchor": "top",  # inside the loss chart's top right corner
-            "bgcolor": "rgba(255,255,255,0.6)",
+            "bgcolor": theme.legend_background,
             # The curves are shapes: the legend only names them.
             "itemclick": False,
             "itemdoubleclick": False,
         },
         "hovermode": "closest",
-        "plot_bgcolor": "white",
+        "plot_bgcolor": theme.background,
+        # The page's own background shows around the plots (Streamlit's light or dark).
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": {"color": theme.text},
+        "modebar": {"bgcolor": "rgba(0,0,0,0)", "color": theme.muted},
         "xaxis": {
             "domain": [0.60, 0.95],
             "range": [-DOMAIN, DOMAIN],
@@ -414,6 +420,8 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "domain": [0.60, 0.95],
             "anchor": "y3",
             "title": {"text": "epoch"},
+            "linecolor": theme.axis_line,
+            "gridcolor": theme.axis_line,
             "range": [0, 10],
             "autorange": False,
         },
@@ -421,6 +429,8 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "domain": [0.0, 0.27],
             "anchor": "x3",
             "title": {"text": "loss"},
+            "linecolor": theme.axis_line,
+            "gridcolor": theme.axis_line,
             "type": "log" if spec.log_loss else "linear",
             "range": [-2, 0] if spec.log_loss else [0, 1],
             "autorange": False,
@@ -472,7 +482,15 @@ def _bias_centres(diagram: Diagram) -> list[tuple[float, float]]:
     ]
 
 
-def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
+def _bias_addresses(spec: ViewSpec) -> list[list[int]]:
+    """(dense layer, -1, target unit) of every bias square, in drawing order."""
+    sizes = spec.layer_sizes
+    return [
+        [layer, -1, unit] for layer in range(len(sizes) - 1) for unit in range(sizes[layer + 1])
+    ]
+
+
+def _column_titles(diagram: Diagram, spec: ViewSpec, color: str) -> list[dict]:
     titles = ["features"] + [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
     titles.append("output")
     return [
@@ -483,7 +501,7 @@ def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
             "x": column[0][0],
             "y": 1.0,
             "showarrow": False,
-            "font": {"size": 11, "color": "#555"},
+            "font": {"size": 11, "color": color},
             "yanchor": "bottom",
         }
         for title, column in zip(titles, diagram.centres)
@@ -502,7 +520,7 @@ def _link_midpoint(diagram: Diagram, link: tuple[int, int, int]) -> tuple[float,
     return (x0 + x1) / 2, (y0 + y1) / 2
 
 
-def _link_shape(diagram: Diagram, link: tuple[int, int, int]) -> dict:
+def _link_shape(diagram: Diagram, link: tuple[int, int, int], color: str) -> dict:
     x0, y0, x1, y1 = _link_points(diagram, link)
     return {
         "type": "line",
@@ -512,7 +530,7 @@ def _link_shape(diagram: Diagram, link: tuple[int, int, int]) -> dict:
         "y0": y0,
         "x1": x1,
         "y1": y1,
-        "line": {"color": GREY, "width": 1},
+        "line": {"color": color, "width": 1},
         "layer": "below",
     }
 
@@ -543,9 +561,9 @@ def frame_updates(
     flat_weights = np.concatenate([w.ravel() for w in frame.weights])  # (layer, source, target)
     flat_biases = np.concatenate(frame.biases)
     layout: dict[str, object] = {}
-    colors = weight_colors(flat_weights)
+    colors = spec.colors
     widths = link_widths(flat_weights)
-    for index, (color, width) in enumerate(zip(colors, widths)):
+    for index, (color, width) in enumerate(zip(weight_colors(flat_weights, colors=colors), widths)):
         layout[f"shapes[{index}].line.color"] = color
         layout[f"shapes[{index}].line.width"] = round(float(width), 2)
     images = []
@@ -554,7 +572,9 @@ def frame_updates(
         limit = max(float(np.max(np.abs(values))), 1e-9) if index < n_inputs else 1.0
         images.append({"index": index, "values": to_uint8(values, limit)})
     if spec.output_mode == "multiclass":
-        layout[f"images[{spec.output_image}].source"] = class_image_source(frame.output_grid)
+        layout[f"images[{spec.output_image}].source"] = class_image_source(
+            frame.output_grid, colors
+        )
     else:
         images.append({"index": spec.output_image, "values": _output_uint8(spec, z)})
     epochs, train_loss, test_loss = _thin(
@@ -567,7 +587,7 @@ def frame_updates(
         path = loss_path(epochs, values, spec.log_loss)
         layout[f"shapes[{shape}].path"] = path or "M0,0"
         layout[f"shapes[{shape}].visible"] = bool(path)
-    for shape, color in zip(spec.bias_shapes, weight_colors(flat_biases)):
+    for shape, color in zip(spec.bias_shapes, weight_colors(flat_biases, colors=colors)):
         layout[f"shapes[{shape}].fillcolor"] = color
     traces: list[dict] = []
     if hover:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import engine
 
+from .palette import DEFAULT_PALETTE, PALETTES
+
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -101,6 +103,7 @@ class PlaygroundSettings:
     stop_loss: float = 0.0  # 0 = never
     show_test: bool = False
     discretize: bool = False
+    palette: str = DEFAULT_PALETTE  # the figures' data colours (ui.palette.PALETTES)
     hide: tuple[str, ...] = field(default=())
 
     # -- derived
@@ -207,6 +210,8 @@ class PlaygroundSettings:
             reset("optimizer", f"The optimiser must be one of {', '.join(engine.OPTIMIZERS)}")
         if values["reg"] not in REGULARIZATIONS:
             reset("reg", "Regularisation must be none, l1 or l2")
+        if values["palette"] not in PALETTES:
+            reset("palette", f"The colours must be one of {', '.join(PALETTES)}")
         values["hide"] = tuple(name for name in values["hide"] if name in HIDEABLE)
         # Output and loss depend on the data set: fall back quietly to the natural choice
         # when the data set changed, loudly when the URL asked for something impossible.
@@ -279,6 +284,7 @@ class PlaygroundSettings:
             "stop_loss": _number(self.stop_loss),
             "show_test": str(self.show_test).lower(),
             "discretize": str(self.discretize).lower(),
+            "palette": self.palette,
         }
         if engine.DATASETS[self.dataset].n_classes == -1:
             params["classes"] = str(self.classes)
@@ -392,6 +398,7 @@ _PARSERS = {
     "stop_loss": _float,
     "show_test": _boolean,
     "discretize": _boolean,
+    "palette": str.lower,
     "hide": _names,
 }
 _FIELD_FOR_KEY: dict[str, str] = {}

@@ -16,10 +16,11 @@
 
 const LOADING_TEXT = "Loading the plotting library\u2026";
 const FAILED_TEXT = "The plotting library could not be loaded.";
-const DEFAULT_COLORSCALE = [
-  [0.0, "#f59322"],
-  [128 / 255, "#e8eaeb"],
-  [1.0, "#0877bd"],
+// Python always sends the colour scale (ui/palette.py holds the palette); this grey ramp only
+// colours a frame that came without one.
+const FALLBACK_COLORSCALE = [
+  [0.0, "#000000"],
+  [1.0, "#ffffff"],
 ];
 const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
@@ -258,7 +259,7 @@ function parseColor(color) {
 }
 
 function buildLut(colorscale) {
-  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : DEFAULT_COLORSCALE)
+  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : FALLBACK_COLORSCALE)
     .map(([pos, color]) => [Number(pos), parseColor(color)])
     .sort((a, b) => a[0] - b[0]);
   const lut = new Uint8ClampedArray(256 * 4);
