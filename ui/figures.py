@@ -465,6 +465,20 @@ def hover_zoom_option(spec: ViewSpec) -> dict:
     return {"trace": NEURON_HOVER_TRACE, "count": spec.n_neuron_images, "image": output_area()}
 
 
+def editable_option(spec: ViewSpec, weights: list[np.ndarray], biases: list[np.ndarray]) -> dict:
+    """``live_plotly``'s ``editable``: click a link's midpoint or a bias square to type its
+    value. The values are in the traces' point order (each point's ``customdata`` is its
+    (layer, source, target) address; source -1 for a bias)."""
+    return {
+        LINK_HOVER_TRACE: {
+            "values": np.concatenate([w.ravel() for w in weights]),
+            "decimals": 3,
+            "label": "Weight",
+        },
+        BIAS_TRACE: {"values": np.concatenate(biases), "decimals": 3, "label": "Bias"},
+    }
+
+
 def _neuron_labels(spec: ViewSpec) -> list[str]:
     labels = [f"input {label}" for label in spec.feature_labels]
     for layer, units in enumerate(spec.layer_sizes[1:-1], start=1):

@@ -211,7 +211,11 @@ class PlaygroundSettings:
         if values["reg"] not in REGULARIZATIONS:
             reset("reg", "Regularisation must be none, l1 or l2")
         if values["palette"] not in PALETTES:
-            reset("palette", f"The colours must be one of {', '.join(PALETTES)}")
+            reset(
+                "palette",
+                f"There are no colours called {values['palette']!r} "
+                f"(the choices: {', '.join(PALETTES)})",
+            )
         values["hide"] = tuple(name for name in values["hide"] if name in HIDEABLE)
         # Output and loss depend on the data set: fall back quietly to the natural choice
         # when the data set changed, loudly when the URL asked for something impossible.

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from ui.palette import PALETTES
 from ui.settings import (
     BATCH_SIZES,
     CLIP_NORMS,
@@ -64,6 +65,7 @@ def valid_settings(draw) -> PlaygroundSettings:
         stop_loss=draw(st.sampled_from((0.0, 0.01, 0.125, 1.5))),
         show_test=draw(st.booleans()),
         discretize=draw(st.booleans()),
+        palette=draw(st.sampled_from(list(PALETTES))),
         hide=tuple(draw(st.sets(st.sampled_from(("lr", "noise", "edit", "features"))))),
     )
 
@@ -82,7 +84,7 @@ def test_url_round_trip_is_exact(original):
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from(["dataset", "lr", "hidden", "noise", "batch", "features",
                                         "activation", "output", "loss", "seed", "show_test",
-                                        "stop_loss", "hide", "zzz"]),
+                                        "stop_loss", "hide", "palette", "zzz"]),
                        st.text(max_size=30)))  # fmt: skip
 def test_any_query_string_gives_valid_settings_and_never_raises(params):
     restored, problems = PlaygroundSettings.from_query_params(params)
@@ -150,3 +152,14 @@ def test_bad_weight_edits_are_refused_with_a_sentence(layer, source, target, val
     with pytest.raises(ValueError, match=message):
         set_parameter(run, layer, source, target, value)
     assert (run.model.params == before).all()
+
+
+def test_palette_comes_from_the_link_and_a_bad_one_gets_a_sentence():
+    chosen, problems = PlaygroundSettings.from_query_params({"palette": "ColorBlind"})
+    assert (chosen.palette, problems) == ("colorblind", [])
+    assert chosen.to_query_params()["palette"] == "colorblind"
+    fallback, problems = PlaygroundSettings.from_query_params({"palette": "rainbow"})
+    assert fallback.palette == "playground"
+    assert len(problems) == 1 and "rainbow" in problems[0] and "colorblind" in problems[0]
+    # The palette only changes colours: the network and data stay.
+    assert chosen.structure_key() == PlaygroundSettings().structure_key()
