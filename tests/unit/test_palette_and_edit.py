@@ -176,3 +176,17 @@ def test_typed_values_are_read_as_numbers(text, value):
 def test_anything_else_gets_a_sentence(text):
     with pytest.raises(ValueError, match=r"(not a number|finite number).*\.$"):
         parse_parameter(text)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "gap"),
+    [((2, 4, 2, 1), 0.04), ((2, 2, 1), 0.06), ((8, 8, 1), 0.02), ((2, *[8] * 6, 1), 0.005)],
+)
+def test_every_link_has_its_own_click_target(sizes, gap):
+    """Markers at the midpoints coincided for crossing links: one of them could not be hovered
+    or clicked. ``gap`` in diagram units (the diagram is 1 tall, ~150 px): 0.04 ≈ 6 px."""
+    links = figure(spec(sizes=sizes))["data"][LINK_HOVER_TRACE]
+    points = np.column_stack([links["x"], links["y"]])
+    gaps = np.linalg.norm(points[:, None] - points[None], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() > gap, gaps.min()
