@@ -173,6 +173,15 @@ def test_the_page_and_the_figure_follow_the_browsers_colour_scheme(browser, stre
         shot = page.screenshot(clip={"x": box["x"] + x - 5, "y": box["y"] + y - 5, "width": 10,
                                      "height": 10})  # fmt: skip
         assert (pixel_luminance(shot) < 0.2) == dark
+        if not dark:
+            # The preference changes while the page is open (paused: nothing reruns by itself).
+            page.emulate_media(color_scheme="dark")
+            dark_plot = "rgb({}, {}, {})".format(*hex_to_rgb(THEMES["dark"].background))
+            page.wait_for_function(
+                f"getComputedStyle(document.querySelector('{GRAPH} .bglayer rect.bg')).fill"
+                f" === '{dark_plot}'",
+                timeout=15_000,
+            )  # Timeout: the component's trigger 0.3 s after the change, one rerun, one redraw.
         assert not errors
     finally:
         context.close()

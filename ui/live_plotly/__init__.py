@@ -385,6 +385,9 @@ def live_plotly(
         on_stats_change=_ignore,
         on_pointer_change=_ignore,
         on_edit_change=functools.partial(_deliver_edit, key, on_edit) if on_edit else _ignore,
+        # The browser's light/dark preference changed: the rerun it causes carries the new
+        # st.context.theme.type (Streamlit itself does not rerun then).
+        on_color_scheme_change=_ignore,
     )
     return _browser_values(result)
 

@@ -403,6 +403,7 @@ function createState(parentElement) {
     editable: null,
     editor: null,
     editBoundTo: null,
+    schemeWatched: false,
     frameId: null,
     caption: null, // the caption line's element, created with the first caption
     statsEvery: 0,
@@ -929,6 +930,32 @@ function closeEditor(state) {
   delete state.graph.dataset.editing;
 }
 
+// Streamlit follows the browser's light/dark preference but does not rerun when it changes, so
+// Python (which colours the figure for st.context.theme.type) would not know until the next
+// rerun. A change fires the "color_scheme" trigger: that rerun carries the new theme type.
+const SCHEME_SETTLE_MS = 300; // Streamlit switches its theme on the same event: let it finish
+
+function watchColorScheme(state) {
+  if (state.schemeWatched || typeof window.matchMedia !== "function") {
+    return;
+  }
+  state.schemeWatched = true;
+  const query = window.matchMedia("(prefers-color-scheme: dark)");
+  query.addEventListener("change", () => {
+    setTimeout(() => {
+      const setTrigger = state.setTriggerValue;
+      if (state.disposed || !state.root.isConnected || typeof setTrigger !== "function") {
+        return;
+      }
+      try {
+        setTrigger("color_scheme", query.matches ? "dark" : "light");
+      } catch (err) {
+        console.warn("live_plotly: could not report the colour scheme", err);
+      }
+    }, SCHEME_SETTLE_MS);
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fast path. Plotly.react re-runs supplyDefaults on the whole figure and redraws every layout
 // image (~15-25 ms here) even when a frame only swaps pictures and recolours shapes. When a frame
@@ -1183,6 +1210,7 @@ function paint(state) {
       showCaption(state, frame.caption);
       bindHoverZoom(state);
       bindEditor(state);
+      watchColorScheme(state);
       state.painted += 1;
       state.prepareMsTotal += started - prepareStart;
       state.reactMsTotal += performance.now() - started;
