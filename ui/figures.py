@@ -471,11 +471,11 @@ def editable_option(spec: ViewSpec, weights: list[np.ndarray], biases: list[np.n
     (layer, source, target) address; source -1 for a bias)."""
     return {
         LINK_HOVER_TRACE: {
-            "values": np.concatenate([w.ravel() for w in weights]),
+            "values": _float32(np.concatenate([w.ravel() for w in weights])),
             "decimals": 3,
             "label": "Weight",
         },
-        BIAS_TRACE: {"values": np.concatenate(biases), "decimals": 3, "label": "Bias"},
+        BIAS_TRACE: {"values": _float32(np.concatenate(biases)), "decimals": 3, "label": "Bias"},
     }
 
 

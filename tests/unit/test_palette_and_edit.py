@@ -150,11 +150,11 @@ def test_editable_points_carry_their_address_and_values_in_the_same_order():
     for (layer, source, target), value in zip(
         links["customdata"], option[LINK_HOVER_TRACE]["values"], strict=True
     ):
-        assert value == data.weights[layer][source, target]
+        assert value == np.float32(data.weights[layer][source, target])  # float32 on the wire
     for (layer, source, target), value in zip(
         biases["customdata"], option[BIAS_TRACE]["values"], strict=True
     ):
-        assert source == -1 and value == data.biases[layer][target]
+        assert source == -1 and value == np.float32(data.biases[layer][target])
     # The hover texts (what the user reads) list the weights in that order too.
     updates, _ = frame_updates(view, data, discretize=False, hover=True)
     texts = next(t["set"]["text"] for t in updates["traces"] if t["index"] == LINK_HOVER_TRACE)

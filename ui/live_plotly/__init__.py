@@ -171,7 +171,7 @@ def _editable_to_wire(option: Mapping[int, Mapping[str, Any]] | None) -> list | 
     for trace, spec in option.items():
         item: dict[str, Any] = {"trace": int(trace), "decimals": int(spec.get("decimals", 3))}
         if spec.get("values") is not None:
-            item["values"] = encode_array(np.asarray(spec["values"], dtype=np.float64))
+            item["values"] = encode_array(np.asarray(spec["values"]))
         if spec.get("label"):
             item["label"] = str(spec["label"])
         wire.append(item)
