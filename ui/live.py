@@ -385,8 +385,11 @@ def render_frame(
         images=images,
         hover_zoom=hover_zoom_option(spec),
         colorscale=spec.colors.image_colorscale,
-        # The newest weights and biases, every run: what a click on a link or bias prefills.
-        editable=editable_option(spec, run.model.weights, run.model.biases),
+        # The newest weights and biases, every run: what a click on a link or bias prefills
+        # (nothing editable when the link hides editing: hide=edit).
+        editable={}
+        if "edit" in run.settings.hide
+        else editable_option(spec, run.model.weights, run.model.biases),
         on_edit=apply_edit,
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.

@@ -234,3 +234,18 @@ def test_multiclass_and_regression_pages_render():
         assert not at.exception
         assert epoch_of(at) == 1
     assert at.session_state["settings"].output == "linear"
+
+
+def _editable_traces(at: AppTest) -> list[int]:
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if element.proto.component_name.endswith("neuroplay_live_plotly") and "editable" in data:
+            return [item["trace"] for item in data["editable"]]
+    raise AssertionError("no live view on the page")
+
+
+def test_links_and_biases_are_editable_unless_the_link_hides_editing():
+    from ui.figures import BIAS_TRACE, LINK_HOVER_TRACE
+
+    assert sorted(_editable_traces(start(open_panels=False))) == [LINK_HOVER_TRACE, BIAS_TRACE]
+    assert _editable_traces(start(open_panels=False, hide="edit")) == []
