@@ -309,7 +309,8 @@ def dataset_preview(
         n_classes=classes if engine.DATASETS[name].n_classes == -1 else None,
     )
     size = 64
-    picture = np.full((size, size, 3), 40 if colors.dark else 245, dtype=np.uint8)
+    picture = np.empty((size, size, 3), dtype=np.uint8)
+    picture[:] = hex_to_rgb(colors.theme.thumbnail)
     columns = np.clip(((data.X[:, 0] + 6) / 12 * (size - 1)).round().astype(int), 0, size - 1)
     rows = np.clip(((6 - data.X[:, 1]) / 12 * (size - 1)).round().astype(int), 0, size - 1)
     mode = "regression" if data.kind == "regression" else "classes"

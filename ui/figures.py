@@ -382,8 +382,9 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "itemdoubleclick": False,
         },
         "hovermode": "closest",
-        "plot_bgcolor": theme.background,
-        # The page's own background shows around the plots (Streamlit's light or dark).
+        # Transparent: the page's own background (Streamlit's light or dark) shows through, so
+        # the invisible diagram axes leave no rectangle on it.
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "paper_bgcolor": "rgba(0,0,0,0)",
         "font": {"color": theme.text},
         "modebar": {"bgcolor": "rgba(0,0,0,0)", "color": theme.muted},

@@ -43,7 +43,7 @@ class Theme:
     """Colours of everything around the data, for a light or a dark page."""
 
     neutral: str  # 0 on the colour scale (output map, links, bias squares)
-    background: str  # plot areas (output map, loss chart)
+    background: str  # an opaque stand-in for the page's background (thumbnails, blank maps)
     text: str  # tick labels, axis titles, legend, colour bar
     muted: str  # column titles of the diagram
     frame: str  # outlines of the neuron pictures
@@ -52,6 +52,7 @@ class Theme:
     axis_line: str
     loss: tuple[str, str]  # train, test curves
     blank: str  # a multi-class map where the network is at chance level
+    thumbnail: str  # background of the data set's small picture
 
 
 PALETTES: dict[str, Palette] = {
@@ -79,21 +80,23 @@ THEMES: dict[str, Theme] = {
         frame="#888888",
         bias_outline="#555555",
         legend_background="rgba(255,255,255,0.6)",
-        axis_line="#dddddd",
+        axis_line="#eeeeee",  # Plotly's own grid colour on white
         loss=("#333333", "#999999"),
         blank="#ffffff",
+        thumbnail="#f5f5f5",
     ),
     "dark": Theme(
         neutral="#3a3d44",
-        background="#16181d",
+        background="#171614",  # Streamlit 1.67's dark background (measured in Chromium)
         text="#d5d7dc",
         muted="#b0b4bd",
         frame="#8a8f99",
         bias_outline="#b0b4bd",
-        legend_background="rgba(22,24,29,0.6)",
+        legend_background="rgba(23,22,20,0.6)",
         axis_line="#3a3d44",
         loss=("#e4e6eb", "#8a8f99"),
-        blank="#16181d",
+        blank="#171614",
+        thumbnail="#2a2927",
     ),
 }
 DEFAULT_THEME = "light"

@@ -111,7 +111,6 @@ def test_weight_colours_run_from_the_palettes_negative_through_neutral_to_positi
 def test_the_figure_uses_the_theme_and_palette_everywhere():
     dark = figure(spec("colorblind", "dark"))
     layout, theme = dark["layout"], THEMES["dark"]
-    assert layout["plot_bgcolor"] == theme.background
     assert layout["font"]["color"] == theme.text
     assert layout["legend"]["bgcolor"] == theme.legend_background
     assert dark["data"][0]["colorscale"][0][1] == PALETTES["colorblind"].negative
@@ -119,7 +118,9 @@ def test_the_figure_uses_the_theme_and_palette_everywhere():
     n_links = len(diagram_layout(SIZES).links)
     assert {s["line"]["color"] for s in layout["shapes"][:n_links]} == {theme.neutral}
     light = figure(spec())
-    assert light["layout"]["plot_bgcolor"] == THEMES["light"].background
+    assert light["layout"]["font"]["color"] == THEMES["light"].text
+    # The page's background shows through (no rectangle around the invisible diagram axes).
+    assert layout["plot_bgcolor"] == layout["paper_bgcolor"] == "rgba(0,0,0,0)"
     # Colours are part of the view's identity: another theme is another figure.
     assert spec("playground", "dark").version(1) != spec().version(1)
 
