@@ -33,13 +33,15 @@ if _ROOT not in sys.path:
 
 from ui.live_plotly import encode_array, live_plotly  # noqa: E402
 from ui.live_plotly.points import points_layout_image  # noqa: E402
+from ui.palette import DEFAULT_COLORS  # noqa: E402
 
 MAP_SIZE = 40  # neuron maps are MAP_SIZE x MAP_SIZE
 OUT_SIZE = 100  # output decision map
 N_POINTS = 500
 DOMAIN = 6.0  # inputs live in [-DOMAIN, DOMAIN]^2
-ORANGE, GREY, BLUE = "#f59322", "#e8eaeb", "#0877bd"
-HEATMAP_COLORSCALE = [[0.0, ORANGE], [0.5, GREY], [1.0, BLUE]]
+ORANGE = DEFAULT_COLORS.palette.negative
+BLUE = DEFAULT_COLORS.palette.positive
+HEATMAP_COLORSCALE = DEFAULT_COLORS.colorscale
 LAYER_SIZES = {"wide": (4, 4), "narrow": (3, 2)}  # hidden layers per structure
 
 

@@ -1,18 +1,19 @@
 """Colours and the common Plotly layout of the teaching pages' figures.
 
-The colour scale is the Playground's (TensorFlow Playground's): orange for -1, grey for 0,
-blue for +1 (the same values as ``ui.figures``, which cannot be imported here without
-pulling in Streamlit).
+The colour scale is the Playground's default (TensorFlow Playground's): orange for -1, grey
+for 0, blue for +1, from ``ui.palette`` (which imports neither Streamlit nor Plotly).
 """
 
 from __future__ import annotations
 
-ORANGE = "#f59322"
-GREY = "#e8eaeb"
-BLUE = "#0877bd"
-COLORSCALE = [[0.0, ORANGE], [0.5, GREY], [1.0, BLUE]]
-CLASS_COLORS = (ORANGE, BLUE, "#2ca02c", "#d62728", "#9467bd")  # class 0, 1, 2, …
-VARIANT_COLORS = ("#0877bd", "#f59322", "#2ca02c", "#9467bd")  # one per compared run
+from ui.palette import DEFAULT_COLORS
+
+ORANGE = DEFAULT_COLORS.palette.negative
+GREY = DEFAULT_COLORS.theme.neutral
+BLUE = DEFAULT_COLORS.palette.positive
+COLORSCALE = DEFAULT_COLORS.colorscale
+CLASS_COLORS = DEFAULT_COLORS.palette.classes  # class 0, 1, 2, …
+VARIANT_COLORS = (BLUE, ORANGE, CLASS_COLORS[2], CLASS_COLORS[4])  # one per compared run
 DERIVATIVE_COLOR = "#d62728"
 SATURATED_FILL = "rgba(214, 39, 40, 0.08)"
 

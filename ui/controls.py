@@ -19,6 +19,7 @@ import streamlit as st
 import engine
 
 from . import state, words
+from .palette import PALETTES, figure_colors, hex_to_rgb
 from .run import build_run, restart, set_parameter
 from .settings import (
     BATCH_SIZES,
@@ -74,6 +75,7 @@ def widget_values(settings: PlaygroundSettings) -> dict[str, object]:
         "show_test": settings.show_test,
         "discretize": settings.discretize,
         "present": settings.present,
+        "palette": settings.palette,
     }
     for layer, units in enumerate(settings.hidden):
         values[f"units_{layer}"] = units
@@ -319,9 +321,13 @@ def playback_bar(settings: PlaygroundSettings) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def dataset_preview(name: str, noise: int, classes: int) -> np.ndarray:
+def dataset_preview(
+    name: str, noise: int, classes: int, palette: str = "playground", theme: str = "light"
+) -> np.ndarray:
     """A small RGB picture of a data set (cached: the same for every session)."""
-    from .figures import CLASS_COLORS, weight_colors
+    from .figures import point_colors
+
+    colors = figure_colors(palette, theme)
 
     data = engine.make_dataset(
         name,
@@ -331,30 +337,27 @@ def dataset_preview(name: str, noise: int, classes: int) -> np.ndarray:
         n_classes=classes if engine.DATASETS[name].n_classes == -1 else None,
     )
     size = 64
-    picture = np.full((size, size, 3), 245, dtype=np.uint8)
+    picture = np.empty((size, size, 3), dtype=np.uint8)
+    picture[:] = hex_to_rgb(colors.theme.thumbnail)
     columns = np.clip(((data.X[:, 0] + 6) / 12 * (size - 1)).round().astype(int), 0, size - 1)
     rows = np.clip(((6 - data.X[:, 1]) / 12 * (size - 1)).round().astype(int), 0, size - 1)
-    if data.kind == "regression":
-        colors = weight_colors(data.y)
-        rgb = [tuple(int(part) for part in color[4:-1].split(",")) for color in colors]
-    else:
-        rgb = [
-            tuple(int(CLASS_COLORS[label][i : i + 2], 16) for i in (1, 3, 5)) for label in data.y
-        ]
+    mode = "regression" if data.kind == "regression" else "classes"
+    rgb = [_rgb(color) for color in point_colors(data.y, mode, colors)]
     for r, c, color in zip(rows, columns, rgb):
         picture[max(r - 1, 0) : r + 2, max(c - 1, 0) : c + 2] = color
     return picture
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def dataset_thumbnail(name: str, noise: int, classes: int) -> str:
+def dataset_thumbnail(name: str, noise: int, classes: int, palette: str, theme: str) -> str:
     """The preview as an <img> with its PNG inline (~2 KB): ``st.image`` would serve it
     through Streamlit's media files, and when the data set changes quickly the browser asks
     for a file already replaced (404)."""
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.fromarray(dataset_preview(name, noise, classes)).save(buffer, format="PNG")
+    picture = dataset_preview(name, noise, classes, palette, theme)
+    Image.fromarray(picture).save(buffer, format="PNG")
     source = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     title = html.escape(engine.DATASETS[name].title)
     # 48 px beside the data set's name (the picker names it: no caption).
@@ -364,15 +367,25 @@ def dataset_thumbnail(name: str, noise: int, classes: int) -> str:
     )
 
 
+def _rgb(color: str) -> tuple[int, int, int]:
+    """'#rrggbb' or 'rgb(r,g,b)' -> (r, g, b)."""
+    if color.startswith("#"):
+        return hex_to_rgb(color)
+    return tuple(int(part) for part in color[4:-1].split(","))  # type: ignore[return-value]
+
+
 def data_panel(settings: PlaygroundSettings) -> None:
     """The data set, the input features and how the data is drawn: TF Playground's left column."""
     if not _hidden(settings, "dataset"):
         picker = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-        picker.markdown(
-            dataset_thumbnail(settings.dataset, settings.noise, settings.classes),
-            unsafe_allow_html=True,
-            width="content",
+        thumbnail = dataset_thumbnail(
+            settings.dataset,
+            settings.noise,
+            settings.classes,
+            settings.palette,
+            state.theme_type() or "light",
         )
+        picker.markdown(thumbnail, unsafe_allow_html=True, width="content")
         picker.selectbox(
             "Data set",
             list(engine.DATASETS),
@@ -536,6 +549,9 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                 key=key("stop_loss"),
                 on_change=bound("stop_loss", float),
             )
+        setting_select(
+            settings, "palette", "Colours", list(PALETTES), format_func=lambda n: PALETTES[n].title
+        )
 
 
 def weight_editor(settings: PlaygroundSettings) -> None:

@@ -39,15 +39,26 @@ import engine
 
 from . import state
 from .figures import (
+    BIAS_TRACE,
     PRESENTATION_SCALE,
     FrameData,
     ViewSpec,
+    editable_option,
     frame_updates,
     hover_zoom_option,
     playground_figure,
 )
 from .live_plotly import browser_state, live_plotly
-from .run import GRID_RESOLUTION, NEURON_MAP_RESOLUTION, TrainingRun, metrics, train_chunk
+from .palette import figure_colors
+from .run import (
+    GRID_RESOLUTION,
+    NEURON_MAP_RESOLUTION,
+    TrainingRun,
+    metrics,
+    parse_parameter,
+    set_parameter,
+    train_chunk,
+)
 
 FRAME_INTERVAL = 0.04  # seconds between painted frames the live view aims for (25 frames/s)
 # Seconds between fragment runs while playing and nothing is busy. Each run carries
@@ -74,6 +85,7 @@ VIEW_KEY = "playground_view"
 _HOVER_SENT_AT = "_live_hover_sent_at"
 _INTERVAL_SENT = "_live_frame_interval"
 _CLIENT_PACING = "_live_client_pacing"
+_EDIT_NOTICE = "_live_edit_notice"  # an edit left a notice: show it (a full rerun)
 
 
 class FramePacer:
@@ -221,7 +233,7 @@ def _set_frame_interval(seconds: float) -> None:
     st.session_state[_INTERVAL_SENT] = seconds
 
 
-def view_spec(run: TrainingRun, log_loss: bool) -> ViewSpec:
+def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
     settings = run.settings
     if run.train.kind == "regression":
         mode = "regression"
@@ -239,6 +251,7 @@ def view_spec(run: TrainingRun, log_loss: bool) -> ViewSpec:
         show_test=settings.show_test,
         log_loss=log_loss,
         scale=PRESENTATION_SCALE if settings.present else 1.0,
+        colors=figure_colors(settings.palette, theme),
     )
 
 
@@ -311,7 +324,29 @@ def _hover_due(playing: bool) -> bool:
 
 
 def current_spec(run: TrainingRun) -> ViewSpec:
-    return view_spec(run, bool(st.session_state.get("control_log_loss", False)))
+    return view_spec(run, bool(st.session_state.get("control_log_loss", False)), state.theme_type())
+
+
+def apply_edit(edit: dict) -> None:
+    """``live_plotly``'s ``on_edit``: the user clicked a link or a bias in the diagram and
+    typed a value. Applied at once (playing or not, as in TensorFlow Playground: training
+    goes on from the new value); a value that cannot be used leaves a sentence."""
+    run = state.run()
+    try:
+        try:
+            layer, source, target = (int(part) for part in edit.get("customdata") or ())
+        except (TypeError, ValueError):
+            raise ValueError("That connection does not exist in this network.") from None
+        is_bias = edit.get("trace") == BIAS_TRACE
+        value = parse_parameter(edit.get("text"))
+        set_parameter(run, layer, None if is_bias else source, target, value)
+    except ValueError as error:
+        state.notices().append(str(error))
+        st.session_state[_EDIT_NOTICE] = True
+        return
+    state.set_run(run)
+    # The expander's editor reloads its value field from the network when shown next.
+    st.session_state.pop("edit_value", None)
 
 
 def caption(run: TrainingRun) -> dict:
@@ -355,6 +390,13 @@ def render_frame(
         height=FIGURE_HEIGHT,
         images=images,
         hover_zoom=hover_zoom_option(spec),
+        colorscale=spec.colors.image_colorscale,
+        # The newest weights and biases, every run: what a click on a link or bias prefills
+        # (nothing editable when the link hides editing: hide=edit).
+        editable={}
+        if "edit" in run.settings.hide
+        else editable_option(spec, run.model.weights, run.model.biases),
+        on_edit=apply_edit,
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.
         frame_id=first["frame_id"],
@@ -373,6 +415,8 @@ def live_view(playing: bool) -> None:
 
     @st.fragment(run_every=interval)
     def frame() -> None:
+        if st.session_state.pop(_EDIT_NOTICE, False):
+            st.rerun(scope="app")  # the notices are shown outside the fragment
         run = state.run()
         playback = state.playback()
         earlier: list[dict] = []

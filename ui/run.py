@@ -158,6 +158,22 @@ def metrics(run: TrainingRun) -> dict[str, float]:
     }
 
 
+def parse_parameter(text: object) -> float:
+    """A weight or bias typed by the user ("4", "-0.25", "1e-3", "0,5", "−2"); raises
+    ``ValueError`` with a plain sentence for anything else."""
+    cleaned = str(text).strip().replace("\u2212", "-").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        shown = str(text).strip()[:20]
+        raise ValueError(
+            f"“{shown}” is not a number; type a value like 0.5 or -2. Nothing was changed."
+        ) from None
+    if cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise ValueError("A weight must be a finite number between -1,000,000 and 1,000,000.")
+    return value
+
+
 def set_parameter(
     run: TrainingRun, layer: int, source: int | None, target: int, value: float
 ) -> None:

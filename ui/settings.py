@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import engine
 
+from .palette import DEFAULT_PALETTE, PALETTES
+
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "l1", "l2")
@@ -104,6 +106,7 @@ class PlaygroundSettings:
     show_test: bool = False
     discretize: bool = False
     present: bool = False  # presentation mode: type and lines sized for a projector
+    palette: str = DEFAULT_PALETTE  # the figures' data colours (ui.palette.PALETTES)
     hide: tuple[str, ...] = field(default=())
 
     # -- derived
@@ -210,6 +213,12 @@ class PlaygroundSettings:
             reset("optimizer", f"The optimiser must be one of {', '.join(engine.OPTIMIZERS)}")
         if values["reg"] not in REGULARIZATIONS:
             reset("reg", "Regularisation must be none, l1 or l2")
+        if values["palette"] not in PALETTES:
+            reset(
+                "palette",
+                f"There are no colours called {values['palette']!r} "
+                f"(the choices: {', '.join(PALETTES)})",
+            )
         values["hide"] = tuple(name for name in values["hide"] if name in HIDEABLE)
         # Output and loss depend on the data set: fall back quietly to the natural choice
         # when the data set changed, loudly when the URL asked for something impossible.
@@ -285,6 +294,7 @@ class PlaygroundSettings:
             "stop_loss": _number(self.stop_loss),
             "show_test": str(self.show_test).lower(),
             "discretize": str(self.discretize).lower(),
+            "palette": self.palette,
         }
         if engine.DATASETS[self.dataset].n_classes == -1:
             params["classes"] = str(self.classes)
@@ -401,6 +411,7 @@ _PARSERS = {
     "show_test": _boolean,
     "discretize": _boolean,
     "present": _boolean,
+    "palette": str.lower,
     "hide": _names,
 }
 _FIELD_FOR_KEY: dict[str, str] = {}

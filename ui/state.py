@@ -109,6 +109,12 @@ def playback() -> Playback:
     return st.session_state[PLAYBACK]
 
 
+def theme_type() -> str | None:
+    """ "light" or "dark": the theme Streamlit shows (it follows the browser's preference
+    unless the user picked one in the app menu); None before the browser said."""
+    return st.context.theme.type
+
+
 def notices() -> list[str]:
     """Plain sentences to show once (e.g. what was wrong with the link)."""
     return st.session_state.setdefault(NOTICES, [])

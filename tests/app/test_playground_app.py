@@ -102,6 +102,7 @@ def test_link_restores_setup():
         ("select_slider", "control_dropout", 0.2, "dropout", "0.2"),
         ("select_slider", "control_clip", 1.0, "clip", "1"),
         ("select_slider", "control_speed", 50, "speed", "50"),
+        ("selectbox", "control_palette", "colorblind", "palette", "colorblind"),
     ],
 )
 def test_every_control_updates_settings_and_url(kind, key, value, query_key, query_value):
@@ -257,3 +258,18 @@ def test_presentation_mode_goes_into_the_link_and_keeps_the_run():
     assert at.query_params["present"] in ("1", ["1"])
     assert at.session_state["run"] is run and run.epoch == 1
     assert not at.exception
+
+
+def _editable_traces(at: AppTest) -> list[int]:
+    for element in at.get("bidi_component"):
+        data = json.loads(element.proto.json)
+        if element.proto.component_name.endswith("neuroplay_live_plotly") and "editable" in data:
+            return [item["trace"] for item in data["editable"]]
+    raise AssertionError("no live view on the page")
+
+
+def test_links_and_biases_are_editable_unless_the_link_hides_editing():
+    from ui.figures import BIAS_TRACE, LINK_HOVER_TRACE
+
+    assert sorted(_editable_traces(start(open_panels=False))) == [LINK_HOVER_TRACE, BIAS_TRACE]
+    assert _editable_traces(start(open_panels=False, hide="edit")) == []

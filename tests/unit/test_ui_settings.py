@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from ui.palette import PALETTES
 from ui.settings import (
     BATCH_SIZES,
     CLIP_NORMS,
@@ -66,6 +67,7 @@ def valid_settings(draw) -> PlaygroundSettings:
         show_test=draw(st.booleans()),
         discretize=draw(st.booleans()),
         present=draw(st.booleans()),
+        palette=draw(st.sampled_from(list(PALETTES))),
         hide=tuple(draw(st.sets(st.sampled_from(("lr", "noise", "edit", "features"))))),
     )
 
@@ -84,7 +86,7 @@ def test_url_round_trip_is_exact(original):
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(st.sampled_from(["dataset", "lr", "hidden", "noise", "batch", "features",
                                         "activation", "output", "loss", "seed", "show_test",
-                                        "stop_loss", "hide", "zzz"]),
+                                        "stop_loss", "hide", "palette", "zzz"]),
                        st.text(max_size=30)))  # fmt: skip
 def test_any_query_string_gives_valid_settings_and_never_raises(params):
     restored, problems = PlaygroundSettings.from_query_params(params)
@@ -174,3 +176,14 @@ def test_presentation_mode_is_in_the_link_only_when_on():
     assert not settings_.present and "present" in problems[0]
     # A view choice: switching it keeps the network and its training.
     assert on.structure_key() == PlaygroundSettings().structure_key()
+
+
+def test_palette_comes_from_the_link_and_a_bad_one_gets_a_sentence():
+    chosen, problems = PlaygroundSettings.from_query_params({"palette": "ColorBlind"})
+    assert (chosen.palette, problems) == ("colorblind", [])
+    assert chosen.to_query_params()["palette"] == "colorblind"
+    fallback, problems = PlaygroundSettings.from_query_params({"palette": "rainbow"})
+    assert fallback.palette == "playground"
+    assert len(problems) == 1 and "rainbow" in problems[0] and "colorblind" in problems[0]
+    # The palette only changes colours: the network and data stay.
+    assert chosen.structure_key() == PlaygroundSettings().structure_key()

@@ -13,6 +13,8 @@ Protocol (see docs/live_view.md for the full description and measured numbers):
 * ``images`` are small uint8 maps the browser colours and places as ``layout.images[k].source``.
   Row 0 of every map is the TOP row of the picture.
 * ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
+* ``editable`` lets the user click a point of some traces and type a new value in a small box
+  next to it; ``on_edit`` receives what was typed.
 * Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
   still drawing are merged (the newest value of each path wins) and drawn once, so a property
   may be sent only now and then; but Streamlit itself may skip a frame under load, so animated
@@ -26,11 +28,13 @@ import functools
 import json
 import math
 import pathlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 import streamlit as st
+
+from ui.palette import DEFAULT_COLORSCALE
 
 __all__ = [
     "DEFAULT_COLORSCALE",
@@ -50,13 +54,6 @@ _COMPONENT_NAME = "neuroplay_live_plotly"
 CAPTION_HEIGHT = 28  # px; .np-live-plotly-caption in live_plotly.css
 # Session-state key prefix remembering which structure version was sent to the browser.
 _SENT_PREFIX = "_live_plotly_sent_version:"
-
-#: TensorFlow Playground's colours: 0 -> orange, 128 -> light grey, 255 -> blue (linear in RGB).
-DEFAULT_COLORSCALE: tuple[tuple[float, str], ...] = (
-    (0.0, "#f59322"),
-    (128 / 255, "#e8eaeb"),
-    (1.0, "#0877bd"),
-)
 
 # dtypes sent as they are; every other numeric dtype is converted (see encode_array).
 _WIRE_DTYPES = frozenset(
@@ -167,6 +164,20 @@ def _hover_zoom_to_wire(option: Mapping[str, Any] | None) -> dict | None:
     return wire
 
 
+def _editable_to_wire(option: Mapping[int, Mapping[str, Any]] | None) -> list | None:
+    if option is None:
+        return None
+    wire = []
+    for trace, spec in option.items():
+        item: dict[str, Any] = {"trace": int(trace), "decimals": int(spec.get("decimals", 3))}
+        if spec.get("values") is not None:
+            item["values"] = encode_array(np.asarray(spec["values"]))
+        if spec.get("label"):
+            item["label"] = str(spec["label"])
+        wire.append(item)
+    return wire
+
+
 @functools.lru_cache(maxsize=1)
 def _component():
     # Created once per process; Streamlit re-registers it on each runtime when it is mounted.
@@ -234,6 +245,14 @@ def _forget_sent_version(sent_key: str) -> None:
     st.session_state.pop(sent_key, None)
 
 
+def _deliver_edit(key: str, on_edit: Callable[[dict], None]) -> None:
+    """Callback of the browser's "edit" trigger: hands what the user typed to ``on_edit``."""
+    state = st.session_state.get(key)
+    edit = state.get("edit") if isinstance(state, Mapping) else None
+    if isinstance(edit, Mapping):
+        on_edit(dict(edit))
+
+
 def live_plotly(
     figure: dict,
     structure_version: str,
@@ -250,6 +269,8 @@ def live_plotly(
     frame_spacing: float | None = None,
     caption: Mapping[str, Any] | None = None,
     fit_height: tuple[int, int, int, float] | None = None,
+    editable: Mapping[int, Mapping[str, Any]] | None = None,
+    on_edit: Callable[[dict], None] | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -277,7 +298,8 @@ def live_plotly(
         the top row of the picture.
     colorscale:
         ``[[position 0..1, "#rrggbb"], ...]`` for the images, position = value / 255. Default
-        :data:`DEFAULT_COLORSCALE` (TensorFlow Playground's orange - grey - blue).
+        :data:`DEFAULT_COLORSCALE` (``ui.palette``'s default: TensorFlow Playground's orange -
+        grey - blue). Always sent: the browser has no palette of its own.
     hover_zoom:
         ``{"trace": i, "count": n, "image": {...}}``: hovering a point of trace ``i`` whose
         ``customdata`` is an image index ``k < n`` shows ``layout.images[k]`` large as an extra
@@ -303,6 +325,16 @@ def live_plotly(
         when this frame is painted (before Plotly.js is ready: at once), so it always
         describes the picture; ``data`` become ``data-<name>`` attributes of the line's
         element (class ``np-live-plotly-caption``).
+    editable:
+        ``{trace index: {"values": array (n_points,), "decimals": 3, "label": "Weight"}}``:
+        clicking a point of one of these traces opens a small text box next to it, prefilled
+        with ``values[point]`` (``decimals`` places; the newest values sent). Enter sends
+        ``{"trace", "point", "customdata", "text"}`` (the point's ``customdata`` from the
+        figure's trace data, ``text`` as typed) to ``on_edit``; Escape or a click elsewhere
+        closes it; text that is not a number gets a sentence in the box and nothing is sent.
+        ``label`` names the box for screen readers.
+    on_edit:
+        Called (as a widget callback, before the rerun) with each edit.
 
     fit_height:
         ``(min, max, bottom, max_ratio)``: the graph's height follows the browser window
@@ -326,9 +358,11 @@ def live_plotly(
         "height": int(height),
         "updates": _updates_to_wire(updates),
         "images": _images_to_wire(images),
-        "colorscale": _to_wire(colorscale) if colorscale is not None else None,
+        "colorscale": _to_wire(colorscale if colorscale is not None else DEFAULT_COLORSCALE),
         "hover_zoom": _hover_zoom_to_wire(hover_zoom),
     }
+    if editable is not None:
+        data["editable"] = _editable_to_wire(editable)
     if frame_id is not None:
         data["frame_id"] = str(frame_id)
     if caption is not None:
@@ -369,6 +403,10 @@ def live_plotly(
         on_need_figure_change=functools.partial(_forget_sent_version, sent_key),
         on_stats_change=_ignore,
         on_pointer_change=_ignore,
+        on_edit_change=functools.partial(_deliver_edit, key, on_edit) if on_edit else _ignore,
+        # The browser's light/dark preference changed: the rerun it causes carries the new
+        # st.context.theme.type (Streamlit itself does not rerun then).
+        on_color_scheme_change=_ignore,
     )
     return _browser_values(result)
 

@@ -16,10 +16,11 @@
 
 const LOADING_TEXT = "Loading the plotting library\u2026";
 const FAILED_TEXT = "The plotting library could not be loaded.";
-const DEFAULT_COLORSCALE = [
-  [0.0, "#f59322"],
-  [128 / 255, "#e8eaeb"],
-  [1.0, "#0877bd"],
+// Python always sends the colour scale (ui/palette.py holds the palette); this grey ramp only
+// colours a frame that came without one.
+const FALLBACK_COLORSCALE = [
+  [0.0, "#000000"],
+  [1.0, "#ffffff"],
 ];
 const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
@@ -258,7 +259,7 @@ function parseColor(color) {
 }
 
 function buildLut(colorscale) {
-  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : DEFAULT_COLORSCALE)
+  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : FALLBACK_COLORSCALE)
     .map(([pos, color]) => [Number(pos), parseColor(color)])
     .sort((a, b) => a[0] - b[0]);
   const lut = new Uint8ClampedArray(256 * 4);
@@ -398,6 +399,11 @@ function createState(parentElement) {
     zoomDirty: false,
     zoomBoundTo: null,
     unhoverTimer: null,
+    // Click to edit (see openEditor): the editable traces' options, the open box, the bound graph.
+    editable: null,
+    editor: null,
+    editBoundTo: null,
+    schemeWatched: false,
     frameId: null,
     caption: null, // the caption line's element, created with the first caption
     statsEvery: 0,
@@ -597,6 +603,7 @@ function applyFigure(state, wireFigure, version) {
   state.zoomSlot = Array.isArray(layout.images) ? layout.images.length : 0;
   state.zoomIndex = null;
   state.zoomDirty = true;
+  closeEditor(state); // a new structure: the clicked point may not exist any more
 }
 
 function applyUpdates(state, updates) {
@@ -825,6 +832,184 @@ function applyZoom(state) {
   }
   next[slot] = image;
   state.layout = { ...state.layout, images: next };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Click to edit: clicking a point of an ``editable`` trace opens a small text box next to the
+// click, prefilled with the point's value (the newest values Python sent). Enter sends
+// {"trace", "point", "customdata", "text"} as the "edit" trigger; Escape or a pointer press
+// anywhere else closes it; text that is not a number gets a sentence in the box (nothing sent).
+// option per trace: {"trace": i, "values": encoded array, "decimals": 3, "label": "Weight"}
+// ---------------------------------------------------------------------------------------------
+
+const EDIT_NUMBER = /^[-+\u2212]?(\d+([.,]\d*)?|[.,]\d+)(e[-+]?\d+)?$/i;
+const EDIT_GAP_PX = 12; // between the click and the box
+
+function receiveEditable(state, wire) {
+  if (wire === undefined) {
+    return; // not sent with this call: the last values stay
+  }
+  const byTrace = new Map();
+  for (const item of Array.isArray(wire) ? wire : []) {
+    if (item && Number.isInteger(item.trace)) {
+      byTrace.set(item.trace, {
+        values: isEncodedArray(item.values) ? decodeArray(item.values) : null,
+        decimals: Number.isInteger(item.decimals) ? Math.max(0, Math.min(item.decimals, 10)) : 3,
+        label: typeof item.label === "string" && item.label ? item.label : "Value",
+      });
+    }
+  }
+  state.editable = byTrace;
+}
+
+function bindEditor(state) {
+  const gd = state.graph;
+  if (state.editBoundTo === gd || typeof gd.on !== "function") {
+    return;
+  }
+  state.editBoundTo = gd;
+  gd.on("plotly_click", (event) => {
+    const editable = state.editable;
+    const points = event && Array.isArray(event.points) ? event.points : [];
+    const point = editable ? points.find((p) => editable.has(p.curveNumber)) : null;
+    if (point) {
+      openEditor(state, editable.get(point.curveNumber), point, event.event);
+    }
+  });
+}
+
+function openEditor(state, option, point, mouseEvent) {
+  closeEditor(state);
+  const index = point.pointNumber;
+  const values = option.values;
+  const value = values && index >= 0 && index < values.length ? Number(values[index]) : NaN;
+  const box = document.createElement("div");
+  box.className = "np-live-plotly-edit";
+  const input = document.createElement("input");
+  input.type = "text"; // not "number": a typo must reach us to be answered with a sentence
+  input.inputMode = "decimal";
+  input.autocomplete = "off";
+  input.spellcheck = false;
+  input.setAttribute("aria-label", option.label);
+  input.value = Number.isFinite(value) ? value.toFixed(option.decimals) : "";
+  const message = document.createElement("div");
+  message.className = "np-live-plotly-edit-message";
+  message.setAttribute("role", "alert");
+  box.append(input, message);
+  state.root.appendChild(box);
+  placeEditor(state, box, mouseEvent);
+  const editor = {
+    box,
+    input,
+    message,
+    trace: point.curveNumber,
+    point: index,
+    customdata: point.customdata === undefined ? null : point.customdata,
+    onPointerDown: (ev) => {
+      if (!box.contains(ev.target)) {
+        closeEditor(state);
+      }
+    },
+  };
+  input.addEventListener("keydown", (ev) => {
+    ev.stopPropagation(); // typing here is not a Streamlit keyboard shortcut
+    if (ev.key === "Enter") {
+      ev.preventDefault();
+      submitEditor(state);
+    } else if (ev.key === "Escape") {
+      ev.preventDefault();
+      closeEditor(state);
+    }
+  });
+  document.addEventListener("pointerdown", editor.onPointerDown, true);
+  state.editor = editor;
+  state.graph.dataset.editing = editor.trace + ":" + editor.point;
+  input.focus();
+  input.select();
+}
+
+// Right of the click, vertically centred on it, kept inside the component.
+function placeEditor(state, box, mouseEvent) {
+  const area = state.root.getBoundingClientRect();
+  const x = mouseEvent ? mouseEvent.clientX - area.left : area.width / 2;
+  const y = mouseEvent ? mouseEvent.clientY - area.top : area.height / 2;
+  let left = x + EDIT_GAP_PX;
+  if (left + box.offsetWidth > area.width) {
+    left = x - EDIT_GAP_PX - box.offsetWidth; // no room on the right: on the left
+  }
+  const top = Math.min(Math.max(0, y - box.offsetHeight / 2), area.height - box.offsetHeight);
+  box.style.left = Math.max(0, left) + "px";
+  box.style.top = Math.max(0, top) + "px";
+}
+
+function submitEditor(state) {
+  const editor = state.editor;
+  if (!editor) {
+    return;
+  }
+  const text = editor.input.value.trim();
+  if (!EDIT_NUMBER.test(text)) {
+    const shown = text.length > 20 ? text.slice(0, 20) + "\u2026" : text;
+    editor.message.textContent = text
+      ? "\u201c" + shown + "\u201d is not a number: type one like 0.5 or -2."
+      : "Type a number, like 0.5 or -2.";
+    editor.input.setAttribute("aria-invalid", "true");
+    return;
+  }
+  const payload = {
+    trace: editor.trace,
+    point: editor.point,
+    customdata: editor.customdata,
+    text,
+  };
+  closeEditor(state);
+  const setTrigger = state.setTriggerValue;
+  if (typeof setTrigger === "function") {
+    setTimeout(() => {
+      try {
+        setTrigger("edit", payload);
+      } catch (err) {
+        console.warn("live_plotly: could not send the edit", err);
+      }
+    }, 0);
+  }
+}
+
+function closeEditor(state) {
+  const editor = state.editor;
+  if (!editor) {
+    return;
+  }
+  state.editor = null;
+  document.removeEventListener("pointerdown", editor.onPointerDown, true);
+  editor.box.remove();
+  delete state.graph.dataset.editing;
+}
+
+// Streamlit follows the browser's light/dark preference but does not rerun when it changes, so
+// Python (which colours the figure for st.context.theme.type) would not know until the next
+// rerun. A change fires the "color_scheme" trigger: that rerun carries the new theme type.
+const SCHEME_SETTLE_MS = 300; // Streamlit switches its theme on the same event: let it finish
+
+function watchColorScheme(state) {
+  if (state.schemeWatched || typeof window.matchMedia !== "function") {
+    return;
+  }
+  state.schemeWatched = true;
+  const query = window.matchMedia("(prefers-color-scheme: dark)");
+  query.addEventListener("change", () => {
+    setTimeout(() => {
+      const setTrigger = state.setTriggerValue;
+      if (state.disposed || !state.root.isConnected || typeof setTrigger !== "function") {
+        return;
+      }
+      try {
+        setTrigger("color_scheme", query.matches ? "dark" : "light");
+      } catch (err) {
+        console.warn("live_plotly: could not report the colour scheme", err);
+      }
+    }, SCHEME_SETTLE_MS);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1080,6 +1265,8 @@ function paint(state) {
       }
       showCaption(state, frame.caption);
       bindHoverZoom(state);
+      bindEditor(state);
+      watchColorScheme(state);
       state.painted += 1;
       state.prepareMsTotal += started - prepareStart;
       state.reactMsTotal += performance.now() - started;
@@ -1212,6 +1399,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
   if (data.figure !== undefined && data.figure !== null) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
+  receiveEditable(state, data.editable);
   // Frames still queued from the previous call are overdue now: merge them in first.
   flushLater(state);
   accept(state, data);
