@@ -19,11 +19,11 @@ SATURATED_FILL = "rgba(214, 39, 40, 0.08)"
 
 
 def base_layout(height: int, legend: bool = False) -> dict:
-    """White background, small margins, legend on top when there is one."""
+    """Small margins, legend on top when there is one. No template of its own: st.plotly_chart's
+    Streamlit theme then draws it light or dark with the page."""
     layout = {
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 40, "b": 40},
-        "template": "plotly_white",
         "showlegend": legend,
         "font": {"size": 13},
     }
