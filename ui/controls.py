@@ -18,6 +18,7 @@ import engine
 from . import state
 from .run import build_run, restart, set_parameter
 from .settings import (
+    AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
     DROPOUTS,
@@ -27,7 +28,7 @@ from .settings import (
     NOISE_LEVELS,
     REGULARIZATION_RATES,
     REGULARIZATIONS,
-    SPEEDS,
+    SPEED_CHOICES,
     TRAIN_RATIOS,
     PlaygroundSettings,
     losses_for,
@@ -112,7 +113,10 @@ def bound(name: str, convert=None):
 
 def set_playing(playing: bool) -> None:
     """Idempotent: a doubled click event cannot undo itself."""
-    state.playback().playing = playing
+    playback = state.playback()
+    if playing and not playback.playing:
+        playback.started += 1
+    playback.playing = playing
 
 
 def request_step(token: int) -> None:
@@ -231,13 +235,19 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+def speed_name(speed: int) -> str:
+    if speed == AUTO_SPEED:
+        return "Auto"
+    return f"{speed} epoch{'s' if speed != 1 else ''}/frame"
+
+
 def playback_bar(settings: PlaygroundSettings) -> None:
     """Play/Pause, Step, Reset, Restart and the hyper-parameters TF Playground puts on top."""
     playback = state.playback()
-    columns = st.columns([1.1, 0.9, 0.9, 1.0, 1.3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
+    columns = st.columns([1.1, 1.3, 0.9, 0.9, 1.0, 1.3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
     columns[0].button(
         "Pause" if playback.playing else "Play",
-        key="play",
+        key=state.PLAY_BUTTON_KEY,
         type="primary",
         on_click=set_playing,
         args=(not playback.playing,),
@@ -245,7 +255,16 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         help="Train continuously; the views update live.",
         use_container_width=True,
     )
-    columns[1].button(
+    if not _hidden(settings, "speed"):
+        columns[1].selectbox(
+            "Speed",
+            SPEED_CHOICES,
+            key=key("speed"),
+            format_func=speed_name,
+            on_change=bound("speed"),
+            help="Epochs trained per painted frame. Auto: about 80 epochs a second.",
+        )
+    columns[2].button(
         "Step",
         key="step",
         on_click=request_step,
@@ -253,23 +272,23 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         help="Train one epoch.",
         use_container_width=True,
     )
-    columns[2].button(
+    columns[3].button(
         "Reset",
         key="reset",
         on_click=reset_weights,
         help="New random initial weights.",
         use_container_width=True,
     )
-    columns[3].button(
+    columns[4].button(
         "Restart",
         key="restart",
         on_click=restart_run,
         help="Start again from the same initial weights.",
         use_container_width=True,
     )
-    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, columns[4], _number)
+    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, columns[5], _number)
     if not _hidden(settings, "activation"):
-        columns[5].selectbox(
+        columns[6].selectbox(
             "Activation",
             list(engine.HIDDEN_ACTIVATIONS),
             key=key("activation"),
@@ -282,11 +301,11 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         "reg",
         "Regularisation",
         REGULARIZATIONS,
-        columns[6],
+        columns[7],
         lambda name: name.upper() if name != "none" else "None",
     )
     setting_select(
-        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, columns[7], _number
+        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, columns[8], _number
     )
 
 
@@ -457,9 +476,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                 on_change=bound("clip"),
             )
     with right:
-        st.markdown("**Speed and stopping**")
-        if not _hidden(settings, "speed"):
-            st.select_slider("Epochs per frame", SPEEDS, key=key("speed"), on_change=bound("speed"))
+        st.markdown("**Stopping**")
         if not _hidden(settings, "stop"):
             st.number_input(
                 "Stop at epoch (0 = never)",

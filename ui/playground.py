@@ -60,7 +60,7 @@ def render() -> None:
     # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.
     more = st.expander(
-        "More settings: output, loss, initialisation, optimiser, dropout, speed",
+        "More settings: output, loss, initialisation, optimiser, dropout, stopping",
         key=MORE_SETTINGS,
         on_change="rerun",
     )

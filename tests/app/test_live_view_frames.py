@@ -192,7 +192,7 @@ def test_snapshots_record_each_state_they_were_taken_in():
     # The caption line travels with its frame: the epoch counter moves with every frame.
     assert first["caption"]["text"].startswith("Epoch 0 ·")
     assert second["caption"]["text"].startswith("Epoch 3 ·")
-    assert second["caption"]["data"] == {"testid": "np-metrics", "epoch": 3}
+    assert second["caption"]["data"] == {"testid": "np-metrics", "epoch": 3, "pace": ""}
     # Different weights, different pictures: each frame of a batch shows its own epoch.
     assert any(
         not np.array_equal(a["values"], b["values"])

@@ -101,7 +101,7 @@ def test_link_restores_setup():
         ("selectbox", "control_optimizer", "adam", "optimizer", "adam"),
         ("select_slider", "control_dropout", 0.2, "dropout", "0.2"),
         ("select_slider", "control_clip", 1.0, "clip", "1"),
-        ("select_slider", "control_speed", 50, "speed", "50"),
+        ("selectbox", "control_speed", 50, "speed", "50"),
     ],
 )
 def test_every_control_updates_settings_and_url(kind, key, value, query_key, query_value):

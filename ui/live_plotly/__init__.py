@@ -26,7 +26,9 @@ import functools
 import json
 import math
 import pathlib
+import time
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +52,8 @@ _COMPONENT_NAME = "neuroplay_live_plotly"
 CAPTION_HEIGHT = 28  # px; .np-live-plotly-caption in live_plotly.css
 # Session-state key prefix remembering which structure version was sent to the browser.
 _SENT_PREFIX = "_live_plotly_sent_version:"
+# Session-state key prefix of the layout values and pictures last sent (``changes_only``).
+_SENT_VALUES_PREFIX = "_live_plotly_sent_values:"
 
 #: TensorFlow Playground's colours: 0 -> orange, 128 -> light grey, 255 -> blue (linear in RGB).
 DEFAULT_COLORSCALE: tuple[tuple[float, str], ...] = (
@@ -151,6 +155,45 @@ def _images_to_wire(images: list | None) -> list:
     return wire
 
 
+_UNSENT = object()  # never equal to a value
+
+
+@dataclass
+class SentValues:
+    """The layout values and pictures this session's browser was last sent, for one graph.
+
+    The browser applies every frame on top of what it drew (frames merge), so a value equal to
+    the one sent before need not travel again. ``strip`` removes those from a frame on the
+    wire, in place, and remembers the rest. Everything goes again when ``full`` says so.
+    """
+
+    version: str | None = None
+    layout: dict[str, Any] = field(default_factory=dict)
+    images: dict[int, str] = field(default_factory=dict)  # index -> base64 of its values
+    full_at: float = -math.inf  # time of the last frame sent whole
+
+    def full(self, version: str, now: float, every: float | None) -> bool:
+        """Whether the next frame goes whole: a new structure, or ``every`` seconds passed
+        (``None``: always)."""
+        return every is None or version != self.version or now - self.full_at >= every
+
+    def strip(self, frame: dict, whole: bool) -> None:
+        """Drops from a wire frame (``{"updates": {"layout"}, "images"}``) what was sent
+        already (unless ``whole``) and records what is sent."""
+        layout = frame.get("updates", {}).get("layout")
+        if layout:
+            if not whole:
+                layout = {p: v for p, v in layout.items() if self.layout.get(p, _UNSENT) != v}
+                frame["updates"]["layout"] = layout
+            self.layout.update(layout)
+        images = frame.get("images")
+        if images:
+            if not whole:
+                images = [i for i in images if self.images.get(i["index"]) != i["values"]["b64"]]
+                frame["images"] = images
+            self.images.update((i["index"], i["values"]["b64"]) for i in images)
+
+
 def _caption_to_wire(caption: Mapping[str, Any] | None) -> dict | None:
     if caption is None:
         return None
@@ -249,6 +292,9 @@ def live_plotly(
     later_frames: list[Mapping[str, Any]] | None = None,
     frame_spacing: float | None = None,
     caption: Mapping[str, Any] | None = None,
+    stream: str | None = None,
+    stop_on_click: str | None = None,
+    changes_only: float | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -302,6 +348,22 @@ def live_plotly(
         when this frame is painted (before Plotly.js is ready: at once), so it always
         describes the picture; ``data`` become ``data-<name>`` attributes of the line's
         element (class ``np-live-plotly-caption``).
+    stream:
+        Names the stream of frames this one belongs to while an animation plays (``None``
+        while nothing plays). While a stream plays, the graph's root element has the class
+        ``np-live-plotly-playing`` (and Streamlit's stale fade is kept off the graph).
+    stop_on_click:
+        A CSS selector (e.g. the Pause button's container). A click on a matching element
+        while a stream plays stops it in the browser at once: the frames still queued are
+        drawn together in one paint (the picture jumps to the newest state the browser
+        has), and for up to 3 s frames of the same stream are drawn as soon as they arrive
+        (no more spacing), until a frame of no or another stream comes.
+    changes_only:
+        Send only the layout values and pictures that differ from what this session's
+        browser was last sent (the browser merges frames onto what it drew), and everything
+        at least every ``changes_only`` seconds and whenever the structure version changes:
+        Streamlit may skip a whole message under load, and a value only it carried is
+        restored by the next whole frame. ``None``: every frame whole.
 
     Returns
     -------
@@ -327,6 +389,10 @@ def live_plotly(
         data["caption"] = _caption_to_wire(caption)
     if stats_every:
         data["stats_every"] = float(stats_every)
+    if stream is not None:
+        data["stream"] = str(stream)
+    if stop_on_click:
+        data["stop_on_click"] = str(stop_on_click)
     if later_frames:
         data["later"] = [
             {
@@ -342,6 +408,7 @@ def live_plotly(
         data["figure"] = _to_wire(figure)
         data["plotly_src"] = _plotly_sources()
         st.session_state[sent_key] = data["version"]
+    _strip_sent(data, key, changes_only)
     result = _component()(
         key=key,
         data=data,
@@ -352,6 +419,22 @@ def live_plotly(
         on_pointer_change=_ignore,
     )
     return _browser_values(result)
+
+
+def _strip_sent(data: dict, key: str, changes_only: float | None) -> None:
+    """Applies ``changes_only`` to a call's frames (the first one, then each later one)."""
+    values_key = _SENT_VALUES_PREFIX + key
+    sent = st.session_state.get(values_key)
+    if not isinstance(sent, SentValues):
+        sent = st.session_state[values_key] = SentValues()
+    now = time.monotonic()
+    # A figure sent now is drawn from scratch: everything goes with it.
+    whole = "figure" in data or sent.full(data["version"], now, changes_only)
+    if whole:
+        sent.version, sent.layout, sent.images, sent.full_at = data["version"], {}, {}, now
+    sent.strip(data, whole)
+    for frame in data.get("later") or []:
+        sent.strip(frame, False)
 
 
 def _browser_values(state: Any) -> dict:

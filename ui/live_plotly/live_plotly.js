@@ -25,6 +25,7 @@ const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
 const LOAD_RETRY_MS = 10000;
 const PURGE_DELAY_MS = 3000; // a remount adopts a detached graph within this time
+const STOP_HOLD_MS = 3000; // after a stop click, frames of the stopped stream are drawn at once
 
 function pageRegistry() {
   if (!window.__npLivePlotly) {
@@ -409,6 +410,12 @@ function createState(parentElement) {
     lastFigureRequest: { version: null, at: 0 },
     disposed: false,
     remounts: 0,
+    // Playing stream (``stream``) and stop click (``stop_on_click``): see stopOnClick.
+    stream: null,
+    stopSelector: null,
+    stoppedStream: null,
+    stoppedAt: 0,
+    onStopClick: null,
   };
   state.cleanup = () => {
     // Streamlit also calls cleanups of superseded calls while the element is still mounted, and a
@@ -416,6 +423,9 @@ function createState(parentElement) {
     setTimeout(() => {
       if (!root.isConnected && !state.disposed) {
         state.disposed = true;
+        if (state.onStopClick) {
+          document.removeEventListener("click", state.onStopClick, true);
+        }
         const mounts = pageRegistry().mounts;
         if (state.key !== null && mounts[state.key] === state) {
           delete mounts[state.key];
@@ -918,6 +928,16 @@ function paintFast(state, frame, drawn) {
       }
     }
   }
+  // One pass over the shape elements, not a querySelector per shape (thousands of links).
+  const shapeElements = new Map();
+  if (ops.shapes.length) {
+    for (const el of gd.querySelectorAll(".shapelayer path[data-index]")) {
+      const index = Number(el.getAttribute("data-index"));
+      if (!shapeElements.has(index)) {
+        shapeElements.set(index, el);
+      }
+    }
+  }
   const writes = [];
   for (const op of ops.images) {
     const el = imageElements.get(op.index);
@@ -932,7 +952,7 @@ function paintFast(state, frame, drawn) {
   }
   for (const op of ops.shapes) {
     const shape = full.shapes[op.index];
-    const el = gd.querySelector('.shapelayer path[data-index="' + op.index + '"]');
+    const el = shapeElements.get(op.index);
     if (!shape || !el || shape.visible === false || !shape.line || !(shape.line.width > 0)) {
       return false;
     }
@@ -1109,14 +1129,19 @@ function accept(state, frame) {
 
 // ``data.later``: frames that follow this one, each drawn ``data.spacing_ms`` after the
 // previous (one Streamlit run carries several animation frames).
-function queueLater(state, data) {
+function laterFrames(data) {
   const later = Array.isArray(data.later) ? data.later : [];
+  const base = { version: data.version, colorscale: data.colorscale };
+  return later.map((frame) => Object.assign({}, base, frame));
+}
+
+function queueLater(state, data) {
+  const later = laterFrames(data);
   if (later.length === 0) {
     return;
   }
   const spacing = Math.max(0, Number(data.spacing_ms) || 0);
-  const base = { version: data.version, colorscale: data.colorscale };
-  state.later = later.map((frame) => Object.assign({}, base, frame));
+  state.later = later;
   const release = () => {
     state.laterTimer = null;
     const next = state.later.shift();
@@ -1132,16 +1157,55 @@ function queueLater(state, data) {
   state.laterTimer = setTimeout(release, spacing);
 }
 
-function flushLater(state) {
+// Accepts the queued frames (and ``more``) at once: merged into the pending frame.
+function flushLater(state, more) {
   if (state.laterTimer) {
     clearTimeout(state.laterTimer);
     state.laterTimer = null;
   }
-  const left = state.later || [];
+  const left = [...(state.later || []), ...(Array.isArray(more) ? more : [])];
   state.later = [];
   for (const frame of left) {
     accept(state, frame);
   }
+}
+
+// ``stop_on_click``: a click on the app's Pause button (or whatever the selector names) while
+// a stream plays stops it here at once, without waiting for the rerun that click causes: the
+// frames queued for later are drawn now in one paint, and frames of that stream still on
+// their way are drawn as they arrive. The picture then reaches the newest state the server
+// trained within one paint, and the paused frame that follows shows the same epoch.
+// Capture phase: before Streamlit's own handler, so nothing else runs in between.
+function stopOnClick(state) {
+  if (state.onStopClick || !state.stopSelector) {
+    return;
+  }
+  state.onStopClick = (event) => {
+    const target = event.target;
+    if (state.disposed || state.stream === null || !state.stopSelector) {
+      return;
+    }
+    if (!(target instanceof Element) || !target.closest(state.stopSelector)) {
+      return;
+    }
+    state.stoppedStream = state.stream;
+    state.stoppedAt = performance.now();
+    flushLater(state);
+    schedule(state);
+  };
+  document.addEventListener("click", state.onStopClick, true);
+}
+
+// Whether the frame just received belongs to a stream stopped by a click (for STOP_HOLD_MS).
+function stopped(state) {
+  if (state.stoppedStream === null) {
+    return false;
+  }
+  if (state.stream === state.stoppedStream && performance.now() - state.stoppedAt < STOP_HOLD_MS) {
+    return true;
+  }
+  state.stoppedStream = null;
+  return false;
 }
 
 function receive(state, data, setTriggerValue, setStateValue) {
@@ -1155,10 +1219,18 @@ function receive(state, data, setTriggerValue, setStateValue) {
   if (data.figure !== undefined && data.figure !== null) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
+  state.stream = typeof data.stream === "string" ? data.stream : null;
+  state.stopSelector = typeof data.stop_on_click === "string" ? data.stop_on_click : null;
+  state.root.classList.toggle("np-live-plotly-playing", state.stream !== null);
+  stopOnClick(state);
   // Frames still queued from the previous call are overdue now: merge them in first.
   flushLater(state);
   accept(state, data);
-  queueLater(state, data);
+  if (stopped(state)) {
+    flushLater(state, laterFrames(data)); // the stream was stopped: its frames are drawn at once
+  } else {
+    queueLater(state, data);
+  }
   if (state.drawnVersion === null) {
     showCaption(state, data.caption); // nothing drawn yet (Plotly.js loading): say it at once
   }
