@@ -53,7 +53,15 @@ import engine
 from . import state
 from .figures import FrameData, ViewSpec, frame_updates, hover_zoom_option, playground_figure
 from .live_plotly import browser_state, live_plotly
-from .run import GRID_RESOLUTION, TrainingRun, metrics, neuron_map_resolution, train_chunk
+from .run import (
+    GRID_RESOLUTION,
+    TrainingRun,
+    checkpoint,
+    metrics,
+    neuron_map_resolution,
+    rewind,
+    train_chunk,
+)
 from .settings import AUTO_SPEED
 
 FRAME_INTERVAL = 0.04  # seconds between painted frames the live view aims for (25 frames/s)
@@ -539,14 +547,23 @@ def live_view(playing: bool) -> None:
         interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
         frames = run_plan(client_pacing().rate, interval, training_pace().frame_seconds)[1]
         started = time.perf_counter()
-        if playback.playing:
-            earlier, pace = play_frames(run, playback, interval, frames)
-            state.set_run(run)
-            if run.stop_reason:
-                playback.playing = False
-                st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
-        spacing = interval / (1 + len(earlier))
-        report = render_frame(run, playback.playing, earlier, spacing=spacing, pace=pace)
+        # A click (Pause, a setting) ends this run at Streamlit's next interrupt point; epochs
+        # trained for frames that were then never sent are undone, so the picture the browser
+        # holds is the run's state, and a paused view shows the epoch it stopped on.
+        saved = checkpoint(run) if playback.playing else None
+        try:
+            if playback.playing:
+                earlier, pace = play_frames(run, playback, interval, frames)
+                if run.stop_reason:
+                    saved = None  # this run's training stands: the full rerun shows it
+                    playback.playing = False
+                    st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
+            spacing = interval / (1 + len(earlier))
+            report = render_frame(run, playback.playing, earlier, spacing=spacing, pace=pace)
+        except BaseException:  # Streamlit's RerunException/StopException included: re-raised
+            if saved is not None:
+                rewind(run, saved)
+            raise
         if playback.playing:
             training_pace().run_done(time.perf_counter() - started, 1 + len(earlier))
             pacing = client_pacing()

@@ -8,6 +8,7 @@ assignment after each chunk of work, so a frame never sees a half-updated run.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,6 +148,20 @@ def train_chunk(run: TrainingRun, epochs: int) -> None:
         run.stop_reason = (
             f"Stopped at epoch {run.epoch:,}: the test loss reached {settings.stop_loss:g}."
         )
+
+
+def checkpoint(run: TrainingRun) -> engine.Trainer:
+    """The run's trainer (and model) as they are now, for ``rewind`` (~0.15 ms at 8×16)."""
+    history = run.trainer.history
+    # History rows are only ever appended: the copy may share its arrays and keep its length.
+    return copy.deepcopy(run.trainer, {id(history): copy.copy(history)})
+
+
+def rewind(run: TrainingRun, saved: engine.Trainer) -> None:
+    """Back to a ``checkpoint``: weights, optimiser state, history and epoch, in place."""
+    run.trainer = saved
+    run.model = saved.model
+    run.stop_reason = None
 
 
 def metrics(run: TrainingRun) -> dict[str, float]:

@@ -156,6 +156,10 @@ def _images_to_wire(images: list | None) -> list:
 
 
 _UNSENT = object()  # never equal to a value
+# With ``changes_only``, a picture none of whose values moved by more than this (of 255: ~1 %
+# of the colour scale) since it was last sent is left out: a big network's 128 neuron maps
+# mostly drift invisibly from frame to frame, and each one sent is a PNG for the browser.
+IMAGE_TOLERANCE = 2
 
 
 @dataclass
@@ -169,7 +173,7 @@ class SentValues:
 
     version: str | None = None
     layout: dict[str, Any] = field(default_factory=dict)
-    images: dict[int, str] = field(default_factory=dict)  # index -> base64 of its values
+    images: dict[int, np.ndarray] = field(default_factory=dict)  # index -> values (flat uint8)
     full_at: float = -math.inf  # time of the last frame sent whole
 
     def full(self, version: str, now: float, every: float | None) -> bool:
@@ -188,10 +192,21 @@ class SentValues:
             self.layout.update(layout)
         images = frame.get("images")
         if images:
-            if not whole:
-                images = [i for i in images if self.images.get(i["index"]) != i["values"]["b64"]]
-                frame["images"] = images
-            self.images.update((i["index"], i["values"]["b64"]) for i in images)
+            values = [np.frombuffer(base64.b64decode(i["values"]["b64"]), np.uint8) for i in images]
+            changed = [
+                (image, new)
+                for image, new in zip(images, values)
+                if whole or _moved(self.images.get(image["index"]), new)
+            ]
+            frame["images"] = [image for image, _ in changed]
+            self.images.update((image["index"], new) for image, new in changed)
+
+
+def _moved(old: np.ndarray | None, new: np.ndarray) -> bool:
+    """Whether a picture's values moved visibly (see ``IMAGE_TOLERANCE``)."""
+    if old is None or old.shape != new.shape:
+        return True
+    return int(np.max(np.abs(old.astype(np.int16) - new))) > IMAGE_TOLERANCE
 
 
 def _caption_to_wire(caption: Mapping[str, Any] | None) -> dict | None:

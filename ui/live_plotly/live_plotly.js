@@ -391,6 +391,10 @@ function createState(parentElement) {
     imageCache: new Map(),
     drawnLayout: null,
     fastFrames: 0,
+    shownLayout: null, // the layout a fast-path paint left drawn (deferred paths kept old)
+    deferredPaths: [], // layout paths whose change waits for the next Plotly.react
+    lastReactEnd: 0,
+    lastReactMs: 0,
     // Hover zoom: the option of the newest frame, the image index shown large (or null), the
     // layout.images slot of the enlarged picture, and whether the graph's events are bound.
     hoverZoom: null,
@@ -794,6 +798,12 @@ function applyZoom(state) {
 // ---------------------------------------------------------------------------------------------
 
 const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|path)$/;
+// An axis range change needs Plotly (ticks, grid), which redraws every shape: ~0.7 s with the
+// ~2,000 shapes of a big network. Such a change waits (the graph keeps its old range, a curve
+// may run past the edge for a moment) while the last Plotly.react was less than
+// REACT_SPACING times its own duration ago: Plotly then takes at most ~1/8 of the time.
+const AXIS_RANGE_PATH = /^[xy]axis\d*\.range$/;
+const REACT_SPACING = 8;
 const OPAQUE_COLOR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\([^)]*\))$/i;
 const XLINK = "http://www.w3.org/1999/xlink";
 
@@ -824,11 +834,17 @@ function fastOperations(state, frame, drawn) {
   if (Array.isArray(updates.traces) && updates.traces.length > 0) {
     return null;
   }
-  const ops = { images: [], shapes: [] };
-  for (const path of Object.keys(updates.layout || {})) {
+  const ops = { images: [], shapes: [], deferred: [] };
+  const wait = performance.now() - state.lastReactEnd < REACT_SPACING * state.lastReactMs;
+  for (const path of new Set([...Object.keys(updates.layout || {}), ...state.deferredPaths])) {
     const parts = parsePath(path);
     const value = getPath(state.layout, parts);
-    if (sameValue(value, getPath(drawn, parts))) {
+    const drawnValue = getPath(drawn, parts);
+    if (sameValue(value, drawnValue)) {
+      continue;
+    }
+    if (wait && AXIS_RANGE_PATH.test(path)) {
+      ops.deferred.push({ path, parts, value: drawnValue });
       continue;
     }
     const m = FAST_SHAPE_PATH.exec(path);
@@ -990,7 +1006,16 @@ function paintFast(state, frame, drawn) {
   for (const write of writes) {
     write();
   }
-  gd.layout = state.layout;
+  // What is drawn: the new layout, but deferred paths keep the values Plotly drew (the next
+  // Plotly.react diffs against gd.layout, so it then draws them).
+  let shown = state.layout;
+  const fresh = new WeakSet();
+  for (const d of ops.deferred) {
+    shown = setIn(shown, d.parts, 0, d.value, fresh);
+  }
+  state.deferredPaths = ops.deferred.map((d) => d.path);
+  gd.layout = shown;
+  state.shownLayout = shown;
   return true;
 }
 
@@ -1035,9 +1060,13 @@ function paint(state) {
     state.busy = false;
     if (ok) {
       state.drawnVersion = version;
-      state.drawnLayout = state.layout;
+      state.drawnLayout = fast ? state.shownLayout : state.layout;
       if (fast) {
         state.fastFrames += 1;
+      } else {
+        state.deferredPaths = [];
+        state.lastReactEnd = performance.now();
+        state.lastReactMs = state.lastReactEnd - started;
       }
       if (frameId !== undefined && frameId !== null) {
         state.frameId = frameId;
