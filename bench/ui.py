@@ -267,6 +267,7 @@ def large_network(browser, base: str, seconds: float) -> None:
     print(f"painted_fps_8x16={(after['painted'] - before['painted']) / elapsed:.1f}  (target >= 5)")
     print(f"epochs_per_s_8x16={(after['epoch'] - before['epoch']) / elapsed:.0f}")
     print(f"lowest_opacity_8x16={lowest:.2f}  (target 1.00: never faded)")
+    print(f"frame_interval_s_8x16={after['interval']}")
     print(f"browser_stats_8x16={json.dumps(stats(page), separators=(',', ':'))}")
     page.context.close()
 

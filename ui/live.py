@@ -86,7 +86,7 @@ AUTO_EPOCHS_PER_SECOND = 80
 AUTO_TRAIN_SHARE = 0.3
 # Seconds of server work (training and frames) a fragment run aims to stay under: fewer frames
 # per run when a frame is expensive, so runs stay short and a click's rerun is not held up.
-RUN_WORK_BUDGET = 0.1
+RUN_WORK_BUDGET = 0.2
 PACE_WINDOW = 2.0  # seconds of real time the epochs/s in the caption line is measured over
 MIN_PACE_SPAN = 0.5  # seconds of playing before the caption line shows epochs/s
 WHOLE_FRAME_EVERY = 1.0  # seconds between frames sent whole while playing (changes_only)
@@ -183,14 +183,16 @@ def run_plan(
     drawing a frame) is shared by them. Runs come at most every ``MAX_RUN_INTERVAL`` s (fewer
     frames then at low rates) and never sooner than ``min_interval`` (the server's pacer).
     A frame that takes ``frame_seconds`` of server work means fewer frames per run, so that a
-    run stays within ``RUN_WORK_BUDGET`` (a click's rerun waits for the run in progress).
+    run stays within ``RUN_WORK_BUDGET`` (a click's rerun waits for the run in progress), and
+    runs as often as those frames need to keep the rate.
     """
     rate = min(MAX_FRAME_RATE, max(MIN_FRAME_RATE, rate))
-    interval = _step_at_least(max(min_interval, min(MAX_RUN_INTERVAL, FRAMES_PER_RUN / rate)))
-    frames = min(MAX_FRAMES_PER_RUN, round(rate * interval))
+    affordable = MAX_FRAMES_PER_RUN
     if frame_seconds > 0:
-        frames = min(frames, int(RUN_WORK_BUDGET / frame_seconds))
-    return interval, max(1, frames)
+        affordable = max(1, min(affordable, int(RUN_WORK_BUDGET / frame_seconds)))
+    per_run = min(FRAMES_PER_RUN, affordable)
+    interval = _step_at_least(max(min_interval, min(MAX_RUN_INTERVAL, per_run / rate)))
+    return interval, max(1, min(affordable, round(rate * interval)))
 
 
 def auto_epochs_per_frame(owed: float, frames: int, seconds: float, epoch_seconds: float) -> int:
@@ -533,9 +535,14 @@ def play_frames(run: TrainingRun, playback: state.Playback, interval: float, fra
     return earlier, pace.epochs_per_second()
 
 
+def _plan(min_interval: float) -> tuple[float, int]:
+    """This session's ``run_plan`` now."""
+    return run_plan(client_pacing().rate, min_interval, training_pace().frame_seconds)
+
+
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train the run's frames (``run_plan``), then draw."""
-    interval = run_plan(client_pacing().rate, server_pacer().update())[0] if playing else None
+    interval = _plan(server_pacer().update())[0] if playing else None
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
@@ -545,7 +552,7 @@ def live_view(playing: bool) -> None:
         earlier: list[dict] = []
         pace = None
         interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
-        frames = run_plan(client_pacing().rate, interval, training_pace().frame_seconds)[1]
+        frames = _plan(interval)[1]
         started = time.perf_counter()
         # A click (Pause, a setting) ends this run at Streamlit's next interrupt point; epochs
         # trained for frames that were then never sent are undone, so the picture the browser
@@ -568,6 +575,7 @@ def live_view(playing: bool) -> None:
             training_pace().run_done(time.perf_counter() - started, 1 + len(earlier))
             pacing = client_pacing()
             pacing.sent += 1 + len(earlier)
-            _set_frame_interval(run_plan(pacing.update(report), server_pacer().update())[0])
+            pacing.update(report)
+            _set_frame_interval(_plan(server_pacer().update())[0])
 
     frame()
