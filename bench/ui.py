@@ -251,7 +251,9 @@ def pace_at_defaults(browser, base: str, seconds: float) -> None:
     after, elapsed = state(page), time.monotonic() - t0
     text = page.locator(METRICS).first.inner_text()
     print(f"circle_converged_s={converged:.2f}  (target <= 3)")
-    print(f"epochs_per_s_default={(after['epoch'] - before['epoch']) / elapsed:.0f}  (target >= 60)")
+    print(
+        f"epochs_per_s_default={(after['epoch'] - before['epoch']) / elapsed:.0f}  (target >= 60)"
+    )
     print(f"painted_fps_default={(after['painted'] - before['painted']) / elapsed:.1f}")
     print(f"caption_default={text!r}")
     page.context.close()

@@ -8,6 +8,7 @@ how these tests drive the live loop.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -233,3 +234,29 @@ def test_multiclass_and_regression_pages_render():
         assert not at.exception
         assert epoch_of(at) == 1
     assert at.session_state["settings"].output == "linear"
+
+
+def test_the_speed_control_sits_by_play_and_round_trips_through_the_link():
+    at = start(open_panels=False)  # in the playback bar: there without opening "More settings"
+    speed = at.selectbox(key="control_speed")
+    assert speed.value == 0 and speed.label == "Speed"  # Auto
+    assert at.query_params["speed"] in ("auto", ["auto"])
+    speed.select(20).run()
+    assert at.session_state["settings"].speed == 20
+    assert at.query_params["speed"] in ("20", ["20"])
+    at.selectbox(key="control_speed").select(0).run()
+    assert at.query_params["speed"] in ("auto", ["auto"])
+    # An old link with a number of epochs per frame opens with that choice.
+    assert start(open_panels=False, speed="50").selectbox(key="control_speed").value == 50
+
+
+def test_playing_shows_the_measured_pace_and_pausing_hides_it():
+    at = start(dataset="xor")
+    at.button(key="play").click().run()
+    assert newest_caption(at)["data"]["pace"] == ""  # not measured yet: the first runs
+    time.sleep(0.6)  # the caption shows epochs/s once play spans MIN_PACE_SPAN of real time
+    at.run()
+    pace = float(newest_caption(at)["data"]["pace"])
+    assert pace > 0 and f"{pace:,.0f} epochs/s" in metrics_text(at)
+    at.button(key="play").click().run()  # Pause
+    assert newest_caption(at)["data"]["pace"] == "" and "epochs/s" not in metrics_text(at)

@@ -10,12 +10,14 @@ from hypothesis import strategies as st
 
 import engine
 from ui.settings import (
+    AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
     DROPOUTS,
     LEARNING_RATES,
     NOISE_LEVELS,
     REGULARIZATION_RATES,
+    SPEED_CHOICES,
     SPEEDS,
     TRAIN_RATIOS,
     PlaygroundSettings,
@@ -59,7 +61,7 @@ def valid_settings(draw) -> PlaygroundSettings:
         reg=draw(st.sampled_from(("none", "l1", "l2"))),
         reg_rate=draw(st.sampled_from(REGULARIZATION_RATES)),
         clip=draw(st.sampled_from(CLIP_NORMS)),
-        speed=draw(st.sampled_from(SPEEDS)),
+        speed=draw(st.sampled_from(SPEED_CHOICES)),
         stop_epoch=draw(st.integers(0, 10_000_000)),
         stop_loss=draw(st.sampled_from((0.0, 0.01, 0.125, 1.5))),
         show_test=draw(st.booleans()),
@@ -150,3 +152,24 @@ def test_bad_weight_edits_are_refused_with_a_sentence(layer, source, target, val
     with pytest.raises(ValueError, match=message):
         set_parameter(run, layer, source, target, value)
     assert (run.model.params == before).all()
+
+
+def test_speed_is_auto_by_default_and_in_links():
+    assert PlaygroundSettings().speed == AUTO_SPEED
+    assert PlaygroundSettings().to_query_params()["speed"] == "auto"
+    restored, problems = PlaygroundSettings.from_query_params({"speed": "Auto"})
+    assert (restored.speed, problems) == (AUTO_SPEED, [])
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_old_links_with_a_number_of_epochs_per_frame_keep_working(speed):
+    restored, problems = PlaygroundSettings.from_query_params({"speed": str(speed)})
+    assert (restored.speed, problems) == (speed, [])
+    assert restored.to_query_params()["speed"] == str(speed)
+
+
+@pytest.mark.parametrize("text", ["7", "fast", "-1"])
+def test_an_unusable_speed_falls_back_to_auto_with_a_sentence(text):
+    restored, problems = PlaygroundSettings.from_query_params({"speed": text})
+    assert restored.speed == AUTO_SPEED
+    assert len(problems) == 1 and "using auto instead" in problems[0]
