@@ -9,7 +9,7 @@ free port (always stopped at the end) and prints, measured in this one run:
 
 a. ``painted_fps``: frames Plotly finished drawing per second (the live component's
    ``data-painted-frames`` counter on the graph div), full default view (circle, [4, 2], every
-   neuron map, output map, loss chart), playing at speed 1, over ``--seconds``;
+   neuron map, output map, loss chart), playing at speed 1 (``?speed=1``), over ``--seconds``;
 b. ``server_cpu_ms_per_frame``: utime+stime of the streamlit process (/proc/<pid>/stat) over the
    same window divided by the frames the server produced (= epochs advanced: one frame trains
    one epoch at speed 1; the page shows them in ``[data-testid=np-metrics]`` ``data-epoch``);
@@ -160,7 +160,8 @@ def load_times(browser, url: str) -> tuple[float, float]:
 
 
 def default_view(browser, base: str, pid: int, seconds: float) -> None:
-    page = open_page(browser, base)
+    # Speed 1 (the default before "auto"): one frame per epoch, so b stays comparable.
+    page = open_page(browser, base + "?speed=1")
     play(page)
     time.sleep(2.0)  # steady state
     m = measure([page], pid, seconds)
