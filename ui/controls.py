@@ -16,6 +16,7 @@ import streamlit as st
 import engine
 
 from . import state
+from .live import AUTO_EPOCHS_PER_SECOND
 from .run import build_run, restart, set_parameter
 from .settings import (
     AUTO_SPEED,
@@ -262,7 +263,8 @@ def playback_bar(settings: PlaygroundSettings) -> None:
             key=key("speed"),
             format_func=speed_name,
             on_change=bound("speed"),
-            help="Epochs trained per painted frame. Auto: about 80 epochs a second.",
+            help="Epochs trained per painted frame. Auto: about "
+            f"{AUTO_EPOCHS_PER_SECOND} epochs a second.",
         )
     columns[2].button(
         "Step",
