@@ -9,7 +9,7 @@ free port (always stopped at the end) and prints, measured in this one run:
 
 a. ``painted_fps``: frames Plotly finished drawing per second (the live component's
    ``data-painted-frames`` counter on the graph div), full default view (circle, [4, 2], every
-   neuron map, output map, loss chart), playing at speed 1, over ``--seconds``;
+   neuron map, output map, loss chart), playing at speed 1 (``?speed=1``), over ``--seconds``;
 b. ``server_cpu_ms_per_frame``: utime+stime of the streamlit process (/proc/<pid>/stat) over the
    same window divided by the frames the server produced (= epochs advanced: one frame trains
    one epoch at speed 1; the page shows them in ``[data-testid=np-metrics]`` ``data-epoch``);
@@ -20,7 +20,16 @@ d. ``load_to_first_trained_frame_*_s``: a new session with a warm JIT cache: nav
    Play as soon as it is there, time until a frame of epoch >= 1 is painted; for a new visitor
    (new browser context: Plotly.js' 4.8 MB not cached) and a returning one (same context again);
 e. ``epochs_per_s_888``: training speed of [8, 8, 8] on 250 points while drawing, at the
-   highest speed setting (``?hidden=8,8,8&speed=500``).
+   highest speed setting (``?hidden=8,8,8&speed=500``);
+f. ``epochs_per_s_default``: training pace at the defaults (speed "auto"), epochs per second
+   of real time from ``data-epoch``, and ``circle_converged_s``: seconds from the Play click
+   until the caption line shows a test loss below 0.05;
+g. ``painted_fps_8x16``: painted frames/s at ``?hidden=16,16,16,16,16,16,16,16``, and the
+   lowest opacity of the live view's element container sampled meanwhile (Streamlit fades
+   elements it considers stale while a run is in progress: 1.0 means never faded);
+h. ``pause_latency_8x16_s``: Pause pressed while playing at 8x16, seconds from the click to
+   the last change of the epoch counter (``data-epoch``, watched by a MutationObserver in
+   the page), median of ``--loads`` pauses; the same at the defaults.
 
 The load average is printed at the start and the end: the machine is shared, so say what it was.
 """
@@ -153,7 +162,8 @@ def load_times(browser, url: str) -> tuple[float, float]:
 
 
 def default_view(browser, base: str, pid: int, seconds: float) -> None:
-    page = open_page(browser, base)
+    # Speed 1 (the default before "auto"): one frame per epoch, so b stays comparable.
+    page = open_page(browser, base + "?speed=1")
     play(page)
     time.sleep(2.0)  # steady state
     m = measure([page], pid, seconds)
@@ -182,6 +192,114 @@ def epochs_per_second(browser, base: str, seconds: float) -> None:
     print(f"painted_fps_888={(after['painted'] - before['painted']) / elapsed:.1f}")
     print(f"frame_interval_s_888={after['interval']}")
     page.context.close()
+
+
+LARGE_NETWORK = "?hidden=16,16,16,16,16,16,16,16"
+# Lowest opacity of the live view's element container (Streamlit's stale fade), sampled every
+# 50 ms for ``seconds`` in the page.
+MIN_OPACITY = """async (seconds) => {
+    let lowest = 1;
+    const end = performance.now() + seconds * 1000;
+    while (performance.now() < end) {
+        const graph = document.querySelector('.np-live-plotly-graph');
+        for (let el = graph; el; el = el.parentElement) {
+            lowest = Math.min(lowest, +getComputedStyle(el).opacity);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+    }
+    return lowest;
+}"""
+# Installed before pressing Pause: the time of the first click and of every change of the epoch
+# counter after it (the caption element may be replaced on a remount: observe the whole body).
+WATCH_PAUSE = f"""() => {{
+    const watch = {{clickAt: null, changes: []}};
+    window.__npPauseWatch = watch;
+    document.addEventListener('click', () => {{
+        if (watch.clickAt === null) watch.clickAt = performance.now();
+    }}, true);
+    new MutationObserver(() => {{
+        if (watch.clickAt !== null) {{
+            const m = document.querySelector('{METRICS}');
+            watch.changes.push([performance.now(), m ? m.dataset.epoch : null]);
+        }}
+    }}).observe(document.body, {{subtree: true, attributes: true,
+                                 attributeFilter: ['data-epoch']}});
+}}"""
+PAUSE_LATENCY = """() => {
+    const watch = window.__npPauseWatch;
+    const last = watch.changes.length ? watch.changes[watch.changes.length - 1][0] : null;
+    return {latency: last === null ? 0 : (last - watch.clickAt) / 1000,
+            changes: watch.changes.length};
+}"""
+
+
+def pace_at_defaults(browser, base: str, seconds: float) -> None:
+    page = open_page(browser, base)
+    started = time.monotonic()
+    play(page)
+    # Timeout: the bar is 3 s; 60 s only guards a stuck page.
+    page.wait_for_function(
+        f"""() => {{
+            const m = document.querySelector('{METRICS}');
+            const found = m && /test loss ([0-9.]+)/.exec(m.textContent);
+            return found && +found[1] < 0.05;
+        }}""",
+        timeout=60_000,
+        polling=20,
+    )
+    converged = time.monotonic() - started
+    time.sleep(max(0.0, 2.0 - converged))
+    before, t0 = state(page), time.monotonic()
+    time.sleep(seconds)
+    after, elapsed = state(page), time.monotonic() - t0
+    text = page.locator(METRICS).first.inner_text()
+    print(f"circle_converged_s={converged:.2f}  (target <= 3)")
+    print(
+        f"epochs_per_s_default={(after['epoch'] - before['epoch']) / elapsed:.0f}  (target >= 60)"
+    )
+    print(f"painted_fps_default={(after['painted'] - before['painted']) / elapsed:.1f}")
+    print(f"caption_default={text!r}")
+    page.context.close()
+
+
+def large_network(browser, base: str, seconds: float) -> None:
+    page = open_page(browser, base + LARGE_NETWORK)
+    play(page)
+    time.sleep(2.0)
+    before, t0 = state(page), time.monotonic()
+    lowest = page.evaluate(MIN_OPACITY, seconds)
+    after, elapsed = state(page), time.monotonic() - t0
+    print(f"painted_fps_8x16={(after['painted'] - before['painted']) / elapsed:.1f}  (target >= 5)")
+    print(f"epochs_per_s_8x16={(after['epoch'] - before['epoch']) / elapsed:.0f}")
+    print(f"lowest_opacity_8x16={lowest:.2f}  (target 1.00: never faded)")
+    print(f"frame_interval_s_8x16={after['interval']}")
+    print(f"browser_stats_8x16={json.dumps(stats(page), separators=(',', ':'))}")
+    page.context.close()
+
+
+def pause_latencies(browser, base: str, query: str, repeats: int) -> list[float]:
+    """Seconds from the Pause click to the epoch counter's last change, ``repeats`` times."""
+    page = open_page(browser, base + query)
+    latencies = []
+    for _ in range(repeats):
+        play(page)
+        time.sleep(3.0)
+        page.evaluate(WATCH_PAUSE)
+        page.get_by_role("button", name="Pause").click()
+        time.sleep(4.0)  # long enough for any late frame to show up
+        latencies.append(page.evaluate(PAUSE_LATENCY)["latency"])
+        page.get_by_role("button", name="Play").wait_for(timeout=30_000)  # Timeout: one rerun.
+    page.context.close()
+    return latencies
+
+
+def pause_latency(browser, base: str, repeats: int) -> None:
+    for label, query in (("8x16", LARGE_NETWORK), ("default", "")):
+        values = pause_latencies(browser, base, query, repeats)
+        print(
+            f"pause_latency_{label}_s={statistics.median(values):.2f}"
+            f" (runs: {', '.join(f'{v:.2f}' for v in values)})  (target <= 0.3)"
+        )
 
 
 def concurrent_sessions(
@@ -256,7 +374,7 @@ def main() -> int:
     )
     parser.add_argument("--loads", type=int, default=3, help="page loads to time (median)")
     parser.add_argument(
-        "--only", default="abcde", help="which measurements to run, e.g. 'ab' (default all)"
+        "--only", default="abcdefgh", help="which measurements to run, e.g. 'ab' (default all)"
     )
     args = parser.parse_args()
 
@@ -287,6 +405,12 @@ def main() -> int:
                 default_view(browser, base, server.pid, args.seconds)
             if "e" in args.only:
                 epochs_per_second(browser, base, args.seconds)
+            if "f" in args.only:
+                pace_at_defaults(browser, base, args.seconds)
+            if "g" in args.only:
+                large_network(browser, base, args.seconds)
+            if "h" in args.only:
+                pause_latency(browser, base, args.loads)
             if "c" in args.only and args.pages > 0:
                 ok = concurrent_sessions(
                     browser, base, server.pid, args.pages, args.seconds, args.settle

@@ -19,9 +19,11 @@ import streamlit as st
 import engine
 
 from . import state, words
+from .live import AUTO_EPOCHS_PER_SECOND
 from .palette import PALETTES, figure_colors, hex_to_rgb
 from .run import build_run, restart, set_parameter
 from .settings import (
+    AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
     DROPOUTS,
@@ -31,7 +33,7 @@ from .settings import (
     NOISE_LEVELS,
     REGULARIZATION_RATES,
     REGULARIZATIONS,
-    SPEEDS,
+    SPEED_CHOICES,
     TRAIN_RATIOS,
     PlaygroundSettings,
     losses_for,
@@ -122,7 +124,10 @@ def bound(name: str, convert=None):
 def set_playing(playing: bool) -> None:
     """Idempotent: a doubled click event cannot undo itself. Play clears why training last
     stopped (a divergence banner must not outlive it; it comes back if training stops again)."""
-    state.playback().playing = playing
+    playback = state.playback()
+    if playing and not playback.playing:
+        playback.started += 1
+    playback.playing = playing
     if playing:
         state.run().stop_reason = None
 
@@ -263,15 +268,22 @@ def setting_select(
 PLAY, PAUSE, STEP, NEW_WEIGHTS, REPLAY = "Play", "Pause", "Step", "New weights", "Replay"
 
 
+def speed_name(speed: int) -> str:
+    if speed == AUTO_SPEED:
+        return "Auto"
+    return f"{speed} epoch{'s' if speed != 1 else ''}/frame"
+
+
 def playback_bar(settings: PlaygroundSettings) -> None:
-    """Play/Pause, Step, New weights, Replay and the hyper-parameters TF Playground puts on top."""
+    """Play/Pause, Step, New weights, Replay, Speed and the hyper-parameters TF Playground puts
+    on top, in one row that wraps onto a second one on a narrow screen."""
     playback = state.playback()
     bar = st.container(
         key="np-playbar", horizontal=True, vertical_alignment="bottom", gap="small", wrap=True
     )
     bar.button(
         PAUSE if playback.playing else PLAY,
-        key="play",
+        key=state.PLAY_BUTTON_KEY,
         type="primary",
         on_click=set_playing,
         args=(not playback.playing,),
@@ -301,6 +313,17 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         icon=":material/replay:",
         help="Start again from the same initial weights: the same run replays. Key: R.",
     )
+    if not _hidden(settings, "speed"):
+        bar.selectbox(
+            "Speed",
+            SPEED_CHOICES,
+            key=key("speed"),
+            format_func=speed_name,
+            on_change=bound("speed"),
+            help="Epochs trained per painted frame. Auto: about "
+            f"{AUTO_EPOCHS_PER_SECOND} epochs a second.",
+            width=BAR_SELECT_WIDTH + 16,
+        )
     setting_select(settings, "lr", "Learning rate", LEARNING_RATES, bar, words.number)
     if not _hidden(settings, "activation"):
         bar.selectbox(
@@ -528,9 +551,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                 on_change=bound("clip"),
             )
     with right:
-        st.markdown("**Speed and stopping**")
-        if not _hidden(settings, "speed"):
-            st.select_slider("Epochs per frame", SPEEDS, key=key("speed"), on_change=bound("speed"))
+        st.markdown("**Stopping**")
         if not _hidden(settings, "stop"):
             st.number_input(
                 "Stop at epoch (0 = never)",

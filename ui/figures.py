@@ -713,11 +713,18 @@ def frame_updates(
     flat_weights = np.concatenate([w.ravel() for w in frame.weights])  # (layer, source, target)
     flat_biases = np.concatenate(frame.biases)
     layout: dict[str, object] = {}
+    # Links show the weight in steps of 1/64 (~2 RGB units, 0.04 px: invisible), so most keep
+    # their colour and width from one frame to the next and the live view sends only the few
+    # that changed (ui.live: a big network has ~1,800 links); coloured once per level.
+    levels, level_of = np.unique(
+        np.round(np.clip(np.nan_to_num(flat_weights), -3, 3) * 64) / 64, return_inverse=True
+    )
     colors = spec.colors
-    widths = link_widths(flat_weights, spec.scale)
-    for index, (color, width) in enumerate(zip(weight_colors(flat_weights, colors=colors), widths)):
-        layout[f"shapes[{index}].line.color"] = color
-        layout[f"shapes[{index}].line.width"] = round(float(width), 2)
+    level_colors = weight_colors(levels, colors=colors)
+    widths = [round(float(width), 2) for width in link_widths(levels, spec.scale)]
+    for index, level in enumerate(level_of.tolist()):
+        layout[f"shapes[{index}].line.color"] = level_colors[level]
+        layout[f"shapes[{index}].line.width"] = widths[level]
     images = []
     n_inputs = spec.layer_sizes[0]
     for index, values in enumerate(frame.neuron_maps):

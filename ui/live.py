@@ -13,7 +13,19 @@ Two kinds of frame data (see ``ui.figures``): what is drawn goes out every frame
 hover data (trace data: Plotly redraws the whole figure for it) at most every
 ``HOVER_INTERVAL`` seconds while playing, and with every frame while paused.
 
-The pace adapts to load, in two ways:
+Speed "auto" (the default) trains as many epochs per frame as keep ``AUTO_EPOCHS_PER_SECOND``
+epochs per second of real time (``TrainingPace``): a run trains what the target owes since the
+previous run, however often runs come (a slow browser gets fewer frames with more epochs each),
+and training takes at most ``AUTO_TRAIN_SHARE`` of the real time, so a big network trains fewer
+epochs/s rather than stalling the process. The caption line shows the measured epochs/s.
+
+Frames carry only the link colours, widths and pictures that changed (``live_plotly``'s
+``changes_only``, everything every ``WHOLE_FRAME_EVERY`` s), runs carry fewer frames when a
+frame is expensive (``RUN_WORK_BUDGET``), and a click on Pause stops the browser's queued
+frames at once (``live_plotly``'s ``stream`` and ``stop_on_click``) and ends the fragment run
+before another frame is trained: a big network stays live and pauses at once.
+
+The frame rate adapts to load, in two ways:
 
 * ``server_pacer()`` (server): from the process's CPU use, for all playing sessions. One Python
   process runs one thread at a time, so past about one busy core every session slows down
@@ -29,8 +41,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import streamlit as st
@@ -52,13 +65,16 @@ from .live_plotly import browser_state, live_plotly
 from .palette import figure_colors
 from .run import (
     GRID_RESOLUTION,
-    NEURON_MAP_RESOLUTION,
     TrainingRun,
+    checkpoint,
     metrics,
+    neuron_map_resolution,
     parse_parameter,
+    rewind,
     set_parameter,
     train_chunk,
 )
+from .settings import AUTO_SPEED
 
 FRAME_INTERVAL = 0.04  # seconds between painted frames the live view aims for (25 frames/s)
 # Seconds between fragment runs while playing and nothing is busy. Each run carries
@@ -74,6 +90,19 @@ MAX_FRAME_RATE = 1 / FRAME_INTERVAL
 MIN_FRAME_RATE = 2.0
 # Run intervals the pacers choose from (a change restarts the browser's timer: not too often).
 INTERVAL_STEPS = (RUN_INTERVAL, 0.2, 0.25, 0.3, 0.4, MAX_RUN_INTERVAL)
+# Speed "auto": TensorFlow Playground trains one epoch per animation frame (~60 epochs/s);
+# this pace is at least that with some margin, and a run trains what it owes in real time.
+AUTO_EPOCHS_PER_SECOND = 80
+# Share of real time one session on "auto" may spend training (measured seconds per epoch):
+# past it, a big network trains fewer epochs/s (one epoch per frame at least).
+AUTO_TRAIN_SHARE = 0.3
+# Seconds of server work (training and frames) a fragment run aims to stay under: fewer frames
+# per run when a frame is expensive, so runs stay short and a click's rerun is not held up.
+RUN_WORK_BUDGET = 0.2
+PACE_WINDOW = 2.0  # seconds of real time the epochs/s in the caption line is measured over
+MIN_PACE_SPAN = 0.5  # seconds of playing before the caption line shows epochs/s
+WHOLE_FRAME_EVERY = 1.0  # seconds between frames sent whole while playing (changes_only)
+SMOOTHING = 0.3  # weight of the newest measurement in the smoothed server times
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
 FIGURE_HEIGHT = 560  # px before the browser fits the graph to its window (FIGURE_FIT)
@@ -86,6 +115,7 @@ _HOVER_SENT_AT = "_live_hover_sent_at"
 _INTERVAL_SENT = "_live_frame_interval"
 _CLIENT_PACING = "_live_client_pacing"
 _EDIT_NOTICE = "_live_edit_notice"  # an edit left a notice: show it (a full rerun)
+_TRAINING_PACE = "_live_training_pace"
 
 
 class FramePacer:
@@ -160,17 +190,113 @@ def paced_rate(rate: float, sent: int, painted: int, seconds: float) -> float:
     return rate
 
 
-def run_plan(rate: float, min_interval: float = RUN_INTERVAL) -> tuple[float, int]:
+def run_plan(
+    rate: float, min_interval: float = RUN_INTERVAL, frame_seconds: float = 0.0
+) -> tuple[float, int]:
     """(seconds between fragment runs, frames each run carries) for ``rate`` frames/s.
 
     Runs carry ``FRAMES_PER_RUN`` frames, drawn ``interval / frames`` apart by the browser:
     what a browser pays per Streamlit run (~25 ms of Streamlit's own frontend work, more than
     drawing a frame) is shared by them. Runs come at most every ``MAX_RUN_INTERVAL`` s (fewer
     frames then at low rates) and never sooner than ``min_interval`` (the server's pacer).
+    A frame that takes ``frame_seconds`` of server work means fewer frames per run, so that a
+    run stays within ``RUN_WORK_BUDGET`` (a click's rerun waits for the run in progress), and
+    runs as often as those frames need to keep the rate.
     """
     rate = min(MAX_FRAME_RATE, max(MIN_FRAME_RATE, rate))
-    interval = _step_at_least(max(min_interval, min(MAX_RUN_INTERVAL, FRAMES_PER_RUN / rate)))
-    return interval, max(1, min(MAX_FRAMES_PER_RUN, round(rate * interval)))
+    affordable = MAX_FRAMES_PER_RUN
+    if frame_seconds > 0:
+        affordable = max(1, min(affordable, int(RUN_WORK_BUDGET / frame_seconds)))
+    per_run = min(FRAMES_PER_RUN, affordable)
+    interval = _step_at_least(max(min_interval, min(MAX_RUN_INTERVAL, per_run / rate)))
+    return interval, max(1, min(affordable, round(rate * interval)))
+
+
+def auto_epochs_per_frame(owed: float, frames: int, seconds: float, epoch_seconds: float) -> int:
+    r"""Epochs each of a run's ``frames`` frames trains on speed "auto".
+
+    ``owed``: epochs the target pace owes since the previous run (``AUTO_EPOCHS_PER_SECOND``
+    × the ``seconds`` of real time since then, plus what was left over). Training may take
+    ``AUTO_TRAIN_SHARE`` of those seconds at ``epoch_seconds`` per epoch (measured; 0: not
+    yet known). One epoch per frame at least: a network too big for the target pace trains
+    at the pace its frames come.
+
+    .. math:: e = \max(1, \lfloor \min(owed / frames,\;
+              share \cdot seconds / (frames \cdot t_{epoch})) \rfloor)
+    """
+    wanted = owed / frames
+    if epoch_seconds > 0:
+        wanted = min(wanted, AUTO_TRAIN_SHARE * seconds / (frames * epoch_seconds))
+    return max(1, int(wanted))
+
+
+def epochs_per_second(samples: deque[tuple[float, int]]) -> float | None:
+    """Epochs per second between the oldest and newest ``(seconds, epoch)`` sample, or None
+    while they span less than ``MIN_PACE_SPAN`` seconds."""
+    if len(samples) < 2:
+        return None
+    (start, first), (end, last) = samples[0], samples[-1]
+    if end - start < MIN_PACE_SPAN:
+        return None
+    return (last - first) / (end - start)
+
+
+@dataclass
+class TrainingPace:
+    """A session's measured training pace while playing (one stream of frames at a time).
+
+    ``samples``: (time, epoch) after each trained frame over the last ``PACE_WINDOW`` s, for
+    the epochs/s in the caption line. ``owed``: epochs speed "auto" still owes (fraction
+    carried from run to run). ``epoch_seconds`` and ``frame_seconds``: smoothed server time to
+    train one epoch, and to train and make one frame.
+    """
+
+    stream: int = -1  # Playback.started of the stream measured
+    samples: deque[tuple[float, int]] = field(default_factory=deque)
+    last_run_at: float | None = None
+    owed: float = 0.0
+    epoch_seconds: float = 0.0
+    frame_seconds: float = 0.0
+
+    def start_run(self, stream: int, now: float, planned: float) -> float:
+        """Seconds of real time this run stands for: since the previous run of the same
+        stream (at most ``MAX_RUN_INTERVAL``), ``planned`` for a stream's first run."""
+        if stream != self.stream or self.last_run_at is None:
+            self.stream, self.owed = stream, 0.0
+            self.samples.clear()
+            elapsed = planned
+        else:
+            elapsed = now - self.last_run_at
+        self.last_run_at = now
+        return min(max(elapsed, 0.0), MAX_RUN_INTERVAL)
+
+    def auto_epochs(self, seconds: float, frames: int) -> int:
+        """Epochs per frame on "auto" for a run standing for ``seconds`` (see
+        ``auto_epochs_per_frame``); the fraction left over is carried to the next run."""
+        owed = self.owed + AUTO_EPOCHS_PER_SECOND * seconds
+        epochs = auto_epochs_per_frame(owed, frames, seconds, self.epoch_seconds)
+        self.owed = min(max(owed - epochs * frames, 0.0), float(frames))
+        return epochs
+
+    def record(self, now: float, epoch: int, epochs: int, train_seconds: float) -> None:
+        """A frame trained ``epochs`` epochs in ``train_seconds`` and reached ``epoch``."""
+        if epochs > 0:
+            self.epoch_seconds = _smoothed(self.epoch_seconds, train_seconds / epochs)
+        self.samples.append((now, epoch))
+        while len(self.samples) > 2 and self.samples[1][0] <= now - PACE_WINDOW:
+            self.samples.popleft()
+
+    def run_done(self, seconds: float, frames: int) -> None:
+        """A run of ``frames`` frames took ``seconds`` of server work (training, pictures,
+        sending)."""
+        self.frame_seconds = _smoothed(self.frame_seconds, seconds / max(frames, 1))
+
+    def epochs_per_second(self) -> float | None:
+        return epochs_per_second(self.samples)
+
+
+def _smoothed(previous: float, value: float) -> float:
+    return value if previous <= 0 else previous + SMOOTHING * (value - previous)
 
 
 @dataclass
@@ -202,6 +328,12 @@ def client_pacing() -> ClientPacing:
     if _CLIENT_PACING not in st.session_state:
         st.session_state[_CLIENT_PACING] = ClientPacing()
     return st.session_state[_CLIENT_PACING]
+
+
+def training_pace() -> TrainingPace:
+    if _TRAINING_PACE not in st.session_state:
+        st.session_state[_TRAINING_PACE] = TrainingPace()
+    return st.session_state[_TRAINING_PACE]
 
 
 def _set_frame_interval(seconds: float) -> None:
@@ -259,7 +391,7 @@ def frame_data(run: TrainingRun) -> FrameData:
     """Everything one frame shows, computed from the run (two kernel calls)."""
     model = run.model
     neuron_layers = model.activations(run.neuron_grid_inputs)[:-1]
-    size = NEURON_MAP_RESOLUTION
+    size = neuron_map_resolution(run.settings.hidden)
     neuron_maps = [
         layer[:, unit].reshape(size, size)
         for layer in neuron_layers
@@ -293,11 +425,14 @@ def _loss_text(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
-def metrics_line(run: TrainingRun) -> str:
-    """'Epoch 1,234 · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'."""
+def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
+    """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
+    (``pace``: the measured epochs per second while playing, else left out)."""
     values = metrics(run)
-    parts = [
-        f"Epoch {run.epoch:,}",
+    parts = [f"Epoch {run.epoch:,}"]
+    if pace is not None:
+        parts.append(f"{pace:,.0f} epochs/s")
+    parts += [
         f"train loss {_loss_text(values['train_loss'])}",
         f"test loss {_loss_text(values['test_loss'])}",
     ]
@@ -349,17 +484,25 @@ def apply_edit(edit: dict) -> None:
     st.session_state.pop("edit_value", None)
 
 
-def caption(run: TrainingRun) -> dict:
+def caption(run: TrainingRun, pace: float | None = None) -> dict:
     """The line above the graph, painted with the frame it describes (so the epoch counter
-    moves with every frame, not every run). ``data-testid="np-metrics"`` and ``data-epoch``
-    are for tests and bench/ui.py."""
-    return {"text": metrics_line(run), "data": {"testid": "np-metrics", "epoch": run.epoch}}
+    moves with every frame, not every run). ``data-testid="np-metrics"``, ``data-epoch`` and
+    ``data-pace`` (epochs/s, empty while paused) are for tests and bench/ui.py."""
+    data = {"testid": "np-metrics", "epoch": run.epoch, "pace": "" if pace is None else pace}
+    return {"text": metrics_line(run, pace), "data": data}
 
 
-def snapshot(run: TrainingRun, spec: ViewSpec, hover: bool = False) -> dict:
+def snapshot(
+    run: TrainingRun, spec: ViewSpec, hover: bool = False, pace: float | None = None
+) -> dict:
     """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id", "caption"}``."""
     updates, images = frame_updates(spec, frame_data(run), run.settings.discretize, hover=hover)
-    return {"updates": updates, "images": images, "frame_id": run.epoch, "caption": caption(run)}
+    return {
+        "updates": updates,
+        "images": images,
+        "frame_id": run.epoch,
+        "caption": caption(run, pace),
+    }
 
 
 def render_frame(
@@ -367,16 +510,18 @@ def render_frame(
     playing: bool = False,
     earlier: list[dict] | None = None,
     spacing: float | None = None,
+    pace: float | None = None,
 ) -> dict | None:
     """Draw the current state of ``run`` (no training); returns the browser's last frame
     statistics (see ``live_plotly``).
 
     ``earlier``: snapshots taken during this run before the current state (oldest first);
     the browser draws them first and the current state last, ``spacing`` seconds apart.
+    ``pace``: the measured epochs/s for the caption line (while playing).
     """
     spec = current_spec(run)
     figure = _figure_for(run, spec)
-    frames = [*(earlier or []), snapshot(run, spec, hover=_hover_due(playing))]
+    frames = [*(earlier or []), snapshot(run, spec, hover=_hover_due(playing), pace=pace)]
     for frame in frames:
         # The run interval in effect (s), for bench/ui.py; empty while paused.
         frame["caption"]["data"]["interval"] = st.session_state.get(_INTERVAL_SENT) or ""
@@ -405,12 +550,48 @@ def render_frame(
         frame_spacing=spacing,
         caption=first["caption"],
         fit_height=FIGURE_FIT,
+        stream=str(state.playback().started) if playing else None,
+        stop_on_click=f".st-key-{state.PLAY_BUTTON_KEY}",
+        changes_only=WHOLE_FRAME_EVERY if playing else None,
     )["stats"]
 
 
+def play_frames(run: TrainingRun, playback: state.Playback, interval: float, frames: int):
+    """Train a run's ``frames`` frames; returns the snapshots of all but the last (drawn
+    before it) and the measured epochs/s.
+
+    Before each frame it reads the session's playback state. Reading session state is one of
+    the points where Streamlit ends a run to start a waiting rerun: a Pause click (a rerun of
+    the whole page) ends this run there, before another frame is trained.
+    """
+    pace = training_pace()
+    seconds = pace.start_run(playback.started, time.monotonic(), interval)
+    speed = run.settings.speed
+    epochs = pace.auto_epochs(seconds, frames) if speed == AUTO_SPEED else speed
+    spec = current_spec(run)
+    earlier: list[dict] = []
+    for index in range(frames):
+        if not state.playback().playing:  # an interrupt point (see above)
+            break
+        if index > 0:
+            earlier.append(snapshot(run, spec, pace=pace.epochs_per_second()))
+        before, started = run.epoch, time.perf_counter()
+        train_chunk(run, epochs)
+        trained = time.perf_counter()
+        pace.record(time.monotonic(), run.epoch, run.epoch - before, trained - started)
+        if run.stop_reason:
+            break
+    return earlier, pace.epochs_per_second()
+
+
+def _plan(min_interval: float) -> tuple[float, int]:
+    """This session's ``run_plan`` now."""
+    return run_plan(client_pacing().rate, min_interval, training_pace().frame_seconds)
+
+
 def live_view(playing: bool) -> None:
-    """The fragment: while playing, train ``speed`` epochs per frame, then draw."""
-    interval = run_plan(client_pacing().rate, server_pacer().update())[0] if playing else None
+    """The fragment: while playing, train the run's frames (``run_plan``), then draw."""
+    interval = _plan(server_pacer().update())[0] if playing else None
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
@@ -420,24 +601,32 @@ def live_view(playing: bool) -> None:
         run = state.run()
         playback = state.playback()
         earlier: list[dict] = []
+        pace = None
         interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
-        frames = run_plan(client_pacing().rate, interval)[1]
-        if playback.playing:
-            spec = current_spec(run)
-            for index in range(frames):
-                if index > 0:
-                    earlier.append(snapshot(run, spec))
-                train_chunk(run, run.settings.speed)
+        frames = _plan(interval)[1]
+        started = time.perf_counter()
+        # A click (Pause, a setting) ends this run at Streamlit's next interrupt point; epochs
+        # trained for frames that were then never sent are undone, so the picture the browser
+        # holds is the run's state, and a paused view shows the epoch it stopped on.
+        saved = checkpoint(run) if playback.playing else None
+        try:
+            if playback.playing:
+                earlier, pace = play_frames(run, playback, interval, frames)
                 if run.stop_reason:
-                    break
-            state.set_run(run)
-            if run.stop_reason:
-                playback.playing = False
-                st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
-        report = render_frame(run, playback.playing, earlier, spacing=interval / frames)
+                    saved = None  # this run's training stands: the full rerun shows it
+                    playback.playing = False
+                    st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
+            spacing = interval / (1 + len(earlier))
+            report = render_frame(run, playback.playing, earlier, spacing=spacing, pace=pace)
+        except BaseException:  # Streamlit's RerunException/StopException included: re-raised
+            if saved is not None:
+                rewind(run, saved)
+            raise
         if playback.playing:
+            training_pace().run_done(time.perf_counter() - started, 1 + len(earlier))
             pacing = client_pacing()
             pacing.sent += 1 + len(earlier)
-            _set_frame_interval(run_plan(pacing.update(report), server_pacer().update())[0])
+            pacing.update(report)
+            _set_frame_interval(_plan(server_pacer().update())[0])
 
     frame()

@@ -8,6 +8,7 @@ assignment after each chunk of work, so a frame never sees a half-updated run.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,15 @@ from .settings import FULL_BATCH, PlaygroundSettings
 
 GRID_RESOLUTION = 100
 NEURON_MAP_RESOLUTION = 40
+# A network with more hidden units than this gets 20×20 neuron maps (drawn ~35 px wide either
+# way): 128 maps of 40×40 were 280 KB of every frame's 450 KB at 8 layers of 16.
+MANY_HIDDEN_UNITS = 32
+SMALL_NEURON_MAP_RESOLUTION = 20
+
+
+def neuron_map_resolution(hidden: tuple[int, ...]) -> int:
+    """Side of every neuron map, in grid points, for a network with these hidden layers."""
+    return SMALL_NEURON_MAP_RESOLUTION if sum(hidden) > MANY_HIDDEN_UNITS else NEURON_MAP_RESOLUTION
 
 
 @dataclass
@@ -76,7 +86,7 @@ def build_run(settings: PlaygroundSettings) -> TrainingRun:
         initial_params=model.params.copy(),
         grid_inputs=engine.build_features(engine.grid_points(GRID_RESOLUTION), features),
         neuron_grid_inputs=engine.build_features(
-            engine.grid_points(NEURON_MAP_RESOLUTION), features
+            engine.grid_points(neuron_map_resolution(settings.hidden)), features
         ),
         structure_key=settings.structure_key(),
     )
@@ -138,6 +148,49 @@ def train_chunk(run: TrainingRun, epochs: int) -> None:
         run.stop_reason = (
             f"Stopped at epoch {run.epoch:,}: the test loss reached {settings.stop_loss:g}."
         )
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A run's training state at one moment (see ``checkpoint``)."""
+
+    params: np.ndarray
+    arrays: dict[str, np.ndarray]  # the trainer's arrays (optimiser moments, RNG, order, ...)
+    values: dict[str, object]  # its other attributes (epoch, divergence, settings)
+    history: engine.TrainingHistory
+
+
+def checkpoint(run: TrainingRun) -> Checkpoint:
+    """The run's weights and trainer state as they are now, for ``rewind`` (a few µs)."""
+    trainer = run.trainer
+    fields = {
+        name: value for name, value in vars(trainer).items() if name not in ("model", "history")
+    }
+    return Checkpoint(
+        params=run.model.params.copy(),
+        arrays={n: v.copy() for n, v in fields.items() if isinstance(v, np.ndarray)},
+        values={n: v for n, v in fields.items() if not isinstance(v, np.ndarray)},
+        # History rows are only ever appended: a shallow copy keeps its length, and the rows
+        # up to it stay as they are.
+        history=copy.copy(trainer.history),
+    )
+
+
+def rewind(run: TrainingRun, saved: Checkpoint) -> None:
+    """Back to a ``checkpoint``, in place: weights (the model's layer views follow), optimiser
+    state, shuffling state, epoch and history."""
+    np.copyto(run.model.params, saved.params)
+    trainer = run.trainer
+    for name, value in saved.arrays.items():
+        current = getattr(trainer, name, None)
+        if isinstance(current, np.ndarray) and current.shape == value.shape:
+            np.copyto(current, value)  # kernels may hold views of it
+        else:
+            setattr(trainer, name, value.copy())
+    for name, value in saved.values.items():
+        setattr(trainer, name, value)
+    trainer.history = copy.copy(saved.history)
+    run.stop_reason = None
 
 
 def metrics(run: TrainingRun) -> dict[str, float]:

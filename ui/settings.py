@@ -21,7 +21,11 @@ REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATIONS = ("none", "l1", "l2")
 BATCH_SIZES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 25, 30, 32, 50, 64, 100, 128, 250, 0)
 FULL_BATCH = 0  # batch size 0 means "the whole training set"
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)
+SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)  # epochs per frame, chosen explicitly
+# Speed 0 means "auto": as many epochs per frame as keep the pace at ui.live's target epochs/s
+# (URL ``speed=auto``), like batch 0 means the whole training set.
+AUTO_SPEED = 0
+SPEED_CHOICES = (AUTO_SPEED, *SPEEDS)
 CLIP_NORMS = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)  # 0 = no clipping
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 NOISE_LEVELS = tuple(range(0, 55, 5))  # TensorFlow Playground's 0–50 slider
@@ -100,7 +104,7 @@ class PlaygroundSettings:
     reg: str = "none"
     reg_rate: float = 0.0
     clip: float = 0.0
-    speed: int = 1  # epochs per frame
+    speed: int = AUTO_SPEED  # epochs per frame; AUTO_SPEED: as many as keep the target pace
     stop_epoch: int = 0  # 0 = never
     stop_loss: float = 0.0  # 0 = never
     show_test: bool = False
@@ -157,7 +161,7 @@ class PlaygroundSettings:
         defaults = PlaygroundSettings()
 
         def reset(name: str, why: str) -> None:
-            problems.append(f"{why}; using {_describe(getattr(defaults, name))} instead.")
+            problems.append(f"{why}; using {_default_text(name)} instead.")
             values[name] = getattr(defaults, name)
 
         if values["dataset"] not in engine.DATASETS:
@@ -169,7 +173,7 @@ class PlaygroundSettings:
             ("noise", NOISE_LEVELS),
             ("ratio", TRAIN_RATIOS),
             ("batch", BATCH_SIZES),
-            ("speed", SPEEDS),
+            ("speed", SPEED_CHOICES),
             ("lr", LEARNING_RATES),
             ("reg_rate", REGULARIZATION_RATES),
             ("clip", CLIP_NORMS),
@@ -289,7 +293,7 @@ class PlaygroundSettings:
             "reg": self.reg,
             "reg_rate": _number(self.reg_rate),
             "clip": _number(self.clip),
-            "speed": str(self.speed),
+            "speed": "auto" if self.speed == AUTO_SPEED else str(self.speed),
             "stop_epoch": str(self.stop_epoch),
             "stop_loss": _number(self.stop_loss),
             "show_test": str(self.show_test).lower(),
@@ -326,7 +330,7 @@ class PlaygroundSettings:
                 field_name = _FIELD_FOR_KEY.get(key, key)
                 problems.append(
                     f"The link's {key}={text[:40]!r} is not valid; using "
-                    f"{_describe(getattr(defaults, field_name))} instead."
+                    f"{_default_text(field_name)} instead."
                 )
         # Without an explicit output or loss, a data set gets its natural ones (a plane
         # link means a linear output with mse, as in TensorFlow Playground).
@@ -345,6 +349,12 @@ class PlaygroundSettings:
 
 def _number(value: float) -> str:
     return f"{value:g}"
+
+
+def _default_text(name: str) -> str:
+    """A field's default as a link writes it (``auto``, not the 0 that stands for it)."""
+    defaults = PlaygroundSettings()
+    return defaults.to_query_params().get(name) or _describe(getattr(defaults, name))
 
 
 def _describe(value: object) -> str:
@@ -385,6 +395,11 @@ def _batch(text: str) -> int:
     return FULL_BATCH if text.lower() in ("full", "all") else int(text)
 
 
+def _speed(text: str) -> int:
+    """``auto`` or a number of epochs per frame (links from before ``auto`` carry a number)."""
+    return AUTO_SPEED if text.lower() == "auto" else int(text)
+
+
 _PARSERS = {
     "dataset": str.lower,
     "classes": int,
@@ -405,7 +420,7 @@ _PARSERS = {
     "reg": str.lower,
     "reg_rate": _float,
     "clip": _float,
-    "speed": int,
+    "speed": _speed,
     "stop_epoch": int,
     "stop_loss": _float,
     "show_test": _boolean,

@@ -20,12 +20,14 @@ SETTINGS = "settings"
 RUN = "run"
 PLAYBACK = "playback"
 NOTICES = "notices"
+PLAY_BUTTON_KEY = "play"  # the Play/Pause button; ui.live tells the browser to stop on its click
 
 
 @dataclass
 class Playback:
     playing: bool = False
     steps_handled: int = 0  # Step clicks already applied (makes the callback idempotent)
+    started: int = 0  # times playing started: names the stream of frames of each play
 
 
 def settings() -> PlaygroundSettings:

@@ -24,22 +24,30 @@ from ui.figures import (
     playground_figure,
 )
 from ui.live import (
+    AUTO_EPOCHS_PER_SECOND,
+    AUTO_TRAIN_SHARE,
     FRAME_INTERVAL,
     INTERVAL_STEPS,
     MAX_FRAME_RATE,
     MAX_FRAMES_PER_RUN,
     MAX_RUN_INTERVAL,
     MIN_FRAME_RATE,
+    PACE_WINDOW,
     RUN_INTERVAL,
+    RUN_WORK_BUDGET,
     ClientPacing,
     FramePacer,
+    TrainingPace,
+    auto_epochs_per_frame,
+    epochs_per_second,
     frame_data,
     paced_rate,
     run_plan,
     snapshot,
     view_spec,
 )
-from ui.run import build_run, train_chunk
+from ui.live_plotly import IMAGE_TOLERANCE, SentValues, encode_array
+from ui.run import build_run, checkpoint, metrics, rewind, train_chunk
 from ui.settings import PlaygroundSettings
 
 
@@ -193,7 +201,7 @@ def test_snapshots_record_each_state_they_were_taken_in():
     # The caption line travels with its frame: the epoch counter moves with every frame.
     assert first["caption"]["text"].startswith("Epoch 0 ·")
     assert second["caption"]["text"].startswith("Epoch 3 ·")
-    assert second["caption"]["data"] == {"testid": "np-metrics", "epoch": 3}
+    assert second["caption"]["data"] == {"testid": "np-metrics", "epoch": 3, "pace": ""}
     # Different weights, different pictures: each frame of a batch shows its own epoch.
     assert any(
         not np.array_equal(a["values"], b["values"])
@@ -207,3 +215,107 @@ def test_a_diverging_loss_reads_as_a_short_number():
     assert _loss_text(0.12345) == "0.123"
     assert _loss_text(3.9477e59) == "3.95e+59"
     assert _loss_text(float("nan")) == "nan" and _loss_text(float("inf")) == "inf"
+
+
+def test_auto_trains_what_the_target_pace_owes_in_real_time():
+    # A run every 0.16 s with 4 frames: 80 epochs/s owes 12.8 epochs, 3 a frame.
+    assert auto_epochs_per_frame(owed=12.8, frames=4, seconds=0.16, epoch_seconds=0) == 3
+    # A slow browser (a run every 0.5 s, one frame): the frame trains what 0.5 s owes.
+    assert auto_epochs_per_frame(40.0, 1, 0.5, epoch_seconds=1e-4) == 40
+    # A big network: training may take AUTO_TRAIN_SHARE of the time, fewer epochs then.
+    assert auto_epochs_per_frame(40.0, 1, 0.5, epoch_seconds=0.01) == int(AUTO_TRAIN_SHARE * 50)
+    # Never less than one epoch a frame.
+    assert auto_epochs_per_frame(0.0, 4, 0.16, epoch_seconds=1.0) == 1
+
+
+def test_the_pace_carries_the_fraction_so_auto_keeps_the_target_on_average():
+    pace = TrainingPace()
+    now, trained = 0.0, 0
+    seconds = pace.start_run(stream=1, now=now, planned=RUN_INTERVAL)
+    for _ in range(100):  # runs every 0.16 s of 4 frames
+        trained += 4 * pace.auto_epochs(seconds, 4)
+        now += RUN_INTERVAL
+        seconds = pace.start_run(stream=1, now=now, planned=RUN_INTERVAL)
+    assert trained / (100 * RUN_INTERVAL) == pytest.approx(AUTO_EPOCHS_PER_SECOND, rel=0.02)
+    # Runs that come late (a busy browser) stand for more time, up to MAX_RUN_INTERVAL.
+    assert pace.start_run(stream=1, now=now + 0.3, planned=RUN_INTERVAL) == pytest.approx(0.3)
+    assert pace.start_run(stream=1, now=now + 5.0, planned=RUN_INTERVAL) == MAX_RUN_INTERVAL
+    # A new stream (Play pressed again) starts afresh: no debt from the pause.
+    assert pace.start_run(stream=2, now=now + 60.0, planned=RUN_INTERVAL) == RUN_INTERVAL
+    assert pace.owed == 0.0 and not pace.samples
+
+
+def test_epochs_per_second_is_measured_over_the_last_seconds_of_real_time():
+    pace = TrainingPace()
+    assert pace.epochs_per_second() is None
+    pace.record(0.0, 0, epochs=0, train_seconds=0.0)
+    pace.record(0.2, 10, epochs=10, train_seconds=0.01)
+    assert pace.epochs_per_second() is None  # not long enough to say
+    for step in range(2, 60):  # 50 epochs/s for 12 s, then 100 epochs/s for the rest
+        epoch = 50 * step * 0.2 if step <= 30 else 300 + 100 * (step - 30) * 0.2
+        pace.record(0.2 * step, int(epoch), epochs=10, train_seconds=0.01)
+    assert pace.epochs_per_second() == pytest.approx(100)  # only the newest PACE_WINDOW
+    assert pace.samples[-1][0] - pace.samples[0][0] <= PACE_WINDOW + 0.2
+    assert pace.epoch_seconds == pytest.approx(0.001)
+    assert epochs_per_second(pace.samples) == pace.epochs_per_second()
+
+
+def test_expensive_frames_make_shorter_runs_that_come_more_often():
+    interval, frames = run_plan(MAX_FRAME_RATE, RUN_INTERVAL, frame_seconds=0.08)
+    assert frames == int(RUN_WORK_BUDGET / 0.08) and frames * 0.08 <= RUN_WORK_BUDGET
+    assert interval == RUN_INTERVAL
+    # Slower than the budget: one frame per run, runs as often as the rate asks.
+    interval, frames = run_plan(5.0, RUN_INTERVAL, frame_seconds=0.5)
+    assert frames == 1 and interval == 0.2
+    # Cheap frames: as before.
+    assert run_plan(MAX_FRAME_RATE, RUN_INTERVAL, frame_seconds=0.005) == run_plan(MAX_FRAME_RATE)
+
+
+def _wire_frame(layout: dict, images: dict) -> dict:
+    return {
+        "updates": {"layout": dict(layout)},
+        "images": [{"index": k, "values": encode_array(v)} for k, v in images.items()],
+    }
+
+
+def test_frames_carry_only_what_changed_since_it_was_sent():
+    sent = SentValues()
+    picture = np.full((4, 4), 100, dtype=np.uint8)
+    first = _wire_frame({"a": "rgb(1,2,3)", "b": 1.5}, {0: picture, 1: picture})
+    assert sent.full("v1", now=0.0, every=1.0)  # a new structure goes whole
+    sent.strip(first, whole=True)
+    assert len(first["updates"]["layout"]) == 2 and len(first["images"]) == 2
+    sent.full_at, sent.version = 0.0, "v1"
+    moved = picture.copy()
+    moved[0, 0] += IMAGE_TOLERANCE  # invisible: left out
+    visible = picture.copy()
+    visible[3, 3] += IMAGE_TOLERANCE + 1
+    second = _wire_frame({"a": "rgb(1,2,3)", "b": 1.6}, {0: moved, 1: visible})
+    assert not sent.full("v1", now=0.5, every=1.0)
+    sent.strip(second, whole=False)
+    assert second["updates"]["layout"] == {"b": 1.6}
+    assert [image["index"] for image in second["images"]] == [1]
+    # Compared with what was last *sent*: small drifts add up and then go out.
+    third = _wire_frame({}, {0: moved + IMAGE_TOLERANCE})
+    sent.strip(third, whole=False)
+    assert [image["index"] for image in third["images"]] == [0]
+    # Everything again after ``every`` seconds (a skipped message is repaired) or always.
+    assert sent.full("v1", now=1.0, every=1.0) and sent.full("v1", now=0.1, every=None)
+
+
+def test_rewinding_a_run_undoes_the_epochs_of_frames_never_sent():
+    run = build_run(PlaygroundSettings())
+    train_chunk(run, 5)
+    before = (run.epoch, run.model.params.copy(), metrics(run))
+    saved = checkpoint(run)
+    train_chunk(run, 7)
+    assert run.epoch == 12
+    rewind(run, saved)
+    assert run.epoch == before[0] and run.trainer.history.length == 5
+    np.testing.assert_array_equal(run.model.params, before[1])
+    assert metrics(run) == before[2]
+    # Training goes on from there exactly as it would have.
+    fresh = build_run(PlaygroundSettings())
+    train_chunk(fresh, 12)
+    train_chunk(run, 7)
+    np.testing.assert_allclose(run.model.params, fresh.model.params)

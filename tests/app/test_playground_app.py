@@ -8,6 +8,7 @@ how these tests drive the live loop.
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -101,7 +102,7 @@ def test_link_restores_setup():
         ("selectbox", "control_optimizer", "adam", "optimizer", "adam"),
         ("select_slider", "control_dropout", 0.2, "dropout", "0.2"),
         ("select_slider", "control_clip", 1.0, "clip", "1"),
-        ("select_slider", "control_speed", 50, "speed", "50"),
+        ("selectbox", "control_speed", 50, "speed", "50"),
         ("selectbox", "control_palette", "colorblind", "palette", "colorblind"),
     ],
 )
@@ -273,3 +274,29 @@ def test_links_and_biases_are_editable_unless_the_link_hides_editing():
 
     assert sorted(_editable_traces(start(open_panels=False))) == [LINK_HOVER_TRACE, BIAS_TRACE]
     assert _editable_traces(start(open_panels=False, hide="edit")) == []
+
+
+def test_the_speed_control_sits_by_play_and_round_trips_through_the_link():
+    at = start(open_panels=False)  # in the playback bar: there without opening "More settings"
+    speed = at.selectbox(key="control_speed")
+    assert speed.value == 0 and speed.label == "Speed"  # Auto
+    assert at.query_params["speed"] in ("auto", ["auto"])
+    speed.select(20).run()
+    assert at.session_state["settings"].speed == 20
+    assert at.query_params["speed"] in ("20", ["20"])
+    at.selectbox(key="control_speed").select(0).run()
+    assert at.query_params["speed"] in ("auto", ["auto"])
+    # An old link with a number of epochs per frame opens with that choice.
+    assert start(open_panels=False, speed="50").selectbox(key="control_speed").value == 50
+
+
+def test_playing_shows_the_measured_pace_and_pausing_hides_it():
+    at = start(dataset="xor")
+    at.button(key="play").click().run()
+    assert newest_caption(at)["data"]["pace"] == ""  # not measured yet: the first runs
+    time.sleep(0.6)  # the caption shows epochs/s once play spans MIN_PACE_SPAN of real time
+    at.run()
+    pace = float(newest_caption(at)["data"]["pace"])
+    assert pace > 0 and f"{pace:,.0f} epochs/s" in metrics_text(at)
+    at.button(key="play").click().run()  # Pause
+    assert newest_caption(at)["data"]["pace"] == "" and "epochs/s" not in metrics_text(at)

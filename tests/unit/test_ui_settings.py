@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 import engine
 from ui.palette import PALETTES
 from ui.settings import (
+    AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
     DEFAULT_REGULARIZATION_RATE,
@@ -18,6 +19,7 @@ from ui.settings import (
     LEARNING_RATES,
     NOISE_LEVELS,
     REGULARIZATION_RATES,
+    SPEED_CHOICES,
     SPEEDS,
     TRAIN_RATIOS,
     PlaygroundSettings,
@@ -61,7 +63,7 @@ def valid_settings(draw) -> PlaygroundSettings:
         reg=draw(st.sampled_from(("none", "l1", "l2"))),
         reg_rate=draw(st.sampled_from(REGULARIZATION_RATES)),
         clip=draw(st.sampled_from(CLIP_NORMS)),
-        speed=draw(st.sampled_from(SPEEDS)),
+        speed=draw(st.sampled_from(SPEED_CHOICES)),
         stop_epoch=draw(st.integers(0, 10_000_000)),
         stop_loss=draw(st.sampled_from((0.0, 0.01, 0.125, 1.5))),
         show_test=draw(st.booleans()),
@@ -187,3 +189,24 @@ def test_palette_comes_from_the_link_and_a_bad_one_gets_a_sentence():
     assert len(problems) == 1 and "rainbow" in problems[0] and "colorblind" in problems[0]
     # The palette only changes colours: the network and data stay.
     assert chosen.structure_key() == PlaygroundSettings().structure_key()
+
+
+def test_speed_is_auto_by_default_and_in_links():
+    assert PlaygroundSettings().speed == AUTO_SPEED
+    assert PlaygroundSettings().to_query_params()["speed"] == "auto"
+    restored, problems = PlaygroundSettings.from_query_params({"speed": "Auto"})
+    assert (restored.speed, problems) == (AUTO_SPEED, [])
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_old_links_with_a_number_of_epochs_per_frame_keep_working(speed):
+    restored, problems = PlaygroundSettings.from_query_params({"speed": str(speed)})
+    assert (restored.speed, problems) == (speed, [])
+    assert restored.to_query_params()["speed"] == str(speed)
+
+
+@pytest.mark.parametrize("text", ["7", "fast", "-1"])
+def test_an_unusable_speed_falls_back_to_auto_with_a_sentence(text):
+    restored, problems = PlaygroundSettings.from_query_params({"speed": text})
+    assert restored.speed == AUTO_SPEED
+    assert len(problems) == 1 and "using auto instead" in problems[0]

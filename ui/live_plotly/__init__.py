@@ -28,7 +28,9 @@ import functools
 import json
 import math
 import pathlib
+import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -54,6 +56,8 @@ _COMPONENT_NAME = "neuroplay_live_plotly"
 CAPTION_HEIGHT = 28  # px; .np-live-plotly-caption in live_plotly.css
 # Session-state key prefix remembering which structure version was sent to the browser.
 _SENT_PREFIX = "_live_plotly_sent_version:"
+# Session-state key prefix of the layout values and pictures last sent (``changes_only``).
+_SENT_VALUES_PREFIX = "_live_plotly_sent_values:"
 
 # dtypes sent as they are; every other numeric dtype is converted (see encode_array).
 _WIRE_DTYPES = frozenset(
@@ -146,6 +150,60 @@ def _images_to_wire(images: list | None) -> list:
             raise TypeError("live_plotly images: values must be encode_array(<2-D uint8 array>)")
         wire.append({"index": int(item["index"]), "values": values})
     return wire
+
+
+_UNSENT = object()  # never equal to a value
+# With ``changes_only``, a picture none of whose values moved by more than this (of 255: ~1 %
+# of the colour scale) since it was last sent is left out: a big network's 128 neuron maps
+# mostly drift invisibly from frame to frame, and each one sent is a PNG for the browser.
+IMAGE_TOLERANCE = 2
+
+
+@dataclass
+class SentValues:
+    """The layout values and pictures this session's browser was last sent, for one graph.
+
+    The browser applies every frame on top of what it drew (frames merge), so a value equal to
+    the one sent before need not travel again. ``strip`` removes those from a frame on the
+    wire, in place, and remembers the rest. Everything goes again when ``full`` says so.
+    """
+
+    version: str | None = None
+    layout: dict[str, Any] = field(default_factory=dict)
+    images: dict[int, np.ndarray] = field(default_factory=dict)  # index -> values (flat uint8)
+    full_at: float = -math.inf  # time of the last frame sent whole
+
+    def full(self, version: str, now: float, every: float | None) -> bool:
+        """Whether the next frame goes whole: a new structure, or ``every`` seconds passed
+        (``None``: always)."""
+        return every is None or version != self.version or now - self.full_at >= every
+
+    def strip(self, frame: dict, whole: bool) -> None:
+        """Drops from a wire frame (``{"updates": {"layout"}, "images"}``) what was sent
+        already (unless ``whole``) and records what is sent."""
+        layout = frame.get("updates", {}).get("layout")
+        if layout:
+            if not whole:
+                layout = {p: v for p, v in layout.items() if self.layout.get(p, _UNSENT) != v}
+                frame["updates"]["layout"] = layout
+            self.layout.update(layout)
+        images = frame.get("images")
+        if images:
+            values = [np.frombuffer(base64.b64decode(i["values"]["b64"]), np.uint8) for i in images]
+            changed = [
+                (image, new)
+                for image, new in zip(images, values)
+                if whole or _moved(self.images.get(image["index"]), new)
+            ]
+            frame["images"] = [image for image, _ in changed]
+            self.images.update((image["index"], new) for image, new in changed)
+
+
+def _moved(old: np.ndarray | None, new: np.ndarray) -> bool:
+    """Whether a picture's values moved visibly (see ``IMAGE_TOLERANCE``)."""
+    if old is None or old.shape != new.shape:
+        return True
+    return int(np.max(np.abs(old.astype(np.int16) - new))) > IMAGE_TOLERANCE
 
 
 def _caption_to_wire(caption: Mapping[str, Any] | None) -> dict | None:
@@ -271,6 +329,9 @@ def live_plotly(
     fit_height: tuple[int, int, int, float] | None = None,
     editable: Mapping[int, Mapping[str, Any]] | None = None,
     on_edit: Callable[[dict], None] | None = None,
+    stream: str | None = None,
+    stop_on_click: str | None = None,
+    changes_only: float | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -342,6 +403,22 @@ def live_plotly(
         window's lower edge, kept within ``min``..``max`` px and at most ``max_ratio`` times the
         graph's width, updated when the window or the page above it changes (the figure should
         then have no fixed ``layout.height``).
+    stream:
+        Names the stream of frames this one belongs to while an animation plays (``None``
+        while nothing plays). While a stream plays, the graph's root element has the class
+        ``np-live-plotly-playing`` (and Streamlit's stale fade is kept off the graph).
+    stop_on_click:
+        A CSS selector (e.g. the Pause button's container). A click on a matching element
+        while a stream plays stops it in the browser at once: the frames still queued are
+        drawn together in one paint (the picture jumps to the newest state the browser
+        has), and for up to 3 s frames of the same stream are drawn as soon as they arrive
+        (no more spacing), until a frame of no or another stream comes.
+    changes_only:
+        Send only the layout values and pictures that differ from what this session's
+        browser was last sent (the browser merges frames onto what it drew), and everything
+        at least every ``changes_only`` seconds and whenever the structure version changes:
+        Streamlit may skip a whole message under load, and a value only it carried is
+        restored by the next whole frame. ``None``: every frame whole.
 
     Returns
     -------
@@ -377,6 +454,10 @@ def live_plotly(
         }
     if stats_every:
         data["stats_every"] = float(stats_every)
+    if stream is not None:
+        data["stream"] = str(stream)
+    if stop_on_click:
+        data["stop_on_click"] = str(stop_on_click)
     if later_frames:
         data["later"] = [
             {
@@ -392,6 +473,7 @@ def live_plotly(
         data["figure"] = _to_wire(figure)
         data["plotly_src"] = _plotly_sources()
         st.session_state[sent_key] = data["version"]
+    _strip_sent(data, key, changes_only)
     result = _component()(
         key=key,
         data=data,
@@ -409,6 +491,22 @@ def live_plotly(
         on_color_scheme_change=_ignore,
     )
     return _browser_values(result)
+
+
+def _strip_sent(data: dict, key: str, changes_only: float | None) -> None:
+    """Applies ``changes_only`` to a call's frames (the first one, then each later one)."""
+    values_key = _SENT_VALUES_PREFIX + key
+    sent = st.session_state.get(values_key)
+    if not isinstance(sent, SentValues):
+        sent = st.session_state[values_key] = SentValues()
+    now = time.monotonic()
+    # A figure sent now is drawn from scratch: everything goes with it.
+    whole = "figure" in data or sent.full(data["version"], now, changes_only)
+    if whole:
+        sent.version, sent.layout, sent.images, sent.full_at = data["version"], {}, {}, now
+    sent.strip(data, whole)
+    for frame in data.get("later") or []:
+        sent.strip(frame, False)
 
 
 def _browser_values(state: Any) -> dict:

@@ -26,6 +26,7 @@ const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
 const LOAD_RETRY_MS = 10000;
 const PURGE_DELAY_MS = 3000; // a remount adopts a detached graph within this time
+const STOP_HOLD_MS = 3000; // after a stop click, frames of the stopped stream are drawn at once
 
 function pageRegistry() {
   if (!window.__npLivePlotly) {
@@ -391,6 +392,10 @@ function createState(parentElement) {
     imageCache: new Map(),
     drawnLayout: null,
     fastFrames: 0,
+    shownLayout: null, // the layout a fast-path paint left drawn (deferred paths kept old)
+    deferredPaths: [], // layout paths whose change waits for the next Plotly.react
+    lastReactEnd: 0,
+    lastReactMs: 0,
     // Hover zoom: the option of the newest frame, the image index shown large (or null), the
     // layout.images slot of the enlarged picture, and whether the graph's events are bound.
     hoverZoom: null,
@@ -416,6 +421,12 @@ function createState(parentElement) {
     disposed: false,
     remounts: 0,
     fit: null, // see fitToWindow
+    // Playing stream (``stream``) and stop click (``stop_on_click``): see stopOnClick.
+    stream: null,
+    stopSelector: null,
+    stoppedStream: null,
+    stoppedAt: 0,
+    onStopClick: null,
   };
   const onResize = () => fitToWindow(state);
   window.addEventListener("resize", onResize);
@@ -436,6 +447,9 @@ function createState(parentElement) {
         window.removeEventListener("resize", onResize);
         if (observer) {
           observer.disconnect();
+        }
+        if (state.onStopClick) {
+          document.removeEventListener("click", state.onStopClick, true);
         }
         const mounts = pageRegistry().mounts;
         if (state.key !== null && mounts[state.key] === state) {
@@ -1025,6 +1039,12 @@ function watchColorScheme(state) {
 // ---------------------------------------------------------------------------------------------
 
 const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|path)$/;
+// An axis range change needs Plotly (ticks, grid), which redraws every shape: ~0.7 s with the
+// ~2,000 shapes of a big network. Such a change waits (the graph keeps its old range, a curve
+// may run past the edge for a moment) while the last Plotly.react was less than
+// REACT_SPACING times its own duration ago: Plotly then takes at most ~1/8 of the time.
+const AXIS_RANGE_PATH = /^[xy]axis\d*\.range$/;
+const REACT_SPACING = 8;
 const OPAQUE_COLOR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\([^)]*\))$/i;
 const XLINK = "http://www.w3.org/1999/xlink";
 
@@ -1055,11 +1075,17 @@ function fastOperations(state, frame, drawn) {
   if (Array.isArray(updates.traces) && updates.traces.length > 0) {
     return null;
   }
-  const ops = { images: [], shapes: [] };
-  for (const path of Object.keys(updates.layout || {})) {
+  const ops = { images: [], shapes: [], deferred: [] };
+  const wait = performance.now() - state.lastReactEnd < REACT_SPACING * state.lastReactMs;
+  for (const path of new Set([...Object.keys(updates.layout || {}), ...state.deferredPaths])) {
     const parts = parsePath(path);
     const value = getPath(state.layout, parts);
-    if (sameValue(value, getPath(drawn, parts))) {
+    const drawnValue = getPath(drawn, parts);
+    if (sameValue(value, drawnValue)) {
+      continue;
+    }
+    if (wait && AXIS_RANGE_PATH.test(path)) {
+      ops.deferred.push({ path, parts, value: drawnValue });
       continue;
     }
     const m = FAST_SHAPE_PATH.exec(path);
@@ -1159,6 +1185,16 @@ function paintFast(state, frame, drawn) {
       }
     }
   }
+  // One pass over the shape elements, not a querySelector per shape (thousands of links).
+  const shapeElements = new Map();
+  if (ops.shapes.length) {
+    for (const el of gd.querySelectorAll(".shapelayer path[data-index]")) {
+      const index = Number(el.getAttribute("data-index"));
+      if (!shapeElements.has(index)) {
+        shapeElements.set(index, el);
+      }
+    }
+  }
   const writes = [];
   for (const op of ops.images) {
     const el = imageElements.get(op.index);
@@ -1173,7 +1209,7 @@ function paintFast(state, frame, drawn) {
   }
   for (const op of ops.shapes) {
     const shape = full.shapes[op.index];
-    const el = gd.querySelector('.shapelayer path[data-index="' + op.index + '"]');
+    const el = shapeElements.get(op.index);
     if (!shape || !el || shape.visible === false || !shape.line || !(shape.line.width > 0)) {
       return false;
     }
@@ -1211,7 +1247,16 @@ function paintFast(state, frame, drawn) {
   for (const write of writes) {
     write();
   }
-  gd.layout = state.layout;
+  // What is drawn: the new layout, but deferred paths keep the values Plotly drew (the next
+  // Plotly.react diffs against gd.layout, so it then draws them).
+  let shown = state.layout;
+  const fresh = new WeakSet();
+  for (const d of ops.deferred) {
+    shown = setIn(shown, d.parts, 0, d.value, fresh);
+  }
+  state.deferredPaths = ops.deferred.map((d) => d.path);
+  gd.layout = shown;
+  state.shownLayout = shown;
   return true;
 }
 
@@ -1256,9 +1301,13 @@ function paint(state) {
     state.busy = false;
     if (ok) {
       state.drawnVersion = version;
-      state.drawnLayout = state.layout;
+      state.drawnLayout = fast ? state.shownLayout : state.layout;
       if (fast) {
         state.fastFrames += 1;
+      } else {
+        state.deferredPaths = [];
+        state.lastReactEnd = performance.now();
+        state.lastReactMs = state.lastReactEnd - started;
       }
       if (frameId !== undefined && frameId !== null) {
         state.frameId = frameId;
@@ -1352,14 +1401,19 @@ function accept(state, frame) {
 
 // ``data.later``: frames that follow this one, each drawn ``data.spacing_ms`` after the
 // previous (one Streamlit run carries several animation frames).
-function queueLater(state, data) {
+function laterFrames(data) {
   const later = Array.isArray(data.later) ? data.later : [];
+  const base = { version: data.version, colorscale: data.colorscale };
+  return later.map((frame) => Object.assign({}, base, frame));
+}
+
+function queueLater(state, data) {
+  const later = laterFrames(data);
   if (later.length === 0) {
     return;
   }
   const spacing = Math.max(0, Number(data.spacing_ms) || 0);
-  const base = { version: data.version, colorscale: data.colorscale };
-  state.later = later.map((frame) => Object.assign({}, base, frame));
+  state.later = later;
   const release = () => {
     state.laterTimer = null;
     const next = state.later.shift();
@@ -1375,16 +1429,55 @@ function queueLater(state, data) {
   state.laterTimer = setTimeout(release, spacing);
 }
 
-function flushLater(state) {
+// Accepts the queued frames (and ``more``) at once: merged into the pending frame.
+function flushLater(state, more) {
   if (state.laterTimer) {
     clearTimeout(state.laterTimer);
     state.laterTimer = null;
   }
-  const left = state.later || [];
+  const left = [...(state.later || []), ...(Array.isArray(more) ? more : [])];
   state.later = [];
   for (const frame of left) {
     accept(state, frame);
   }
+}
+
+// ``stop_on_click``: a click on the app's Pause button (or whatever the selector names) while
+// a stream plays stops it here at once, without waiting for the rerun that click causes: the
+// frames queued for later are drawn now in one paint, and frames of that stream still on
+// their way are drawn as they arrive. The picture then reaches the newest state the server
+// trained within one paint, and the paused frame that follows shows the same epoch.
+// Capture phase: before Streamlit's own handler, so nothing else runs in between.
+function stopOnClick(state) {
+  if (state.onStopClick || !state.stopSelector) {
+    return;
+  }
+  state.onStopClick = (event) => {
+    const target = event.target;
+    if (state.disposed || state.stream === null || !state.stopSelector) {
+      return;
+    }
+    if (!(target instanceof Element) || !target.closest(state.stopSelector)) {
+      return;
+    }
+    state.stoppedStream = state.stream;
+    state.stoppedAt = performance.now();
+    flushLater(state);
+    schedule(state);
+  };
+  document.addEventListener("click", state.onStopClick, true);
+}
+
+// Whether the frame just received belongs to a stream stopped by a click (for STOP_HOLD_MS).
+function stopped(state) {
+  if (state.stoppedStream === null) {
+    return false;
+  }
+  if (state.stream === state.stoppedStream && performance.now() - state.stoppedAt < STOP_HOLD_MS) {
+    return true;
+  }
+  state.stoppedStream = null;
+  return false;
 }
 
 function receive(state, data, setTriggerValue, setStateValue) {
@@ -1400,10 +1493,18 @@ function receive(state, data, setTriggerValue, setStateValue) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
   receiveEditable(state, data.editable);
+  state.stream = typeof data.stream === "string" ? data.stream : null;
+  state.stopSelector = typeof data.stop_on_click === "string" ? data.stop_on_click : null;
+  state.root.classList.toggle("np-live-plotly-playing", state.stream !== null);
+  stopOnClick(state);
   // Frames still queued from the previous call are overdue now: merge them in first.
   flushLater(state);
   accept(state, data);
-  queueLater(state, data);
+  if (stopped(state)) {
+    flushLater(state, laterFrames(data)); // the stream was stopped: its frames are drawn at once
+  } else {
+    queueLater(state, data);
+  }
   if (state.drawnVersion === null) {
     showCaption(state, data.caption); // nothing drawn yet (Plotly.js loading): say it at once
   }
