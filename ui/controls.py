@@ -43,7 +43,7 @@ from .settings import (
 KEY_PREFIX = "control_"
 # Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
 # instead of squeezing every label to one letter.
-BAR_SELECT_WIDTH = 128
+BAR_SELECT_WIDTH = 112
 
 
 def key(name: str) -> str:
@@ -264,14 +264,22 @@ def setting_select(
         )
 
 
-# Button names, declared once: the keyboard (ui/keys.py) and the tests click them by these.
+# Button names, declared once (the tests click them by these names).
 PLAY, PAUSE, STEP, NEW_WEIGHTS, REPLAY = "Play", "Pause", "Step", "New weights", "Replay"
+STEP_BUTTON_KEY, NEW_WEIGHTS_BUTTON_KEY, REPLAY_BUTTON_KEY = "step", "reset", "restart"
+# The Playground's keyboard (ui.keys): (key as the browser names it, as people call it, the
+# button it clicks, what it does).
+SHORTCUTS = (
+    (" ", "Space", state.PLAY_BUTTON_KEY, "Play / Pause"),
+    ("ArrowRight", "→", STEP_BUTTON_KEY, "Train one epoch"),
+    ("r", "R", REPLAY_BUTTON_KEY, "Replay from the same initial weights"),
+)
 
 
 def speed_name(speed: int) -> str:
     if speed == AUTO_SPEED:
         return "Auto"
-    return f"{speed} epoch{'s' if speed != 1 else ''}/frame"
+    return f"{speed} per frame"  # epochs: the label's help says so
 
 
 def playback_bar(settings: PlaygroundSettings) -> None:
@@ -279,7 +287,7 @@ def playback_bar(settings: PlaygroundSettings) -> None:
     on top, in one row that wraps onto a second one on a narrow screen."""
     playback = state.playback()
     bar = st.container(
-        key="np-playbar", horizontal=True, vertical_alignment="bottom", gap="small", wrap=True
+        key="np-playbar", horizontal=True, vertical_alignment="bottom", gap="xsmall", wrap=True
     )
     bar.button(
         PAUSE if playback.playing else PLAY,
@@ -293,7 +301,7 @@ def playback_bar(settings: PlaygroundSettings) -> None:
     )
     bar.button(
         STEP,
-        key="step",
+        key=STEP_BUTTON_KEY,
         on_click=request_step,
         args=(playback.steps_handled + 1,),
         icon=":material/skip_next:",
@@ -301,14 +309,14 @@ def playback_bar(settings: PlaygroundSettings) -> None:
     )
     bar.button(
         NEW_WEIGHTS,
-        key="reset",
+        key=NEW_WEIGHTS_BUTTON_KEY,
         on_click=reset_weights,
         icon=":material/casino:",
         help="Start again from new random initial weights (the next weight seed).",
     )
     bar.button(
         REPLAY,
-        key="restart",
+        key=REPLAY_BUTTON_KEY,
         on_click=restart_run,
         icon=":material/replay:",
         help="Start again from the same initial weights: the same run replays. Key: R.",
@@ -322,7 +330,7 @@ def playback_bar(settings: PlaygroundSettings) -> None:
             on_change=bound("speed"),
             help="Epochs trained per painted frame. Auto: about "
             f"{AUTO_EPOCHS_PER_SECOND} epochs a second.",
-            width=BAR_SELECT_WIDTH + 16,
+            width=BAR_SELECT_WIDTH + 28,  # "500 per frame"
         )
     setting_select(settings, "lr", "Learning rate", LEARNING_RATES, bar, words.number)
     if not _hidden(settings, "activation"):
@@ -339,7 +347,13 @@ def playback_bar(settings: PlaygroundSettings) -> None:
     setting_select(settings, "optimizer", "Optimiser", list(engine.OPTIMIZERS), bar, words.name)
     setting_select(settings, "reg", "Regularisation", REGULARIZATIONS, bar, words.name)
     setting_select(
-        settings, "reg_rate", "Regularisation rate", REGULARIZATION_RATES, bar, words.number
+        settings,
+        "reg_rate",
+        "Regularisation rate",
+        REGULARIZATION_RATES,
+        bar,
+        words.number,
+        width=BAR_SELECT_WIDTH + 20,  # its label is the bar's longest
     )
 
 

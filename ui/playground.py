@@ -69,7 +69,7 @@ def view_options(settings) -> None:
         help="Presentation mode: bigger type and lines for a projector (present=1 in the link).",
     )
     with options.popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
-        st.markdown(shortcuts_help())
+        st.markdown(shortcuts_help(controls.SHORTCUTS))
 
 
 def render() -> None:
@@ -78,7 +78,7 @@ def render() -> None:
         controls.sync_widgets(state.settings())
     settings = state.settings()
     page_style(settings.present)
-    keyboard_shortcuts()
+    keyboard_shortcuts(controls.SHORTCUTS)
     controls.ensure_widgets(settings)
     run = state.run()
     controls.playback_bar(settings)

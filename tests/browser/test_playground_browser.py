@@ -302,8 +302,8 @@ def test_pause_stops_a_large_network_at_once(page, streamlit_url):
                                          attributeFilter: ['data-epoch']});
         }"""
     )
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=15_000)  # Timeout: one rerun.
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)  # Timeout: one rerun.
     time.sleep(3.0)  # any frame still on its way would change the counter meanwhile
     watch = page.evaluate("window.__pauseWatch")
     latency = (
@@ -327,5 +327,5 @@ def test_a_large_network_playing_is_never_faded(page, streamlit_url):
     painted = int(page.get_attribute(GRAPH, "data-painted-frames"))
     assert page.evaluate(LOWEST_OPACITY, 2.0) >= 0.99
     assert int(page.get_attribute(GRAPH, "data-painted-frames")) > painted  # it was playing
-    assert page.get_by_role("button", name="Pause").count() == 1
+    assert page.get_by_role("button", name="Pause", exact=True).count() == 1
     assert not page.errors

@@ -122,15 +122,15 @@ def test_after_a_divergence_a_lower_learning_rate_trains_on_and_the_banner_goes(
     page, streamlit_url
 ):
     open_playground(page, streamlit_url, "?dataset=plane&hidden=8,8,8&activation=relu&lr=10")
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     banner = page.get_by_text(re.compile("Training diverged in epoch"))
     banner.wait_for(timeout=30_000)  # Timeout: divergence comes within the first epochs.
     assert "lower learning rate" in banner.inner_text()
-    page.get_by_role("button", name="Play").wait_for(timeout=10_000)  # Timeout: one rerun.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)  # Timeout: one rerun.
     stopped_at = epoch(page)
     choose(page, "Learning rate", "0.01")
     page.wait_for_url(re.compile(r"[?&]lr=0\.01(&|$)"), timeout=15_000)  # Timeout: one rerun.
-    page.get_by_role("button", name="Play").click()
+    page.get_by_role("button", name="Play", exact=True).click()
     banner.wait_for(state="detached", timeout=15_000)  # Timeout: the Play click's rerun.
     page.wait_for_function(
         f"+document.querySelector('{METRICS}')?.dataset.epoch >= {stopped_at + 20}",
@@ -139,7 +139,7 @@ def test_after_a_divergence_a_lower_learning_rate_trains_on_and_the_banner_goes(
     text = page.locator(METRICS).first.inner_text()
     losses = [float(v) for v in re.findall(r"loss ([0-9.e+-]+)", text)]
     assert losses and all(np.isfinite(losses)) and max(losses) < 10, text
-    assert page.get_by_role("button", name="Pause").count() == 1  # still playing
+    assert page.get_by_role("button", name="Pause", exact=True).count() == 1  # still playing
     assert banner.count() == 0
     assert not page.errors
 

@@ -1,9 +1,9 @@
-"""Keyboard shortcuts of the Playground: Space play/pause, → step, R replay from the start.
+"""Keyboard shortcuts: a key clicks a button of the page, found by its Streamlit key.
 
 A components-v2 element that draws nothing and puts one key listener on the page
-(``keys.js``). A key clicks the Playground's own button, found by its Streamlit key, so the
-keyboard cannot do anything a click would not. ``SHORTCUTS`` is the one table: the listener,
-the help popover and the buttons' tooltips read it.
+(``keys.js``); the keyboard cannot do anything a click would not. The page passes its table
+of shortcuts (the Playground's is ``ui.controls.SHORTCUTS``: Space play/pause, → step, R replay),
+and the same table makes the help popover.
 """
 
 from __future__ import annotations
@@ -13,14 +13,10 @@ import pathlib
 
 import streamlit as st
 
-__all__ = ["SHORTCUTS", "keyboard_shortcuts", "shortcuts_help"]
+__all__ = ["Shortcut", "keyboard_shortcuts", "shortcuts_help"]
 
 # (key as the browser names it, what people call it, Streamlit key of the button, what it does)
-SHORTCUTS = (
-    (" ", "Space", "play", "Play / Pause"),
-    ("ArrowRight", "→", "step", "Train one epoch"),
-    ("r", "R", "restart", "Replay from the same initial weights"),
-)
+Shortcut = tuple[str, str, str, str]
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,14 +27,14 @@ def _component():
     return st.components.v2.component("neuroplay_keys", js=js, isolate_styles=False)
 
 
-def keyboard_shortcuts() -> None:
-    """Turn the shortcuts on for this page (call once per run of the Playground)."""
-    _component()(key="np_keys", data={"keys": {key: button for key, _, button, _ in SHORTCUTS}})
+def keyboard_shortcuts(shortcuts: tuple[Shortcut, ...]) -> None:
+    """Turn ``shortcuts`` on for this page (call once per run of the page)."""
+    _component()(key="np_keys", data={"keys": {key: button for key, _, button, _ in shortcuts}})
 
 
-def shortcuts_help() -> str:
+def shortcuts_help(shortcuts: tuple[Shortcut, ...]) -> str:
     """The shortcuts as a Markdown table, for a help popover."""
-    rows = [f"| {name} | {action} |" for _, name, _, action in SHORTCUTS]
+    rows = [f"| {name} | {action} |" for _, name, _, action in shortcuts]
     return "\n".join(
         [
             "| Key | Does |",
