@@ -303,7 +303,8 @@ def test_pause_stops_a_large_network_at_once(page, streamlit_url):
         }"""
     )
     page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)  # Timeout: one rerun.
+    # Timeout: one rerun.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
     time.sleep(3.0)  # any frame still on its way would change the counter meanwhile
     watch = page.evaluate("window.__pauseWatch")
     latency = (

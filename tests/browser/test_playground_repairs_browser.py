@@ -126,7 +126,8 @@ def test_after_a_divergence_a_lower_learning_rate_trains_on_and_the_banner_goes(
     banner = page.get_by_text(re.compile("Training diverged in epoch"))
     banner.wait_for(timeout=30_000)  # Timeout: divergence comes within the first epochs.
     assert "lower learning rate" in banner.inner_text()
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)  # Timeout: one rerun.
+    # Timeout: one rerun.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=10_000)
     stopped_at = epoch(page)
     choose(page, "Learning rate", "0.01")
     page.wait_for_url(re.compile(r"[?&]lr=0\.01(&|$)"), timeout=15_000)  # Timeout: one rerun.
