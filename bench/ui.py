@@ -285,10 +285,10 @@ def pause_latencies(browser, base: str, query: str, repeats: int) -> list[float]
         play(page)
         time.sleep(3.0)
         page.evaluate(WATCH_PAUSE)
-        page.get_by_role("button", name="Pause").click()
+        page.get_by_role("button", name="Pause", exact=True).click()
         time.sleep(4.0)  # long enough for any late frame to show up
         latencies.append(page.evaluate(PAUSE_LATENCY)["latency"])
-        page.get_by_role("button", name="Play").wait_for(timeout=30_000)  # Timeout: one rerun.
+        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)  # Timeout: one rerun.
     page.context.close()
     return latencies
 

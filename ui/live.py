@@ -97,8 +97,11 @@ AUTO_EPOCHS_PER_SECOND = 80
 # past it, a big network trains fewer epochs/s (one epoch per frame at least).
 AUTO_TRAIN_SHARE = 0.3
 # Seconds of server work (training and frames) a fragment run aims to stay under: fewer frames
-# per run when a frame is expensive, so runs stay short and a click's rerun is not held up.
-RUN_WORK_BUDGET = 0.2
+# per run when a frame is expensive. A click's rerun does not wait for the whole run (the run
+# ends at the next frame's session-state read, see play_frames), so the budget is about as long
+# as the slowest run interval: 0.2 s held [8,8,8] at speed 500 to ~3,100 epochs/s instead of
+# ~5,900 (docs/benchmarks.md, "Pace and large networks").
+RUN_WORK_BUDGET = 0.45
 PACE_WINDOW = 2.0  # seconds of real time the epochs/s in the caption line is measured over
 MIN_PACE_SPAN = 0.5  # seconds of playing before the caption line shows epochs/s
 WHOLE_FRAME_EVERY = 1.0  # seconds between frames sent whole while playing (changes_only)
