@@ -288,7 +288,8 @@ def pause_latencies(browser, base: str, query: str, repeats: int) -> list[float]
         page.get_by_role("button", name="Pause", exact=True).click()
         time.sleep(4.0)  # long enough for any late frame to show up
         latencies.append(page.evaluate(PAUSE_LATENCY)["latency"])
-        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)  # Timeout: one rerun.
+        # Timeout: one rerun.
+        page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
     page.context.close()
     return latencies
 
