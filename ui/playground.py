@@ -48,7 +48,8 @@ def show_notices(run) -> None:
 def page_style(present: bool) -> None:
     """The page's CSS; presentation mode sets the scale the CSS multiplies type by."""
     scale = f":root {{ --np-scale: {PRESENTATION_SCALE}; }}" if present else ""
-    st.html(f"<style>{PAGE_CSS}{scale}</style>")
+    # Markdown, not st.html: one element kind fewer for a new visitor's browser to load.
+    st.markdown(f"<style>{PAGE_CSS}{scale}</style>", unsafe_allow_html=True)
 
 
 def playground_page() -> None:
@@ -68,8 +69,9 @@ def view_options(settings) -> None:
         on_change=controls.bound("present"),
         help="Presentation mode: bigger type and lines for a projector (present=1 in the link).",
     )
-    with options.popover("", icon=":material/keyboard:", help="Keyboard shortcuts"):
-        st.markdown(shortcuts_help(controls.SHORTCUTS))
+    # The keys' help is a tooltip on a caption, not a popover: every new kind of element is one
+    # more piece of Streamlit's code a new visitor's browser loads before the page is shown.
+    options.caption(":material/keyboard: Keys", help=shortcuts_help(controls.SHORTCUTS))
 
 
 def render() -> None:

@@ -33,14 +33,7 @@ def keyboard_shortcuts(shortcuts: tuple[Shortcut, ...]) -> None:
 
 
 def shortcuts_help(shortcuts: tuple[Shortcut, ...]) -> str:
-    """The shortcuts as a Markdown table, for a help popover."""
-    rows = [f"| {name} | {action} |" for _, name, _, action in shortcuts]
-    return "\n".join(
-        [
-            "| Key | Does |",
-            "|---|---|",
-            *rows,
-            "",
-            "Keys do nothing while you type in a box or move a slider.",
-        ]
-    )
+    """The shortcuts as Markdown lines, for a help tooltip."""
+    lines = [f"**{name}**: {action}" for _, name, _, action in shortcuts]
+    lines.append("Keys do nothing while you type in a box or move a slider.")
+    return "  \n".join(lines)
