@@ -48,8 +48,12 @@ def show_notices(run) -> None:
 def page_style(present: bool) -> None:
     """The page's CSS; presentation mode sets the scale the CSS multiplies type by."""
     scale = f":root {{ --np-scale: {PRESENTATION_SCALE}; }}" if present else ""
-    # Markdown, not st.html: one element kind fewer for a new visitor's browser to load.
-    st.markdown(f"<style>{PAGE_CSS}{scale}</style>", unsafe_allow_html=True)
+    # Markdown, not st.html: one element kind fewer for a new visitor's browser to load. The
+    # marker lets the CSS hide the element's own container (no gap at the top of the page).
+    st.markdown(
+        f'<style>{PAGE_CSS}{scale}</style><span class="np-page-style"></span>',
+        unsafe_allow_html=True,
+    )
 
 
 def playground_page() -> None:
