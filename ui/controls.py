@@ -20,7 +20,7 @@ import engine
 
 from . import state, words
 from .live import AUTO_EPOCHS_PER_SECOND
-from .palette import PALETTES, figure_colors, hex_to_rgb
+from .palette import DEFAULT_PALETTE, DEFAULT_THEME, PALETTES, figure_colors, hex_to_rgb
 from .run import build_run, restart, set_parameter
 from .settings import (
     AUTO_SPEED,
@@ -359,7 +359,7 @@ def playback_bar(settings: PlaygroundSettings) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def dataset_preview(
-    name: str, noise: int, classes: int, palette: str = "playground", theme: str = "light"
+    name: str, noise: int, classes: int, palette: str = DEFAULT_PALETTE, theme: str = DEFAULT_THEME
 ) -> np.ndarray:
     """A small RGB picture of a data set (cached: the same for every session)."""
     from .figures import point_colors
@@ -420,7 +420,7 @@ def data_panel(settings: PlaygroundSettings) -> None:
             settings.noise,
             settings.classes,
             settings.palette,
-            state.theme_type() or "light",
+            state.theme_type() or DEFAULT_THEME,
         )
         picker.markdown(thumbnail, unsafe_allow_html=True, width="content")
         picker.selectbox(

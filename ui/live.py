@@ -108,7 +108,7 @@ WHOLE_FRAME_EVERY = 1.0  # seconds between frames sent whole while playing (chan
 SMOOTHING = 0.3  # weight of the newest measurement in the smoothed server times
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
-FIGURE_HEIGHT = 560  # px before the browser fits the graph to its window (FIGURE_FIT)
+FIGURE_HEIGHT = 560  # px; live_plotly's fixed height, not used while FIGURE_FIT is given
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
 # it starts, so the whole view is on one screen from a 720-row projector to a 1080p monitor,
 # without turning into a tall empty figure on a tablet held upright.
@@ -203,8 +203,8 @@ def run_plan(
     drawing a frame) is shared by them. Runs come at most every ``MAX_RUN_INTERVAL`` s (fewer
     frames then at low rates) and never sooner than ``min_interval`` (the server's pacer).
     A frame that takes ``frame_seconds`` of server work means fewer frames per run, so that a
-    run stays within ``RUN_WORK_BUDGET`` (a click's rerun waits for the run in progress), and
-    runs as often as those frames need to keep the rate.
+    run stays within ``RUN_WORK_BUDGET``, and runs as often as those frames need to keep the
+    rate.
     """
     rate = min(MAX_FRAME_RATE, max(MIN_FRAME_RATE, rate))
     affordable = MAX_FRAMES_PER_RUN

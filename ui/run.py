@@ -23,6 +23,9 @@ NEURON_MAP_RESOLUTION = 40
 # way): 128 maps of 40×40 were 280 KB of every frame's 450 KB at 8 layers of 16.
 MANY_HIDDEN_UNITS = 32
 SMALL_NEURON_MAP_RESOLUTION = 20
+# What an edited weight or bias may be, and the sentence when it is not.
+MAX_PARAMETER = 1e6
+OUT_OF_RANGE = "A weight must be a finite number between -1,000,000 and 1,000,000."
 
 
 def neuron_map_resolution(hidden: tuple[int, ...]) -> int:
@@ -223,7 +226,7 @@ def parse_parameter(text: object) -> float:
             f"“{shown}” is not a number; type a value like 0.5 or -2. Nothing was changed."
         ) from None
     if cleaned.lower().lstrip("+-") in ("nan", "inf", "infinity"):
-        raise ValueError("A weight must be a finite number between -1,000,000 and 1,000,000.")
+        raise ValueError(OUT_OF_RANGE)
     return value
 
 
@@ -232,8 +235,8 @@ def set_parameter(
 ) -> None:
     """Edit one weight (``source`` unit → ``target`` unit of dense layer ``layer``) or a bias
     (``source`` None).  Raises ``ValueError`` with a plain sentence if out of range."""
-    if not np.isfinite(value) or abs(value) > 1e6:
-        raise ValueError("A weight must be a finite number between -1,000,000 and 1,000,000.")
+    if not np.isfinite(value) or abs(value) > MAX_PARAMETER:
+        raise ValueError(OUT_OF_RANGE)
     weights = run.model.weights
     if not 0 <= layer < len(weights):
         raise ValueError(f"There is no layer {layer + 1}.")

@@ -3,7 +3,7 @@
 A components-v2 element that draws nothing and puts one key listener on the page
 (``keys.js``); the keyboard cannot do anything a click would not. The page passes its table
 of shortcuts (the Playground's is ``ui.controls.SHORTCUTS``: Space play/pause, → step, R replay),
-and the same table makes the help popover.
+and the same table makes the help text (``shortcuts_help``).
 """
 
 from __future__ import annotations

@@ -396,7 +396,6 @@ def live_plotly(
         ``label`` names the box for screen readers.
     on_edit:
         Called (as a widget callback, before the rerun) with each edit.
-
     fit_height:
         ``(min, max, bottom, max_ratio)``: the graph's height follows the browser window
         instead of ``height``: from where the graph starts down to ``bottom`` px above the

@@ -583,6 +583,22 @@ function schedule(state) {
   }
 }
 
+// Hands ``value`` to Python as the component's ``name`` state or trigger, after the current call
+// has returned (Streamlit's setters must not run inside the component's own call); a failure
+// is logged, never thrown into the frame loop.
+function sendLater(setter, name, value, what) {
+  if (typeof setter !== "function") {
+    return;
+  }
+  setTimeout(() => {
+    try {
+      setter(name, value);
+    } catch (err) {
+      console.warn("live_plotly: could not " + what, err);
+    }
+  }, 0);
+}
+
 function requestFigure(state, version) {
   const now = Date.now();
   const last = state.lastFigureRequest;
@@ -590,16 +606,7 @@ function requestFigure(state, version) {
     return;
   }
   state.lastFigureRequest = { version, at: now };
-  const setTrigger = state.setTriggerValue;
-  if (typeof setTrigger === "function") {
-    setTimeout(() => {
-      try {
-        setTrigger("need_figure", String(version));
-      } catch (err) {
-        console.warn("live_plotly: could not request the figure", err);
-      }
-    }, 0);
-  }
+  sendLater(state.setTriggerValue, "need_figure", String(version), "request the figure");
 }
 
 function applyFigure(state, wireFigure, version) {
@@ -777,15 +784,8 @@ function reportPointer(state, inside) {
   if (state.pointerSent === state.pointerInside) {
     return;
   }
-  const value = state.pointerInside;
-  state.pointerSent = value;
-  setTimeout(() => {
-    try {
-      setState("pointer", value);
-    } catch (err) {
-      console.warn("live_plotly: could not report the pointer", err);
-    }
-  }, 0);
+  state.pointerSent = state.pointerInside;
+  sendLater(setState, "pointer", state.pointerInside, "report the pointer");
 }
 
 function bindHoverZoom(state) {
@@ -977,16 +977,7 @@ function submitEditor(state) {
     text,
   };
   closeEditor(state);
-  const setTrigger = state.setTriggerValue;
-  if (typeof setTrigger === "function") {
-    setTimeout(() => {
-      try {
-        setTrigger("edit", payload);
-      } catch (err) {
-        console.warn("live_plotly: could not send the edit", err);
-      }
-    }, 0);
-  }
+  sendLater(state.setTriggerValue, "edit", payload, "send the edit");
 }
 
 function closeEditor(state) {
@@ -1377,14 +1368,7 @@ function maybeReport(state) {
     frame_id: state.frameId,
     t: now / 1000,
   };
-  const setState = state.setStateValue;
-  setTimeout(() => {
-    try {
-      setState("stats", report);
-    } catch (err) {
-      console.warn("live_plotly: could not report statistics", err);
-    }
-  }, 0);
+  sendLater(state.setStateValue, "stats", report, "report statistics");
 }
 
 // One frame into ``pending``: if the previous one is not drawn yet, the newer frame wins but
