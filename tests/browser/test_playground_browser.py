@@ -46,14 +46,21 @@ def choose(page, label: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this label."""
     box = page.get_by_label(label, exact=True).first
     choice = page.get_by_role("option").get_by_text(option, exact=True)
-    for _ in range(3):  # a click during an expander's animation may not open the list
+    # A click during an expander's animation may not open the list, and a rerun still in
+    # flight (the expander opening is one) may redraw the box and close an open list: then
+    # open it again. The last try clicks with Playwright's default wait.
+    for attempt in range(3):
         box.click()
         try:
-            choice.wait_for(timeout=3_000)  # Timeout: the list opens at once when it opens.
-            break
+            # Timeout: the list opens at once when it opens; the last try waits the default.
+            last = attempt == 2
+            choice.wait_for(timeout=None if last else 3_000)
+            choice.click(timeout=None if last else 3_000)
+            return
         except Exception:
+            if attempt == 2:
+                raise
             page.keyboard.press("Escape")
-    choice.click()
 
 
 def press_play(page) -> None:
