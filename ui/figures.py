@@ -43,6 +43,9 @@ MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
 MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
 FONT_SIZE = 14  # px of axis titles, ticks and labels at scale 1
 PRESENTATION_SCALE = 1.5  # presentation mode: type, lines and the caption this much bigger
+# Plotly.js' default ("hide past div") measures every tick label's box after each axis draw,
+# a forced page layout per label; ours always fit inside the figure, so nothing is checked.
+UNCHECKED_TICK_LABELS = {"ticklabeloverflow": "allow"}
 
 # Where the three areas sit in the figure (fractions of the plotting area). The output map is
 # square and as tall as the figure allows: the biggest picture on the screen.
@@ -420,6 +423,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "range": [-DOMAIN, DOMAIN],
             "constrain": "domain",
             "title": {"text": "x₁", "standoff": 2},
+            **UNCHECKED_TICK_LABELS,
             "zeroline": False,
             "showgrid": False,
         },
@@ -429,6 +433,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "scaleanchor": "x",
             "constrain": "domain",  # stays square on a narrow screen (no -15..15 axis)
             "title": {"text": "x₂", "standoff": 2},
+            **UNCHECKED_TICK_LABELS,
             "zeroline": False,
             "showgrid": False,
         },
@@ -450,6 +455,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "domain": list(LOSS_X),
             "anchor": "y3",
             "title": {"text": "epoch", "standoff": 0},
+            **UNCHECKED_TICK_LABELS,
             "linecolor": theme.axis_line,
             "gridcolor": theme.axis_line,
             "range": [0, 10],
@@ -459,6 +465,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "domain": list(LOSS_Y),
             "anchor": "x3",
             "title": {"text": "loss", "standoff": 2},
+            **UNCHECKED_TICK_LABELS,
             "linecolor": theme.axis_line,
             "gridcolor": theme.axis_line,
             "type": "log" if spec.log_loss else "linear",
