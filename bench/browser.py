@@ -43,9 +43,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
-def start_streamlit(script: Path, port: int) -> subprocess.Popen:
-    """``streamlit run <script>`` from the venv, repository root as working directory; returns
-    once the server answers its health check."""
+def start_streamlit(script: Path, port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """``streamlit run <script>`` from the venv, repository root as working directory, with
+    ``env`` added to the environment; returns once the server answers its health check."""
     proc = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "streamlit"),
@@ -57,6 +57,7 @@ def start_streamlit(script: Path, port: int) -> subprocess.Popen:
             "true",
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -88,9 +89,11 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def streamlit_server(script: Path, port: int) -> Iterator[subprocess.Popen]:
+def streamlit_server(
+    script: Path, port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
     """A running server for the duration of the ``with`` block, stopped whatever happens."""
-    proc = start_streamlit(script, port)
+    proc = start_streamlit(script, port, env)
     try:
         yield proc
     finally:
