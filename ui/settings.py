@@ -208,7 +208,8 @@ class PlaygroundSettings:
         ):
             reset(
                 "hidden",
-                f"Layers must have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
+                f"{code('hidden=' + _describe(values['hidden']))} is not a network: layers must "
+                f"have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
                 f"{engine.MAX_HIDDEN_LAYERS} layers",
             )
         activations = values["activation"]
@@ -219,15 +220,27 @@ class PlaygroundSettings:
         ):
             reset(
                 "activation",
-                "The activation must be one of "
-                f"{', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)",
+                f"{code('activation=' + _describe(activations))} is not usable: the activation "
+                f"must be one of {', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)",
             )
         if values["init"] not in engine.INITIALIZERS:
-            reset("init", f"The initialisation must be one of {', '.join(engine.INITIALIZERS)}")
+            reset(
+                "init",
+                f"There is no initialisation called {code(values['init'])} "
+                f"(the choices: {', '.join(engine.INITIALIZERS)})",
+            )
         if values["optimizer"] not in engine.OPTIMIZERS:
-            reset("optimizer", f"The optimiser must be one of {', '.join(engine.OPTIMIZERS)}")
+            reset(
+                "optimizer",
+                f"There is no optimiser called {code(values['optimizer'])} "
+                f"(the choices: {', '.join(engine.OPTIMIZERS)})",
+            )
         if values["reg"] not in REGULARIZATIONS:
-            reset("reg", "Regularisation must be none, l1 or l2")
+            reset(
+                "reg",
+                f"There is no regularisation called {code(values['reg'])} (the choices: "
+                f"{', '.join(REGULARIZATIONS)})",
+            )
         if values["palette"] not in PALETTES:
             reset(
                 "palette",
