@@ -36,6 +36,7 @@ def lesson_picker() -> Lesson:
         if wanted not in LESSONS:
             st.info(f"There is no lesson called {code(wanted)}, so here is the first one.")
             wanted = SLUGS[0]
+            st.query_params["lesson"] = wanted  # the address says what the page shows
         st.session_state[PICKER] = wanted
     picker, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
     slug = picker.selectbox(

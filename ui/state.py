@@ -120,5 +120,7 @@ def theme_type() -> str | None:
 
 
 def notices() -> list[str]:
-    """Plain sentences to show once (e.g. what was wrong with the link)."""
+    """Sentences to show once (e.g. what was wrong with the link), as Markdown: anything a
+    user sent goes in through ``ui.quote`` (``code`` for a value, ``plain`` for an error's
+    text)."""
     return st.session_state.setdefault(NOTICES, [])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from teach.lessons import LESSON_LIST
 from tests.hostile_text import EVIL, HOSTILE_VALUES, split_code_spans
 from ui.quote import code, visible
 
@@ -64,3 +65,5 @@ def test_a_hostile_lesson_name_is_quoted_as_code():
         f"There is no lesson called {code(value)}, so here is the first one."
     )
     assert not at.error
+    # The address names the lesson shown, not the value sent.
+    assert at.query_params["lesson"] in (LESSON_LIST[0].slug, [LESSON_LIST[0].slug])
