@@ -8,8 +8,8 @@ their text as Markdown (CommonMark, GitHub's tables and autolinks, ``$…$`` mat
 ``[log in again](http://…)`` pasted into a link would become a live link in NeuroPlay's own
 warning box. Two functions, used for every such message (docs/security.md):
 
-* ``code(value)``: the value as inline code, ``dataset=`[x](y)```: shown exactly as sent,
-  shortened, with no Markdown, HTML, maths or emoji inside a code span;
+* ``code(value)``: the value as an inline code span (``code("[x](y)")`` is ``"`[x](y)`"``),
+  shown as sent, shortened: no Markdown, HTML, maths or emoji is read inside a code span;
 * ``plain(text)``: a whole sentence we did not write ourselves (an exception's message, which
   may quote a value) as literal text: every Markdown character escaped.
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CODE_LIMIT", "PLAIN_LIMIT", "code", "plain", "visible"]
+__all__ = ["CODE_LIMIT", "ELLIPSIS", "PLAIN_LIMIT", "code", "plain", "visible"]
 
 # Characters of a value shown in a message: enough to recognise what was sent (a data set
 # name, a list of features), short enough to keep the sentence on one or two lines.
@@ -75,7 +75,8 @@ def code(value: object, limit: int = CODE_LIMIT) -> str:
 
     The fence is one backtick longer than the longest run of backticks in the value, so none
     of them can close it; a space pads a value that starts or ends with a backtick or a space
-    (CommonMark strips one from each side). An empty value is shown as ``""``.
+    (CommonMark strips one from each side). An empty value is shown as ``""``. A word joiner
+    goes after the colon of ``:material/`` (Streamlit would rewrite it, even inside code).
     """
     text = visible(value, limit).replace(_ICON_PREFIX, ":" + _WORD_JOINER + _ICON_PREFIX[1:])
     if not text.strip():
@@ -88,10 +89,11 @@ def code(value: object, limit: int = CODE_LIMIT) -> str:
 
 
 def plain(text: object, limit: int = PLAIN_LIMIT) -> str:
-    """A sentence we did not write (e.g. ``str(error)``) as Markdown that shows it literally:
-    every ASCII punctuation character backslash-escaped (CommonMark's rule: ``\\[`` is a
-    bracket, never a link), so no link, image, HTML, table, emphasis, maths, colour, icon or
-    emoji shortcode can form; dots and ``@`` too, so ``www.…`` and e-mail addresses are not
-    turned into links."""
+    """A sentence we did not write (e.g. ``str(error)``) as Markdown that shows it literally.
+
+    Every ASCII punctuation character is backslash-escaped (CommonMark's rule: ``\\[`` is a
+    bracket, never a link), so no link, image, HTML, table, heading, emphasis, maths, colour,
+    icon or emoji shortcode can form; a word joiner breaks the literal autolinks (above).
+    """
     unlinked = _AUTOLINK_STARTS.sub(_WORD_JOINER, visible(text, limit))
     return _ASCII_PUNCTUATION.sub(r"\\\1", unlinked)

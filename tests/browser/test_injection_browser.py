@@ -178,3 +178,32 @@ def test_a_hostile_lesson_name_is_shown_as_text(page, streamlit_url):
         assert re.search(r"There is no lesson called .+, so here is the first one\.", text)
         assert notice.locator("code").inner_text().replace("\u2060", "") == visible(value)
     assert not page.errors
+
+
+QUOTED_APP = "tests/browser/apps/quoted_text_app.py"
+
+
+def test_quoted_values_stay_text_in_every_kind_of_element(page, streamlit_url):
+    """``code`` and ``plain`` in warnings, errors, info boxes, captions, Markdown, labels,
+    tooltips and a toast (tests/browser/apps/quoted_text_app.py)."""
+    page.goto(streamlit_url(QUOTED_APP))
+    # Timeout: a fresh session's first run; 30 s on a loaded machine.
+    page.locator("#np-quoted-done").wait_for(timeout=30_000)
+    warnings = page.locator('[data-testid="stAlertContentWarning"]')
+    expect(warnings).to_have_count(len(HOSTILE_VALUES), timeout=15_000)  # Timeout: as above.
+    # Timeout: Markdown placeholders until Streamlit's emoji and KaTeX plugins are loaded.
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=15_000)
+    for index, value in enumerate(HOSTILE_VALUES.values()):
+        shown = warnings.nth(index).locator("code").inner_text().replace("\u2060", "")
+        assert shown == visible(value), (shown, value)
+    # Tooltips are drawn on hover, with the same Markdown: a few of them.
+    targets = page.locator('[data-testid="stTooltipHoverTarget"]')
+    for index in (0, 1, 2, 7):  # the captions' tooltips of link, image, img tag, autolinks
+        targets.nth(2 * index).hover()
+        # Timeout: the tooltip opens after a short delay.
+        tip = page.locator('[data-testid="stTooltipContent"]').filter(has_text="be applied")
+        tip.last.wait_for(timeout=5_000)
+        assert injected(page) == []
+    assert injected(page) == []
+    assert "[click to log in again](http:" in page.inner_text("body").replace("\u2060", "")
+    assert not page.errors
