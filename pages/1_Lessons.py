@@ -4,6 +4,7 @@ import streamlit as st
 
 from teach.lesson_figures import FIGURES
 from teach.lessons import LESSON_LIST, LESSONS, Lesson, LessonRun, lesson_label
+from ui.quote import code, plain
 from ui.routing import route_through_app
 
 route_through_app()  # a first load straight to this page: see ui/routing.py
@@ -33,8 +34,9 @@ def lesson_picker() -> Lesson:
     if PICKER not in st.session_state:
         wanted = st.query_params.get("lesson", SLUGS[0])
         if wanted not in LESSONS:
-            st.info(f"There is no lesson called “{wanted[:40]}”, so here is the first one.")
+            st.info(f"There is no lesson called {code(wanted)}, so here is the first one.")
             wanted = SLUGS[0]
+            st.query_params["lesson"] = wanted  # the address says what the page shows
         st.session_state[PICKER] = wanted
     picker, back, forward = st.columns([6, 1, 1], vertical_alignment="bottom")
     slug = picker.selectbox(
@@ -103,7 +105,7 @@ def render() -> None:
     try:
         run = lesson_run(lesson.slug)
     except ValueError as error:  # a configuration the engine refuses: say so, no traceback
-        st.error(f"This lesson could not be trained: {error}")
+        st.error(f"This lesson could not be trained: {plain(error)}")
         return
     text, evidence = st.columns([3, 2], gap="large")
     with text:

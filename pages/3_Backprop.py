@@ -20,6 +20,7 @@ from teach.backprop import (
     unit_names,
 )
 from teach.figures import backprop_diagram
+from ui.quote import plain
 from ui.routing import route_through_app
 
 route_through_app()  # a first load straight to this page: see ui/routing.py
@@ -225,14 +226,14 @@ def render() -> None:
             network = weight_editors(hidden_units, outputs, hidden_activation, output)
         except ValueError as error:
             network = None
-            st.error(str(error))
+            st.error(plain(error))
     if network is None:
         st.info("Fix the weights above to see the steps.")
         return
     try:
         result = trace(network, sample, target, learning_rate)
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return
     phase = st.session_state[PHASE]
     phase_navigation(phase)

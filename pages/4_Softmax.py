@@ -12,6 +12,7 @@ from teach.softmax import (
     same_true_probability,
     softmax,
 )
+from ui.quote import plain
 from ui.routing import route_through_app
 
 route_through_app()  # a first load straight to this page: see ui/routing.py
@@ -134,7 +135,7 @@ def render() -> None:
     try:
         check_logits(logits, true_class)
     except ValueError as error:
-        st.error(str(error))
+        st.error(plain(error))
         return
     with right:
         outputs(logits, true_class)

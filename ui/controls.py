@@ -21,6 +21,7 @@ import engine
 from . import state, words
 from .live import AUTO_EPOCHS_PER_SECOND
 from .palette import DEFAULT_PALETTE, DEFAULT_THEME, PALETTES, figure_colors, hex_to_rgb
+from .quote import plain
 from .run import build_run, restart, set_parameter
 from .settings import (
     AUTO_SPEED,
@@ -102,7 +103,7 @@ def apply(**changes) -> None:
     try:
         new = state.settings().with_changes(**changes)
     except (ValueError, TypeError) as error:
-        state.notices().append(f"That change could not be applied: {error}")
+        state.notices().append(f"That change could not be applied: {plain(error)}")
         new = state.settings()
     state.set_settings(new)
     sync_widgets(new)
@@ -230,7 +231,7 @@ def apply_weight_edit() -> None:
     try:
         set_parameter(run, layer, None if source == "bias" else int(source), int(target), value)
     except ValueError as error:
-        state.notices().append(str(error))
+        state.notices().append(plain(error))
         return
     state.set_run(run)
 

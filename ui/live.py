@@ -63,6 +63,7 @@ from .figures import (
 )
 from .live_plotly import browser_state, live_plotly
 from .palette import figure_colors
+from .quote import plain
 from .run import (
     GRID_RESOLUTION,
     TrainingRun,
@@ -479,7 +480,7 @@ def apply_edit(edit: dict) -> None:
         value = parse_parameter(edit.get("text"))
         set_parameter(run, layer, None if is_bias else source, target, value)
     except ValueError as error:
-        state.notices().append(str(error))
+        state.notices().append(plain(error))  # it may quote what was typed: see ui/quote.py
         st.session_state[_EDIT_NOTICE] = True
         return
     state.set_run(run)

@@ -33,7 +33,8 @@ def warm_engine() -> bool:
 
 
 def show_notices(run) -> None:
-    """Plain sentences about bad links, bad edits, divergence or a reached stop condition."""
+    """Sentences about bad links, bad edits, divergence or a reached stop condition (Markdown
+    in which every value a user sent is quoted by ``ui.quote``: see ``state.notices``)."""
     notices = state.notices()
     for notice in notices:
         st.warning(notice, icon="⚠️")

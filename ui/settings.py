@@ -2,7 +2,8 @@
 
 Every field has a URL key (``QUERY_KEYS``).  ``from_query_params`` never raises: a value
 it cannot use is replaced by the default and reported as a plain sentence, so a malformed
-link still opens a working playground.
+link still opens a working playground. The sentences are Markdown (the page shows them in a
+warning): every value from the link in them goes through ``ui.quote.code``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import engine
 
 from .palette import DEFAULT_PALETTE, PALETTES
+from .quote import code
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -165,7 +167,7 @@ class PlaygroundSettings:
             values[name] = getattr(defaults, name)
 
         if values["dataset"] not in engine.DATASETS:
-            reset("dataset", f"There is no data set called {values['dataset']!r}")
+            reset("dataset", f"There is no data set called {code(values['dataset'])}")
         low, high = engine.datasets.MULTICLASS_RANGE
         if not low <= values["classes"] <= high:
             reset("classes", f"The number of classes must be {low}–{high}")
@@ -180,7 +182,8 @@ class PlaygroundSettings:
             ("dropout", DROPOUTS),
         ):
             if values[name] not in allowed:
-                reset(name, f"{name} = {_describe(values[name])} is not one of the choices")
+                shown = code(f"{name}={_describe(values[name])}")
+                reset(name, f"{shown} is not one of the choices")
         for name in ("seed", "init_seed"):
             if not 0 <= values[name] <= MAX_SEED:
                 reset(name, f"{name} must be a whole number from 0 to {MAX_SEED}")
@@ -190,14 +193,23 @@ class PlaygroundSettings:
             reset("stop_loss", "The target loss must be a number from 0 (never) to 100")
         try:
             values["features"] = engine.check_features(values["features"])
-        except ValueError as error:
-            reset("features", str(error).rstrip("."))
+        except (ValueError, TypeError):
+            # Our own sentence, not the engine's: it quotes the value safely and keeps it short.
+            unknown = [name for name in values["features"] if name not in engine.FEATURES]
+            reset(
+                "features",
+                f"There is no input feature called {code(unknown[0])} (the choices: "
+                f"{', '.join(engine.FEATURES)})"
+                if unknown
+                else "Choose at least one input feature",
+            )
         if len(values["hidden"]) > engine.MAX_HIDDEN_LAYERS or not all(
             1 <= units <= engine.MAX_UNITS_PER_LAYER for units in values["hidden"]
         ):
             reset(
                 "hidden",
-                f"Layers must have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
+                f"{code('hidden=' + _describe(values['hidden']))} is not a network: layers must "
+                f"have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
                 f"{engine.MAX_HIDDEN_LAYERS} layers",
             )
         activations = values["activation"]
@@ -208,19 +220,31 @@ class PlaygroundSettings:
         ):
             reset(
                 "activation",
-                "The activation must be one of "
-                f"{', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)",
+                f"{code('activation=' + _describe(activations))} is not usable: the activation "
+                f"must be one of {', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)",
             )
         if values["init"] not in engine.INITIALIZERS:
-            reset("init", f"The initialisation must be one of {', '.join(engine.INITIALIZERS)}")
+            reset(
+                "init",
+                f"There is no initialisation called {code(values['init'])} "
+                f"(the choices: {', '.join(engine.INITIALIZERS)})",
+            )
         if values["optimizer"] not in engine.OPTIMIZERS:
-            reset("optimizer", f"The optimiser must be one of {', '.join(engine.OPTIMIZERS)}")
+            reset(
+                "optimizer",
+                f"There is no optimiser called {code(values['optimizer'])} "
+                f"(the choices: {', '.join(engine.OPTIMIZERS)})",
+            )
         if values["reg"] not in REGULARIZATIONS:
-            reset("reg", "Regularisation must be none, l1 or l2")
+            reset(
+                "reg",
+                f"There is no regularisation called {code(values['reg'])} (the choices: "
+                f"{', '.join(REGULARIZATIONS)})",
+            )
         if values["palette"] not in PALETTES:
             reset(
                 "palette",
-                f"There are no colours called {values['palette']!r} "
+                f"There are no colours called {code(values['palette'])} "
                 f"(the choices: {', '.join(PALETTES)})",
             )
         values["hide"] = tuple(name for name in values["hide"] if name in HIDEABLE)
@@ -230,15 +254,15 @@ class PlaygroundSettings:
         outputs = outputs_for(settled.dataset, settled.n_classes)
         if settled.output not in outputs:
             problems.append(
-                f"A {settled.output!r} output does not fit the {settled.dataset} data; "
-                f"using {outputs[0]!r}."
+                f"A {code(settled.output)} output does not fit the {settled.dataset} data; "
+                f"using {code(outputs[0])}."
             )
             settled = dataclasses.replace(settled, output=outputs[0])
         losses = losses_for(settled.output, settled.dataset)
         if settled.loss not in losses:
             problems.append(
-                f"The {settled.loss!r} loss does not fit a {settled.output!r} output "
-                f"on this data; using {losses[0]!r}."
+                f"The {code(settled.loss)} loss does not fit a {code(settled.output)} output "
+                f"on this data; using {code(losses[0])}."
             )
             settled = dataclasses.replace(settled, loss=losses[0])
         return settled, problems
@@ -329,7 +353,7 @@ class PlaygroundSettings:
             except (ValueError, TypeError, OverflowError):
                 field_name = _FIELD_FOR_KEY.get(key, key)
                 problems.append(
-                    f"The link's {key}={text[:40]!r} is not valid; using "
+                    f"The link's {code(f'{key}={text}')} is not valid; using "
                     f"{_default_text(field_name)} instead."
                 )
         # Without an explicit output or loss, a data set gets its natural ones (a plane

@@ -41,7 +41,9 @@ def settings() -> PlaygroundSettings:
 def _settings_in_url() -> PlaygroundSettings:
     loaded, problems = PlaygroundSettings.from_query_params(st.query_params.to_dict())
     if problems:
-        notices().append("Some settings in the link could not be used: " + " ".join(problems))
+        # One line each (Markdown list): a link with many bad values stays readable.
+        lines = "".join(f"\n- {problem}" for problem in problems)
+        notices().append("Some settings in the link could not be used:\n" + lines)
     return loaded
 
 
@@ -118,5 +120,7 @@ def theme_type() -> str | None:
 
 
 def notices() -> list[str]:
-    """Plain sentences to show once (e.g. what was wrong with the link)."""
+    """Sentences to show once (e.g. what was wrong with the link), as Markdown: anything a
+    user sent goes in through ``ui.quote`` (``code`` for a value, ``plain`` for an error's
+    text)."""
     return st.session_state.setdefault(NOTICES, [])
