@@ -378,10 +378,15 @@ def _number(value: float) -> str:
 def _default_text(name: str) -> str:
     """A field's default as a link writes it (``auto``, not the 0 that stands for it)."""
     defaults = PlaygroundSettings()
-    return defaults.to_query_params().get(name) or _describe(getattr(defaults, name))
+    value = getattr(defaults, name)
+    if isinstance(value, bool):  # on/off, the switch's words, not a link's true/1
+        return _describe(value)
+    return defaults.to_query_params().get(name) or _describe(value)
 
 
 def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
     if isinstance(value, tuple):
         return ",".join(map(str, value)) or "none"
     if isinstance(value, float):
