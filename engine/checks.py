@@ -26,7 +26,7 @@ T = TypeVar("T")
 SHOWN_CHARACTERS = 60  # of a given value's repr in a message
 # One rule for every seed: what NumPy's generators and the kernels' 64-bit state both take.
 MAX_SEED = 2**63 - 1
-SEED_RULE = "a whole number from 0 to 2**63 - 1"
+NON_NEGATIVE_INT64 = "a whole number from 0 to 2**63 - 1"  # seeds, epoch counts
 # Largest magnitude of a data value (inputs, targets, points).  Beyond it a dense network's
 # sums of products can overflow float64 on the way (16 inputs × 9 layers × O(1) weights
 # multiply a value by up to ~1e17), and finite inputs could give NaN outputs.
@@ -64,31 +64,37 @@ def whole_number(
 
     ``allowed`` replaces the generated description of the range in the message.
     """
-    if not allowed:
-        allowed = (
-            f"a whole number ≥ {low:,}"
-            if high is None
-            else f"a whole number from {low:,} to {high:,}"
+    if type(value) is int:  # the usual case, first: the checks below take ~1 µs
+        number = value
+    elif not _is_number(value):
+        raise TypeError(f"{name} must be {_range(low, high, allowed)}; got {_kind(value)}.")
+    elif isinstance(value, bool | np.bool_):
+        raise ValueError(
+            f"{name} must be {_range(low, high, allowed)}, not a truth value; got {value!r}."
         )
-    if not _is_number(value):
-        raise TypeError(f"{name} must be {allowed}; got {_kind(value)}.")
-    if isinstance(value, bool | np.bool_):
-        raise ValueError(f"{name} must be {allowed}, not a truth value; got {value!r}.")
-    if isinstance(value, numbers.Integral):
+    elif isinstance(value, numbers.Integral):
         number = int(value)
     else:
         as_float = float(value)
         if not (math.isfinite(as_float) and as_float.is_integer()):
-            raise ValueError(f"{name} must be {allowed}; got {shown(value)}.")
+            raise ValueError(f"{name} must be {_range(low, high, allowed)}; got {shown(value)}.")
         number = int(as_float)
     if number < low or (high is not None and number > high):
-        raise ValueError(f"{name} must be {allowed}; got {shown(value)}.")
+        raise ValueError(f"{name} must be {_range(low, high, allowed)}; got {shown(value)}.")
     return number
+
+
+def _range(low: int, high: int | None, allowed: str) -> str:
+    if allowed:
+        return allowed
+    return (
+        f"a whole number ≥ {low:,}" if high is None else f"a whole number from {low:,} to {high:,}"
+    )
 
 
 def seed(value: object, name: str = "seed") -> int:
     """A random seed: a whole number 0 … 2⁶³ − 1 (the same rule in every function)."""
-    return whole_number(value, name, 0, MAX_SEED, allowed=SEED_RULE)
+    return whole_number(value, name, 0, MAX_SEED, allowed=NON_NEGATIVE_INT64)
 
 
 def real_number(
@@ -101,27 +107,29 @@ def real_number(
     high_open: bool = False,
 ) -> float:
     """``value`` as a finite ``float`` in the interval [low, high] (ends open when asked)."""
-    left = "(" if low_open else "["
-    right = ")" if high_open else "]"
-    if low == -math.inf and high == math.inf:
-        allowed = "a finite number"
-    elif high == math.inf:
-        allowed = f"a finite number {'>' if low_open else '≥'} {low:g}"
-    else:
-        allowed = f"a number in {left}{low:g}, {high:g}{right}"
+    if type(value) is float or (_is_number(value) and not isinstance(value, bool | np.bool_)):
+        number = float(value)
+        if (
+            math.isfinite(number)
+            and (number > low if low_open else number >= low)
+            and (number < high if high_open else number <= high)
+        ):
+            return number
+    allowed = _interval(low, high, low_open, high_open)
     if not _is_number(value):
         raise TypeError(f"{name} must be {allowed}; got {_kind(value)}.")
     if isinstance(value, bool | np.bool_):
         raise ValueError(f"{name} must be {allowed}, not a truth value; got {value!r}.")
-    number = float(value)
-    inside = (
-        math.isfinite(number)
-        and (number > low if low_open else number >= low)
-        and (number < high if high_open else number <= high)
-    )
-    if not inside:
-        raise ValueError(f"{name} must be {allowed}; got {shown(value)}.")
-    return number
+    raise ValueError(f"{name} must be {allowed}; got {shown(value)}.")
+
+
+def _interval(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    if low == -math.inf and high == math.inf:
+        return "a finite number"
+    if high == math.inf:
+        return f"a finite number {'>' if low_open else '≥'} {low:g}"
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    return f"a number in {left}{low:g}, {high:g}{right}"
 
 
 def flag(value: object, name: str) -> bool:
@@ -222,17 +230,25 @@ def check_values(array: np.ndarray, name: str, low: float, high: float, reason: 
     """``ValueError`` unless every value of ``array`` is finite and in [low, high].
 
     min and max propagate NaN and see ±inf, so two reductions decide; the slow search
-    for the first bad entry runs only to write the message.
+    for the first bad entry runs only to write the message.  ``array`` is C-contiguous.
     """
     if array.size == 0:
         return
+    if low == -high:
+        # Symmetric bounds: one dot product decides for ordinary data (0.5 µs for 500
+        # values; min and max take 5): Σx² ≤ high² means every |x| ≤ high, and NaN or
+        # ±inf make the sum NaN or inf.  A sum that overflows takes the exact path.
+        flat = array.reshape(-1)
+        total = float(flat.dot(flat))
+        if total <= high * high and math.isfinite(total):
+            return
     smallest, largest = array.min(), array.max()
     if low <= smallest and largest <= high and math.isfinite(smallest) and math.isfinite(largest):
         return  # (comparisons with NaN are False)
     bad = ~(np.isfinite(array) & (array >= low) & (array <= high))
     position = np.unravel_index(int(np.argmax(bad)), array.shape)
     where = ", ".join(f"{axis} {index}" for axis, index in zip(("row", "column"), position))
-    given = array[position]
+    given = float(array[position])
     if not math.isfinite(given):
         raise ValueError(
             f"{name} contains NaN or infinite values (first at {where}: {given!r}); "
@@ -245,7 +261,7 @@ def check_values(array: np.ndarray, name: str, low: float, high: float, reason: 
 
 def finite_parameters(params: np.ndarray, name: str = "model") -> None:
     """``ValueError`` if a model's flat parameter vector holds NaN or infinity."""
-    total = float(np.sum(params))  # NaN or ±inf if any entry is (or if the sum overflows)
+    total = float(params.dot(params))  # NaN or inf if any entry is (or if it overflows)
     if math.isfinite(total) or np.all(np.isfinite(params)):
         return
     raise ValueError(
@@ -269,6 +285,6 @@ def class_ids(value: object, name: str, n_classes: int) -> np.ndarray:
     if array.ndim != 1 or array.dtype.kind not in "iu":
         raise ValueError(f"{name} must be a 1-D array of integer class ids; got {shown(array)}.")
     if array.size and (array.min() < 0 or array.max() >= n_classes):
-        bad = array[(array < 0) | (array >= n_classes)][0]
+        bad = int(array[(array < 0) | (array >= n_classes)][0])
         raise ValueError(f"{name} must lie in 0..{n_classes - 1}; got {bad!r}.")
     return array.astype(np.int64, copy=False)

@@ -129,17 +129,30 @@ class Model:
 
     def __init__(self, architecture: Architecture, params: np.ndarray):
         """Wrap existing parameter values (the padded flat layout of ``engine.kernels``)."""
-        self.architecture = checks.instance(architecture, Architecture, "architecture")
-        self.net = self._layout(architecture)
-        self.lanes = self.lanes_for(architecture)
-        n_layers = architecture.n_layers
-        self.params = checks.float_array(params, "params", ndim=1, check=False)
-        checks.finite_parameters(self.params, "params")
-        if self.params.shape != (self.n_parameters_for(architecture),):
+        checks.instance(architecture, Architecture, "architecture")
+        params = checks.float_array(params, "params", ndim=1, check=False)
+        checks.finite_parameters(params, "params")
+        if params.shape != (self.n_parameters_for(architecture),):
             raise ValueError(
                 "params must be a flat vector in the model's padded layout, of shape "
-                f"({self.n_parameters_for(architecture)},); got {self.params.shape}."
+                f"({self.n_parameters_for(architecture)},); got {params.shape}."
             )
+        self._attach(architecture, params)
+
+    @classmethod
+    def _unchecked(cls, architecture: Architecture, params: np.ndarray) -> Model:
+        """A model over ``params`` (C-contiguous float64 of the right length) without the
+        checks: the trainer's gradient buffers, built on every call."""
+        model = cls.__new__(cls)
+        model._attach(architecture, params)
+        return model
+
+    def _attach(self, architecture: Architecture, params: np.ndarray) -> None:
+        self.architecture = architecture
+        self.net = self._layout(architecture)
+        self.lanes = self.lanes_for(architecture)
+        self.params = params
+        n_layers = architecture.n_layers
         split = n_layers * self.lanes * self.lanes
         # Views sharing params' memory: what the kernels index (see engine.kernels).
         self.padded_weights = self.params[:split].reshape(n_layers, self.lanes, self.lanes)

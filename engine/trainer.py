@@ -168,8 +168,10 @@ class TrainingHistory:
         Args:
             metrics: (n, len(COLUMNS)) values; grad_norms: (n, n_layers).
         """
+        metrics = checks.float_array(metrics, "metrics", ndim=2, check=False)
+        grad_norms = checks.float_array(grad_norms, "grad_norms", ndim=2, check=False)
         n = metrics.shape[0]
-        if grad_norms.shape != (n, self._n_layers) or metrics.shape[1:] != (kernels.N_METRICS,):
+        if grad_norms.shape != (n, self._n_layers) or metrics.shape[1] != kernels.N_METRICS:
             raise ValueError(
                 f"metrics must be (n, {kernels.N_METRICS}) and grad_norms (n, {self._n_layers}); "
                 f"got {metrics.shape} and {grad_norms.shape}."
@@ -177,6 +179,11 @@ class TrainingHistory:
         if first_epoch is None:
             first_epoch = self.last_epoch + 1
         first_epoch = checks.whole_number(first_epoch, "first_epoch", self.last_epoch + 1)
+        self._append(metrics, grad_norms, first_epoch)
+
+    def _append(self, metrics: np.ndarray, grad_norms: np.ndarray, first_epoch: int) -> None:
+        """``append`` without the checks (the trainer's rows are right by construction)."""
+        n = metrics.shape[0]
         if n == 0:
             return
         if self.length + n > self.max_rows:
@@ -402,7 +409,7 @@ class Trainer:
     @batch_size.setter
     def batch_size(self, value: int) -> None:
         # No upper bound: a batch larger than the data set is one full batch.
-        self._batch_size = checks.whole_number(value, "batch_size", 1, checks.MAX_SEED)
+        self._batch_size = checks.whole_number(value, "batch_size", 1)
 
     @property
     def shuffle(self) -> bool:
@@ -418,7 +425,7 @@ class Trainer:
 
     @evaluate_every.setter
     def evaluate_every(self, value: int) -> None:
-        self._evaluate_every = checks.whole_number(value, "evaluate_every", 1, checks.MAX_SEED)
+        self._evaluate_every = checks.whole_number(value, "evaluate_every", 1)
 
     @property
     def optimizer_settings(self) -> OptimizerSettings:
@@ -552,7 +559,9 @@ class Trainer:
             the newest good state, and ``self.divergence`` is set).
         """
         started = time.perf_counter()
-        epochs = checks.whole_number(epochs, "epochs", 0, MAX_EPOCHS_PER_CALL)
+        epochs = checks.whole_number(
+            epochs, "epochs", 0, MAX_EPOCHS_PER_CALL, allowed=checks.NON_NEGATIVE_INT64
+        )
         if time_budget is not None:
             time_budget = checks.real_number(time_budget, "time_budget", 0.0, low_open=True)
         if should_stop is not None and not callable(should_stop):
@@ -626,7 +635,7 @@ class Trainer:
         if not ran:
             return
         metrics = call.metrics
-        self.history.append(metrics[:ran], call.grad_norms[:ran], self.epoch + 1)
+        self.history._append(metrics[:ran], call.grad_norms[:ran], self.epoch + 1)
         self.epoch += ran
         # The last epoch of a chunk is always evaluated, a failing chunk's last good one
         # only every evaluate_every epochs (NaN: evaluated when needed).
@@ -661,13 +670,13 @@ class _KernelCall:
         options[kernels.OPTIMIZER_CODE] = trainer._optimizer_code
         options[kernels.BATCH_SIZE] = batch_size
         options[kernels.SHUFFLE] = trainer.shuffle and mode == kernels.TRAIN
-        options[kernels.EVALUATE_EVERY] = trainer.evaluate_every
+        options[kernels.EVALUATE_EVERY] = min(trainer.evaluate_every, MAX_EPOCHS_PER_CALL)
         options[kernels.MODE] = mode
         rows = max(min(epochs, CHUNK_EPOCHS), 1)
         self.metrics = np.full((rows, kernels.N_METRICS), np.nan)
         self.grad_norms = np.zeros((rows, len(model.net)))
         params = model.params
-        self.gradients = Model(model.architecture, np.zeros_like(params))
+        self.gradients = Model._unchecked(model.architecture, np.zeros_like(params))
         order = trainer._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
         self._arguments = (
             model.kernel_arrays,

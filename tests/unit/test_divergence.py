@@ -115,9 +115,7 @@ def test_parameters_overflowing_are_reported_with_their_layer():
     model = engine.Model.create([1, 1], output="linear")
     model.weights[0] = [[1.0]]
     model.biases[0] = [0.0]
-    trainer = engine.Trainer(
-        model, "mse", learning_rate=1e3, l2=1e306, batch_size=1, shuffle=False
-    )
+    trainer = engine.Trainer(model, "mse", learning_rate=1e3, l2=1e306, batch_size=1, shuffle=False)
     result = trainer.train(np.array([[1.0]]), np.array([[1.0]]), 3)
     assert result.epochs_run == 0
     assert result.divergence == engine.Divergence(epoch=1, layer=1, quantity="parameters")
