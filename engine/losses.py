@@ -107,14 +107,16 @@ def check_targets(model: Model, Y: np.ndarray, loss: str, name: str = "Y") -> np
 
 
 def _distribution_rows(Y: np.ndarray) -> bool:
-    """True if every row of Y (n, k) is ≥ 0 and sums to 1 (so ≤ 1, and finite).
+    """True if every row of Y (n, k) lies in [0, 1] and sums to 1 (within tolerance).
 
-    Three reductions (min, row sums, a dot product of the deviations), ~7 µs for 250 rows.
+    Two compiled min/max passes and a BLAS matrix-vector product for the row sums, ~4 µs
+    for 250 rows (NumPy's ``sum(axis=1)`` alone takes 6).
     """
     if Y.size == 0:
         return True
-    if not Y.min() >= 0.0:  # NaN fails too
+    smallest, largest = checks.value_range(Y.reshape(-1))
+    if not (smallest >= 0.0 and largest <= 1.0):  # NaN fails too
         return False
-    deviations = Y.dot(np.ones(Y.shape[1])) - 1.0  # row sums (a BLAS call: 6x faster)
-    total = float(deviations.dot(deviations))  # NaN / inf if a row is
-    return total <= ROW_SUM_TOLERANCE**2
+    deviations = Y.dot(np.ones(Y.shape[1])) - 1.0  # row sums − 1, each within [-1, k - 1]
+    low, high = checks.value_range(deviations)
+    return low >= -ROW_SUM_TOLERANCE and high <= ROW_SUM_TOLERANCE
