@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence, Set
 from typing import TypeVar
 
 import numpy as np
@@ -139,6 +139,13 @@ def flag(value: object, name: str) -> bool:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     raise TypeError(f"{name} must be True or False; got {_kind(value)}.")
+
+
+def is_list(value: object) -> bool:
+    """True for a list-like of items: a sequence (not a string), a set, a 1-D array."""
+    if isinstance(value, np.ndarray):
+        return value.ndim == 1
+    return isinstance(value, Sequence | Set) and not isinstance(value, str | bytes)
 
 
 def instance(value: object, kind: type[T], name: str) -> T:

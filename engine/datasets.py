@@ -45,9 +45,11 @@ class Dataset:
         """Check (and convert) a data set built by hand; generated ones pass unchanged."""
         X = checks.points(self.X, "Dataset.X")
         kind = checks.check_choice(self.kind, KINDS, "kind", "Dataset.kind")
-        high = MULTICLASS_RANGE[1] if kind == "classification" else 0
-        low = 2 if kind == "classification" else 0
-        n_classes = checks.whole_number(self.n_classes, "Dataset.n_classes", low, high)
+        low, high = (2, MULTICLASS_RANGE[1]) if kind == "classification" else (0, 0)
+        allowed = f"a whole number from {low} to {high} for kind {kind!r}"
+        n_classes = checks.whole_number(
+            self.n_classes, "Dataset.n_classes", low, high, allowed=allowed
+        )
         if not isinstance(self.name, str):
             raise TypeError(f"Dataset.name must be a string; got {checks.shown(self.name)}.")
         y = self.y

@@ -28,21 +28,21 @@ FEATURES: dict[str, Feature] = {
 DEFAULT_FEATURES = ("x1", "x2")
 
 
-def check_features(names: Sequence[str], argument: str = "features") -> tuple[str, ...]:
+def check_features(features: Sequence[str], argument: str = "features") -> tuple[str, ...]:
     """Validated feature names in registry order, without duplicates.
 
     ``argument`` is how the caller's parameter is called, for the error message.
     """
-    if isinstance(names, str):
-        names = (names,)
-    if not isinstance(names, Sequence | set | frozenset | np.ndarray):
+    if isinstance(features, str):
+        features = (features,)
+    if not checks.is_list(features):
         raise TypeError(
             f"{argument} must be a list of feature names (from {', '.join(FEATURES)}); "
-            f"got {checks.shown(names)} ({type(names).__name__})."
+            f"got {checks.shown(features)} ({type(features).__name__})."
         )
-    for name in names:
+    for name in features:
         checks.check_choice(name, FEATURES, "feature", argument)
-    chosen = tuple(name for name in FEATURES if name in names)
+    chosen = tuple(name for name in FEATURES if name in features)
     if not chosen:
         raise ValueError(
             f"Choose at least one input feature; {argument} is empty "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,7 +61,7 @@ def validate_architecture(
 ) -> Architecture:
     """Check sizes and names; raise ``ValueError`` with a plain sentence if anything is off
     (``TypeError`` for a value of the wrong kind, such as a string of sizes)."""
-    if isinstance(layer_sizes, str | bytes) or not isinstance(layer_sizes, Sequence | np.ndarray):
+    if not checks.is_list(layer_sizes) or isinstance(layer_sizes, Set):  # (sets: no order)
         raise TypeError(
             f"layer_sizes must be a list of integers, e.g. [2, 4, 1]; "
             f"got {checks.shown(layer_sizes)} ({type(layer_sizes).__name__})."
@@ -99,7 +99,7 @@ def validate_architecture(
             )
     if isinstance(activation, str):
         names = (activation,) * len(hidden)
-    elif isinstance(activation, Sequence | np.ndarray):
+    elif checks.is_list(activation) and not isinstance(activation, Set):
         names = tuple(activation)
     else:
         raise TypeError(
@@ -261,7 +261,7 @@ class Model:
 
     @staticmethod
     def _assign(targets: ParameterList, values: Sequence[np.ndarray]) -> None:
-        if not isinstance(values, Sequence):
+        if not checks.is_list(values) or isinstance(values, Set):
             raise TypeError(
                 f"{targets._what} must be a list of arrays, one per layer; "
                 f"got {checks.shown(values)} ({type(values).__name__})."

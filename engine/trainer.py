@@ -624,7 +624,8 @@ class Trainer:
             if measured is None or measured[0] != key:
                 size = min(size, FIRST_CHUNK_EPOCHS)
             else:
-                size = min(size, max(int(seconds / max(measured[1], 1e-9)), 1))
+                affordable = min(seconds / max(measured[1], 1e-9), CHUNK_EPOCHS)  # maybe inf
+                size = min(size, max(int(affordable), 1))
         every = self.evaluate_every
         if size < remaining and every <= CHUNK_EPOCHS:
             size = min(max(size // every, 1) * every, remaining)

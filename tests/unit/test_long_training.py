@@ -232,3 +232,11 @@ def test_a_call_that_finishes_did_not_stop():
     assert trainer.train(X, Y, 5, time_budget=60.0, should_stop=lambda: False) == (
         engine.TrainResult(5, None, "")
     )
+
+
+def test_a_huge_time_budget_is_no_budget():
+    # The chunk size is the time left over the epoch time: inf, capped, not an overflow.
+    X, Y = small_problem()
+    trainer = make_trainer()
+    for _ in range(2):  # the second call has a measured epoch time
+        assert trainer.train(X, Y, 300, time_budget=1e300) == engine.TrainResult(300, None)
