@@ -290,20 +290,23 @@ def finite_parameters(params: np.ndarray, name: str = "model") -> None:
     )
 
 
-def class_ids(value: object, name: str, n_classes: int) -> np.ndarray:
-    """``value`` as an (n,) int64 array of class ids 0 … n_classes − 1."""
+def class_ids(
+    value: object, name: str, n_classes: int, what: str = "integer class ids"
+) -> np.ndarray:
+    """``value`` as an (n,) int64 array of class ids 0 … n_classes − 1 (or of any other
+    indices 0 … n − 1: ``what`` says what they are)."""
     if value is None or isinstance(value, str | bytes | Mapping):
-        raise TypeError(f"{name} must be an array of integer class ids; got {_kind(value)}.")
+        raise TypeError(f"{name} must be an array of {what}; got {_kind(value)}.")
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as error:
         raise ValueError(
-            f"{name} must be a 1-D array of integer class ids; got {shown(value)} ({error})."
+            f"{name} must be a 1-D array of {what}; got {shown(value)} ({error})."
         ) from None
     if array.dtype.kind not in "biufc":
-        raise TypeError(f"{name} must hold integer class ids; got an array of dtype {array.dtype}.")
+        raise TypeError(f"{name} must hold {what}; got an array of dtype {array.dtype}.")
     if array.ndim != 1 or array.dtype.kind not in "iu":
-        raise ValueError(f"{name} must be a 1-D array of integer class ids; got {shown(array)}.")
+        raise ValueError(f"{name} must be a 1-D array of {what}; got {shown(array)}.")
     if array.size and (array.min() < 0 or array.max() >= n_classes):
         bad = int(array[(array < 0) | (array >= n_classes)][0])
         raise ValueError(f"{name} must lie in 0..{n_classes - 1}; got {bad!r}.")

@@ -70,6 +70,8 @@ class Dataset:
         return self.X.shape[0]
 
     def subset(self, indices: np.ndarray) -> Dataset:
+        """The points at ``indices`` (whole numbers 0 … len − 1), in that order."""
+        indices = checks.class_ids(indices, "indices", len(self), "point indices")
         return Dataset(self.X[indices], self.y[indices], self.n_classes, self.kind, self.name)
 
 
