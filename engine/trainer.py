@@ -265,8 +265,10 @@ class GoodState:
 
 @dataclass(frozen=True)
 class TrainResult:
+    """What one ``Trainer.train`` call did."""
+
     epochs_run: int
-    divergence: Divergence | None
+    divergence: Divergence | None  # where training diverged, or None
     stopped: str = ""  # "time_budget" or "should_stop" if the call returned early, else ""
 
 
