@@ -4,7 +4,9 @@
     .venv/bin/python -m bench.engine --quick    # fewer epochs
 
 Prints samples/s of each implementation and the ratio for the networks named in the
-engine issue, the 100×100 all-neuron grid, and cold / cached JIT start-up times.
+engine issue, the cost of one small ``Trainer.train`` call (argument checks included), a
+call asked for 10⁹ epochs with a time budget (time, memory), the 100×100 all-neuron grid,
+and cold / cached JIT start-up times.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 
 import numpy as np
 
@@ -25,6 +28,7 @@ NETWORKS = ([2, 8, 8, 8, 1], [2, 8, 8, 8, 8, 8, 8, 1])
 POINTS = 250
 BATCH = 10
 LEARNING_RATE = 0.03
+UI_CALLS = 200  # Trainer.train calls per timed run of bench_ui_call
 
 
 def best_times(functions, repeats: int, clock=time.thread_time) -> list[float]:
@@ -92,6 +96,47 @@ def bench_training(sizes: list[int], epochs: int, repeats: int) -> dict[str, flo
     }
 
 
+def bench_ui_call(repeats: int) -> dict[str, float]:
+    """Microseconds per ``Trainer.train`` call as the Playground makes them: one epoch of 250
+    spiral points with a 250-point test set, arguments checked on every call."""
+    results = {}
+    for name, sizes, output, loss in (
+        ("4-2 mse", (4, 2), "tanh", "mse"),
+        ("8-8-8 cross-entropy", (8, 8, 8), "softmax", "cross_entropy"),
+    ):
+        data = engine.make_dataset("spiral", noise=0.1, seed=1)
+        train, test = engine.train_test_split(data, 0.5, seed=1)
+        X, X_test = (engine.build_features(d.X, ["x1", "x2"]) for d in (train, test))
+        Y, Y_test = (engine.targets_for_output(d.y, output, 2) for d in (train, test))
+        model = engine.Model.create([2, *sizes, Y.shape[1]], output=output, seed=1)
+        trainer = engine.Trainer(model, loss)
+        arguments = (X, Y, 1, X_test, Y_test)
+
+        def calls(trainer=trainer, arguments=arguments):
+            for _ in range(UI_CALLS):
+                trainer.train(*arguments)
+
+        (best,) = best_times([calls], repeats, clock=time.perf_counter)
+        results[name] = best / UI_CALLS * 1e6
+    return results
+
+
+def bench_long_call() -> dict[str, float]:
+    """A call asked for 10⁹ epochs with a 1 s budget: how long it took, how many epochs ran
+    and the most memory Python allocated meanwhile (tracemalloc)."""
+    X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    Y = np.array([[1.0], [1.0], [-1.0], [-1.0]])
+    trainer = engine.Trainer(engine.Model.create([2, 1], seed=1), "mse", batch_size=4)
+    trainer.train(X, Y, 10)
+    tracemalloc.start()
+    start = time.perf_counter()
+    result = trainer.train(X, Y, 10**9, time_budget=1.0)
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"seconds": seconds, "epochs": result.epochs_run, "peak_mib": peak / 2**20}
+
+
 def bench_grid(repeats: int) -> dict[str, float]:
     model = engine.Model.create([2, 8, 8, 8, 8, 8, 8, 1], activation="tanh", seed=1)
     points = engine.grid_points(100)
@@ -151,6 +196,16 @@ def main() -> None:
             f"({result['engine_eval'] / result['numpy']:5.1f}x)   "
             f"max |Δw| {result['max_weight_difference']:.1e}"
         )
+    ui_calls = bench_ui_call(repeats)
+    print(
+        "Trainer.train as the Playground calls it (1 epoch, 250 + 250 points): "
+        + ", ".join(f"{name} {us:.0f} µs" for name, us in ui_calls.items())
+    )
+    long_call = bench_long_call()
+    print(
+        f"10⁹ epochs asked with a 1 s budget: returned after {long_call['seconds']:.2f} s, "
+        f"{long_call['epochs']:,} epochs, tracemalloc peak {long_call['peak_mib']:.1f} MiB"
+    )
     grid = bench_grid(repeats * 4)
     print(
         f"grid 100x100, every neuron of 2-8x6-1: numpy {grid['numpy_ms']:.2f} ms   "

@@ -20,8 +20,9 @@ from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic
 
+from . import checks
+from .checks import lookup
 from .jit import kernel
-from .registry import lookup
 
 LINEAR = 0
 RELU = 1
@@ -170,10 +171,15 @@ def activation_curve(code, z, values, derivatives):
         derivatives[i] = derivative_from_output(code, a)
 
 
-def activation_code(name: str, *, output: bool = False) -> int:
-    """Integer code for an activation name; raises ``ValueError`` listing valid names."""
-    registry = OUTPUT_ACTIVATIONS if output else HIDDEN_ACTIVATIONS
-    return lookup(registry, name, "output activation" if output else "activation")
+def activation_code(name: str, *, output: bool = False, argument: str = "") -> int:
+    """Integer code for an activation name; raises ``ValueError`` listing valid names.
+
+    ``argument``: the caller's parameter name, for the message (default ``activation``,
+    or ``output`` for an output activation).
+    """
+    if output:
+        return lookup(OUTPUT_ACTIVATIONS, name, "output activation", argument or "output")
+    return lookup(HIDDEN_ACTIVATIONS, name, "activation", argument or "activation")
 
 
 def activation_values(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,8 +192,9 @@ def activation_values(name: str, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     Returns:
         ``(values, derivatives)``, each shaped like ``z``.
     """
-    code = activation_code(name)
-    flat = np.ascontiguousarray(z, dtype=np.float64).ravel()
+    code = activation_code(name, argument="name")
+    z = checks.float_array(z, "z", ndim=None, check=False)  # NaN in, NaN out
+    flat = z.ravel()
     values = np.empty_like(flat)
     derivatives = np.empty_like(flat)
     activation_curve(code, flat, values, derivatives)

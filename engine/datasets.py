@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .registry import lookup
+from . import checks
+from .checks import lookup
 
 DOMAIN = 6.0
 CLASSIFICATION_POINTS = 500
 REGRESSION_POINTS = 1200
 MAX_NOISE = 0.5
 MAX_POINTS = 20_000
+KINDS = ("classification", "regression")
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,37 @@ class Dataset:
     kind: str
     name: str = "custom"
 
+    def __post_init__(self) -> None:
+        """Check (and convert) a data set built by hand; generated ones pass unchanged."""
+        X = checks.points(self.X, "Dataset.X")
+        kind = checks.check_choice(self.kind, KINDS, "kind", "Dataset.kind")
+        low, high = (2, MULTICLASS_RANGE[1]) if kind == "classification" else (0, 0)
+        allowed = f"a whole number from {low} to {high} for kind {kind!r}"
+        n_classes = checks.whole_number(
+            self.n_classes, "Dataset.n_classes", low, high, allowed=allowed
+        )
+        if not isinstance(self.name, str):
+            raise TypeError(f"Dataset.name must be a string; got {checks.shown(self.name)}.")
+        y = self.y
+        if kind == "classification":
+            y = checks.class_ids(y, "Dataset.y", n_classes)
+        else:
+            y = checks.float_array(y, "Dataset.y", ndim=1)
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"Dataset.X and Dataset.y need the same number of rows; got {X.shape[0]} "
+                f"and {y.shape[0]}."
+            )
+        object.__setattr__(self, "X", X)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "n_classes", n_classes)
+
     def __len__(self) -> int:
         return self.X.shape[0]
 
     def subset(self, indices: np.ndarray) -> Dataset:
+        """The points at ``indices`` (whole numbers 0 … len − 1), in that order."""
+        indices = checks.class_ids(indices, "indices", len(self), "point indices")
         return Dataset(self.X[indices], self.y[indices], self.n_classes, self.kind, self.name)
 
 
@@ -221,30 +250,34 @@ def make_dataset(
         name: a key of ``DATASETS``.
         n_points: how many points (default 500 for classification, 1,200 for regression).
         noise: 0 … 0.5 (TensorFlow Playground's slider / 100).
-        seed: random seed.
-        n_classes: classes for ``blobs`` / ``spiral_k`` (3–5, default 3); ignored otherwise.
+        seed: random seed, 0 … 2⁶³ − 1.
+        n_classes: classes for ``blobs`` / ``spiral_k`` (3–5, default 3); other data sets
+            take None or their own count (2; 0 for regression).
     """
-    generator = lookup(DATASETS, name, "dataset")
+    generator = lookup(DATASETS, name, "dataset", "name")
     if n_points is None:
         n_points = REGRESSION_POINTS if generator.kind == "regression" else CLASSIFICATION_POINTS
-    if isinstance(n_points, bool) or int(n_points) != n_points or not 4 <= n_points <= MAX_POINTS:
-        raise ValueError(
-            f"n_points must be a whole number from 4 to {MAX_POINTS}; got {n_points!r}."
-        )
-    noise = float(noise)
-    if not 0.0 <= noise <= MAX_NOISE:
-        raise ValueError(f"noise must be between 0 and {MAX_NOISE}; got {noise!r}.")
-    rng = np.random.default_rng(seed)
+    n_points = checks.whole_number(n_points, "n_points", 4, MAX_POINTS)
+    noise = checks.real_number(noise, "noise", 0.0, MAX_NOISE)
+    rng = np.random.default_rng(checks.seed(seed))
     if generator.n_classes == -1:
-        k = MULTICLASS_RANGE[0] if n_classes is None else n_classes
         low, high = MULTICLASS_RANGE
-        if isinstance(k, bool) or int(k) != k or not low <= k <= high:
-            raise ValueError(f"{name} needs n_classes from {low} to {high}; got {n_classes!r}.")
-        X, y = generator.make(rng, int(n_points), noise, int(k))
-        classes = int(k)
+        try:
+            k = low if n_classes is None else checks.whole_number(n_classes, "n_classes", low, high)
+        except ValueError:
+            raise ValueError(
+                f"{name} needs n_classes from {low} to {high}; got {checks.shown(n_classes)}."
+            ) from None
+        X, y = generator.make(rng, n_points, noise, k)
+        classes = k
     else:
-        X, y = generator.make(rng, int(n_points), noise)
         classes = generator.n_classes
+        if n_classes is not None and checks.whole_number(n_classes, "n_classes", 0) != classes:
+            has = f"always has {classes} classes" if classes else "is a regression data set"
+            raise ValueError(
+                f"{name} {has}; n_classes must be None (or {classes}); got {n_classes!r}."
+            )
+        X, y = generator.make(rng, n_points, noise)
     return Dataset(np.ascontiguousarray(X, dtype=np.float64), y, classes, generator.kind, name)
 
 
@@ -256,14 +289,14 @@ def train_test_split(
     Returns:
         (train, test); each keeps at least one point.
     """
-    train_fraction = float(train_fraction)
-    if not 0.0 < train_fraction < 1.0:
-        raise ValueError(
-            f"train_fraction must be strictly between 0 and 1; got {train_fraction!r}."
-        )
+    checks.instance(dataset, Dataset, "dataset")
+    train_fraction = checks.real_number(
+        train_fraction, "train_fraction", 0.0, 1.0, low_open=True, high_open=True
+    )
+    seed = checks.seed(seed)
     n = len(dataset)
     if n < 2:
-        raise ValueError("A split needs at least two points.")
+        raise ValueError(f"dataset needs at least two points for a split; it has {n}.")
     order = np.random.default_rng(seed).permutation(n)
     n_train = min(max(round(n * train_fraction), 1), n - 1)
     return dataset.subset(order[:n_train]), dataset.subset(order[n_train:])

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -26,18 +28,26 @@ FEATURES: dict[str, Feature] = {
 DEFAULT_FEATURES = ("x1", "x2")
 
 
-def check_features(names: Sequence[str]) -> tuple[str, ...]:
-    """Validated feature names in registry order, without duplicates."""
-    if isinstance(names, str):
-        names = (names,)
-    unknown = [name for name in names if name not in FEATURES]
-    if unknown:
-        raise ValueError(
-            f"Unknown feature {unknown[0]!r}; valid choices are: {', '.join(FEATURES)}."
+def check_features(features: Sequence[str], argument: str = "features") -> tuple[str, ...]:
+    """Validated feature names in registry order, without duplicates.
+
+    ``argument`` is how the caller's parameter is called, for the error message.
+    """
+    if isinstance(features, str):
+        features = (features,)
+    if not checks.is_list(features):
+        raise TypeError(
+            f"{argument} must be a list of feature names (from {', '.join(FEATURES)}); "
+            f"got {checks.shown(features)} ({type(features).__name__})."
         )
-    chosen = tuple(name for name in FEATURES if name in names)
+    for name in features:
+        checks.check_choice(name, FEATURES, "feature", argument)
+    chosen = tuple(name for name in FEATURES if name in features)
     if not chosen:
-        raise ValueError("Choose at least one input feature.")
+        raise ValueError(
+            f"Choose at least one input feature; {argument} is empty "
+            f"(valid choices are: {', '.join(FEATURES)})."
+        )
     return chosen
 
 
@@ -45,16 +55,14 @@ def build_features(X: np.ndarray, names: Sequence[str]) -> np.ndarray:
     """The network's input matrix for points X.
 
     Args:
-        X: (n, 2) points.
+        X: (n, 2) points, each coordinate within ±``checks.MAX_ABS_POINT``.
         names: feature keys (any order; the result follows ``FEATURES`` order).
 
     Returns:
         (n, k) float64, one column per chosen feature.
     """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2:
-        raise ValueError(f"Points must have shape (n, 2); got {X.shape}.")
-    chosen = check_features(names)
+    X = checks.points(X, "X")
+    chosen = check_features(names, "names")
     x1, x2 = X[:, 0], X[:, 1]
     return np.ascontiguousarray(
         np.column_stack([FEATURES[name].compute(x1, x2) for name in chosen])

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels
+from . import checks, kernels
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_code
+from .checks import lookup
 from .initializers import INITIALIZERS
-from .registry import lookup
 
 MAX_HIDDEN_LAYERS = 8
 MAX_UNITS_PER_LAYER = 16
 MAX_INPUTS = 16
 MAX_OUTPUTS = 16
+MAX_SIZE = 2**63 - 1  # sizes beyond it are refused before the range checks name the layer
+WHOLE = "whole numbers"
+MAX_BINS = 10_000  # of a histogram
 GRID_CHUNK_POINTS = 512  # points per kernel chunk: the working rows stay in L1/L2 cache
 
 
@@ -32,11 +35,10 @@ class ParameterList(list):
 
     def __setitem__(self, index, value):  # type: ignore[override]
         target = list.__getitem__(self, index)
-        value = np.asarray(value, dtype=np.float64)
+        name = f"{self._what}[{index}]"
+        value = checks.float_array(value, name, ndim=target.ndim, low=-np.inf, high=np.inf)
         if value.shape != target.shape:
-            raise ValueError(
-                f"{self._what}[{index}] must have shape {target.shape}, got {value.shape}."
-            )
+            raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}.")
         target[...] = value
 
 
@@ -57,28 +59,53 @@ class Architecture:
 def validate_architecture(
     layer_sizes: Sequence[int], activation: str | Sequence[str], output: str
 ) -> Architecture:
-    """Check sizes and names; raise ``ValueError`` with a plain sentence if anything is off."""
-    try:
-        sizes = tuple(int(size) for size in layer_sizes)
-    except (TypeError, ValueError):
-        raise ValueError(f"layer_sizes must be a list of integers, got {layer_sizes!r}.") from None
-    if len(sizes) < 2:
-        raise ValueError("layer_sizes needs at least an input and an output size, e.g. [2, 1].")
-    if any(size != original for size, original in zip(sizes, layer_sizes, strict=True)):
-        raise ValueError(f"layer_sizes must be whole numbers, got {list(layer_sizes)}.")
+    """Check sizes and names; raise ``ValueError`` with a plain sentence if anything is off
+    (``TypeError`` for a value of the wrong kind, such as a string of sizes)."""
+    if not checks.is_list(layer_sizes) or isinstance(layer_sizes, Set):  # (sets: no order)
+        raise TypeError(
+            f"layer_sizes must be a list of integers, e.g. [2, 4, 1]; "
+            f"got {checks.shown(layer_sizes)} ({type(layer_sizes).__name__})."
+        )
+    if len(layer_sizes) < 2:
+        raise ValueError(
+            "layer_sizes needs at least an input and an output size, e.g. [2, 1]; "
+            f"got {checks.shown(list(layer_sizes))}."
+        )
+    if len(layer_sizes) > MAX_HIDDEN_LAYERS + 2:
+        raise ValueError(
+            f"At most {MAX_HIDDEN_LAYERS} hidden layers; got {len(layer_sizes) - 2} "
+            f"(layer_sizes={checks.shown(list(layer_sizes))})."
+        )
+    sizes = []
+    for index, size in enumerate(layer_sizes):
+        try:
+            sizes.append(
+                checks.whole_number(size, "layer_sizes", -MAX_SIZE, MAX_SIZE, allowed=WHOLE)
+            )
+        except ValueError:
+            raise ValueError(
+                f"layer_sizes must be whole numbers; layer_sizes[{index}] is {checks.shown(size)}."
+            ) from None
     hidden = sizes[1:-1]
-    if len(hidden) > MAX_HIDDEN_LAYERS:
-        raise ValueError(f"At most {MAX_HIDDEN_LAYERS} hidden layers; got {len(hidden)}.")
+    given = f" (layer_sizes={checks.shown(sizes)})"
     if not 1 <= sizes[0] <= MAX_INPUTS:
-        raise ValueError(f"The input layer needs 1–{MAX_INPUTS} features; got {sizes[0]}.")
+        raise ValueError(f"The input layer needs 1–{MAX_INPUTS} features; got {sizes[0]}{given}.")
     if not 1 <= sizes[-1] <= MAX_OUTPUTS:
-        raise ValueError(f"The output layer needs 1–{MAX_OUTPUTS} units; got {sizes[-1]}.")
+        raise ValueError(f"The output layer needs 1–{MAX_OUTPUTS} units; got {sizes[-1]}{given}.")
     for index, units in enumerate(hidden, start=1):
         if not 1 <= units <= MAX_UNITS_PER_LAYER:
             raise ValueError(
-                f"Hidden layer {index} needs 1–{MAX_UNITS_PER_LAYER} units; got {units}."
+                f"Hidden layer {index} needs 1–{MAX_UNITS_PER_LAYER} units; got {units}{given}."
             )
-    names = (activation,) * len(hidden) if isinstance(activation, str) else tuple(activation)
+    if isinstance(activation, str):
+        names = (activation,) * len(hidden)
+    elif checks.is_list(activation) and not isinstance(activation, Set):
+        names = tuple(activation)
+    else:
+        raise TypeError(
+            "activation must be an activation name or a list of them; "
+            f"got {checks.shown(activation)} ({type(activation).__name__})."
+        )
     if len(names) != len(hidden):
         raise ValueError(
             f"Give one activation, or one per hidden layer ({len(hidden)}); got {len(names)}."
@@ -87,8 +114,10 @@ def validate_architecture(
         activation_code(name)
     activation_code(output, output=True)
     if output == "softmax" and sizes[-1] < 2:
-        raise ValueError("A softmax output needs at least 2 units (one per class).")
-    return Architecture(sizes, names, output)
+        raise ValueError(
+            f"A softmax output needs at least 2 units (one per class); got {sizes[-1]}{given}."
+        )
+    return Architecture(tuple(sizes), names, output)
 
 
 class Model:
@@ -100,13 +129,30 @@ class Model:
 
     def __init__(self, architecture: Architecture, params: np.ndarray):
         """Wrap existing parameter values (the padded flat layout of ``engine.kernels``)."""
+        checks.instance(architecture, Architecture, "architecture")
+        params = checks.float_array(params, "params", ndim=1, check=False)
+        checks.finite_parameters(params, "params")
+        if params.shape != (self.n_parameters_for(architecture),):
+            raise ValueError(
+                "params must be a flat vector in the model's padded layout, of shape "
+                f"({self.n_parameters_for(architecture)},); got {params.shape}."
+            )
+        self._attach(architecture, params)
+
+    @classmethod
+    def _unchecked(cls, architecture: Architecture, params: np.ndarray) -> Model:
+        """A model over ``params`` (C-contiguous float64 of the right length) without the
+        checks: the trainer's gradient buffers, built on every call."""
+        model = cls.__new__(cls)
+        model._attach(architecture, params)
+        return model
+
+    def _attach(self, architecture: Architecture, params: np.ndarray) -> None:
         self.architecture = architecture
         self.net = self._layout(architecture)
         self.lanes = self.lanes_for(architecture)
+        self.params = params
         n_layers = architecture.n_layers
-        self.params = np.ascontiguousarray(params, dtype=np.float64)
-        if self.params.shape != (self.n_parameters_for(architecture),):
-            raise ValueError("params must be a flat vector in the model's padded layout.")
         split = n_layers * self.lanes * self.lanes
         # Views sharing params' memory: what the kernels index (see engine.kernels).
         self.padded_weights = self.params[:split].reshape(n_layers, self.lanes, self.lanes)
@@ -138,11 +184,11 @@ class Model:
             activation: one hidden activation name, or one per hidden layer.
             output: ``tanh`` (TensorFlow Playground), ``sigmoid``, ``softmax`` or ``linear``.
             init: a key of ``engine.INITIALIZERS``.
-            seed: seeds the initial weights (same seed ⇒ same weights).
+            seed: seeds the initial weights (same seed ⇒ same weights), 0 … 2⁶³ − 1.
         """
         architecture = validate_architecture(layer_sizes, activation, output)
-        initializer = lookup(INITIALIZERS, init, "initialiser")
-        rng = np.random.default_rng(seed)
+        initializer = lookup(INITIALIZERS, init, "initialiser", "init")
+        rng = np.random.default_rng(checks.seed(seed))
         model = cls(architecture, np.zeros(cls.n_parameters_for(architecture)))
         sizes = architecture.layer_sizes
         for layer, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
@@ -215,6 +261,11 @@ class Model:
 
     @staticmethod
     def _assign(targets: ParameterList, values: Sequence[np.ndarray]) -> None:
+        if not checks.is_list(values) or isinstance(values, Set):
+            raise TypeError(
+                f"{targets._what} must be a list of arrays, one per layer; "
+                f"got {checks.shown(values)} ({type(values).__name__})."
+            )
         if len(values) != len(targets):
             raise ValueError(f"Expected {len(targets)} arrays, one per layer; got {len(values)}.")
         for index, value in enumerate(values):
@@ -222,16 +273,14 @@ class Model:
 
     # -- evaluation
 
-    def check_inputs(self, X: np.ndarray) -> np.ndarray:
-        """X as a C-contiguous float64 (n, n_inputs) array; ``ValueError`` if unusable."""
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X must have shape (n, {self.layer_sizes[0]}) for this model; got {X.shape}."
-            )
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or infinite values; remove or replace them first.")
-        return X
+    def check_inputs(self, X: np.ndarray, name: str = "X") -> np.ndarray:
+        """X as a C-contiguous float64 (n, n_inputs) array of finite values within
+        ±``checks.MAX_ABS_VALUE``; ``ValueError`` (``TypeError``) naming ``name`` if not."""
+        return checks.float_array(X, name, ndim=2, columns=self.layer_sizes[0])
+
+    def check_parameters(self, name: str = "model") -> None:
+        """``ValueError`` if a weight or bias is NaN or infinite (e.g. set by hand)."""
+        checks.finite_parameters(self.params, name)
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Network output for each row of X: (n, n_inputs) → (n, n_outputs)."""
@@ -252,6 +301,7 @@ class Model:
 
         The per-neuron heat maps are rows of this array (reshaped), with no copying.
         """
+        self.check_parameters()
         X = self.check_inputs(X)
         n = X.shape[0]
         out = np.empty((sum(self.layer_sizes), n))
@@ -270,6 +320,7 @@ class Model:
         (lanes, lanes) scratch for a transposed weight matrix, and (n_layers, lanes)
         booleans for "this unit was active on some row".
         """
+        rows = checks.whole_number(rows, "rows", 1)
         shape = (len(self.net) + 1, rows, self.lanes)
         acts = np.zeros(shape)
         flat = acts.reshape(shape[0], -1)
@@ -280,6 +331,8 @@ class Model:
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""
+        bins = checks.whole_number(bins, "bins", 1, MAX_BINS)
+        self.check_parameters()
         return [
             {"weights": np.histogram(w, bins=bins), "biases": np.histogram(b, bins=bins)}
             for w, b in zip(self.weights, self.biases)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import kernels
+from . import checks, kernels
 
 OPTIMIZERS: dict[str, int] = {
     "sgd": kernels.SGD,
@@ -42,8 +42,5 @@ class OptimizerSettings:
 
     def __post_init__(self) -> None:
         for name in ("momentum", "beta1", "beta2", "rho"):
-            value = getattr(self, name)
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"{name} must be in [0, 1); got {value}.")
-        if not self.epsilon > 0.0:
-            raise ValueError(f"epsilon must be positive; got {self.epsilon}.")
+            checks.real_number(getattr(self, name), name, 0.0, 1.0, high_open=True)
+        checks.real_number(self.epsilon, "epsilon", 0.0, 1.0, low_open=True)

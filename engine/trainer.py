@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from . import kernels
+from . import checks, kernels
+from .checks import lookup
 from .losses import CLASS_THRESHOLDS, check_targets, loss_code
-from .model import Model
+from .model import MAX_HIDDEN_LAYERS, Model
 from .optimizers import OPTIMIZERS, OptimizerSettings
-from .registry import lookup
 
 EVALUATION_CHUNK_ROWS = 256  # rows per evaluation chunk (also the minimum workspace)
-MAX_EPOCHS_PER_CALL = 10_000_000
+MAX_EPOCHS_PER_CALL = checks.MAX_SEED  # any int64 count: memory does not depend on it
+# Most epochs per kernel call: bounds the per-epoch buffers (4,096 rows: ≤ 0.5 MB), and
+# one more call per 4,096 epochs costs nothing measurable.
+CHUNK_EPOCHS = 4096
+# With should_stop, chunks last about this long: a stop request waits no longer.
+STOP_CHECK_SECONDS = 0.05
+# The first chunk of a timed call before this data's epoch time has been measured.
+FIRST_CHUNK_EPOCHS = 1
+# Rows a TrainingHistory keeps before thinning older ones: ≤ 100,000 × (7 + layers) × 8 B,
+# at most 13 MB for 9 dense layers.
+MAX_HISTORY_ROWS = 100_000
+MAX_LEARNING_RATE = 1e3
+MAX_CLIP_NORM = 1e12
 # A state whose training loss is at most this many times the best loss so far is "good": a
 # divergence rolls back to the newest good state. The start of the failing epoch is not enough:
 # on the way to infinity the loss passes 1e+200, and from there any learning rate fails at once.
@@ -44,12 +58,38 @@ class Divergence:
         )
 
 
+class _Rows:
+    """The arrays behind a ``TrainingHistory``, shared by its shallow copies.
+
+    ``written`` is how many rows were ever written (a high-water mark): a history that
+    shares these arrays and would write below it copies them first (copy-on-write), so a
+    shallow copy (``copy.copy``, a few µs) keeps its rows whatever the original does next.
+    """
+
+    __slots__ = ("epochs", "grad_norms", "metrics", "shared", "written")
+
+    def __init__(self, capacity: int, n_layers: int):
+        self.metrics = np.full((capacity, kernels.N_METRICS), np.nan)
+        self.grad_norms = np.zeros((capacity, n_layers))
+        self.epochs = np.zeros(capacity, dtype=np.int64)
+        self.written = 0
+        self.shared = False
+
+
 class TrainingHistory:
-    """Per-epoch diagnostics, appended in chunks; arrays grow by doubling.
+    """Per-epoch diagnostics, appended chunk by chunk; memory bounded by ``max_rows``.
 
     Columns: train/test loss, train/test accuracy, dead-ReLU fraction, mean mini-batch
-    loss, and per-layer mean gradient norms (epochs, n_layers).  Rows of epochs that were
-    not evaluated hold NaN.
+    loss, and per-layer mean gradient norms (rows, n_layers).  Rows of epochs that were
+    not evaluated hold NaN.  ``epochs[i]`` is the (1-based) epoch that row i describes.
+
+    Up to ``max_rows`` epochs every epoch has its row.  When a run goes past that, the
+    older rows are thinned to the epochs that are multiples of a stride (a power of two,
+    doubled as needed, so that they fill at most half of ``max_rows``), keeping the first
+    and the newest epoch; rows after that are again one per epoch until the next
+    thinning.  So a long run's curve is evenly sampled over its whole length, its newest
+    epochs are all there, and memory stays below ``max_rows`` rows however long it runs.
+    Plot a column against ``epochs``, not against the row number.
     """
 
     COLUMNS = (
@@ -61,53 +101,154 @@ class TrainingHistory:
         "batch_loss",
     )
 
-    def __init__(self, n_layers: int):
-        self._metrics = np.full((64, kernels.N_METRICS), np.nan)
-        self._grad_norms = np.zeros((64, n_layers))
-        self.length = 0
+    def __init__(self, n_layers: int, max_rows: int = MAX_HISTORY_ROWS):
+        self._n_layers = checks.whole_number(n_layers, "n_layers", 1, MAX_HIDDEN_LAYERS + 1)
+        self.max_rows = checks.whole_number(max_rows, "max_rows", 4)
+        self._rows = _Rows(min(64, self.max_rows), self._n_layers)
+        self._stride = 1  # epochs kept in the thinned part are multiples of it
+        self.length = 0  # rows held
 
-    def append(self, metrics: np.ndarray, grad_norms: np.ndarray) -> None:
-        needed = self.length + metrics.shape[0]
-        if needed > self._metrics.shape[0]:
-            capacity = max(needed, 2 * self._metrics.shape[0])
-            self._metrics = _grown(self._metrics, capacity, np.nan)
-            self._grad_norms = _grown(self._grad_norms, capacity, 0.0)
-        self._metrics[self.length : needed] = metrics
-        self._grad_norms[self.length : needed] = grad_norms
-        self.length = needed
+    def __copy__(self) -> TrainingHistory:
+        """A shallow copy sharing the arrays (copy-on-write, see ``_Rows``)."""
+        clone = TrainingHistory.__new__(TrainingHistory)
+        clone.__dict__.update(self.__dict__)
+        self._rows.shared = True
+        return clone
+
+    def copy(self) -> TrainingHistory:
+        """An independent copy."""
+        clone = TrainingHistory(self._n_layers, self.max_rows)
+        clone._reserve(self.length)
+        rows, source = clone._rows, self._rows
+        rows.metrics[: self.length] = source.metrics[: self.length]
+        rows.grad_norms[: self.length] = source.grad_norms[: self.length]
+        rows.epochs[: self.length] = source.epochs[: self.length]
+        rows.written = clone.length = self.length
+        clone._stride = self._stride
+        return clone
+
+    # -- reading
+
+    @property
+    def epochs(self) -> np.ndarray:
+        """(rows,) int64 epoch of each row, increasing (a read-only view)."""
+        return _read_only(self._rows.epochs[: self.length])
+
+    @property
+    def last_epoch(self) -> int:
+        """The newest epoch with a row (0 if none)."""
+        return int(self._rows.epochs[self.length - 1]) if self.length else 0
 
     def column(self, name: str) -> np.ndarray:
-        """One metric for every epoch so far (a read-only view)."""
-        index = lookup({column: i for i, column in enumerate(self.COLUMNS)}, name, "metric")
-        view = self._metrics[: self.length, index]
-        view.flags.writeable = False
-        return view
+        """One metric for every row (a read-only view; pair it with ``epochs``)."""
+        index = lookup({column: i for i, column in enumerate(self.COLUMNS)}, name, "metric", "name")
+        return _read_only(self._rows.metrics[: self.length, index])
 
     @property
     def grad_norms(self) -> np.ndarray:
-        """(epochs, n_layers) mean per-mini-batch L2 norm of each layer's weight gradient."""
-        return self._grad_norms[: self.length]
+        """(rows, n_layers) mean per-mini-batch L2 norm of each layer's weight gradient."""
+        return _read_only(self._rows.grad_norms[: self.length])
 
     def last(self, name: str) -> float:
         """The newest evaluated (non-NaN) value of a metric, or NaN."""
         values = self.column(name)
+        if self.length and not math.isnan(values[-1]):  # the usual case: no scan
+            return float(values[-1])
         finite = np.flatnonzero(~np.isnan(values))
         return float(values[finite[-1]]) if finite.size else math.nan
 
-    def truncate(self, length: int) -> None:
-        """Forget the epochs after the first ``length`` (a rollback)."""
-        self.length = min(self.length, max(int(length), 0))
+    # -- writing
 
-    def copy(self) -> TrainingHistory:
-        clone = TrainingHistory(self._grad_norms.shape[1])
-        clone.append(self._metrics[: self.length], self._grad_norms[: self.length])
-        return clone
+    def append(
+        self, metrics: np.ndarray, grad_norms: np.ndarray, first_epoch: int | None = None
+    ) -> None:
+        """Add the rows of consecutive epochs ``first_epoch``, ``first_epoch + 1``, …
+        (default: right after the newest row); thins older rows if ``max_rows`` is reached.
+
+        Args:
+            metrics: (n, len(COLUMNS)) values; grad_norms: (n, n_layers).
+        """
+        metrics = checks.float_array(metrics, "metrics", ndim=2, check=False)
+        grad_norms = checks.float_array(grad_norms, "grad_norms", ndim=2, check=False)
+        n = metrics.shape[0]
+        if grad_norms.shape != (n, self._n_layers) or metrics.shape[1] != kernels.N_METRICS:
+            raise ValueError(
+                f"metrics must be (n, {kernels.N_METRICS}) and grad_norms (n, {self._n_layers}); "
+                f"got {metrics.shape} and {grad_norms.shape}."
+            )
+        if first_epoch is None:
+            first_epoch = self.last_epoch + 1
+        first_epoch = checks.whole_number(first_epoch, "first_epoch", self.last_epoch + 1)
+        self._append(metrics, grad_norms, first_epoch)
+
+    def _append(self, metrics: np.ndarray, grad_norms: np.ndarray, first_epoch: int) -> None:
+        """``append`` without the checks (the trainer's rows are right by construction)."""
+        n = metrics.shape[0]
+        if n == 0:
+            return
+        if self.length + n > self.max_rows:
+            self._thin(metrics, grad_norms, np.arange(first_epoch, first_epoch + n))
+            return
+        end = self.length + n
+        self._reserve(end)
+        rows = self._rows
+        rows.metrics[self.length : end] = metrics
+        rows.grad_norms[self.length : end] = grad_norms
+        rows.epochs[self.length : end] = np.arange(first_epoch, first_epoch + n)
+        rows.written = max(rows.written, end)
+        self.length = end
+
+    def truncate(self, epoch: int) -> None:
+        """Forget the rows of epochs after ``epoch`` (a rollback)."""
+        epoch = checks.whole_number(epoch, "epoch", 0)
+        self.length = int(np.searchsorted(self.epochs, epoch, side="right"))
+
+    def _reserve(self, end: int) -> None:
+        """Make rows [length, end) writable: copy shared arrays, grow by doubling."""
+        rows = self._rows
+        capacity = rows.metrics.shape[0]
+        shared = rows.shared and self.length < rows.written
+        if not shared and end <= capacity:
+            return
+        if end > capacity:
+            capacity = min(max(end, 2 * capacity), self.max_rows)
+        fresh = _Rows(capacity, self._n_layers)
+        fresh.metrics[: self.length] = rows.metrics[: self.length]
+        fresh.grad_norms[: self.length] = rows.grad_norms[: self.length]
+        fresh.epochs[: self.length] = rows.epochs[: self.length]
+        fresh.written = self.length
+        self._rows = fresh
+
+    def _thin(self, metrics: np.ndarray, grad_norms: np.ndarray, epochs: np.ndarray) -> None:
+        """Keep, of the rows held and the new ones, the epochs that are multiples of the
+        smallest stride (≥ the current one) leaving at most max_rows / 2 rows, plus the
+        first and the newest; new arrays, so shallow copies keep theirs."""
+        old = self._rows
+        held = self.length
+        every = np.concatenate([old.epochs[:held], epochs])
+        stride = self._stride
+        while True:
+            keep = every % stride == 0
+            keep[0] = keep[-1] = True
+            if np.count_nonzero(keep) <= self.max_rows // 2:
+                break
+            stride *= 2
+        keep_old, keep_new = keep[:held], keep[held:]
+        kept_old = int(np.count_nonzero(keep_old))
+        total = kept_old + int(np.count_nonzero(keep_new))
+        fresh = _Rows(self.max_rows, self._n_layers)
+        fresh.metrics[:kept_old] = old.metrics[:held][keep_old]
+        fresh.metrics[kept_old:total] = metrics[keep_new]
+        fresh.grad_norms[:kept_old] = old.grad_norms[:held][keep_old]
+        fresh.grad_norms[kept_old:total] = grad_norms[keep_new]
+        fresh.epochs[:total] = every[keep]
+        fresh.written = total
+        self._rows, self._stride, self.length = fresh, stride, total
 
 
-def _grown(array: np.ndarray, rows: int, fill: float) -> np.ndarray:
-    bigger = np.full((rows, array.shape[1]), fill)
-    bigger[: array.shape[0]] = array
-    return bigger
+def _read_only(view: np.ndarray) -> np.ndarray:
+    view.flags.writeable = False
+    return view
 
 
 @dataclass(slots=True)  # not frozen: created on every train call, frozen's __init__ is slower
@@ -124,16 +265,21 @@ class GoodState:
 
 @dataclass(frozen=True)
 class TrainResult:
+    """What one ``Trainer.train`` call did."""
+
     epochs_run: int
-    divergence: Divergence | None
+    divergence: Divergence | None  # where training diverged, or None
+    stopped: str = ""  # "time_budget" or "should_stop" if the call returned early, else ""
 
 
 class Trainer:
     """Mini-batch training of one model; hyper-parameters may change between calls.
 
-    Changing ``learning_rate``, ``l1``, ``l2``, ``dropout``, ``clip_norm``, ``batch_size``
-    or ``optimizer_settings`` keeps the weights and the optimiser state; changing
-    ``optimizer`` resets the optimiser state (its moments mean something else).
+    Changing ``learning_rate``, ``l1``, ``l2``, ``dropout``, ``clip_norm``, ``batch_size``,
+    ``shuffle``, ``evaluate_every``, ``loss`` or ``optimizer_settings`` keeps the weights and
+    the optimiser state; changing ``optimizer`` resets the optimiser state (its moments mean
+    something else).  Every setter checks its value (``ValueError`` / ``TypeError`` naming
+    it), so a bad value never reaches a kernel.
 
     Divergence: at the first non-finite loss or parameter the kernel puts the network back
     to the start of the failing epoch; if that state's loss is not good (more than
@@ -158,9 +304,9 @@ class Trainer:
         optimizer_settings: OptimizerSettings | None = None,
         evaluate_every: int = 1,
     ):
-        self.model = model
+        self._model = checks.instance(model, Model, "model")
+        model.check_parameters()
         self.loss = loss
-        self._loss_code = loss_code(loss, model.architecture.output)
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.batch_size = batch_size
@@ -168,10 +314,10 @@ class Trainer:
         self.l2 = l2
         self.dropout = dropout
         self.clip_norm = clip_norm
-        self.shuffle = bool(shuffle)
-        self.optimizer_settings = optimizer_settings or OptimizerSettings()
+        self.shuffle = shuffle
+        self.optimizer_settings = optimizer_settings
         self.evaluate_every = evaluate_every
-        self.rng_state = np.array([seed % 2**64], dtype=np.uint64)
+        self.rng_state = np.array([checks.seed(seed)], dtype=np.uint64)
         self.epoch = 0
         self.history = TrainingHistory(len(model.net))
         self.divergence: Divergence | None = None
@@ -179,9 +325,26 @@ class Trainer:
         self.best_loss = math.inf  # lowest training loss of any epoch so far
         self._loss_now = math.nan  # training loss of the current parameters, NaN if unknown
         self._good: GoodState | None = None
+        # Measured cost of one epoch (seconds) and what it was measured on: sizes the first
+        # chunk of a call that has a time budget or a stop check.
+        self._epoch_seconds: tuple[tuple, float] | None = None
         self.reset_optimizer()
 
     # -- hyper-parameters (validated on assignment, so bad values never reach a kernel)
+
+    @property
+    def model(self) -> Model:
+        """The network this trainer changes (fixed: the optimiser state is shaped for it)."""
+        return self._model
+
+    @property
+    def loss(self) -> str:
+        return self._loss
+
+    @loss.setter
+    def loss(self, name: str) -> None:
+        self._loss_code = loss_code(name, self.model.architecture.output)
+        self._loss = name
 
     @property
     def optimizer(self) -> str:
@@ -201,7 +364,9 @@ class Trainer:
 
     @learning_rate.setter
     def learning_rate(self, value: float) -> None:
-        self._learning_rate = _positive(value, "learning_rate", upper=1e3)
+        self._learning_rate = checks.real_number(
+            value, "learning_rate", 0.0, MAX_LEARNING_RATE, low_open=True
+        )
 
     @property
     def l1(self) -> float:
@@ -209,7 +374,7 @@ class Trainer:
 
     @l1.setter
     def l1(self, value: float) -> None:
-        self._l1 = _non_negative(value, "l1")
+        self._l1 = checks.real_number(value, "l1", 0.0)
 
     @property
     def l2(self) -> float:
@@ -217,7 +382,7 @@ class Trainer:
 
     @l2.setter
     def l2(self, value: float) -> None:
-        self._l2 = _non_negative(value, "l2")
+        self._l2 = checks.real_number(value, "l2", 0.0)
 
     @property
     def dropout(self) -> float:
@@ -225,10 +390,7 @@ class Trainer:
 
     @dropout.setter
     def dropout(self, value: float) -> None:
-        value = float(value)
-        if not 0.0 <= value < 1.0:
-            raise ValueError(f"dropout is the probability of dropping a unit: [0, 1); got {value}.")
-        self._dropout = value
+        self._dropout = checks.real_number(value, "dropout", 0.0, 1.0, high_open=True)
 
     @property
     def clip_norm(self) -> float | None:
@@ -236,7 +398,11 @@ class Trainer:
 
     @clip_norm.setter
     def clip_norm(self, value: float | None) -> None:
-        self._clip_norm = None if value is None else _positive(value, "clip_norm", upper=1e12)
+        self._clip_norm = (
+            None
+            if value is None
+            else checks.real_number(value, "clip_norm", 0.0, MAX_CLIP_NORM, low_open=True)
+        )
 
     @property
     def batch_size(self) -> int:
@@ -244,9 +410,16 @@ class Trainer:
 
     @batch_size.setter
     def batch_size(self, value: int) -> None:
-        if isinstance(value, bool) or int(value) != value or value < 1:
-            raise ValueError(f"batch_size must be a whole number ≥ 1; got {value!r}.")
-        self._batch_size = int(value)
+        # No upper bound: a batch larger than the data set is one full batch.
+        self._batch_size = checks.whole_number(value, "batch_size", 1)
+
+    @property
+    def shuffle(self) -> bool:
+        return self._shuffle
+
+    @shuffle.setter
+    def shuffle(self, value: bool) -> None:
+        self._shuffle = checks.flag(value, "shuffle")
 
     @property
     def evaluate_every(self) -> int:
@@ -254,9 +427,19 @@ class Trainer:
 
     @evaluate_every.setter
     def evaluate_every(self, value: int) -> None:
-        if int(value) != value or value < 1:
-            raise ValueError(f"evaluate_every must be a whole number ≥ 1; got {value!r}.")
-        self._evaluate_every = int(value)
+        self._evaluate_every = checks.whole_number(value, "evaluate_every", 1)
+
+    @property
+    def optimizer_settings(self) -> OptimizerSettings:
+        return self._optimizer_settings
+
+    @optimizer_settings.setter
+    def optimizer_settings(self, value: OptimizerSettings | None) -> None:
+        self._optimizer_settings = (
+            OptimizerSettings()
+            if value is None
+            else checks.instance(value, OptimizerSettings, "optimizer_settings")
+        )
 
     def reset_optimizer(self) -> None:
         """Forget momentum / adaptive moments and the step count (weights are kept)."""
@@ -297,6 +480,35 @@ class Trainer:
         self.history.truncate(good.epoch)
         self._loss_now = good.train_loss
 
+    # -- data
+
+    def _check_data(self, X, Y, X_test=None, Y_test=None):
+        """Inputs and targets as the kernels need them, or a ``ValueError`` / ``TypeError``
+        naming the argument (once per call: O(n) NumPy reductions, no copies of C float64)."""
+        model = self.model
+        X = model.check_inputs(X, "X")
+        Y = check_targets(model, Y, self.loss, "Y")
+        if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
+            raise ValueError(
+                f"X and Y need the same, non-zero number of rows; got {X.shape[0]} and "
+                f"{Y.shape[0]}."
+            )
+        if (X_test is None) != (Y_test is None):
+            given, missing = ("X_test", "Y_test") if Y_test is None else ("Y_test", "X_test")
+            raise ValueError(
+                f"{given} was given without {missing}; give both (a test set) or neither."
+            )
+        if X_test is None:
+            return X, Y, np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
+        X_test = model.check_inputs(X_test, "X_test")
+        Y_test = check_targets(model, Y_test, self.loss, "Y_test")
+        if X_test.shape[0] != Y_test.shape[0]:
+            raise ValueError(
+                "X_test and Y_test need the same number of rows; got "
+                f"{X_test.shape[0]} and {Y_test.shape[0]}."
+            )
+        return X, Y, X_test, Y_test
+
     # -- training
 
     def _settings_vector(self) -> np.ndarray:
@@ -322,31 +534,45 @@ class Trainer:
         epochs: int,
         X_test: np.ndarray | None = None,
         Y_test: np.ndarray | None = None,
+        *,
+        time_budget: float | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> TrainResult:
-        """Train for ``epochs`` whole epochs in one compiled call.
+        """Train for ``epochs`` whole epochs, in compiled chunks of at most ``CHUNK_EPOCHS``.
+
+        The chunks give exactly the weights, RNG stream and history of one long call;
+        memory does not depend on ``epochs`` (see ``TrainingHistory`` for the rows kept).
 
         Args:
-            X: (n, n_inputs) training inputs; Y: (n, n_outputs) targets.
-            epochs: how many passes over the training set.
-            X_test, Y_test: optional held-out data, evaluated with the training set.
+            X: (n, n_inputs) training inputs; Y: (n, n_outputs) targets that fit the loss.
+            epochs: how many passes over the training set (0 … 2⁶³ − 1).
+            X_test, Y_test: optional held-out data (both or neither), evaluated with the
+                training set.
+            time_budget: seconds; the call returns after the chunk in which they ran out
+                (chunks are sized from the measured epoch time to end near it).  At least
+                one epoch (``evaluate_every`` epochs) runs, so repeated calls progress.
+            should_stop: called before each chunk (chunks then last about
+                ``STOP_CHECK_SECONDS``); the call returns when it gives True, possibly
+                before any epoch ran.
 
         Returns:
-            how many epochs ran and, if training diverged, where (parameters are then at
-            the start of the failing epoch, and ``self.divergence`` is set).
+            how many epochs ran, whether the call stopped early and why, and, if training
+            diverged, where (parameters are then at the start of the failing epoch, or at
+            the newest good state, and ``self.divergence`` is set).
         """
-        if isinstance(epochs, bool) or int(epochs) != epochs or epochs < 0:
-            raise ValueError(f"epochs must be a whole number ≥ 0; got {epochs!r}.")
-        epochs = int(min(epochs, MAX_EPOCHS_PER_CALL))
-        X = self.model.check_inputs(X)
-        Y = check_targets(self.model, Y)
-        if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
-            raise ValueError("X and Y need the same, non-zero number of rows.")
-        if X_test is None or Y_test is None or len(X_test) == 0:
-            X_test = np.zeros((0, X.shape[1]))
-            Y_test = np.zeros((0, Y.shape[1]))
-        else:
-            X_test = self.model.check_inputs(X_test)
-            Y_test = check_targets(self.model, Y_test)
+        started = time.perf_counter()
+        epochs = checks.whole_number(
+            epochs, "epochs", 0, MAX_EPOCHS_PER_CALL, allowed=checks.NON_NEGATIVE_INT64
+        )
+        if time_budget is not None:
+            time_budget = checks.real_number(time_budget, "time_budget", 0.0, low_open=True)
+        if should_stop is not None and not callable(should_stop):
+            raise TypeError(
+                "should_stop must be a function taking no arguments and returning True to "
+                f"stop, or None; got {checks.shown(should_stop)}."
+            )
+        self.model.check_parameters()
+        X, Y, X_test, Y_test = self._check_data(X, Y, X_test, Y_test)
         if self._order is None or self._order.shape[0] != X.shape[0]:
             self._order = np.arange(X.shape[0], dtype=np.int64)
         if self._good is None and math.isnan(self._loss_now):
@@ -355,74 +581,135 @@ class Trainer:
             self._loss_now = self.evaluate(X, Y)[0]
             self.best_loss = min(self.best_loss, self._loss_now)
         self._keep_if_good()
-        done, status, bad_layer, metrics, grad_norms, _ = self._run_kernel(
-            kernels.TRAIN, X, Y, X_test, Y_test, epochs, min(self.batch_size, X.shape[0])
-        )
-        self.history.append(metrics[:done], grad_norms[:done])
-        self.epoch += done
         self.divergence = None
-        if done:
-            # The last epoch of a call is always evaluated, a failing call's last good one
-            # only every evaluate_every epochs (NaN: evaluated when needed).
-            self._loss_now = float(metrics[done - 1, kernels.TRAIN_LOSS])
-            lowest = (  # NaN rows (not evaluated) are skipped; one epoch: no reduction
-                self._loss_now
-                if done == 1
-                else float(np.fmin.reduce(metrics[:done, kernels.TRAIN_LOSS]))
-            )
-            if lowest < self.best_loss:
-                self.best_loss = lowest
+        deadline = None if time_budget is None else started + time_budget
+        batch_size = min(self.batch_size, X.shape[0])
+        # What an epoch's time depends on: a measurement on other data does not carry over.
+        cost_key = (X.shape, X_test.shape[0], batch_size, self.dropout > 0)
+        call = _KernelCall(self, kernels.TRAIN, X, Y, X_test, Y_test, batch_size, epochs)
+        done, status, bad_layer, stopped = 0, kernels.OK, -1, ""
+        while done < epochs:
+            if should_stop is not None and should_stop():
+                stopped = "should_stop"
+                break
+            size = self._chunk_size(epochs - done, deadline, should_stop is not None, cost_key)
+            chunk_started = time.perf_counter()
+            ran, status, bad_layer = call.run(size)
+            if ran == size:
+                self._epoch_seconds = (cost_key, (time.perf_counter() - chunk_started) / ran)
+            self._record(call, ran)
+            done += ran
+            if status != kernels.OK:
+                break
+            if deadline is not None and done < epochs and time.perf_counter() >= deadline:
+                stopped = "time_budget"
+                break
         if status != kernels.OK:
             quantity = "loss" if status == kernels.DIVERGED_LOSS else "parameters"
             failed_epoch = self.epoch + 1
             self._roll_back_to_good(X, Y)
             self.divergence = Divergence(failed_epoch, bad_layer + 1, quantity, self.epoch)
-        return TrainResult(done, self.divergence)
+        return TrainResult(done, self.divergence, stopped)
+
+    def _chunk_size(self, remaining: int, deadline: float | None, watched: bool, key) -> int:
+        """Epochs for the next kernel call: at most ``CHUNK_EPOCHS``; with a deadline or a
+        stop check, as many as fit the time left (or ``STOP_CHECK_SECONDS``) at the last
+        measured epoch time.  Chunks end on multiples of ``evaluate_every`` (counted from
+        the call's start, as the kernel counts), so the rows evaluated are those of one
+        long call; only an ``evaluate_every`` above ``CHUNK_EPOCHS`` adds evaluated rows."""
+        size = min(remaining, CHUNK_EPOCHS)
+        if deadline is not None or watched:
+            seconds = math.inf if deadline is None else deadline - time.perf_counter()
+            if watched:
+                seconds = min(seconds, STOP_CHECK_SECONDS)
+            measured = self._epoch_seconds
+            if measured is None or measured[0] != key:
+                size = min(size, FIRST_CHUNK_EPOCHS)
+            else:
+                affordable = min(seconds / max(measured[1], 1e-9), CHUNK_EPOCHS)  # maybe inf
+                size = min(size, max(int(affordable), 1))
+        every = self.evaluate_every
+        if size < remaining and every <= CHUNK_EPOCHS:
+            size = min(max(size // every, 1) * every, remaining)
+        return size
+
+    def _record(self, call: _KernelCall, ran: int) -> None:
+        """History, epoch count and losses after a chunk that completed ``ran`` epochs."""
+        if not ran:
+            return
+        metrics = call.metrics
+        self.history._append(metrics[:ran], call.grad_norms[:ran], self.epoch + 1)
+        self.epoch += ran
+        # The last epoch of a chunk is always evaluated, a failing chunk's last good one
+        # only every evaluate_every epochs (NaN: evaluated when needed).
+        self._loss_now = float(metrics[ran - 1, kernels.TRAIN_LOSS])
+        lowest = (  # NaN rows (not evaluated) are skipped; one epoch: no reduction
+            self._loss_now if ran == 1 else float(np.fmin.reduce(metrics[:ran, kernels.TRAIN_LOSS]))
+        )
+        if lowest < self.best_loss:
+            self.best_loss = lowest
 
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
         """(mean loss, accuracy) of the current model on a data set (no dropout)."""
-        X = self.model.check_inputs(X)
-        Y = check_targets(self.model, Y)
-        no_test = np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
-        _, _, _, metrics, _, _ = self._run_kernel(kernels.EVALUATE, X, Y, *no_test, 1, 1)
+        self.model.check_parameters()
+        X, Y, X_test, Y_test = self._check_data(X, Y)
+        call = _KernelCall(self, kernels.EVALUATE, X, Y, X_test, Y_test, 1, 1)
+        call.run(1)
+        metrics = call.metrics
         return float(metrics[0, kernels.TRAIN_LOSS]), float(metrics[0, kernels.TRAIN_ACCURACY])
 
-    def _run_kernel(self, mode, X, Y, X_test, Y_test, epochs, batch_size):
-        """One call of the compiled ``train_epochs`` (see engine.kernels for the modes)."""
+
+class _KernelCall:
+    """Everything ``kernels.train_epochs`` takes but the epoch count, built once per
+    ``Trainer`` call and reused by each of its chunks (see engine.kernels for the modes).
+
+    ``metrics`` / ``grad_norms`` hold one row per epoch of the latest chunk.
+    """
+
+    def __init__(self, trainer: Trainer, mode, X, Y, X_test, Y_test, batch_size, epochs):
+        model = trainer.model
         options = np.zeros(kernels.N_OPTIONS, dtype=np.int64)
-        options[kernels.LOSS_CODE] = self._loss_code
-        options[kernels.OPTIMIZER_CODE] = self._optimizer_code
+        options[kernels.LOSS_CODE] = trainer._loss_code
+        options[kernels.OPTIMIZER_CODE] = trainer._optimizer_code
         options[kernels.BATCH_SIZE] = batch_size
-        options[kernels.SHUFFLE] = self.shuffle and mode == kernels.TRAIN
-        options[kernels.EVALUATE_EVERY] = self.evaluate_every
+        options[kernels.SHUFFLE] = trainer.shuffle and mode == kernels.TRAIN
+        options[kernels.EVALUATE_EVERY] = min(trainer.evaluate_every, MAX_EPOCHS_PER_CALL)
         options[kernels.MODE] = mode
-        metrics = np.full((max(epochs, 1), kernels.N_METRICS), np.nan)
-        grad_norms = np.zeros((max(epochs, 1), len(self.model.net)))
-        params = self.model.params
-        backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
-        gradients = Model(self.model.architecture, np.zeros_like(params))
-        order = self._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
-        done, status, bad_layer = kernels.train_epochs(
-            self.model.kernel_arrays,
+        rows = max(min(epochs, CHUNK_EPOCHS), 1)
+        self.metrics = np.full((rows, kernels.N_METRICS), np.nan)
+        self.grad_norms = np.zeros((rows, len(model.net)))
+        params = model.params
+        self.gradients = Model._unchecked(model.architecture, np.zeros_like(params))
+        order = trainer._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
+        self._arguments = (
+            model.kernel_arrays,
             (
-                gradients.params,
-                gradients.padded_weights,
-                gradients.padded_biases,
-                self.first_moment,
-                self.second_moment,
-                self.step_counter,
+                self.gradients.params,
+                self.gradients.padded_weights,
+                self.gradients.padded_biases,
+                trainer.first_moment,
+                trainer.second_moment,
+                trainer.step_counter,
             ),
             (X, Y, X_test, Y_test, order, np.arange(max(X.shape[0], X_test.shape[0]))),
-            self.model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
-            self._settings_vector(),
+            model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
+            trainer._settings_vector(),
             options,
-            self.rng_state,
-            epochs,
-            metrics,
-            grad_norms,
-            backup,
+            trainer.rng_state,
         )
-        return done, status, bad_layer, metrics, grad_norms, gradients
+        self._backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
+        self._fresh = True  # metrics / grad_norms still as allocated
+
+    def run(self, epochs: int) -> tuple[int, int, int]:
+        """Train (or evaluate) ``epochs`` epochs: (epochs completed, status, bad layer)."""
+        if not self._fresh:  # rows the kernel does not write must read NaN / start at 0
+            self.metrics[:epochs] = np.nan
+            self.grad_norms[:epochs] = 0.0
+        self._fresh = False
+        done, status, bad_layer = kernels.train_epochs(
+            *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
+        )
+        return done, status, bad_layer
 
 
 def loss_and_gradients(
@@ -431,9 +718,9 @@ def loss_and_gradients(
     """Mean loss over the rows of X and its gradient, without regularisation or dropout.
 
     Args:
-        model: the network.
+        model: the network (finite parameters).
         X: (n, n_inputs) inputs.
-        Y: (n, n_outputs) targets (see :func:`engine.targets_for_output`).
+        Y: (n, n_outputs) targets that fit the loss (see :func:`engine.targets_for_output`).
         loss: a key of ``engine.LOSSES``.
 
     Returns:
@@ -441,26 +728,8 @@ def loss_and_gradients(
         ``model.weights`` / ``model.biases``.
     """
     trainer = Trainer(model, loss, shuffle=False)
-    X = model.check_inputs(X)
-    Y = check_targets(model, Y)
-    if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
-        raise ValueError("X and Y need the same, non-zero number of rows.")
-    no_test = np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
-    mode, rows = kernels.GRADIENTS, X.shape[0]
-    _, _, _, metrics, _, gradients = trainer._run_kernel(mode, X, Y, *no_test, 1, rows)
-    value = float(metrics[0, kernels.BATCH_LOSS])
-    return value, list(gradients.weights), list(gradients.biases)
-
-
-def _positive(value: float, name: str, upper: float) -> float:
-    value = float(value)
-    if not (math.isfinite(value) and 0.0 < value <= upper):
-        raise ValueError(f"{name} must be a number in (0, {upper:g}]; got {value!r}.")
-    return value
-
-
-def _non_negative(value: float, name: str) -> float:
-    value = float(value)
-    if not (math.isfinite(value) and value >= 0.0):
-        raise ValueError(f"{name} must be a finite number ≥ 0; got {value!r}.")
-    return value
+    X, Y, X_test, Y_test = trainer._check_data(X, Y)
+    call = _KernelCall(trainer, kernels.GRADIENTS, X, Y, X_test, Y_test, X.shape[0], 1)
+    call.run(1)
+    value = float(call.metrics[0, kernels.BATCH_LOSS])
+    return value, list(call.gradients.weights), list(call.gradients.biases)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from . import kernels
+from . import checks, kernels
 from .activations import activation_curve, activation_values
 from .model import Model
 from .trainer import EVALUATION_CHUNK_ROWS, Trainer, loss_and_gradients
@@ -28,6 +28,7 @@ from .trainer import EVALUATION_CHUNK_ROWS, Trainer, loss_and_gradients
 
 def warm_up(parallel: bool = True) -> None:
     """Exercise every compiled path on a tiny problem (a few ms once cached)."""
+    parallel = checks.flag(parallel, "parallel")
     activation_values("tanh", np.zeros(1))  # the smallest kernel: tells us if the cache is cold
     helper = None
     if parallel and _cache_was_cold() and (os.cpu_count() or 1) > 1:

@@ -98,8 +98,9 @@ def decision_maps(run: LessonRun) -> go.Figure:
     return figure
 
 
-def _epochs(values: np.ndarray) -> np.ndarray:
-    return np.arange(1, len(values) + 1)
+def _epochs(result: VariantResult) -> np.ndarray:
+    """The epoch of each history row (a long run's older rows are thinned)."""
+    return result.history["epoch"]
 
 
 def loss_curves(run: LessonRun) -> go.Figure:
@@ -118,7 +119,7 @@ def loss_curves(run: LessonRun) -> go.Figure:
         color = VARIANT_COLORS[index % len(VARIANT_COLORS)]
         figure.add_trace(
             go.Scatter(
-                x=np.arange(len(losses)),
+                x=np.concatenate([[0], _epochs(result)]),
                 y=losses,
                 name=result.label,
                 line={"color": color, "width": 2.5},
@@ -160,7 +161,7 @@ def loss_side_by_side(run: LessonRun) -> go.Figure:
         losses = result.history["train_loss"]
         figure.add_trace(
             go.Scatter(
-                x=_epochs(losses),
+                x=_epochs(result),
                 y=losses,
                 line={"color": VARIANT_COLORS[(column - 1) % len(VARIANT_COLORS)], "width": 2},
                 showlegend=False,
@@ -190,7 +191,7 @@ def train_test_curves(run: LessonRun) -> go.Figure:
             values = result.history[name]
             figure.add_trace(
                 go.Scatter(
-                    x=_epochs(values),
+                    x=_epochs(result),
                     y=values,
                     name="training loss" if name == "train_loss" else "test loss",
                     legendgroup=name,
@@ -228,7 +229,7 @@ def _share_curves(
         values = result.history[metric]
         figure.add_trace(
             go.Scatter(
-                x=_epochs(values),
+                x=_epochs(result),
                 y=values,
                 name=result.label,
                 line={"color": VARIANT_COLORS[index % len(VARIANT_COLORS)], "width": 2.5},

@@ -34,8 +34,9 @@ class VariantResult:
         epochs_run: epochs actually trained (fewer if training diverged).
         diverged: the engine's divergence message, or ``""``.
         initial_loss: training loss before the first epoch.
-        history: per-epoch columns of ``engine.TrainingHistory`` (train_loss, …).
-        grad_norms: (epochs, n_layers) mean weight-gradient norm per layer and epoch.
+        history: the columns of ``engine.TrainingHistory`` (train_loss, …) and ``epoch``,
+            the epoch of each row (a long run's older rows are thinned).
+        grad_norms: (rows, n_layers) mean weight-gradient norm per layer and row.
         weights, biases: final per-layer parameters.
         output_grid: (n_outputs, res, res) network output over [-6, 6]², row 0 at the top.
         train_points: (n, 2) training points; train_labels: (n,) their class ids.
@@ -83,7 +84,10 @@ def train_variant(
         epochs_run=run.epoch,
         diverged=run.trainer.divergence.message() if run.trainer.divergence else "",
         initial_loss=initial_loss,
-        history={name: np.array(history.column(name)) for name in history.COLUMNS},
+        history={
+            "epoch": np.array(history.epochs),
+            **{name: np.array(history.column(name)) for name in history.COLUMNS},
+        },
         grad_norms=np.array(history.grad_norms),
         weights=tuple(w.copy() for w in run.model.weights),
         biases=tuple(b.copy() for b in run.model.biases),

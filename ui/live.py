@@ -409,7 +409,7 @@ def frame_data(run: TrainingRun) -> FrameData:
         neuron_maps=neuron_maps,
         weights=[w.copy() for w in model.weights],
         biases=[b.copy() for b in model.biases],
-        epochs=np.arange(1, history.length + 1),
+        epochs=np.asarray(history.epochs),  # long runs keep thinned rows: not 1…length
         train_loss=np.asarray(history.column("train_loss")),
         test_loss=np.asarray(history.column("test_loss")),
     )

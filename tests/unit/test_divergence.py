@@ -109,13 +109,14 @@ def test_optimizer_state_is_rolled_back_too():
 
 
 def test_parameters_overflowing_are_reported_with_their_layer():
-    # ŷ = w·x with x = 1e153: the loss ½(1e153)² = 5e305 is still finite, but the step
-    # η·g = 1e3·1e306 overflows the weight to -inf: a "parameters" divergence in layer 1.
+    # ŷ = w·x fits y exactly (loss 0), but the L2 step η·l2·w = 1e3·1e306·1 overflows the
+    # weight to -inf: a "parameters" divergence in layer 1 with a finite loss.  (Inputs
+    # beyond ±1e12 are refused, so an overflow through x·g cannot be set up any more.)
     model = engine.Model.create([1, 1], output="linear")
     model.weights[0] = [[1.0]]
     model.biases[0] = [0.0]
-    trainer = engine.Trainer(model, "mse", learning_rate=1e3, batch_size=1, shuffle=False)
-    result = trainer.train(np.array([[1e153]]), np.array([[0.0]]), 3)
+    trainer = engine.Trainer(model, "mse", learning_rate=1e3, l2=1e306, batch_size=1, shuffle=False)
+    result = trainer.train(np.array([[1.0]]), np.array([[1.0]]), 3)
     assert result.epochs_run == 0
     assert result.divergence == engine.Divergence(epoch=1, layer=1, quantity="parameters")
     assert "weights of layer 1" in result.divergence.message()

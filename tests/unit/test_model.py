@@ -226,12 +226,18 @@ def test_largest_allowed_network():
         ([2, 3, 17], "output layer"),
         ([2], "at least an input and an output"),
         ([2, 3.5, 1], "whole numbers"),
-        ("ab", "list of integers"),
     ],
 )
 def test_bad_sizes_are_rejected(sizes, message):
     with pytest.raises(ValueError, match=message):
         engine.Model.create(sizes)
+
+
+def test_sizes_of_the_wrong_type_are_a_type_error():
+    # A string is a sequence, but of characters: "21" must not become [2, 1].
+    for sizes in ("ab", "21", None, 3):
+        with pytest.raises(TypeError, match="layer_sizes must be a list of integers"):
+            engine.Model.create(sizes)
 
 
 def test_softmax_needs_two_outputs_and_activation_count_must_match():
