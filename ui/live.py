@@ -580,7 +580,9 @@ def play_frames(run: TrainingRun, playback: state.Playback, interval: float, fra
         if index > 0:
             earlier.append(snapshot(run, spec, pace=pace.epochs_per_second()))
         before, started = run.epoch, time.perf_counter()
-        train_chunk(run, epochs)
+        # Bounded in time, not only in epochs: a big network at a high speed trains what fits
+        # in its share of the run, so its Pause and the other sessions never wait longer.
+        train_chunk(run, epochs, time_budget=RUN_WORK_BUDGET / frames)
         trained = time.perf_counter()
         pace.record(time.monotonic(), run.epoch, run.epoch - before, trained - started)
         if run.stop_reason:

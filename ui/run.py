@@ -131,8 +131,9 @@ def restart(run: TrainingRun) -> TrainingRun:
     return fresh
 
 
-def train_chunk(run: TrainingRun, epochs: int) -> None:
-    """Train up to ``epochs`` epochs, honouring the stop conditions; sets ``stop_reason``."""
+def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None) -> None:
+    """Train up to ``epochs`` epochs, or fewer once ``time_budget`` seconds are spent (at least
+    one), honouring the stop conditions; sets ``stop_reason``."""
     settings = run.settings
     if settings.stop_epoch:
         epochs = min(epochs, max(settings.stop_epoch - run.epoch, 0))
@@ -140,7 +141,12 @@ def train_chunk(run: TrainingRun, epochs: int) -> None:
         run.stop_reason = f"Stopped at epoch {run.epoch:,}, as asked."
         return
     result = run.trainer.train(
-        run.train_inputs, run.train_targets, epochs, run.test_inputs, run.test_targets
+        run.train_inputs,
+        run.train_targets,
+        epochs,
+        run.test_inputs,
+        run.test_targets,
+        time_budget=time_budget,
     )
     run.stop_reason = None
     if result.divergence is not None:
