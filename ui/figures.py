@@ -179,9 +179,10 @@ def to_uint8(values: np.ndarray, limit: float = 1.0) -> np.ndarray:
     return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
 
-def class_image_source(probabilities: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> str:
-    """PNG data URL: each cell coloured by its most likely class, fading to the theme's
-    blank colour when less sure.
+def class_image_rgb(probabilities: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> np.ndarray:
+    """(h, w, 3) uint8 RGB: each cell coloured by its most likely class, fading to the theme's
+    blank colour when less sure. Sent as a live picture's values (the browser paints them into
+    a canvas; a new PNG data URL per frame would be kept by the page: docs/live_view.md).
 
     Args:
         probabilities: (k, h, w) class probabilities; row 0 is the top of the plane.
@@ -195,8 +196,13 @@ def class_image_source(probabilities: np.ndarray, colors: FigureColors = DEFAULT
     palette = np.array([hex_to_rgb(c) for c in colors.palette.classes[:k]], dtype=np.float64)
     blank = np.array(hex_to_rgb(colors.theme.blank), dtype=np.float64)
     rgb = blank + (palette[best] - blank) * (0.25 + 0.75 * strength)
+    return rgb.astype(np.uint8)
+
+
+def class_image_source(probabilities: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> str:
+    """``class_image_rgb`` as a PNG data URL (for a picture drawn once, not per frame)."""
     buffer = io.BytesIO()
-    Image.fromarray(rgb.astype(np.uint8), "RGB").save(buffer, format="PNG")
+    Image.fromarray(class_image_rgb(probabilities, colors), "RGB").save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -739,8 +745,8 @@ def frame_updates(
         limit = max(float(np.max(np.abs(values))), 1e-9) if index < n_inputs else 1.0
         images.append({"index": index, "values": to_uint8(values, limit)})
     if spec.output_mode == "multiclass":
-        layout[f"images[{spec.output_image}].source"] = class_image_source(
-            frame.output_grid, colors
+        images.append(
+            {"index": spec.output_image, "values": class_image_rgb(frame.output_grid, colors)}
         )
     else:
         images.append({"index": spec.output_image, "values": _output_uint8(spec, z)})

@@ -143,11 +143,15 @@ def _images_to_wire(images: list | None) -> list:
     for item in images:
         values = item["values"]
         if isinstance(values, np.ndarray):
-            if values.dtype != np.uint8 or values.ndim != 2:
-                raise TypeError("live_plotly images: values must be a 2-D uint8 array (h, w)")
+            if values.dtype != np.uint8 or not (
+                values.ndim == 2 or (values.ndim == 3 and values.shape[2] == 3)
+            ):
+                raise TypeError(
+                    "live_plotly images: values must be a uint8 array (h, w) or (h, w, 3) RGB"
+                )
             values = encode_array(values)
         elif not (isinstance(values, Mapping) and values.get("dtype") == "uint8"):
-            raise TypeError("live_plotly images: values must be encode_array(<2-D uint8 array>)")
+            raise TypeError("live_plotly images: values must be encode_array(<uint8 array>)")
         wire.append({"index": int(item["index"]), "values": values})
     return wire
 
