@@ -26,6 +26,15 @@ POINT = f"""([t, k]) => {{
 }}"""
 
 
+# The output map's picture (its canvas, see docs/live_view.md) as a data URL, to compare.
+OUTPUT_PICTURE = f"""(() => {{
+    const gd = document.querySelector('{GRAPH}');
+    const slot = gd.layout.images.length - 2;
+    const canvas = gd.querySelector(`.np-live-plotly-picture[data-index="${{slot}}"] canvas`);
+    return canvas ? canvas.toDataURL() : '';
+}})()"""
+
+
 def link_text(page, k: int) -> str:
     # Timeout: a full rerun (after a notice) remounts the graph for ~30 ms.
     page.wait_for_function(f"!!document.querySelector('{GRAPH}')?.data", timeout=10_000)
@@ -57,7 +66,7 @@ def test_clicking_a_link_edits_its_weight_in_place(page, streamlit_url):
     page.wait_for_function(f"({POINT})([{LINK_TRACE}, {last}]).text !== ''", timeout=15_000)
     before_text = link_text(page, last)
     before_z = page.evaluate(Z_ROW_SUM)
-    before_map = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.at(-2).source")
+    before_map = page.evaluate(OUTPUT_PICTURE)
 
     click_point(page, LINK_TRACE, last)
     box = page.locator(EDITOR)
@@ -78,7 +87,7 @@ def test_clicking_a_link_edits_its_weight_in_place(page, streamlit_url):
         f"({POINT})([{LINK_TRACE}, {last}]).text.startsWith('weight 4.000 ')", timeout=15_000
     )
     assert abs(page.evaluate(Z_ROW_SUM) - before_z) > 1e-3
-    after_map = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.at(-2).source")
+    after_map = page.evaluate(OUTPUT_PICTURE)
     assert after_map != before_map  # the picture the user sees changed too
 
     # Escape cancels.
@@ -201,18 +210,13 @@ def pixel_luminance(png: bytes) -> float:
     return luminance(pixels.reshape(-1, 3).mean(axis=0))
 
 
-# Every pixel of the output map (the picture the browser coloured) as [r, g, b].
-OUTPUT_PIXELS = f"""async () => {{
+# Every pixel of the output map (the picture the browser coloured into its canvas) as [r, g, b].
+OUTPUT_PIXELS = f"""() => {{
     const gd = document.querySelector('{GRAPH}');
-    const source = gd.layout.images.at(-2).source;
-    const image = new Image();
-    image.src = source;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width; canvas.height = image.height;
+    const slot = gd.layout.images.length - 2;
+    const canvas = gd.querySelector(`.np-live-plotly-picture[data-index="${{slot}}"] canvas`);
     const ctx = canvas.getContext('2d');
-    ctx.drawImage(image, 0, 0);
-    const data = ctx.getImageData(0, 0, image.width, image.height).data;
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
     const out = [];
     for (let i = 0; i < data.length; i += 4 * 7) out.push([data[i], data[i + 1], data[i + 2]]);
     return out;

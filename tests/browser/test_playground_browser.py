@@ -197,15 +197,22 @@ NEURON_CENTRE = f"""(k) => {{
     return {{x: box.left + xa._offset + xa.d2p(trace.x[k]),
             y: box.top + ya._offset + ya.d2p(trace.y[k])}};
 }}"""
-# The enlarged picture: the last layout image, once painted (null while there is none).
+# The enlarged picture: the last layout image, drawn into its canvas (docs/live_view.md):
+# whether it is on screen, and its pixels (a data URL) the same as neuron k's.
 ZOOM_STATE = f"""(k) => {{
     const gd = document.querySelector('{GRAPH}');
     const images = gd.layout.images;
-    const zoom = images[images.length - 1];
-    const drawn = [...gd.querySelectorAll('image')].some(
-        (el) => el.getAttribute('href') === zoom.source && el.__data__ && el.__data__.xref === 'x');
+    const slot = images.length - 1;
+    const zoom = images[slot];
+    const picture = (i) => {{
+        const c = gd.querySelector(`.np-live-plotly-picture[data-index="${{i}}"] canvas`);
+        return c && c.isConnected ? c.toDataURL() : '';
+    }};
+    const source = picture(slot);
+    const drawn = source !== '' && [...gd.querySelectorAll('image')].some(
+        (el) => el.__data__ && el.__data__._index === slot && el.__data__.xref === 'x');
     return {{attr: gd.dataset.hoverZoom, visible: zoom.visible === true, drawn,
-             same: zoom.source === images[k].source, source: zoom.source || '',
+             same: source !== '' && source === picture(k), source,
              xref: zoom.xref, yref: zoom.yref, x: zoom.x, y: zoom.y, sizey: zoom.sizey}};
 }}"""
 

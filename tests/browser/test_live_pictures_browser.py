@@ -1,0 +1,137 @@
+"""The live view's pictures (neuron maps, output map) while playing: drawn into canvases, never
+as a new image URL per frame (Blink keeps every image URL a document loaded: the tab grew by
+megabytes a minute, issue 10), still moving with training, and looking like the <image> they
+replace (same place, size and smoothing)."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_playground_browser import ARTIFACTS, GRAPH, METRICS, open_playground, press_play
+
+pytestmark = pytest.mark.browser
+
+# Collects, from now on, the image URLs the graph's <image> elements get that none of them
+# had before (a new href on one, or a new <image>; Plotly also moves its <image>s when it sorts
+# them, which loads nothing new). Read with NEW_URLS.
+WATCH_IMAGE_URLS = f"""() => {{
+    const gd = document.querySelector('{GRAPH}');
+    const known = new Set([...gd.querySelectorAll('image')].map((el) => el.getAttribute('href')));
+    window.__npImageUrls = new Set();
+    const note = (el) => {{
+        const url = el.getAttribute('href') || '';
+        if (!known.has(url)) window.__npImageUrls.add(url);
+    }};
+    const observer = new MutationObserver((records) => {{
+        for (const r of records) {{
+            if (r.type === 'attributes' && r.target.tagName === 'image') note(r.target);
+            for (const node of r.addedNodes || []) {{
+                if (node.tagName === 'image') note(node);
+                else if (node.querySelectorAll) node.querySelectorAll('image').forEach(note);
+            }}
+        }}
+    }});
+    observer.observe(gd, {{subtree: true, childList: true, attributes: true,
+                          attributeFilter: ['href', 'xlink:href']}});
+}}"""
+NEW_URLS = "[...window.__npImageUrls].map((u) => u.slice(0, 40) + '…' + u.length)"
+
+# Neuron k's picture box on the page (CSS pixels), from its canvas's <foreignObject>.
+PICTURE_BOX = f"""(k) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const fo = gd.querySelector(`.np-live-plotly-picture[data-index="${{k}}"]`);
+    if (!fo) return null;
+    const r = fo.getBoundingClientRect();
+    return {{x: r.left, y: r.top, width: r.width, height: r.height}};
+}}"""
+NEURON = 3  # inputs x1, x2 are 0 and 1: 3 is a hidden neuron (its map moves while training)
+
+
+def picture(page, box) -> np.ndarray:
+    png = page.screenshot(clip=box)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def test_playing_loads_no_image_url_per_frame_and_the_pictures_still_move(page, streamlit_url):
+    open_playground(page, streamlit_url, "?dataset=spiral&hidden=8,8,8")
+    press_play(page)
+    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 3",
+                           timeout=20_000)  # fmt: skip
+    page.evaluate(WATCH_IMAGE_URLS)
+    painted_before = int(page.get_attribute(GRAPH, "data-painted-frames"))
+    box = page.evaluate(PICTURE_BOX, NEURON)
+    assert box and box["width"] > 10, box
+    first = picture(page, box)
+    changed = 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        changed = max(
+            changed, int(np.count_nonzero(np.abs(picture(page, box) - first).sum(axis=2) > 30))
+        )
+    painted = int(page.get_attribute(GRAPH, "data-painted-frames")) - painted_before
+    urls = page.evaluate(NEW_URLS)
+    assert painted >= 10, f"only {painted} frames painted in 5 s"
+    # Before canvases: 27 pictures × every frame got a new data URL here.
+    assert urls == [], f"{len(urls)} image URLs loaded in {painted} frames: {sorted(set(urls))[:5]}"
+    # The neuron's map moved with training (a 1-pixel-wide outline alone would be ~100).
+    assert changed > 100, f"only {changed} pixels of neuron {NEURON}'s map changed in 5 s"
+    assert not page.errors
+
+
+# Shows, for slot k, the canvas's pixels as the <image> Plotly placed (a data URL) instead of
+# the canvas, or back; resolves once the image decoded.
+SHOW_AS_IMAGE = f"""async ([k, asImage]) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const fo = gd.querySelector(`.np-live-plotly-picture[data-index="${{k}}"]`);
+    const el = fo.previousSibling;
+    if (asImage) {{
+        const url = fo.firstChild.toDataURL();
+        el.setAttribute('href', url);
+        const probe = new Image(); probe.src = url; await probe.decode();
+        fo.style.visibility = 'hidden';
+    }} else {{
+        fo.style.visibility = '';
+    }}
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+}}"""
+
+
+@pytest.mark.parametrize("query", ["?dataset=circle", "?dataset=blobs&classes=4"])
+def test_a_canvas_picture_looks_like_the_image_it_replaces(page, streamlit_url, query):
+    open_playground(page, streamlit_url, query)
+    press_play(page)
+    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 30",
+                           timeout=30_000)  # fmt: skip
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
+    time.sleep(1)  # the last frame painted
+    output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
+    for k in (NEURON, output):
+        box = page.evaluate(PICTURE_BOX, k)
+        canvas = picture(page, box)
+        page.evaluate(SHOW_AS_IMAGE, [k, True])
+        image = picture(page, box)
+        page.evaluate(SHOW_AS_IMAGE, [k, False])
+        ARTIFACTS.mkdir(exist_ok=True)  # to look at
+        Image.fromarray(np.concatenate([canvas, image], axis=1).astype(np.uint8)).save(
+            ARTIFACTS / f"canvas_vs_image_{k}.png"
+        )
+        differ = np.abs(canvas - image).sum(axis=2)
+        # Same place, size and smoothing: at most a few edge pixels differ visibly.
+        assert np.count_nonzero(differ > 30) <= 0.01 * differ.size, (
+            k,
+            np.count_nonzero(differ > 30),
+        )
+        # Measured: a mean of 1-3.5 (of 765), from the two scalers' rounding.
+        assert differ.mean() < 6, (k, differ.mean())
+        # And the picture is not blank (a stripe of one colour would match a blank image too).
+        assert np.ptp(canvas.reshape(-1, 3), axis=0).max() > 40
+    assert not page.errors
