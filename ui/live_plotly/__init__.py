@@ -10,7 +10,8 @@ Protocol (see docs/live_view.md for the full description and measured numbers):
   ``structure_version`` changes (or when the browser asks for it again), never per frame; the
   browser keeps the last figure per ``key`` for the whole page, so a remount redraws at once.
 * ``updates`` patches traces and layout with Plotly's dotted attribute paths.
-* ``images`` are small uint8 maps the browser colours and places as ``layout.images[k].source``.
+* ``images`` are small uint8 maps (or (h, w, 3) RGB) the browser colours and paints into a
+  canvas over ``layout.images[k]`` (a new image URL per frame would be kept by the page).
   Row 0 of every map is the TOP row of the picture.
 * ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
 * ``editable`` lets the user click a point of some traces and type a new value in a small box
