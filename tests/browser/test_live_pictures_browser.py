@@ -40,10 +40,12 @@ WATCH_IMAGE_URLS = f"""() => {{
 }}"""
 NEW_URLS = "[...window.__npImageUrls].map((u) => u.slice(0, 40) + '…' + u.length)"
 
-# Neuron k's picture box on the page (CSS pixels), from its canvas's <foreignObject>.
+# Layout image k's box on the page (CSS pixels): its canvas's <foreignObject>, else (a
+# picture drawn as an <image>) the <image>.
 PICTURE_BOX = f"""(k) => {{
     const gd = document.querySelector('{GRAPH}');
-    const fo = gd.querySelector(`.np-live-plotly-picture[data-index="${{k}}"]`);
+    const fo = gd.querySelector(`.np-live-plotly-picture[data-index="${{k}}"]`)
+        || [...gd.querySelectorAll('image')].find((el) => el.__data__?._index === k);
     if (!fo) return null;
     const r = fo.getBoundingClientRect();
     return {{x: r.left, y: r.top, width: r.width, height: r.height}};
