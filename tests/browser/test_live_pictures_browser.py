@@ -20,23 +20,26 @@ pytestmark = pytest.mark.browser
 # them, which loads nothing new). Read with NEW_URLS.
 WATCH_IMAGE_URLS = f"""() => {{
     const gd = document.querySelector('{GRAPH}');
-    const known = new Set([...gd.querySelectorAll('image')].map((el) => el.getAttribute('href')));
+    // Plotly and the old live view set xlink:href (namespaced: an attributeFilter would not
+    // see it), the SVG 2 spelling is a plain href.
+    const url = (el) => el.getAttributeNS('http://www.w3.org/1999/xlink', 'href')
+        || el.getAttribute('href') || '';
+    const known = new Set([...gd.querySelectorAll('image')].map(url));
     window.__npImageUrls = new Set();
     const note = (el) => {{
-        const url = el.getAttribute('href') || '';
-        if (!known.has(url)) window.__npImageUrls.add(url);
+        if (!known.has(url(el))) window.__npImageUrls.add(url(el));
     }};
     const observer = new MutationObserver((records) => {{
         for (const r of records) {{
-            if (r.type === 'attributes' && r.target.tagName === 'image') note(r.target);
+            if (r.type === 'attributes' && r.attributeName === 'href'
+                && r.target.tagName === 'image') note(r.target);
             for (const node of r.addedNodes || []) {{
                 if (node.tagName === 'image') note(node);
                 else if (node.querySelectorAll) node.querySelectorAll('image').forEach(note);
             }}
         }}
     }});
-    observer.observe(gd, {{subtree: true, childList: true, attributes: true,
-                          attributeFilter: ['href', 'xlink:href']}});
+    observer.observe(gd, {{subtree: true, childList: true, attributes: true}});
 }}"""
 NEW_URLS = "[...window.__npImageUrls].map((u) => u.slice(0, 40) + '…' + u.length)"
 
