@@ -1,24 +1,35 @@
 #!/usr/bin/env bash
 # Sets up everything NeuroPlay needs on a fresh Debian machine:
-#   a Python venv in .venv with the pinned requirements, Plotly.js copied for static serving,
-#   and (with --with-browser) Debian's chromium for the browser tests.
+#   a Python venv in .venv with the pinned runtime requirements, Plotly.js copied for static
+#   serving; with --dev also the pinned development tools (requirements-dev.txt) and Biome for
+#   the JavaScript (package-lock.json, into node_modules/); with --with-browser (implies --dev)
+#   also Debian's chromium for the browser tests.
 # Idempotent: a second run only checks that everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+dev=0
 with_browser=0
 for arg in "$@"; do
   case "$arg" in
-    --with-browser) with_browser=1 ;;
-    *) echo "setup.sh: unknown option $arg (valid: --with-browser)" >&2; exit 2 ;;
+    --dev) dev=1 ;;
+    --with-browser) with_browser=1; dev=1 ;;
+    *) echo "setup.sh: unknown option $arg (valid: --dev, --with-browser)" >&2; exit 2 ;;
   esac
 done
 
+debian=()
 if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  echo "[setup] installing Debian chromium for the browser tests"
+  debian+=(chromium fonts-dejavu-core)
+fi
+if [ "$dev" = 1 ] && ! command -v npm >/dev/null; then
+  debian+=(nodejs npm)
+fi
+if [ "${#debian[@]}" -gt 0 ]; then
+  echo "[setup] installing Debian ${debian[*]}"
   if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${debian[@]}" >/dev/null
 fi
 
 python_bin="${PYTHON:-python3}"
@@ -27,14 +38,38 @@ if [ ! -x .venv/bin/python ]; then
   "$python_bin" -m venv .venv
 fi
 
-# Reinstall only when requirements.txt changed since the last successful install.
-stamp=".venv/.requirements.sha256"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+# changed STAMP FILE...: true unless STAMP holds the hash that FILEs had at the last successful
+# install, so each set is reinstalled only when its files changed. The dev stamp hashes
+# requirements.txt too (requirements-dev.txt includes it): a venv set up for running gets the
+# dev tools on its first test run, and again after either file changes.
+changed() {
+  local stamp="$1"
+  shift
+  [ "$(cat "$stamp" 2>/dev/null)" != "$(cat "$@" | sha256sum | cut -d' ' -f1)" ]
+}
+stamp() {
+  local stamp="$1"
+  shift
+  cat "$@" | sha256sum | cut -d' ' -f1 >"$stamp"
+}
+
+if changed .venv/.requirements.sha256 requirements.txt; then
   echo "[setup] installing pinned requirements"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r requirements.txt
-  echo "$want" > "$stamp"
+  stamp .venv/.requirements.sha256 requirements.txt
+fi
+if [ "$dev" = 1 ]; then
+  if changed .venv/.requirements-dev.sha256 requirements.txt requirements-dev.txt; then
+    echo "[setup] installing pinned development requirements"
+    .venv/bin/python -m pip install -q -r requirements-dev.txt
+    stamp .venv/.requirements-dev.sha256 requirements.txt requirements-dev.txt
+  fi
+  if changed node_modules/.package-lock.sha256 package-lock.json; then
+    echo "[setup] installing Biome (package-lock.json) into node_modules/"
+    npm ci --no-audit --no-fund --loglevel=error
+    stamp node_modules/.package-lock.sha256 package-lock.json
+  fi
 fi
 
 # Plotly.js is served once by Streamlit's static file serving (never re-sent per frame).

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from tests.browser.test_playground_browser import APP, METRICS, epoch, open_playground
+from ui.controls import STEP_BUTTON_KEY
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +135,9 @@ def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streaml
 def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
     open_playground(page, streamlit_url)
     page.mouse.click(5, 400)  # focus the page (an empty spot at the left edge), not a field
+    # The key clicks the Step button, which may draw ~0.5 s after the graph (Streamlit loads a
+    # button's code lazily): a key pressed before then does nothing. Timeout: a busy CI box.
+    page.locator(f".st-key-{STEP_BUTTON_KEY} button").first.wait_for(timeout=15_000)
     page.keyboard.press("ArrowRight")
     # Timeout: a Step is one rerun.
     page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch === 1",

@@ -150,7 +150,9 @@ def test_student_steps_through_backprop_and_edits_a_weight(page, streamlit_url):
 
 def test_student_moves_a_logit_slider(page, streamlit_url):
     open_page(page, streamlit_url, "Softmax", "Why MSE is too strict")
-    expect(metric(page, "Predicted")).to_have_text("class 1")
+    # Timeout: Streamlit loads st.metric's code lazily, so the metrics may draw after the text
+    # below them (a fresh-clone CI run on a busy box took over 5 s).
+    expect(metric(page, "Predicted")).to_have_text("class 1", timeout=RERUN)
     expect(metric(page, "Cross-entropy")).to_have_text("0.417")
     page.get_by_role("slider").nth(2).focus()  # class 3's logit
     page.keyboard.press("End")  # all the way up, to 6

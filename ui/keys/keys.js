@@ -5,7 +5,8 @@
 // their Streamlit keys (class st-key-<key>), so a key does exactly what a click does.
 // Keys typed into a text field, a select box or a slider are left alone.
 
-const TYPING = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="combobox"], [role="listbox"], [role="slider"], [role="spinbutton"]';
+const TYPING =
+  'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="combobox"], [role="listbox"], [role="slider"], [role="spinbutton"]';
 
 function onKeyDown(event) {
   const table = window.__npKeys;
@@ -13,7 +14,7 @@ function onKeyDown(event) {
     return;
   }
   const target = event.target;
-  if (target && target.closest && target.closest(TYPING)) {
+  if (target?.closest?.(TYPING)) {
     return;
   }
   const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
@@ -33,7 +34,7 @@ function onKeyDown(event) {
 export default function keys(component) {
   const { data, parentElement } = component;
   // Draws nothing: hiding the element's container also removes the gap around it.
-  const container = parentElement && parentElement.closest && parentElement.closest('[data-testid="stElementContainer"]');
+  const container = parentElement?.closest?.('[data-testid="stElementContainer"]');
   if (container) {
     container.style.display = "none";
   }

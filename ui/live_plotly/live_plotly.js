@@ -195,9 +195,7 @@ function decodeDeep(value) {
 function parsePath(path) {
   const parts = [];
   for (const piece of String(path).split(".")) {
-    const re = /([^[\]]+)|\[(\d+)\]/g;
-    let m;
-    while ((m = re.exec(piece)) !== null) {
+    for (const m of piece.matchAll(/([^[\]]+)|\[(\d+)\]/g)) {
       parts.push(m[1] !== undefined ? m[1] : Number(m[2]));
     }
   }
@@ -260,7 +258,9 @@ function parseColor(color) {
 }
 
 function buildLut(colorscale) {
-  const stops = (Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : FALLBACK_COLORSCALE)
+  const stops = (
+    Array.isArray(colorscale) && colorscale.length >= 2 ? colorscale : FALLBACK_COLORSCALE
+  )
     .map(([pos, color]) => [Number(pos), parseColor(color)])
     .sort((a, b) => a[0] - b[0]);
   const lut = new Uint8ClampedArray(256 * 4);
@@ -525,8 +525,7 @@ function createState(parentElement) {
   window.addEventListener("resize", onResize);
   // What is above the graph can change height after it mounts (widgets whose code loads later,
   // a message that appears): follow the page's main block too.
-  const page =
-    parentElement.closest && parentElement.closest('[data-testid="stMainBlockContainer"]');
+  const page = parentElement.closest?.('[data-testid="stMainBlockContainer"]');
   const observer = typeof ResizeObserver === "function" ? new ResizeObserver(onResize) : null;
   if (observer) {
     observer.observe(page || document.body);
@@ -613,7 +612,7 @@ function showCaption(state, caption) {
   if (!caption || typeof caption !== "object") {
     return;
   }
-  if (!state.caption || !state.caption.isConnected) {
+  if (!state.caption?.isConnected) {
     state.caption = document.createElement("div");
     state.caption.className = "np-live-plotly-caption";
     state.root.parentElement.insertBefore(state.caption, state.root);
@@ -729,7 +728,7 @@ function applyUpdates(state, updates) {
   if (Array.isArray(updates.traces)) {
     let traces = state.traces;
     for (const patch of updates.traces) {
-      const index = patch && patch.index;
+      const index = patch?.index;
       if (!Number.isInteger(index) || index < 0 || index >= traces.length) {
         continue;
       }
@@ -765,7 +764,7 @@ function applyImages(state, images, colorscale) {
   const current = Array.isArray(state.layout.images) ? state.layout.images : [];
   const next = current.slice();
   for (const item of images) {
-    const index = item && item.index;
+    const index = item?.index;
     if (!Number.isInteger(index) || index < 0 || !isEncodedArray(item.values)) {
       continue;
     }
@@ -791,7 +790,7 @@ function applyImages(state, images, colorscale) {
 function mergeEntries(older, newer) {
   const merged = {};
   for (const [path, value] of Object.entries(older || {})) {
-    if (!Object.prototype.hasOwnProperty.call(newer || {}, path)) {
+    if (!Object.hasOwn(newer || {}, path)) {
       merged[path] = value;
     }
   }
@@ -895,9 +894,7 @@ function bindHoverZoom(state) {
     if (!option) {
       return;
     }
-    const point = (event && event.points ? event.points : []).find(
-      (p) => p.curveNumber === option.trace,
-    );
+    const point = (event?.points || []).find((p) => p.curveNumber === option.trace);
     const index = point ? Number(point.customdata) : NaN;
     setZoom(state, Number.isInteger(index) && index >= 0 && index < option.count ? index : null);
   });
@@ -1200,13 +1197,16 @@ function fastOperations(state, frame, drawn) {
     if (a === b) {
       continue;
     }
-    for (const key of new Set([...Object.keys(a || {}), ...Object.keys(b || {})])) {
-      if (key !== "source" && !sameValue(a && a[key], b && b[key])) {
+    if (!a || !b) {
+      return null; // an image added or removed: Plotly lays it out
+    }
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (key !== "source" && !sameValue(a[key], b[key])) {
         return null; // moved, resized, shown or hidden: Plotly lays it out
       }
     }
-    if ((a && a.source) !== (b && b.source)) {
-      if (!a || a.visible === false) {
+    if (a.source !== b.source) {
+      if (a.visible === false) {
         return null;
       }
       ops.images.push({ index: k, source: a.source || "" });
@@ -1640,10 +1640,10 @@ function receive(state, data, setTriggerValue, setStateValue) {
 export default function livePlotly(component) {
   const { data, parentElement, setTriggerValue, setStateValue } = component;
   let state = null;
-  if (data && data.preload) {
+  if (data?.preload) {
     // preload_plotly(): only start loading Plotly.js (shared with every graph of the page). The
     // element draws nothing; hiding its container also removes the layout gap around it.
-    const container = parentElement && parentElement.closest('[data-testid="stElementContainer"]');
+    const container = parentElement?.closest('[data-testid="stElementContainer"]');
     if (container) {
       container.style.display = "none";
     }
