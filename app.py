@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas  # noqa: F401  (imported eagerly: two sessions importing it lazily at once crashed a run)
 import streamlit as st
 
-from ui.playground import playground_page
+from ui.playground_page import playground_page
 
 PAGES_DIR = Path(__file__).parent / "pages"
 

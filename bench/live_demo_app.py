@@ -31,9 +31,9 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from playground.palette import DEFAULT_COLORS  # noqa: E402
+from playground.points import points_layout_image  # noqa: E402
 from ui.live_plotly import encode_array, live_plotly  # noqa: E402
-from ui.live_plotly.points import points_layout_image  # noqa: E402
-from ui.palette import DEFAULT_COLORS  # noqa: E402
 
 MAP_SIZE = 40  # neuron maps are MAP_SIZE x MAP_SIZE
 OUT_SIZE = 100  # output decision map

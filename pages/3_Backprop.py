@@ -3,6 +3,7 @@
 import streamlit as st
 
 import engine
+from playground.quote import plain
 from teach.backprop import (
     HIDDEN_UNITS,
     OUTPUT_UNITS,
@@ -20,7 +21,6 @@ from teach.backprop import (
     unit_names,
 )
 from teach.figures import backprop_diagram
-from ui.quote import plain
 from ui.routing import route_through_app
 
 route_through_app()  # a first load straight to this page: see ui/routing.py

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from playground.quote import plain
 from teach.figures import logit_gradients, probability_bars
 from teach.softmax import (
     CLASS_COUNTS,
@@ -12,7 +13,6 @@ from teach.softmax import (
     same_true_probability,
     softmax,
 )
-from ui.quote import plain
 from ui.routing import route_through_app
 
 route_through_app()  # a first load straight to this page: see ui/routing.py

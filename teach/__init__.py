@@ -2,5 +2,5 @@
 
 Computation and figure builders here are pure (arrays in, numbers or Plotly figures out);
 the Streamlit wiring lives in ``pages/``.  Lessons train their configurations exactly as
-the Playground does (``ui.run``), so a lesson's link reproduces its numbers.
+the Playground does (``playground.run``), so a lesson's link reproduces its numbers.
 """

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from ui.run import TrainingRun
-from ui.settings import SPEEDS, PlaygroundSettings
+from playground.run import TrainingRun
+from playground.settings import SPEEDS, PlaygroundSettings
 
 from .runs import Probe, VariantResult, train_variant
 

@@ -1,8 +1,8 @@
 """Train a Playground configuration the way the Playground does, and keep what lessons show.
 
-``train_variant`` builds the run with ``ui.run.build_run`` (same data, same initial weights,
+``train_variant`` builds the run with ``playground.run.build_run`` (same data, same initial weights,
 same trainer seed as the Playground for the same settings) and trains it with
-``ui.run.train_chunk`` (which honours the settings' stop epoch).  The result is a
+``playground.run.train_chunk`` (which honours the settings' stop epoch).  The result is a
 ``VariantResult``: plain arrays only, so it pickles for ``st.cache_data`` and carries no
 live engine objects.
 """
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import engine
-from ui.run import TrainingRun, build_run, train_chunk
-from ui.settings import PlaygroundSettings
+from playground.run import TrainingRun, build_run, train_chunk
+from playground.settings import PlaygroundSettings
 
 MAP_RESOLUTION = 60  # cells per side of the decision maps lessons draw
 

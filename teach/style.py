@@ -1,12 +1,12 @@
 """Colours and the common Plotly layout of the teaching pages' figures.
 
 The colour scale is the Playground's default (TensorFlow Playground's): orange for -1, grey
-for 0, blue for +1, from ``ui.palette`` (which imports neither Streamlit nor Plotly).
+for 0, blue for +1, from ``playground.palette`` (which imports neither Streamlit nor Plotly).
 """
 
 from __future__ import annotations
 
-from ui.palette import DEFAULT_COLORS
+from playground.palette import DEFAULT_COLORS
 
 ORANGE = DEFAULT_COLORS.palette.negative
 GREY = DEFAULT_COLORS.theme.neutral

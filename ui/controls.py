@@ -17,13 +17,13 @@ import numpy as np
 import streamlit as st
 
 import engine
-
-from . import state, words
-from .live import AUTO_EPOCHS_PER_SECOND
-from .palette import DEFAULT_PALETTE, DEFAULT_THEME, PALETTES, figure_colors, hex_to_rgb
-from .quote import plain
-from .run import build_run, restart, set_parameter
-from .settings import (
+from playground import words
+from playground.figures import point_colors
+from playground.pacing import AUTO_EPOCHS_PER_SECOND
+from playground.palette import DEFAULT_PALETTE, DEFAULT_THEME, PALETTES, figure_colors, hex_to_rgb
+from playground.quote import plain
+from playground.run import build_run, restart, set_parameter, train_chunk
+from playground.settings import (
     AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
@@ -40,6 +40,8 @@ from .settings import (
     losses_for,
     outputs_for,
 )
+
+from . import state
 
 KEY_PREFIX = "control_"
 # Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
@@ -140,8 +142,6 @@ def request_step(token: int) -> None:
         return
     playback.steps_handled = token
     playback.playing = False
-    from .run import train_chunk
-
     run = state.run()
     train_chunk(run, 1)
     state.set_run(run)
@@ -253,7 +253,7 @@ def setting_select(
     width: int | str = BAR_SELECT_WIDTH,
 ) -> None:
     """A selectbox for setting ``name`` in ``where`` (left out when the link hides it); choices
-    show their human names (ui/words.py)."""
+    show their human names (playground/words.py)."""
     if not _hidden(settings, name):
         where.selectbox(
             label,
@@ -363,8 +363,6 @@ def dataset_preview(
     name: str, noise: int, classes: int, palette: str = DEFAULT_PALETTE, theme: str = DEFAULT_THEME
 ) -> np.ndarray:
     """A small RGB picture of a data set (cached: the same for every session)."""
-    from .figures import point_colors
-
     colors = figure_colors(palette, theme)
 
     data = engine.make_dataset(

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ui.run import TrainingRun
+from playground.run import TrainingRun
 
 ENABLED = os.environ.get("NEUROPLAY_DIAGNOSTICS") == "1"
 PATH = "/_neuroplay/memory"
@@ -43,7 +43,11 @@ def _array_bytes(value: object, seen: set[int]) -> int:
     attributes = getattr(value, "__dict__", None)
     if attributes is None and hasattr(value, "__slots__"):
         attributes = {name: getattr(value, name, None) for name in value.__slots__}
-    if attributes is None or type(value).__module__.split(".")[0] not in ("ui", "engine"):
+    if attributes is None or type(value).__module__.split(".")[0] not in (
+        "ui",
+        "playground",
+        "engine",
+    ):
         return 0
     return sum(_array_bytes(v, seen) for v in attributes.values())
 

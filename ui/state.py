@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from .run import TrainingRun, updated_run
-from .settings import PlaygroundSettings
+from playground.run import TrainingRun, updated_run
+from playground.settings import PlaygroundSettings
 
 SETTINGS = "settings"
 RUN = "run"
@@ -121,6 +121,6 @@ def theme_type() -> str | None:
 
 def notices() -> list[str]:
     """Sentences to show once (e.g. what was wrong with the link), as Markdown: anything a
-    user sent goes in through ``ui.quote`` (``code`` for a value, ``plain`` for an error's
+    user sent goes in through ``playground.quote`` (``code`` for a value, ``plain`` for an error's
     text)."""
     return st.session_state.setdefault(NOTICES, [])

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from playground.quote import code, visible
 from teach.lessons import LESSON_LIST
 from tests.hostile_text import EVIL, HOSTILE_VALUES, split_code_spans
-from ui.quote import code, visible
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold cache

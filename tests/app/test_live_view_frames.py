@@ -1,4 +1,4 @@
-"""The live view's frame patches and pacing (pure functions of ui.figures and ui.live).
+"""The live view's frame patches and pacing (pure functions of playground.figures and ui.live).
 
 Every frame must animate through layout only (pictures, shapes) so the browser can apply it
 without a Plotly redraw; trace data (hover) goes only with ``hover=True``.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ui.figures import (
+from playground.figures import (
     BIAS_TRACE,
     LINK_HOVER_TRACE,
     NEURON_HOVER_TRACE,
@@ -23,7 +23,8 @@ from ui.figures import (
     nice_ceil,
     playground_figure,
 )
-from ui.live import (
+from playground.frames import frame_data, view_spec
+from playground.pacing import (
     AUTO_EPOCHS_PER_SECOND,
     AUTO_TRAIN_SHARE,
     FRAME_INTERVAL,
@@ -40,15 +41,13 @@ from ui.live import (
     TrainingPace,
     auto_epochs_per_frame,
     epochs_per_second,
-    frame_data,
     paced_rate,
     run_plan,
-    snapshot,
-    view_spec,
 )
+from playground.run import build_run, checkpoint, metrics, rewind, train_chunk
+from playground.settings import PlaygroundSettings
+from ui.live import snapshot
 from ui.live_plotly import IMAGE_TOLERANCE, SentValues, encode_array
-from ui.run import build_run, checkpoint, metrics, rewind, train_chunk
-from ui.settings import PlaygroundSettings
 
 
 @pytest.fixture(scope="module", params=[(4, 2), (3,)], ids=["default", "one-layer"])
@@ -210,7 +209,7 @@ def test_snapshots_record_each_state_they_were_taken_in():
 
 
 def test_a_diverging_loss_reads_as_a_short_number():
-    from ui.live import _loss_text
+    from playground.frames import _loss_text
 
     assert _loss_text(0.12345) == "0.123"
     assert _loss_text(3.9477e59) == "3.95e+59"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.playground import MORE_SETTINGS, WEIGHT_EDITOR
+from ui.playground_page import MORE_SETTINGS, WEIGHT_EDITOR
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold cache
@@ -270,7 +270,7 @@ def _editable_traces(at: AppTest) -> list[int]:
 
 
 def test_links_and_biases_are_editable_unless_the_link_hides_editing():
-    from ui.figures import BIAS_TRACE, LINK_HOVER_TRACE
+    from playground.figures import BIAS_TRACE, LINK_HOVER_TRACE
 
     assert sorted(_editable_traces(start(open_panels=False))) == [LINK_HOVER_TRACE, BIAS_TRACE]
     assert _editable_traces(start(open_panels=False, hide="edit")) == []

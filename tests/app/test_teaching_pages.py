@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.settings import PlaygroundSettings
 from teach.lessons import LESSON_LIST, LESSONS
-from ui.settings import PlaygroundSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [

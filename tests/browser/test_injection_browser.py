@@ -1,7 +1,7 @@
 """A link full of Markdown, HTML and scripts shows its values as text, never as content
 (issue 10, part 1), in real Chromium.
 
-Every URL parameter the Playground reads (``ui.settings._PARSERS``) and the Lessons page's
+Every URL parameter the Playground reads (``playground.settings._PARSERS``) and the Lessons page's
 ``lesson`` get hostile values (tests/hostile_text.py): links, images, HTML tags, scripts,
 ``javascript:`` URLs, Markdown tables, Streamlit's colour/icon/maths syntax, 10 kB. The page
 must show one warning with the values as code, no ``<a>``/``<img>``/``<script>``/``<table>``
@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import expect
 from test_playground_browser import APP, ARTIFACTS, METRICS, open_playground, press_play
 
+from playground.quote import visible
+from playground.settings import _PARSERS, PlaygroundSettings
 from tests.hostile_text import HOSTILE_VALUES
-from ui.quote import visible
-from ui.settings import _PARSERS, PlaygroundSettings
 
 pytestmark = pytest.mark.browser
 

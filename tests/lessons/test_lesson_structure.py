@@ -9,9 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 import plotly.graph_objects as go
 import pytest
 
+from playground.settings import PlaygroundSettings
 from teach.lesson_figures import FIGURES
 from teach.lessons import LESSON_LIST, LESSONS, lesson_label
-from ui.settings import PlaygroundSettings
 
 
 def sentences(text: str) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gc
 
+from playground.run import build_run
+from playground.settings import PlaygroundSettings
 from ui import diagnostics
-from ui.run import build_run
-from ui.settings import PlaygroundSettings
 
 
 def test_the_report_counts_live_runs_and_the_bytes_they_hold():

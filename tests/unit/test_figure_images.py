@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ui.figures import data_points_image, playground_figure
-from ui.live import view_spec
-from ui.run import build_run
-from ui.settings import PlaygroundSettings
+from playground.figures import data_points_image, playground_figure
+from playground.frames import view_spec
+from playground.run import build_run
+from playground.settings import PlaygroundSettings
 
 
 def position(image: dict) -> tuple:

@@ -150,7 +150,7 @@ def test_thinning_keeps_multiples_of_the_stride_the_first_and_the_newest_epoch()
 
 
 def test_a_shallow_copy_keeps_its_rows_whatever_the_original_does():
-    # ui.run's checkpoint keeps copy.copy(history) (no array copies) and may go back to it.
+    # playground.run's checkpoint keeps copy.copy(history) (no array copies) and may go back to it.
     history = engine.TrainingHistory(n_layers=1, max_rows=40)
 
     def add(first, n):

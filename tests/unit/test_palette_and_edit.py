@@ -1,4 +1,5 @@
-"""Colours (ui.palette: one place, used by every figure) and the diagram's click-to-edit data."""
+"""Colours (``playground.palette``: one place, used by every figure) and the diagram's
+click-to-edit data."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from ui.figures import (
+from playground.figures import (
     BIAS_TRACE,
     LINK_HOVER_TRACE,
     FrameData,
@@ -21,8 +22,8 @@ from ui.figures import (
     point_colors,
     weight_colors,
 )
-from ui.palette import DEFAULT_COLORSCALE, PALETTES, THEMES, figure_colors, hex_to_rgb
-from ui.run import parse_parameter
+from playground.palette import DEFAULT_COLORSCALE, PALETTES, THEMES, figure_colors, hex_to_rgb
+from playground.run import parse_parameter
 
 SIZES = (2, 4, 2, 1)
 
@@ -66,7 +67,9 @@ def luminance(color: str) -> float:
 
 
 def test_the_palette_module_needs_no_streamlit_or_plotly():
-    code = "import sys, ui.palette; print('streamlit' in sys.modules, 'plotly' in sys.modules)"
+    code = (
+        "import sys, playground.palette; print('streamlit' in sys.modules, 'plotly' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

@@ -1,6 +1,7 @@
-"""ui/quote.py: a value a user sent is shown literally, short, inside one code span (``code``)
-or as escaped text (``plain``), whatever Markdown, HTML or Streamlit syntax it carries; and
-every sentence about a bad link quotes the link's values that way (ui/settings.py).
+"""playground/quote.py: a value a user sent is shown literally, short, inside one code
+span (``code``) or as escaped text (``plain``), whatever Markdown, HTML or Streamlit syntax it
+carries; and every sentence about a bad link quotes the link's values that way
+(playground/settings.py).
 
 What Chromium actually renders is checked by tests/browser/test_injection_browser.py."""
 
@@ -12,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from playground.quote import CODE_LIMIT, ELLIPSIS, PLAIN_LIMIT, code, plain, visible
+from playground.settings import _PARSERS, PlaygroundSettings
 from tests.hostile_text import EVIL, HOSTILE_VALUES, split_code_spans
-from ui.quote import CODE_LIMIT, ELLIPSIS, PLAIN_LIMIT, code, plain, visible
-from ui.settings import _PARSERS, PlaygroundSettings
 
 JOINER = "\u2060"
 

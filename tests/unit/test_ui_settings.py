@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from ui.palette import PALETTES
-from ui.settings import (
+from playground.palette import PALETTES
+from playground.settings import (
     AUTO_SPEED,
     BATCH_SIZES,
     CLIP_NORMS,
@@ -149,7 +149,7 @@ def test_structure_key_ignores_hyperparameters():
     ],
 )
 def test_bad_weight_edits_are_refused_with_a_sentence(layer, source, target, value, message):
-    from ui.run import build_run, set_parameter
+    from playground.run import build_run, set_parameter
 
     run = build_run(PlaygroundSettings())
     before = run.model.params.copy()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import engine
-from ui import words
-from ui.settings import CLIP_NORMS, LEARNING_RATES, REGULARIZATION_RATES, REGULARIZATIONS
+from playground import words
+from playground.settings import CLIP_NORMS, LEARNING_RATES, REGULARIZATION_RATES, REGULARIZATIONS
 
 REGISTRIES = {
     "hidden activations": engine.HIDDEN_ACTIVATIONS,
@@ -21,7 +21,7 @@ REGISTRIES = {
 @pytest.mark.parametrize("registry", REGISTRIES, ids=list(REGISTRIES))
 def test_every_choice_key_has_a_human_name(registry):
     missing = [key for key in REGISTRIES[registry] if key not in words.NAMES]
-    assert not missing, f"{registry} without a name in ui/words.py: {missing}"
+    assert not missing, f"{registry} without a name in playground/words.py: {missing}"
     for key in REGISTRIES[registry]:
         name = words.name(key)
         assert "_" not in name and name[0].isupper(), (key, name)

@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from ui.palette import DEFAULT_COLORSCALE
+from playground.palette import DEFAULT_COLORSCALE
 
 __all__ = [
     "DEFAULT_COLORSCALE",
@@ -364,8 +364,8 @@ def live_plotly(
         the top row of the picture.
     colorscale:
         ``[[position 0..1, "#rrggbb"], ...]`` for the images, position = value / 255. Default
-        :data:`DEFAULT_COLORSCALE` (``ui.palette``'s default: TensorFlow Playground's orange -
-        grey - blue). Always sent: the browser has no palette of its own.
+        :data:`DEFAULT_COLORSCALE` (``playground.palette``'s default: TensorFlow Playground's
+        orange - grey - blue). Always sent: the browser has no palette of its own.
     hover_zoom:
         ``{"trace": i, "count": n, "image": {...}}``: hovering a point of trace ``i`` whose
         ``customdata`` is an image index ``k < n`` shows ``layout.images[k]`` large as an extra

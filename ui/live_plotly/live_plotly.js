@@ -16,8 +16,8 @@
 
 const LOADING_TEXT = "Loading the plotting library\u2026";
 const FAILED_TEXT = "The plotting library could not be loaded.";
-// Python always sends the colour scale (ui/palette.py holds the palette); this grey ramp only
-// colours a frame that came without one.
+// Python always sends the colour scale (playground/palette.py holds the palette); this grey ramp
+// only colours a frame that came without one.
 const FALLBACK_COLORSCALE = [
   [0.0, "#000000"],
   [1.0, "#ffffff"],

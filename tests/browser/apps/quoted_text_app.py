@@ -1,4 +1,5 @@
-"""Every hostile value (tests/hostile_text.py) through ``ui.quote.code`` and ``ui.quote.plain``
+"""Every hostile value (tests/hostile_text.py) through ``playground.quote.code`` and
+``playground.quote.plain``
 in each kind of Streamlit element that renders Markdown (tests/browser/test_injection_browser.py).
 
 A value appears in a warning, an error, an info box, a caption with a help tooltip, Markdown,
@@ -16,8 +17,8 @@ _ROOT = str(pathlib.Path(__file__).resolve().parents[3])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from playground.quote import code, plain  # noqa: E402
 from tests.hostile_text import HOSTILE_VALUES  # noqa: E402
-from ui.quote import code, plain  # noqa: E402
 
 for index, value in enumerate(HOSTILE_VALUES.values()):
     quoted = f"The link's {code(value)} is not valid."

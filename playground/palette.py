@@ -12,7 +12,7 @@ Two independent choices make the colours of a view:
   background, text, frames, loss curves and the colour of zero on the scale (light grey on
   light, dark grey on dark, so near-zero weights fade into the background in both).
 
-``figure_colors(palette, theme)`` joins them; ``ui.figures`` draws with the result, the live
+``figure_colors(palette, theme)`` joins them; ``playground.figures`` draws with the result, the live
 component gets its ``colorscale`` in the payload, the data-set thumbnails and the teaching
 pages use the same constants.
 """
@@ -132,7 +132,7 @@ class FigureColors:
 
     @property
     def image_colorscale(self) -> list[list]:
-        """The same scale for the live component's uint8 pictures: ``ui.figures.to_uint8``
+        """The same scale for the live component's uint8 pictures: ``playground.figures.to_uint8``
         puts 0 at 128, so the neutral stop sits at 128 / 255 (exactly grey there)."""
         scale = self.colorscale
         scale[1][0] = 128 / 255

@@ -3,7 +3,7 @@
 Every field has a URL key (``QUERY_KEYS``).  ``from_query_params`` never raises: a value
 it cannot use is replaced by the default and reported as a plain sentence, so a malformed
 link still opens a working playground. The sentences are Markdown (the page shows them in a
-warning): every value from the link in them goes through ``ui.quote.code``.
+warning): every value from the link in them goes through ``playground.quote.code``.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ class PlaygroundSettings:
     show_test: bool = False
     discretize: bool = False
     present: bool = False  # presentation mode: type and lines sized for a projector
-    palette: str = DEFAULT_PALETTE  # the figures' data colours (ui.palette.PALETTES)
+    palette: str = DEFAULT_PALETTE  # the figures' data colours (playground.palette.PALETTES)
     hide: tuple[str, ...] = field(default=())
 
     # -- derived

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from playground.figures import PRESENTATION_SCALE
+
 from . import controls, state
-from .figures import PRESENTATION_SCALE
 from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
 from .live_plotly import preload_plotly
@@ -34,7 +35,7 @@ def warm_engine() -> bool:
 
 def show_notices(run) -> None:
     """Sentences about bad links, bad edits, divergence or a reached stop condition (Markdown
-    in which every value a user sent is quoted by ``ui.quote``: see ``state.notices``)."""
+    in which every value a user sent is quoted by ``playground.quote``: see ``state.notices``)."""
     notices = state.notices()
     for notice in notices:
         st.warning(notice, icon="⚠️")

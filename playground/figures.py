@@ -31,8 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from ui.live_plotly.points import points_layout_image
-from ui.palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
+from .palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
+from .points import points_layout_image
 
 DOMAIN = 6.0
 DIAGRAM_WIDTH = 1.4  # diagram units; the diagram is 1 unit tall (its aspect fits its area)
@@ -78,7 +78,7 @@ class ViewSpec:
     show_test: bool
     log_loss: bool
     scale: float = 1.0  # type and line size: 1.5 in presentation mode
-    colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (ui.palette)
+    colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (playground.palette)
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))

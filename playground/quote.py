@@ -15,7 +15,7 @@ warning box. Two functions, used for every such message (docs/security.md):
 
 Both neutralise control and formatting characters first (a newline would end the code span's
 paragraph; a right-to-left override would turn the text around) and cap the length, so a 10 kB
-value cannot fill the page. Nothing here imports Streamlit: ``ui.settings`` uses it too.
+value cannot fill the page. Nothing here imports Streamlit: ``playground.settings`` uses it too.
 """
 
 from __future__ import annotations

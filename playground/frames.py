@@ -1,0 +1,92 @@
+"""What one frame of the live view shows, computed from a training run: the view's spec (which
+figure), the frame's data (pictures, weights, losses) and the caption line. Pure Python (no
+Streamlit); ``ui.live`` sends them to the browser."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import engine
+
+from .figures import PRESENTATION_SCALE, FrameData, ViewSpec, playground_figure
+from .palette import figure_colors
+from .run import GRID_RESOLUTION, TrainingRun, metrics, neuron_map_resolution
+
+
+def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
+    settings = run.settings
+    if run.train.kind == "regression":
+        mode = "regression"
+    elif settings.output == "softmax" and settings.n_classes > 2:
+        mode = "multiclass"
+    elif settings.output in ("sigmoid", "softmax"):
+        mode = "probability"
+    else:
+        mode = "binary"
+    return ViewSpec(
+        layer_sizes=tuple(run.model.layer_sizes),
+        feature_labels=tuple(engine.FEATURES[name].label for name in settings.features),
+        output_mode=mode,
+        n_classes=settings.n_classes,
+        show_test=settings.show_test,
+        log_loss=log_loss,
+        scale=PRESENTATION_SCALE if settings.present else 1.0,
+        colors=figure_colors(settings.palette, theme),
+    )
+
+
+def frame_data(run: TrainingRun) -> FrameData:
+    """Everything one frame shows, computed from the run (two kernel calls)."""
+    model = run.model
+    neuron_layers = model.activations(run.neuron_grid_inputs)[:-1]
+    size = neuron_map_resolution(run.settings.hidden)
+    neuron_maps = [
+        layer[:, unit].reshape(size, size)
+        for layer in neuron_layers
+        for unit in range(layer.shape[1])
+    ]
+    output = model.forward(run.grid_inputs)
+    output_grid = output.T.reshape(-1, GRID_RESOLUTION, GRID_RESOLUTION)
+    history = run.trainer.history
+    return FrameData(
+        output_grid=output_grid,
+        neuron_maps=neuron_maps,
+        weights=[w.copy() for w in model.weights],
+        biases=[b.copy() for b in model.biases],
+        epochs=np.asarray(history.epochs),  # long runs keep thinned rows: not 1…length
+        train_loss=np.asarray(history.column("train_loss")),
+        test_loss=np.asarray(history.column("test_loss")),
+    )
+
+
+def current_figure(run: TrainingRun, spec: ViewSpec) -> dict:
+    """The figure structure, built once per (run, view) and kept on the run object."""
+    cache_key = (id(run.train), spec)
+    if run.figure_cache is None or run.figure_cache[0] != cache_key:
+        figure = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)
+        run.figure_cache = (cache_key, figure)
+    return run.figure_cache[1]
+
+
+def _loss_text(value: float) -> str:
+    """0.123; a diverging loss as 3.95e+59, not sixty digits that push the rest off the line."""
+    return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3g}"
+
+
+def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
+    """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
+    (``pace``: the measured epochs per second while playing, else left out)."""
+    values = metrics(run)
+    parts = [f"Epoch {run.epoch:,}"]
+    if pace is not None:
+        parts.append(f"{pace:,.0f} epochs/s")
+    parts += [
+        f"train loss {_loss_text(values['train_loss'])}",
+        f"test loss {_loss_text(values['test_loss'])}",
+    ]
+    if run.train.kind == "classification":
+        parts += [
+            f"train accuracy {values['train_accuracy']:.1%}",
+            f"test accuracy {values['test_accuracy']:.1%}",
+        ]
+    return " · ".join(parts)
