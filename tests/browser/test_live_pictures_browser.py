@@ -182,11 +182,19 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
     figure = page.evaluate(PICTURE_PLACES, [NEURON, output])
     on_screen = {k: picture(page, figure["places"][str(k)]["page"]) for k in (NEURON, output)}
     page.mouse.move(0, 0)  # nothing hovered: the on-screen pictures are the figure's own
+    sources = f"document.querySelector('{GRAPH}').layout.images.map((image) => image.source)"
+    live_sources = page.evaluate(sources)
+    page.evaluate(WATCH_IMAGE_URLS)
 
     # Timeout: Plotly renders the PNG in ~1 s here; 20 s for a loaded machine.
     with page.expect_download(timeout=20_000) as download:
         page.locator(GRAPH).get_by_role("button", name=DOWNLOAD_PNG).click()
     path = download.value.path()
+    # Plotly's name for a figure without a title.
+    assert download.value.suggested_filename == "plot-image.png"
+    # The pictures' data URLs went into a copy of the figure only: not into the live graph.
+    assert page.evaluate(NEW_URLS) == []
+    assert page.evaluate(sources) == live_sources
     png = Image.open(path)
     ARTIFACTS.mkdir(exist_ok=True)  # to look at
     png.save(ARTIFACTS / "downloaded_png.png")
@@ -212,15 +220,15 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
         # data points over the output map, differ from it).
         coloured = float(np.mean(np.abs(region - 255).sum(axis=2) > 30))
         assert coloured > 0.8, (k, coloured)
-        differ = np.abs(region - shown).sum(axis=2)
+        # As on screen, inside the outline (screenshot and crop may round the edges apart).
+        differ = np.abs(region - shown)[2:-2, 2:-2].sum(axis=2)
         assert differ.mean() < 15, (k, differ.mean())
-    # The output map of the circle, 30 epochs in: blue inside, orange outside, both over much of
-    # the square (the data points cover far less of it).
+    # The output map of the circle, 30 epochs in: orange outside, blue inside (measured: 65%
+    # and 9% of the square; the data points alone, on a blank map, cover a few %).
     square = crop(figure["places"][str(output)])
-    assert near(square, ORANGE) > 0.15 and near(square, BLUE) > 0.15, (
-        near(square, ORANGE),
-        near(square, BLUE),
-    )
-    # Slide resolution: the figure's on-screen size × 2.
-    assert png.size == (2 * figure["width"], 2 * figure["height"]), png.size
+    orange, blue = near(square, ORANGE), near(square, BLUE)
+    assert orange > 0.3 and blue > 0.06, (orange, blue)
+    # Slide resolution: the figure's on-screen size (fractional CSS pixels) × 2.
+    expected = (2 * figure["width"], 2 * figure["height"])
+    assert np.abs(np.subtract(png.size, expected)).max() < 1, (png.size, expected)
     assert not page.errors
