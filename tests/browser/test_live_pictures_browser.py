@@ -168,6 +168,12 @@ def near(pixels: np.ndarray, color: np.ndarray) -> float:
     return float(np.mean(np.linalg.norm(pixels - color, axis=-1) < 60))
 
 
+def coloured(pixels: np.ndarray) -> float:
+    """Share of ``pixels`` that differ from white: a blank picture shows the page's white (only
+    a neuron's outline, or the data points over the output map, differ from it)."""
+    return float(np.mean(np.abs(pixels - 255).sum(axis=-1) > 30))
+
+
 def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url):
     open_playground(page, streamlit_url, "?dataset=circle")
     press_play(page)
@@ -216,10 +222,7 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
         Image.fromarray(np.concatenate([shown, region], axis=1).astype(np.uint8)).save(
             ARTIFACTS / f"downloaded_vs_screen_{k}.png"
         )
-        # Not blank: a blank picture shows the page's white (only the neuron's outline, or the
-        # data points over the output map, differ from it).
-        coloured = float(np.mean(np.abs(region - 255).sum(axis=2) > 30))
-        assert coloured > 0.8, (k, coloured)
+        assert coloured(region) > 0.8, (k, coloured(region))
         # As on screen, inside the outline (screenshot and crop may round the edges apart).
         differ = np.abs(region - shown)[2:-2, 2:-2].sum(axis=2)
         assert differ.mean() < 15, (k, differ.mean())
@@ -231,4 +234,30 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
     # Slide resolution: the figure's on-screen size (fractional CSS pixels) × 2.
     expected = (2 * figure["width"], 2 * figure["height"])
     assert np.abs(np.subtract(png.size, expected)).max() < 1, (png.size, expected)
+    assert not page.errors
+
+
+CANVASES = f"document.querySelectorAll('{GRAPH} .np-live-plotly-picture').length"
+
+
+def test_a_resize_that_changes_nothing_keeps_the_pictures(page, streamlit_url):
+    # Plotly.Plots.resize at the same size (the page's ResizeObserver calls it, e.g. when Pause
+    # becomes Play) recomputes Plotly's layout objects without redrawing the <image>s: their
+    # data are the older objects then. The canvases must stay (nothing paints while paused).
+    open_playground(page, streamlit_url, "?dataset=circle")
+    press_play(page)
+    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 10",
+                           timeout=20_000)  # fmt: skip
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
+    time.sleep(1)  # the last frame painted
+    page.evaluate(f"Plotly.Plots.resize(document.querySelector('{GRAPH}'))")  # ← the resize
+    time.sleep(0.5)  # and its redraw, if any
+    canvases = page.evaluate(CANVASES)
+    # 2 features, 6 hidden neurons, the output map (before the fix: none)
+    assert canvases == 9, canvases
+    shown = picture(page, page.evaluate(PICTURE_BOX, NEURON))
+    assert coloured(shown) > 0.8, coloured(shown)  # and not blank
     assert not page.errors

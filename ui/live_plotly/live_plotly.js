@@ -366,7 +366,10 @@ function syncCanvases(state) {
   const keep = new Set();
   for (const el of gd.querySelectorAll("image")) {
     const d = el.__data__;
-    if (!d || !Number.isInteger(d._index) || full.images[d._index] !== d) {
+    // Not full.images[d._index] === d: a relayout that changes nothing (Plots.resize at the same
+    // size) makes new layout objects without drawing the <image>s again. Their data then are the
+    // older objects, still what is drawn; the canvases must stay.
+    if (!d || !Number.isInteger(d._index) || !full.images[d._index]) {
       continue;
     }
     const pixels = d.source === BLANK_SOURCE ? pixelsOfSlot(state, d._index) : null;
