@@ -24,7 +24,14 @@ const FALLBACK_COLORSCALE = [
 ];
 // The modebar's PNG download (see downloadPng) is at 2x the figure's on-screen size: slide
 // resolution. A figure's own config.toImageButtonOptions replaces this.
-const DEFAULT_CONFIG = { displaylogo: false, responsive: true, toImageButtonOptions: { scale: 2 } };
+// showSendToCloud: Plotly's "Share chart" button needs a chart-studio server; without one the
+// click only logs an error.
+const DEFAULT_CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  showSendToCloud: false,
+  toImageButtonOptions: { scale: 2 },
+};
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
 const LOAD_RETRY_MS = 10000;
 const PURGE_DELAY_MS = 3000; // a remount adopts a detached graph within this time
