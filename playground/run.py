@@ -117,8 +117,7 @@ def apply_hyperparameters(run: TrainingRun, settings: PlaygroundSettings) -> Non
 
 
 def updated_run(run: TrainingRun | None, settings: PlaygroundSettings) -> TrainingRun:
-    """The run to use for ``settings``: the same one re-tuned, or a new one if a setting that
-    rebuilds changed (``PlaygroundSettings.structure_key``)."""
+    """The run to use for ``settings``: the same one re-tuned, or a new one if needed."""
     if run is None or run.structure_key != settings.structure_key():
         return build_run(settings)
     apply_hyperparameters(run, settings)

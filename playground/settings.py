@@ -13,12 +13,13 @@ and loss of a data set.
 reported as a plain sentence (Markdown, every value from the link through
 ``playground.quote.code``), so a malformed link still opens a working playground.
 
-Adding a setting: (1) a field below, ``name: type = setting(default, kind, choices=... or
-bounds=... or usable=..., rebuilds=True if it needs new data or a new network)`` (otherwise it
-is applied live: a trainer's hyper-parameter in ``playground.run.apply_hyperparameters``, a view
-where it is drawn); (2) its widget in ``ui/controls.py``, e.g. ``setting_widget(settings,
-"name", st.toggle, "Label")``. tests/property/test_settings_table_property.py then checks its
-URL round trip, its fallback and that a link can hide it.
+Adding a setting: (1) a field below, ``name: type = setting(default, kind, ...)`` with
+``choices``, ``bounds`` or ``usable`` for its usable values, ``rebuilds=True`` if it needs new
+data or a new network (else it is applied live: a trainer's hyper-parameter in
+``playground.run.apply_hyperparameters``, a view where it is drawn), ``hide=False`` if a link
+may not hide it; (2) its widget in ``ui/controls.py``, e.g. ``setting_widget(settings, "name",
+st.toggle, "Label")``. tests/property/test_settings_table_property.py then checks its URL round
+trip, its fallback and that a link can hide it.
 """
 
 from __future__ import annotations
