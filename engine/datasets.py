@@ -145,7 +145,7 @@ class Dataset:
             row = int(np.argmin(whole))
             raise ValueError(
                 f"y must hold whole-number class ids for a classification data set; got "
-                f"{values[row]!r} at row {row}."
+                f"{float(values[row])!r} at row {row}."
             )
         if n_classes is None:
             k, allowed = (

@@ -100,7 +100,6 @@ SPLIT_VALUES = ("train", "test")
 # they are, even beyond ±6 (a noisy generated set has such points), so a download uploads
 # again unchanged. No comma or quote in it: a spreadsheet saves it back as it is.
 VIEW_MARK = "# NeuroPlay data set: x1 and x2 are the view's own coordinates (kept as they are)"
-NAMES = ("x1", "x2", "label", "target", "split")
 # Delimiters tried on the first row, most specific first (a tie goes to the earlier one: in a
 # semicolon file "1,5;2" the comma is a decimal comma). None: runs of spaces or tabs.
 DELIMITERS = {"\t": "tabs", ";": "semicolons", ",": "commas"}
@@ -246,29 +245,30 @@ def parse_table(data: bytes, filename: str | None = None) -> Table:
     if not numbered:
         raise ValueError("The file is empty: it holds no rows of data.")
     delimiter = _delimiter(numbered[0][1])
-    width = _check_rows(numbered, delimiter)
+    width = _cell_count(numbered[0][1], delimiter)
     if width < 3:
         raise ValueError(
             f"The file has {_count(width, 'column')}; NeuroPlay needs three: x1, x2 and a "
             "label or a target."
         )
-    cells = _cells(numbered, delimiter, width)
-    header = not any(_is_number(cell) for cell in cells.iloc[0])
-    if header:
-        names = [name.strip() for name in cells.iloc[0]]
-        cells = cells.iloc[1:].reset_index(drop=True)
-        numbered = numbered[1:]
-    else:
-        names = [f"column {k}" for k in range(1, width + 1)]
-    if not len(cells):
+    first = _cells(numbered[:1], delimiter, width).iloc[0]
+    header = not any(_is_number(cell) for cell in first)
+    if len(numbered) - header > MAX_ROWS:  # counted before the rows are read
+        raise ValueError(
+            f"The file has {len(numbered) - header:,} rows of data; NeuroPlay reads at most "
+            f"{MAX_ROWS:,} (none were read: shorten the file)."
+        )
+    if len(numbered) == header:
         raise ValueError(
             "The file has a header row but no data: add rows of x1, x2 and a label or target."
         )
-    if len(cells) > MAX_ROWS:
-        raise ValueError(
-            f"The file has {len(cells):,} rows of data; NeuroPlay reads at most {MAX_ROWS:,} "
-            "(none were read: shorten the file)."
-        )
+    _check_rows(numbered, delimiter, width)
+    cells = _cells(numbered[header:], delimiter, width).reset_index(drop=True)
+    numbered = numbered[header:]
+    if header:
+        names = [name.strip() for name in first]
+    else:
+        names = [f"column {k}" for k in range(1, width + 1)]
     names, cells = _without_empty_columns(names, cells)
     _check_unique(names)
     cells.columns = names
@@ -278,7 +278,7 @@ def parse_table(data: bytes, filename: str | None = None) -> Table:
         header=header,
         numbers=numbers,
         suggestion=_suggestion(cells, numbers),
-        delimiter=delimiter or WHITESPACE,
+        delimiter=DELIMITERS.get(delimiter, WHITESPACE),
         cells=cells,
         rows=np.array([number for number, _ in numbered]),
         guess=_guess(names, cells, header),
@@ -347,11 +347,9 @@ def _cell_count(line: str, delimiter: str | None) -> int:
     return unquoted.count(delimiter) + 1
 
 
-def _check_rows(numbered: list[tuple[int, str]], delimiter: str | None) -> int:
-    """The number of cells per row; ValueError for a row with another number of cells
-    (or separated by another delimiter)."""
-    first_row, first = numbered[0]
-    width = _cell_count(first, delimiter)
+def _check_rows(numbered: list[tuple[int, str]], delimiter: str | None, width: int) -> None:
+    """ValueError for a row without ``width`` cells (or separated by another delimiter)."""
+    first_row = numbered[0][0]
     for number, line in numbered[1:]:
         cells = _cell_count(line, delimiter)
         if cells == width:
@@ -367,7 +365,6 @@ def _check_rows(numbered: list[tuple[int, str]], delimiter: str | None) -> int:
             f"Row {number:,} has {_count(cells, 'cell')} but row {first_row:,} has {width}: "
             "every row needs the same number of cells."
         )
-    return width
 
 
 def _cells(numbered: list[tuple[int, str]], delimiter: str | None, width: int) -> pd.DataFrame:
