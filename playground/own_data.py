@@ -7,16 +7,16 @@ unpickled: the bytes are decoded as text, split into cells, and each cell is rea
 
 **Reading** (``read_table``). A table of text, UTF-8 (or UTF-16 with its byte-order mark, as
 Excel's "Unicode text" writes it), at most ``MAX_BYTES``; the cells separated by commas, tabs,
-semicolons or runs of spaces, which is decided from the first row and must be the same on
-every row (in a tab or semicolon file, a decimal comma is read as a point); blank rows and rows
-starting with ``#`` are skipped. The first row is the header when none of its cells is a
-number. Columns named ``x1, x2, label`` (classification) or ``x1, x2, target`` (regression),
-in any order and any letter case, with an optional ``split`` column of ``train``/``test`` (as
-``to_csv`` writes it), are understood, and other columns left out with a note; a headerless
-file of three columns (four, when the last is the split) is read in that order, the third
-being a label if it holds at most five different whole numbers. Other names raise
-``UnknownColumnsError``, which carries the parsed ``Table``: a column-mapping step shows its
-number columns and reads it with ``table.read(ColumnMapping(...))``. At most ``MAX_ROWS``
+semicolons or runs of spaces, which is decided from the first row and must be the same on every
+row (in a tab or semicolon file, a decimal comma is read as a point); blank rows are skipped,
+and so are comment rows (``#`` and a space) before the table. The first row is the header when
+none of its cells is a number. Columns named ``x1, x2, label`` (classification) or ``x1, x2,
+target`` (regression), in any order and any letter case, with an optional ``split`` column of
+``train``/``test`` (as ``to_csv`` writes it), are understood, and other columns left out with a
+note; a headerless file of three columns (four, when the last is the split) is read in that
+order, the third being a label if it holds at most five different whole numbers. Other names
+raise ``UnknownColumnsError``, which carries the parsed ``Table``: a column-mapping step shows
+its number columns and reads it with ``table.read(ColumnMapping(...))``. At most ``MAX_ROWS``
 data rows: more are refused, never cut. At least two rows (a training and a test point).
 
 Labels are whole numbers, at most five different ones and at least two. Labels 0 … 4 are the
@@ -200,6 +200,7 @@ class Table:
     suggestion: ColumnMapping | None
     delimiter: str
     cells: pd.DataFrame = field(repr=False)  # strings, one column per name
+    values: pd.DataFrame = field(repr=False)  # the cells as float64 (NaN: not a number)
     rows: np.ndarray = field(repr=False)  # (n,) the file's line number of each data row
     guess: ColumnMapping | None = field(default=None, repr=False)  # from the names
     view_coordinates: bool = False  # the file has VIEW_MARK: keep x1, x2 as they are
@@ -236,12 +237,15 @@ def parse_table(data: bytes, filename: str | None = None) -> Table:
     """Decode, split and name the cells of a file, without reading them as numbers yet."""
     text = _text(data, filename)
     lines = text.split("\n")
+    comments = 0  # leading "# …" lines; later ones are rows ("#N/A" is a spreadsheet's)
+    while comments < len(lines) and (not lines[comments].strip() or _is_comment(lines[comments])):
+        comments += 1
     numbered = [
         (number, line)
-        for number, line in enumerate(lines, start=1)
-        if line.strip() and not line.lstrip().startswith("#")
+        for number, line in enumerate(lines[comments:], start=comments + 1)
+        if line.strip()
     ]
-    view_coordinates = any(line.startswith(VIEW_MARK) for line in lines)
+    view_coordinates = any(line.startswith(VIEW_MARK) for line in lines[:comments])
     if not numbered:
         raise ValueError("The file is empty: it holds no rows of data.")
     delimiter = _delimiter(numbered[0][1])
@@ -251,8 +255,9 @@ def parse_table(data: bytes, filename: str | None = None) -> Table:
             f"The file has {_count(width, 'column')}; NeuroPlay needs three: x1, x2 and a "
             "label or a target."
         )
-    first = _cells(numbered[:1], delimiter, width).iloc[0]
-    header = not any(_is_number(cell) for cell in first)
+    decimal_comma = delimiter not in (",", None)
+    first = _cells(numbered[:1], delimiter, width)
+    header = not _is_number(first.iloc[0], _numbers(first, decimal_comma)[0]).any()
     if len(numbered) - header > MAX_ROWS:  # counted before the rows are read
         raise ValueError(
             f"The file has {len(numbered) - header:,} rows of data; NeuroPlay reads at most "
@@ -266,22 +271,25 @@ def parse_table(data: bytes, filename: str | None = None) -> Table:
     cells = _cells(numbered[header:], delimiter, width).reset_index(drop=True)
     numbered = numbered[header:]
     if header:
-        names = [name.strip() for name in first]
+        names = [name.strip() for name in first.iloc[0]]
     else:
         names = [f"column {k}" for k in range(1, width + 1)]
     names, cells = _without_empty_columns(names, cells)
     _check_unique(names)
     cells.columns = names
-    numbers = tuple(name for name in names if _mostly_numbers(cells[name]))
+    values = pd.DataFrame(_numbers(cells, decimal_comma), columns=names)
+    numbers = tuple(name for name in names if values[name].notna().mean() >= 0.5)
+    guess = _guess(names, cells, values, header)
     return Table(
         columns=tuple(names),
         header=header,
         numbers=numbers,
-        suggestion=_suggestion(cells, numbers),
+        suggestion=None if guess else _suggestion(cells, values, numbers),
         delimiter=DELIMITERS.get(delimiter, WHITESPACE),
         cells=cells,
+        values=values,
         rows=np.array([number for number, _ in numbered]),
-        guess=_guess(names, cells, header),
+        guess=guess,
         view_coordinates=view_coordinates,
     )
 
@@ -330,6 +338,13 @@ def _text(data: bytes, filename: str | None) -> str:
             f"U+{ord(control.group()):04X} (is it a CSV file?)."
         )
     return text
+
+
+def _is_comment(line: str) -> bool:
+    """``#`` and a space (or nothing) at the start: a comment, as NumPy's ``savetxt`` writes
+    its header; a spreadsheet's ``#N/A`` or ``#DIV/0!`` is a cell."""
+    stripped = line.strip()
+    return stripped == "#" or stripped.startswith(("# ", "#\t"))
 
 
 def _delimiter(first: str) -> str | None:
@@ -408,30 +423,34 @@ def _check_unique(names: list[str]) -> None:
         seen[key] = k
 
 
-def _is_number(cell: str) -> bool:
-    """Whether a cell reads as a number, as ``_numbers`` reads it (NaN and infinity
-    included: they are data, refused later with their row)."""
-    return not math.isnan(_numbers(pd.Series([cell]))[0]) or cell.strip().lower() in _NAN
+def _is_number(cells: pd.Series | np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Which cells read as numbers (``values`` from ``_numbers``), NaN and infinity included:
+    they are data, refused later with their row."""
+    spelled_nan = np.isin(np.char.lower(np.char.strip(np.asarray(cells, dtype=str))), _NAN)
+    return ~np.isnan(values) | spelled_nan
 
 
-def _mostly_numbers(column: pd.Series) -> bool:
-    return bool(_numbers(column).notna().mean() >= 0.5)
-
-
-def _numbers(column: pd.Series) -> pd.Series:
-    """The cells as float64 (NaN where a cell is not a number; decimal commas read)."""
-    values = pd.to_numeric(column, errors="coerce")
-    unread = values.isna() & column.str.contains(",", regex=False)
-    if unread.any():
-        fixed = column[unread].str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True)
-        values[unread] = pd.to_numeric(fixed, errors="coerce")
-    return values.astype(np.float64)
+def _numbers(cells: pd.DataFrame, decimal_comma: bool) -> np.ndarray:
+    """(rows, columns) float64: each cell as a number, NaN where it is not one (in one call
+    of pandas' parser, which reads every float exactly); ``decimal_comma`` reads "1,5"."""
+    flat = pd.Series(cells.to_numpy().ravel(), dtype=object)
+    values = pd.to_numeric(flat, errors="coerce").to_numpy(np.float64, copy=True, na_value=np.nan)
+    if decimal_comma:
+        unread = np.isnan(values) & flat.str.contains(",", regex=False).to_numpy(dtype=bool)
+        if unread.any():
+            fixed = flat[unread].str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True)
+            values[unread] = pd.to_numeric(fixed, errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
+    return values.reshape(cells.shape)
 
 
 # ---------------------------------------------------------------- which column is which
 
 
-def _guess(names: list[str], cells: pd.DataFrame, header: bool) -> ColumnMapping | None:
+def _guess(
+    names: list[str], cells: pd.DataFrame, values: pd.DataFrame, header: bool
+) -> ColumnMapping | None:
     """The mapping the names give (x1, x2, label|target, split), or a headerless file's order."""
     if header:
         by_name = {name.casefold(): name for name in names}
@@ -446,20 +465,22 @@ def _guess(names: list[str], cells: pd.DataFrame, header: bool) -> ColumnMapping
         )
     if len(names) == 3 or (len(names) == 4 and _is_split(cells[names[3]])):
         split = names[3] if len(names) == 4 else None
-        return _with_value(names[0], names[1], names[2], cells[names[2]], split)
+        return _with_value(names[0], names[1], names[2], values[names[2]], split)
     return None
 
 
-def _suggestion(cells: pd.DataFrame, numbers: tuple[str, ...]) -> ColumnMapping | None:
+def _suggestion(
+    cells: pd.DataFrame, values: pd.DataFrame, numbers: tuple[str, ...]
+) -> ColumnMapping | None:
     if len(numbers) < 3:
         return None
     split = next((name for name in cells.columns if _is_split(cells[name])), None)
-    return _with_value(numbers[0], numbers[1], numbers[2], cells[numbers[2]], split)
+    return _with_value(numbers[0], numbers[1], numbers[2], values[numbers[2]], split)
 
 
 def _with_value(x1: str, x2: str, value: str, column: pd.Series, split: str | None):
     """Label if the column holds at most five different whole numbers, else target."""
-    values = _numbers(column).dropna()
+    values = column.dropna()
     whole = bool((values == np.round(values)).all()) and values.nunique() <= MAX_CLASSES
     return ColumnMapping(
         x1, x2, label=value if whole else None, target=None if whole else value, split=split
@@ -522,7 +543,7 @@ def _checked_mapping(table: Table, mapping: ColumnMapping) -> ColumnMapping:
 def _read_columns(table: Table, mapping: ColumnMapping) -> OwnData:
     value_name = mapping.label or mapping.target
     names = [mapping.x1, mapping.x2, value_name]
-    values = np.column_stack([_numbers(table.cells[name]).to_numpy() for name in names])
+    values = table.values[names].to_numpy()
     _check_numbers(table, names, values)
     notes = []
     if _any_decimal_comma(table, names):
@@ -571,7 +592,7 @@ def _check_numbers(table: Table, names: list[str], values: np.ndarray) -> None:
     value = values[row, k]
     if not cell:
         raise ValueError(f"{where} is empty: every row needs x1, x2 and a label or target.")
-    if np.isnan(value) and not _is_number(cell):
+    if np.isnan(value) and cell.lower() not in _NAN:
         raise ValueError(f"{where}: {code(cell)} is not a number.")
     if np.isnan(value) or (np.isinf(value) and "inf" in cell.lower()):
         raise ValueError(

@@ -199,7 +199,10 @@ def test_regression_by_its_target_column_even_with_whole_numbers():
         ("capitals and spaces", " X1 , x2,LABEL \n1, 2, 0\n3 ,4,1\n"),
         ("another order", "label,x2,x1\n0,2,1\n1,4,3\n"),
         ("quoted names", '"x1","x2","label"\n1,2,0\n3,4,1\n'),
-        ("blank rows and comments", "# my data\n\nx1,x2,label\n\n1,2,0\n  # note\n3,4,1\n\n"),
+        (
+            "blank rows and comments",
+            "# my data\n\n#\n  # x1, x2, label\nx1,x2,label\n1,2,0\n\n3,4,1\n",
+        ),
         ("a delimiter ending every row", "x1,x2,label,\n1,2,0,\n3,4,1,\n"),
     ],
 )
@@ -427,6 +430,10 @@ BAD_FILES = {
     "NUL bytes": (b"x1,x2,label\n1,2,0\x00\n", "The file `data.csv` is not text: byte 18"),
     "invalid UTF-8": (b"x1,x2,label\n1,2,\xff\n", "is not UTF-8 text: byte 17 cannot be read"),
     "control character": (b"x1,x2,label\n1,2\x1b,0\n", "row 2 holds the control character"),
+    "spreadsheet error": (
+        csv("# exported", "x1,x2,label", "1,2,0", "#N/A,4,1", "# 5,6,1"),
+        "Row 4, column `x1`: `#N/A` is not a number.",
+    ),
     "50 MB": (lambda: b"x1,x2,label\n" + b"1,2,0\n" * 8_400_000, "The file is 50.4 MB"),
     "duplicate columns": (
         csv("x1,x2,x1,label", "1,2,3,0", "4,5,6,1"),
