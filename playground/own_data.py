@@ -189,8 +189,9 @@ class Table:
         columns: the column names (a headerless file's are "column 1", "column 2", …).
         header: whether the first row held the names.
         numbers: the columns whose cells are mostly numbers (what a mapping can choose).
-        suggestion: x1, x2 and label or target guessed from ``numbers`` (None with fewer
-            than three), and a train/test column if there is one.
+        suggestion: for a mapping step, when the names say nothing: x1, x2 and label or
+            target from the first three of ``numbers`` (None with fewer), and a train/test
+            column if there is one.
         delimiter: what separates the cells (tabs, semicolons, commas or spaces).
     """
 
@@ -616,8 +617,9 @@ def _class_ids(table: Table, name: str, values: np.ndarray) -> tuple[np.ndarray,
     if not whole.all():
         row = int(np.argmin(whole))
         raise ValueError(
-            f"Row {table.rows[row]:,}, column {column}: {code(table.cells[name].iloc[row].strip())}"
-            " is not a class id (a whole number); for numbers to predict, use a target column."
+            f"Row {table.rows[row]:,}, column {column}: "
+            f"{code(table.cells[name].iloc[row].strip())} is not a class id (a whole number); "
+            "for numbers to predict, name the column target."
         )
     classes = np.unique(values)
     if len(classes) > MAX_CLASSES:
@@ -692,7 +694,7 @@ def _fit_to_view(
     centre = tuple(
         0.0
         if abs(m) <= h / 2 or max(-lo, hi) <= DOMAIN
-        else _round_to(m, _power_of_ten(h if h > 0 else abs(m)))
+        else _round_to(m, _power_of_ten(h if h > 0 else abs(m)) / 10)  # 2 significant digits
         for m, h, lo, hi in zip(middle, half, low, high)
     )
     reach = float(np.abs(points - centre).max())

@@ -280,15 +280,15 @@ def test_labels_0_to_4_are_kept_even_with_an_empty_class():
         (["-100,2,0", "50,1,1"], (0.0, 0.0), 0.05, "Scaled by 0.05 to fit the view (−6 … 6)."),
         (
             ["0,0,0", "10,7,1"],
-            (5.0, 4.0),
+            (5.0, 3.5),
             1.0,
-            "Moved by −5 along x1 and −4 along x2 to fit the view (−6 … 6).",
+            "Moved by −5 along x1 and −3.5 along x2 to fit the view (−6 … 6).",
         ),
         (
             ["100,200,0", "110,250,1", "104,230,1"],
-            (105.0, 220.0),
+            (105.0, 225.0),
             0.2,
-            "Moved by −105 along x1 and −220 along x2, then scaled by 0.2 to fit the view "
+            "Moved by −105 along x1 and −225 along x2, then scaled by 0.2 to fit the view "
             "(−6 … 6).",
         ),
         (
@@ -344,7 +344,7 @@ def test_other_column_names_ask_for_a_mapping_then_read_with_it():
     assert table.suggestion == ColumnMapping("height", "weight", label="group")
     result = table.read(table.suggestion)
     assert result.dataset.y.tolist() == [1, 0, 1]
-    assert (result.centre, result.scale) == ((172.0, 70.0), 0.25)
+    assert (result.centre, result.scale) == ((172.5, 68.0), 0.25)
     again = read_table(data, mapping=ColumnMapping("weight", "height", target="group"))
     assert again.dataset.kind == "regression"
 
