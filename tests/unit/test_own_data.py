@@ -220,10 +220,14 @@ def test_byte_order_marks(encoding):
     assert read_table(data).dataset.y.tolist() == [0, 1]
 
 
-def test_decimal_commas_in_a_semicolon_file_with_a_note():
-    result = read_table(csv("x1;x2;label", "1,5;-2,25;0", "3;4;1"))
-    assert result.dataset.X.tolist() == [[1.5, -2.25], [3.0, 4.0]]
+@pytest.mark.parametrize("delimiter", [";", "\t", " "])
+def test_decimal_commas_in_a_file_not_separated_by_commas_with_a_note(delimiter):
+    rows = ["x1;x2;label", "1,5;-2,25;0", "3;4;1", "-,5;1,2e0;0"]
+    result = read_table(csv(*(row.replace(";", delimiter) for row in rows)))
+    assert result.dataset.X.tolist() == [[1.5, -2.25], [3.0, 4.0], [-0.5, 1.2]]
     assert result.notes == ("Decimal commas were read as decimal points.",)
+    with pytest.raises(ValueError, match=r"Row 3, column `x1`: `1,000,5` is not a number\."):
+        read_table(csv("x1;x2;label", "1;2;0", "1,000,5;4;1"))
 
 
 def test_a_headerless_file_is_read_in_order_with_a_note():
