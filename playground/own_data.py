@@ -153,7 +153,7 @@ class ColumnMapping:
     split: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays inside: compared by identity, not by ==
 class OwnData:
     """A data set read from a file or a link.
 
