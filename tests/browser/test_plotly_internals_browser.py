@@ -1,8 +1,8 @@
 """The Plotly.js internals the live component's fast path relies on (ui/live_plotly/live_plotly.js
 ``paintFast`` and ``syncCanvases``), pinned in real Chromium with the Plotly.js the app serves.
 
-A layout-only frame (shape colours, widths, fills and paths, a layout image's source, a
-canvas-drawn picture) is written straight into the SVG that Plotly drew and into
+A layout-only frame (shape colours, widths, fills and paths; a picture, drawn into a canvas
+over the layout image Plotly placed) is written straight into the SVG that Plotly drew and into
 ``gd._fullLayout`` / ``gd.layout`` instead of going through ``Plotly.react`` (~5 ms instead of
 15-30 ms a frame, docs/benchmarks.md). Each assumption that makes this work is checked on its own,
 with a sentence naming it, and then the whole: two graphs get the same frames, one with the
@@ -86,7 +86,6 @@ FAST_FRAME = {
             "shapes[0].line.width": 8,
             "shapes[1].path": "M2,2L5,9L8,2Z",
             "shapes[1].fillcolor": "#aa00aa",
-            "images[1].source": png_source((0, 0, 200)),
         }
     },
     "images": [{"index": 0, "values": picture(5)}],
@@ -133,11 +132,9 @@ CHECK_INTERNALS = """(id) => {
     broken.push("a layout image's <image> no longer carries its d3 datum with an integer _index");
   }
   for (const el of bound) {
-    if (full.images[el.__data__._index] !== el.__data__) {
-      broken.push("an <image>'s d3 datum is no longer the gd._fullLayout.images entry itself");
-    }
-    if (el._imgSrc !== el.__data__.source) {
-      broken.push("Plotly no longer marks an <image>'s loaded source in el._imgSrc");
+    const entry = full.images[el.__data__._index];
+    if (!entry || entry.x !== el.__data__.x || entry.source !== el.__data__.source) {
+      broken.push("an <image>'s datum _index no longer names the gd._fullLayout.images entry");
     }
   }
   const shapes = full.shapes.map((_, k) => gd.querySelector(`.shapelayer path[data-index="${k}"]`));
@@ -149,11 +146,12 @@ CHECK_INTERNALS = """(id) => {
       || typeof xa.d2r !== "function") {
     broken.push("an axis of gd._fullLayout no longer has _offset, r2p and d2r");
   } else if (shapes[1]) {
-    // Plotly's own drawing of shapes[1].path (M1,3L5,8L9,3Z) against paintFast's formula.
-    const numbers = shapes[1].getAttribute("d").match(/-?[\\d.]+(?:e[-+]?\\d+)?/gi) || [];
-    const drawn = numbers.map(Number);
-    const ours = [[1, 3], [5, 8], [9, 3]].flatMap(([x, y]) =>
-      [xa._offset + xa.r2p(xa.d2r(x)), ya._offset + ya.r2p(ya.d2r(y))]);
+    // Plotly's own drawing of shapes[1].path (M x,y L x,y ... Z) against paintFast's formula.
+    const numbers = (text) => (text.match(/-?[\\d.]+(?:e[-+]?\\d+)?/gi) || []).map(Number);
+    const drawn = numbers(shapes[1].getAttribute("d"));
+    const values = numbers(full.shapes[1].path);
+    const ours = values.map((v, i) =>
+      i % 2 === 0 ? xa._offset + xa.r2p(xa.d2r(v)) : ya._offset + ya.r2p(ya.d2r(v)));
     if (drawn.length !== ours.length || drawn.some((v, i) => Math.abs(v - ours[i]) > 0.05)) {
       broken.push("a path shape's pixels are no longer axis._offset + r2p(d2r(value)): "
                   + `Plotly drew ${drawn}, the formula gives ${ours}`);
@@ -161,6 +159,7 @@ CHECK_INTERNALS = """(id) => {
   }
   return broken;
 }"""
+# Frames of graph ``key`` painted by the fast path so far.
 FAST_FRAMES = "(key) => window.__npLivePlotly.stats[key]?.fast ?? -1"
 
 
@@ -195,10 +194,17 @@ def pixels(page, key: str) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
+# Where the trace's line crosses a shape's edge, the two drawings' antialiasing differs by up to
+# ~35 of 255 in ~25 pixels (measured); a value the fast path failed to write differs by ~255 in
+# hundreds or thousands.
+TOLERANCE = 48  # of 255, in the channel that differs most
+SAME = 50  # pixels beyond TOLERANCE that still count as the same picture
+
+
 def differing(a: np.ndarray, b: np.ndarray) -> int:
-    """Pixels whose colour differs by more than a rounding step in some channel."""
+    """Pixels whose colour differs by more than ``TOLERANCE`` in some channel."""
     assert a.shape == b.shape
-    return int(np.count_nonzero(np.abs(a - b).max(axis=2) > 8))
+    return int(np.count_nonzero(np.abs(a - b).max(axis=2) > TOLERANCE))
 
 
 @pytest.fixture
@@ -226,13 +232,13 @@ def test_a_drawn_graph_has_the_fields_the_fast_path_writes(harness):
 def test_a_fast_frame_paints_what_plotly_would_and_plotly_carries_on_from_it(harness):
     page = harness
     before = pixels(page, "fast")
+    fast_before = page.evaluate(FAST_FRAMES, "fast")
     send(page, "fast", frame("fast", 2, FAST_FRAME))
     send(page, "slow", frame("slow", 2, FAST_FRAME), no_fast_path=True)
-    assert page.evaluate(FAST_FRAMES, "fast") == 1, "a layout-only frame took Plotly.react"
-    assert page.evaluate(FAST_FRAMES, "slow") == 0
+    assert page.evaluate(FAST_FRAMES, "fast") == fast_before + 1, "a layout-only frame took react"
     fast, slow = pixels(page, "fast"), pixels(page, "slow")
     assert differing(before, slow) > 500, "the frame should change the picture visibly"
-    assert differing(fast, slow) < 20, (
+    assert differing(fast, slow) < SAME, (
         "A fast-path frame no longer paints what Plotly.react paints for the same layout: "
         f"{differing(fast, slow)} pixels differ (live_plotly.js paintFast)."
     )
@@ -242,10 +248,10 @@ def test_a_fast_frame_paints_what_plotly_would_and_plotly_carries_on_from_it(har
     # what the fast path wrote into gd.layout, or it would leave the fast path's values drawn.
     send(page, "fast", frame("fast", 3, REACT_FRAME))
     send(page, "slow", frame("slow", 3, REACT_FRAME), no_fast_path=True)
-    assert page.evaluate(FAST_FRAMES, "fast") == 1  # frame 3 went through Plotly.react
+    assert page.evaluate(FAST_FRAMES, "fast") == fast_before + 1  # frame 3: Plotly.react
     after_fast, after_slow = pixels(page, "fast"), pixels(page, "slow")
     assert differing(fast, after_slow) > 500
-    assert differing(after_fast, after_slow) < 20, (
+    assert differing(after_fast, after_slow) < SAME, (
         "After a fast-path frame, Plotly.react no longer draws the next frame as it would have "
         f"without it: {differing(after_fast, after_slow)} pixels differ (paintFast's writes to "
         "gd.layout and gd._fullLayout)."
