@@ -239,8 +239,9 @@ def test_a_fast_frame_paints_what_plotly_would_and_plotly_carries_on_from_it(har
     fast, slow = pixels(page, "fast"), pixels(page, "slow")
     assert differing(before, slow) > 500, "the frame should change the picture visibly"
     assert differing(fast, slow) < SAME, (
-        "A fast-path frame no longer paints what Plotly.react paints for the same layout: "
-        f"{differing(fast, slow)} pixels differ (live_plotly.js paintFast)."
+        "The fast path and Plotly.react no longer paint the same picture for the same frame: "
+        f"{differing(fast, slow)} pixels differ (live_plotly.js paintFast, or the pictures' "
+        "canvases placed by syncCanvases after a Plotly.react)."
     )
     assert page.evaluate(CHECK_INTERNALS, "fast") == []
 
