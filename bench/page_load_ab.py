@@ -1,21 +1,24 @@
 """A new and a returning visitor's page load on several copies of the app, interleaved.
 
     .venv/bin/python -m bench.page_load_ab base=/tmp/base main=. [--rounds 12]
-    .venv/bin/python -m bench.page_load_ab early=server.py plain=app.py --rounds 12
+    .venv/bin/python -m bench.page_load_ab early=/tmp/old/server.py plain=/tmp/old/app.py
 
-Each ``name=path`` is a checkout of NeuroPlay (served as its ``server.py``: for instance ``git
-worktree add --detach /tmp/base 3be0cba``, with ``static/`` copied and ``.venv`` linked to this
-one) or a main script to serve (``app.py``: the same app without server.py's middleware). One
-server per variant runs at once; every round times one load on each (bench/ui.py's d:
-navigate, press Play, first trained frame painted; new browser context, then the same again
-as a returning visitor), in turn and in alternating order, so that a drift in the machine's
-load hits every variant alike. Separate runs of ``bench.ui --only d`` moved ±0.3 s between
-rounds on this 2-core machine; interleaved, a 0.28 s difference stood out (docs/benchmarks.md).
+Each ``name=path`` is a checkout of NeuroPlay, served as its scripts/run.sh served it (for
+instance ``git worktree add --detach /tmp/base 3be0cba``, with ``static/`` copied and ``.venv``
+linked to this one), or a main script to serve (``early=/tmp/old/server.py
+plain=/tmp/old/app.py``: an old checkout's app with and without its middleware, as measured in
+docs/benchmarks.md). One server per variant runs at once; every round times one load on each
+(bench/ui.py's d: navigate, press Play, first trained frame painted; new browser context, then
+the same again as a returning visitor), in turn and in alternating order, so that a drift in
+the machine's load hits every variant alike. Separate runs of ``bench.ui --only d`` moved
+±0.3 s between rounds on this 2-core machine; interleaved, a 0.28 s difference stood out
+(docs/benchmarks.md).
 
 Printed per variant, new and returning visitor: the median and the interquartile range of the
 first trained frame (s after navigation, wall clock) and of the graph's first paint (the page's
 clock: when the live graph first showed a frame, before Play; what loading Plotly.js earlier
-can change), and the load average before every round.
+can change), and the load average before every round. ``--mbit 10 --latency 40`` throttles
+each page's network (Chromium's emulation) instead of localhost's.
 """
 
 from __future__ import annotations
@@ -50,9 +53,13 @@ FIRST_PAINT_OBSERVER = f"""
 
 
 def script_of(path: str) -> Path:
-    """The main script a variant serves: a checkout's server.py, or the given .py file."""
+    """The main script a variant serves: the given .py file, or a checkout's server.py (what
+    scripts/run.sh served up to issue 11, with its middleware) or else its app.py."""
     target = Path(path).resolve()
-    return target if target.suffix == ".py" else target / "server.py"
+    if target.suffix == ".py":
+        return target
+    middleware = (target / "ui" / "early_plotly.py").exists()
+    return target / ("server.py" if middleware else "app.py")
 
 
 def one_load(page, url: str) -> tuple[float, float]:
@@ -61,10 +68,30 @@ def one_load(page, url: str) -> tuple[float, float]:
     return trained, page.evaluate("window.__npFirstPaintMs") / 1000
 
 
-def load_pair(browser, url: str) -> tuple[tuple[float, float], tuple[float, float]]:
+def throttle(page, mbit: float, latency_ms: float) -> None:
+    """Chromium's network emulation for ``page``: ``mbit`` Mbit/s down (a quarter of it up)
+    and ``latency_ms`` more per request, as over a school's Wi-Fi rather than localhost."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": latency_ms,
+            "downloadThroughput": mbit * 1e6 / 8,
+            "uploadThroughput": mbit * 1e6 / 32,
+        },
+    )
+
+
+def load_pair(
+    browser, url: str, mbit: float = 0.0, latency_ms: float = 0.0
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """One new visitor's load (empty browser cache) and a returning one's (same context)."""
     page = new_page(browser)
     page.context.add_init_script(FIRST_PAINT_OBSERVER)
+    if mbit > 0:
+        throttle(page, mbit, latency_ms)
     first = one_load(page, url)
     again = one_load(page, url)  # a reload starts a new Streamlit session too
     page.context.close()
@@ -73,6 +100,8 @@ def load_pair(browser, url: str) -> tuple[tuple[float, float], tuple[float, floa
 
 def summary(values: list[float]) -> str:
     """``median [q1, q3]`` of ``values`` in seconds (the middle half of them lies in [q1, q3])."""
+    if len(values) < 2:
+        return f"{values[0]:.2f}"
     q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
     sign = "+" if min(values) < 0 else ""  # differences carry their sign
     return f"{median:{sign}.2f} [{q1:{sign}.2f}, {q3:{sign}.2f}]"
@@ -97,6 +126,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("variants", nargs="+", help="name=path: a checkout or a main script")
     parser.add_argument("--rounds", type=int, default=12)
+    parser.add_argument("--mbit", type=float, default=0.0, help="throttle the network (Mbit/s)")
+    parser.add_argument("--latency", type=float, default=0.0, help="ms per request, throttled")
     args = parser.parse_args()
     scripts = {name: script_of(path) for name, path in (v.split("=", 1) for v in args.variants)}
     from playwright.sync_api import sync_playwright
@@ -117,7 +148,7 @@ def main() -> int:
             order = list(urls) if round_ % 2 == 0 else list(reversed(urls))
             loads = " ".join(f"{v:.2f}" for v in os.getloadavg())
             for name in order:
-                times[name].append(load_pair(browser, urls[name]))
+                times[name].append(load_pair(browser, urls[name], args.mbit, args.latency))
             line = ", ".join(f"{n} {times[n][-1][0][0]:.2f}" for n in order)
             print(f"round {round_ + 1} (load {loads}): new visitor, first trained frame: {line}")
         for name, pairs in times.items():

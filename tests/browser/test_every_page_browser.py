@@ -13,7 +13,7 @@ import pytest
 
 from ui.navigation import teaching_pages
 
-APP = "server.py"  # app.py as scripts/run.sh serves it
+APP = "app.py"  # what scripts/run.sh serves
 URL_PATHS = ["", *(page.url_path for page in teaching_pages())]  # "": the Playground
 MAIN = '[data-testid="stMain"]'
 # Streamlit's app root says whether a script run is in progress ("running") or over.

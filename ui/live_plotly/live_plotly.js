@@ -48,9 +48,6 @@ function loadPlotly(sources) {
     return registry.loader;
   }
   const candidates = (sources || []).filter((s) => typeof s === "string" && s.length > 0);
-  // server.py's page may have started loading Plotly.js before Streamlit ran (see
-  // ui/early_plotly.py): wait for that first, then fall back to loading it here.
-  const early = window.__npPlotlyEarly;
   registry.loader = new Promise((resolve, reject) => {
     const tryNext = (i) => {
       if (window.Plotly) {
@@ -78,14 +75,7 @@ function loadPlotly(sources) {
       });
       document.head.appendChild(script);
     };
-    if (early && typeof early.then === "function") {
-      early.then(
-        () => tryNext(0),
-        () => tryNext(0),
-      );
-    } else {
-      tryNext(0);
-    }
+    tryNext(0);
   });
   // A failed load is retried by a later frame, at most every LOAD_RETRY_MS.
   registry.loader.catch(() => {
