@@ -20,8 +20,9 @@ TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold 
 
 
 def start(name: str, **query) -> AppTest:
-    """The teaching page served at ``/<name>``, run on its own."""
-    at = AppTest.from_file(str(PAGES[name].path), default_timeout=TIMEOUT)
+    """The teaching page served at ``/<name>``, run on its own (``app.py``: the app)."""
+    path = PAGES[name].path if name in PAGES else ROOT / name
+    at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
     for name, value in query.items():
         at.query_params[name] = value
     at.run()
