@@ -1,25 +1,18 @@
-"""NeuroPlay's server: app.py on Streamlit's server, plus an early start for Plotly.js.
+"""NeuroPlay with its own memory accounting, for bench/soak.py.
 
-    .venv/bin/streamlit run server.py     (what scripts/run.sh does)
+    NEUROPLAY_DIAGNOSTICS=1 .venv/bin/streamlit run server.py
 
-``streamlit run`` sees the ``st.App`` below and serves app.py with the middleware of
-ui/early_plotly.py, which lets a new visitor's browser fetch Plotly.js together with the page
-instead of after Streamlit has built it. ``streamlit run app.py`` serves the same app without it.
-With ``NEUROPLAY_DIAGNOSTICS=1`` it also answers ``/_neuroplay/memory`` (ui/diagnostics.py).
+``streamlit run`` sees the ``st.App`` below and serves app.py (what scripts/run.sh serves)
+with one more route, ``/_neuroplay/memory`` (ui/diagnostics.py), when the environment sets
+``NEUROPLAY_DIAGNOSTICS=1``; without it the app is app.py alone.
 """
 
 from pathlib import Path
 
 import streamlit as st
-from starlette.middleware import Middleware
 
 from ui import diagnostics
-from ui.early_plotly import EarlyPlotly
 
 HERE = Path(__file__).resolve().parent
 
-app = st.App(
-    HERE / "app.py",
-    middleware=[Middleware(EarlyPlotly, static_dir=HERE / "static")],
-    routes=diagnostics.ROUTES,  # empty unless NEUROPLAY_DIAGNOSTICS=1 (bench/soak.py)
-)
+app = st.App(HERE / "app.py", routes=diagnostics.ROUTES)

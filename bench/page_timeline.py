@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.page_timeline [--loads 3]
 
-Starts ``streamlit run server.py`` on a free port, loads the page once to warm the server, then
+Starts ``streamlit run app.py`` on a free port, loads the page once to warm the server, then
 for each load opens a new browser context (empty cache, like bench/ui.py's "new visitor"),
 presses Play as soon as it is there and waits for a painted frame of epoch >= 1. An init script
 records ``performance.now()`` (ms since navigation) the first time each of these happens:

@@ -4,7 +4,7 @@ Run from the repository root (needs Debian's /usr/bin/chromium):
 
     .venv/bin/python -m bench.ui            # or: .venv/bin/python bench/ui.py [--seconds 10]
 
-It starts ``streamlit run server.py`` (app.py as scripts/run.sh serves it) from the venv on a
+It starts ``streamlit run app.py`` (what scripts/run.sh serves) from the venv on a
 free port (always stopped at the end) and prints, measured in this one run:
 
 a. ``painted_fps``: frames Plotly finished drawing per second (the live component's
@@ -54,7 +54,7 @@ from bench.browser import (  # noqa: E402
     streamlit_server,
 )
 
-APP = ROOT / "server.py"  # what scripts/run.sh serves: app.py plus ui/early_plotly.py
+APP = ROOT / "app.py"  # what scripts/run.sh serves
 VIEWPORT = {"width": 1400, "height": 900}
 GRAPH = ".np-live-plotly-graph"
 METRICS = '[data-testid="np-metrics"]'

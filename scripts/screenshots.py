@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py        # writes docs/screenshots/*.png
 
-Starts ``server.py`` (what scripts/run.sh serves) on a free port, opens each view in headless
+Starts ``app.py`` (what scripts/run.sh serves) on a free port, opens each view in headless
 Chromium at its window size, presses Play, waits until the network has trained a while, pauses,
 and saves the window as people would see it (not the whole page: what fits the screen is the
 point). Needs Debian's /usr/bin/chromium (scripts/setup.sh --with-browser).
@@ -63,7 +63,7 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    with streamlit_server(ROOT / "server.py", port), sync_playwright() as playwright:
+    with streamlit_server(ROOT / "app.py", port), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for name, width, height, query, scheme, epochs in SHOTS:

@@ -60,7 +60,7 @@ def test_a_hostile_link_gets_one_warning_with_every_value_as_code():
 
 def test_a_hostile_lesson_name_is_quoted_as_code():
     value = HOSTILE_VALUES["link"]
-    at = start("pages/1_Lessons.py", lesson=value)
+    at = start("app_pages/1_Lessons.py", lesson=value)
     assert at.info[0].value == (
         f"There is no lesson called {code(value)}, so here is the first one."
     )

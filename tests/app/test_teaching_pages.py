@@ -11,19 +11,18 @@ from streamlit.testing.v1 import AppTest
 
 from playground.settings import PlaygroundSettings
 from teach.lessons import LESSON_LIST, LESSONS
+from ui.navigation import teaching_pages
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = [
-    "pages/1_Lessons.py",
-    "pages/2_Activations.py",
-    "pages/3_Backprop.py",
-    "pages/4_Softmax.py",
-]
+# The app's own list (app.py's navigation): a new page is smoke-tested with no edit here.
+PAGES = {page.url_path: page for page in teaching_pages()}
 TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold cache
 
 
-def start(page: str, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=TIMEOUT)
+def start(name: str, **query) -> AppTest:
+    """The teaching page served at ``/<name>``, run on its own (``app.py``: the app)."""
+    path = PAGES[name].path if name in PAGES else ROOT / name
+    at = AppTest.from_file(str(path), default_timeout=TIMEOUT)
     for name, value in query.items():
         at.query_params[name] = value
     at.run()
@@ -44,18 +43,21 @@ def query_value(at: AppTest, key: str) -> str:
     return value[-1] if isinstance(value, list) else value
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_loads_without_exceptions(page):
-    at = start(page)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_through_the_apps_navigation_without_exceptions(name):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception  # the Playground, the default page
+    at.switch_page(str(PAGES[name].path.relative_to(ROOT))).run()
+    assert not at.exception, at.exception
     assert not at.error
-    assert at.title
+    assert at.title  # the page's own heading, not the Playground's
 
 
 # ---------------------------------------------------------------- Lessons
 
 
 def test_lessons_page_shows_the_first_lesson_with_its_numbers_and_links():
-    at = start("pages/1_Lessons.py")
+    at = start("Lessons")
     first = LESSON_LIST[0]
     assert at.selectbox(key="lesson").value == first.slug
     assert at.subheader[0].value == f"1. {first.title}"
@@ -66,7 +68,7 @@ def test_lessons_page_shows_the_first_lesson_with_its_numbers_and_links():
 
 
 def test_picking_a_lesson_shows_it_and_puts_it_in_the_link():
-    at = start("pages/1_Lessons.py")
+    at = start("Lessons")
     at.selectbox(key="lesson").set_value("optimizers").run()
     assert not at.exception
     lesson = LESSONS["optimizers"]
@@ -76,7 +78,7 @@ def test_picking_a_lesson_shows_it_and_puts_it_in_the_link():
 
 
 def test_next_and_previous_buttons_walk_through_the_lessons():
-    at = start("pages/1_Lessons.py")
+    at = start("Lessons")
     at.button(key="lesson_next").click().run()
     assert at.selectbox(key="lesson").value == LESSON_LIST[1].slug
     at.button(key="lesson_next").click().run()
@@ -87,7 +89,7 @@ def test_next_and_previous_buttons_walk_through_the_lessons():
 
 @pytest.mark.parametrize("lesson", LESSON_LIST, ids=lambda lesson: lesson.slug)
 def test_every_lesson_renders_from_its_link(lesson):
-    at = start("pages/1_Lessons.py", lesson=lesson.slug)
+    at = start("Lessons", lesson=lesson.slug)
     assert at.selectbox(key="lesson").value == lesson.slug
     assert not at.error
     assert len(at.get("plotly_chart")) == len(lesson.figures)
@@ -95,7 +97,7 @@ def test_every_lesson_renders_from_its_link(lesson):
 
 
 def test_unknown_lesson_in_the_link_gets_a_sentence_not_a_traceback():
-    at = start("pages/1_Lessons.py", lesson="no-such-lesson")
+    at = start("Lessons", lesson="no-such-lesson")
     assert "no lesson called" in at.info[0].value
     assert at.selectbox(key="lesson").value == LESSON_LIST[0].slug
 
@@ -115,7 +117,7 @@ def test_lesson_link_opens_the_playground_in_the_lesson_state(slug, variant_inde
 
 
 def test_picking_activations_updates_both_columns():
-    at = start("pages/2_Activations.py")
+    at = start("Activations")
     assert at.selectbox(key="activation_left").value == "tanh"
     assert at.selectbox(key="activation_right").value == "sigmoid"
     assert "z < −2.99 and z > 2.99" in markdown_text(at)
@@ -135,7 +137,7 @@ def phase_heading(at: AppTest) -> str:
 
 
 def test_backprop_steps_forward_and_back_through_every_phase():
-    at = start("pages/3_Backprop.py")
+    at = start("Backprop")
     assert phase_heading(at).startswith("**Step 1 of 8")
     for step in range(2, 9):
         at.button(key="backprop_next").click().run()
@@ -151,7 +153,7 @@ def test_backprop_steps_forward_and_back_through_every_phase():
 
 
 def test_backprop_edited_weight_changes_the_forward_pass():
-    at = start("pages/3_Backprop.py")
+    at = start("Backprop")
     at.button(key="backprop_next").click().run()  # forward: hidden layer
     at.session_state["backprop_hidden_editor"] = {
         "edited_rows": {0: {"h₁": 2.5}},
@@ -164,7 +166,7 @@ def test_backprop_edited_weight_changes_the_forward_pass():
 
 
 def test_backprop_empty_weight_cell_gets_a_sentence():
-    at = start("pages/3_Backprop.py")
+    at = start("Backprop")
     at.session_state["backprop_hidden_editor"] = {
         "edited_rows": {1: {"h₂": None}},
         "added_rows": [],
@@ -176,7 +178,7 @@ def test_backprop_empty_weight_cell_gets_a_sentence():
 
 
 def test_backprop_softmax_and_continuing_from_the_new_weights():
-    at = start("pages/3_Backprop.py")
+    at = start("Backprop")
     at.selectbox(key="backprop_output").set_value("softmax").run()
     at.selectbox(key="backprop_outputs_softmax").set_value(3).run()
     at.selectbox(key="backprop_true_class").set_value(2).run()
@@ -196,7 +198,7 @@ def test_backprop_softmax_and_continuing_from_the_new_weights():
 
 
 def test_moving_a_logit_slider_changes_probabilities_and_losses():
-    at = start("pages/4_Softmax.py")
+    at = start("Softmax")
     before = metric_values(at)
     assert before["Predicted"] == "class 1"
     at.slider(key="softmax_logit_2").set_value(4.0).run()
@@ -208,7 +210,7 @@ def test_moving_a_logit_slider_changes_probabilities_and_losses():
 
 
 def test_changing_the_true_class_and_the_number_of_classes():
-    at = start("pages/4_Softmax.py")
+    at = start("Softmax")
     at.selectbox(key="softmax_true_class_3").set_value(2).run()
     assert metric_values(at)["p(true class)"] == "0.099"
     at.selectbox(key="softmax_classes").set_value(5).run()
@@ -219,7 +221,7 @@ def test_changing_the_true_class_and_the_number_of_classes():
 
 
 def test_confidently_wrong_button_sets_the_logits():
-    at = start("pages/4_Softmax.py")
+    at = start("Softmax")
     at.button(key="softmax_confidently_wrong").click().run()
     assert not at.exception
     assert at.slider(key="softmax_logit_0").value == -4.0

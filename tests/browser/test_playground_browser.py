@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-APP = "server.py"  # app.py as scripts/run.sh serves it (with ui/early_plotly.py)
+APP = "app.py"  # what scripts/run.sh serves
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 METRICS = '[data-testid="np-metrics"]'
 GRAPH = ".np-live-plotly-graph"
@@ -82,12 +82,9 @@ def test_new_user_presses_play_and_the_xor_test_loss_falls(page, streamlit_url):
     assert not page.errors
 
 
-def test_plotly_js_starts_with_the_page_and_loads_once(page, streamlit_url):
+def test_plotly_js_loads_once_from_the_apps_static_copy(page, streamlit_url):
     open_playground(page, streamlit_url)
-    # server.py put the preload and the early loader into the page's head ...
-    assert page.locator('head link[rel="preload"][as="script"]').count() == 1
-    assert page.evaluate("window.__npPlotlyEarly instanceof Promise")
-    # ... and the live view used that copy instead of fetching Plotly.js a second time.
+    # preload_plotly() at the top of the page and the live view share one load of the file.
     fetched = page.evaluate(
         "performance.getEntriesByType('resource').map(r => r.name)"
         ".filter(n => /plotly[^/]*\\.js$/.test(n))"

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 
 from teach.lessons import LESSONS
 
-# app.py as scripts/run.sh serves it; pages/1_Lessons.py is served at /Lessons, and so on.
-APP = "server.py"
+# What scripts/run.sh serves; app_pages/1_Lessons.py is served at /Lessons, and so on.
+APP = "app.py"
 METRICS = '[data-testid="np-metrics"]'
 MARKDOWN = '[data-testid="stMarkdownContainer"]'
 RERUN = 30_000  # ms: a rerun after a click takes well under 1 s here (lessons train < 0.5 s)

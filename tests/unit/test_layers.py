@@ -1,6 +1,6 @@
 """The packages' layers (docs/architecture.md): which package may import which.
 
-    engine  ←  playground  ←  teach  ←  pages/, app.py
+    engine  ←  playground  ←  teach  ←  app_pages/, app.py
        ↖──────────────────  ui  ←──────┘
 
 ``engine`` is the numerical library (NumPy and Numba); ``playground`` is the Playground's core

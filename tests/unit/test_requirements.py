@@ -13,7 +13,7 @@ from importlib import metadata
 from packaging.requirements import Requirement
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-# What the app's own code imports (app.py, pages/, ui/, engine/, teach/, server.py).
+# What the app's own code imports (app.py, app_pages/, ui/, engine/, teach/, server.py).
 APP_IMPORTS = ("streamlit", "numba", "numpy", "plotly", "pandas", "pillow", "starlette")
 DEV_TOOLS = ("pytest", "hypothesis", "playwright", "ruff", "pre-commit")
 

@@ -57,9 +57,6 @@ function loadPlotly(sources) {
     return registry.loader;
   }
   const candidates = (sources || []).filter((s) => typeof s === "string" && s.length > 0);
-  // server.py's page may have started loading Plotly.js before Streamlit ran (see
-  // ui/early_plotly.py): wait for that first, then fall back to loading it here.
-  const early = window.__npPlotlyEarly;
   registry.loader = new Promise((resolve, reject) => {
     const tryNext = (i) => {
       if (window.Plotly) {
@@ -87,14 +84,7 @@ function loadPlotly(sources) {
       });
       document.head.appendChild(script);
     };
-    if (early && typeof early.then === "function") {
-      early.then(
-        () => tryNext(0),
-        () => tryNext(0),
-      );
-    } else {
-      tryNext(0);
-    }
+    tryNext(0);
   });
   // A failed load is retried by a later frame, at most every LOAD_RETRY_MS.
   registry.loader.catch(() => {
@@ -372,28 +362,29 @@ function syncCanvases(state) {
   }
   const keep = new Set();
   for (const el of gd.querySelectorAll("image")) {
-    const d = el.__data__;
-    // Not full.images[d._index] === d: a relayout that changes nothing (Plots.resize at the same
-    // size) makes new layout objects without drawing the <image>s again. Their data then are the
-    // older objects, still what is drawn; the canvases must stay.
-    if (!d || !Number.isInteger(d._index) || !full.images[d._index]) {
+    // The layout image this <image> draws: its d3 datum's _index. Plotly redraws its <image>s
+    // only when the images changed: after a Plotly.react that changed only shapes, say, the
+    // datum is the previous _fullLayout's entry, so the current one is read by index.
+    const index = el.__data__?._index;
+    const entry = Number.isInteger(index) ? full.images[index] : undefined;
+    if (!entry) {
       continue;
     }
-    const pixels = d.source === BLANK_SOURCE ? pixelsOfSlot(state, d._index) : null;
+    const pixels = entry.source === BLANK_SOURCE ? pixelsOfSlot(state, index) : null;
     if (!pixels) {
       continue;
     }
-    let box = state.canvasBoxes.get(d._index);
+    let box = state.canvasBoxes.get(index);
     if (!box) {
       const fo = document.createElementNS(SVG_NS, "foreignObject");
       fo.setAttribute("class", "np-live-plotly-picture");
-      fo.dataset.index = String(d._index);
+      fo.dataset.index = String(index);
       const canvas = document.createElementNS(XHTML, "canvas");
       fo.appendChild(canvas);
       box = { fo, canvas, serial: null };
-      state.canvasBoxes.set(d._index, box);
+      state.canvasBoxes.set(index, box);
     }
-    keep.add(d._index);
+    keep.add(index);
     if (el.nextSibling !== box.fo) {
       el.after(box.fo);
     }
@@ -1216,14 +1207,14 @@ function watchColorScheme(state) {
 
 // ---------------------------------------------------------------------------------------------
 // Fast path. Plotly.react re-runs supplyDefaults on the whole figure and redraws every layout
-// image (~15-25 ms here) even when a frame only swaps pictures and recolours shapes. When a frame
-// changes nothing but
-//   * layout.images[k].source,
+// image (~15-25 ms here) even when a frame only recolours shapes. When a frame changes nothing but
 //   * shapes[k].line.color / line.width / fillcolor (opaque colours, width > 0),
 //   * shapes[k].path (absolute M/L/Z commands on data axes, linear or log),
 // those values are written straight into the SVG elements Plotly drew and into
-// gd._fullLayout / gd.layout, so that the next Plotly.react sees them as already drawn. Anything
-// else (trace data, other layout paths, an element not found) goes through Plotly.react.
+// gd._fullLayout / gd.layout, so that the next Plotly.react sees them as already drawn. Pictures
+// change in their canvases (syncCanvases), not in the layout. Anything else (trace data, other
+// layout paths, a layout image added, moved or given a new source, an element not found) goes
+// through Plotly.react. Private Plotly.js internals: tests/browser/test_plotly_internals_browser.py.
 // ---------------------------------------------------------------------------------------------
 
 const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|path)$/;
@@ -1234,7 +1225,6 @@ const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|pa
 const AXIS_RANGE_PATH = /^[xy]axis\d*\.range$/;
 const REACT_SPACING = 8;
 const OPAQUE_COLOR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\([^)]*\))$/i;
-const XLINK = "http://www.w3.org/1999/xlink";
 
 function getPath(target, parts) {
   let value = target;
@@ -1263,7 +1253,7 @@ function fastOperations(state, frame, drawn) {
   if (Array.isArray(updates.traces) && updates.traces.length > 0) {
     return null;
   }
-  const ops = { images: [], shapes: [], deferred: [] };
+  const ops = { shapes: [], deferred: [] };
   const wait = performance.now() - state.lastReactEnd < REACT_SPACING * state.lastReactMs;
   for (const path of new Set([...Object.keys(updates.layout || {}), ...state.deferredPaths])) {
     const parts = parsePath(path);
@@ -1307,15 +1297,9 @@ function fastOperations(state, frame, drawn) {
       return null; // an image added or removed: Plotly lays it out
     }
     for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-      if (key !== "source" && !sameValue(a[key], b[key])) {
-        return null; // moved, resized, shown or hidden: Plotly lays it out
+      if (!sameValue(a[key], b[key])) {
+        return null; // moved, resized, shown, hidden or a new source: Plotly draws it
       }
-    }
-    if (a.source !== b.source) {
-      if (a.visible === false) {
-        return null;
-      }
-      ops.images.push({ index: k, source: a.source || "" });
     }
   }
   return ops;
@@ -1363,19 +1347,10 @@ function paintFast(state, frame, drawn) {
   const ops = fastOperations(state, frame, drawn);
   const gd = state.graph;
   const full = gd._fullLayout;
-  if (!ops || !full || !Array.isArray(full.images) || !Array.isArray(full.shapes)) {
+  if (!ops || !full || !Array.isArray(full.shapes)) {
     return false;
   }
   // Resolve every element first: nothing is changed unless the whole frame can be applied.
-  const imageElements = new Map();
-  if (ops.images.length) {
-    for (const el of gd.querySelectorAll("image")) {
-      const d = el.__data__;
-      if (d && Number.isInteger(d._index) && full.images[d._index] === d) {
-        imageElements.set(d._index, el);
-      }
-    }
-  }
   // One pass over the shape elements, not a querySelector per shape (thousands of links).
   const shapeElements = new Map();
   if (ops.shapes.length) {
@@ -1387,17 +1362,6 @@ function paintFast(state, frame, drawn) {
     }
   }
   const writes = [];
-  for (const op of ops.images) {
-    const el = imageElements.get(op.index);
-    if (!el) {
-      return false;
-    }
-    writes.push(() => {
-      el.setAttributeNS(XLINK, "href", op.source);
-      el._imgSrc = op.source; // Plotly's own "already loaded" marker
-      full.images[op.index].source = op.source;
-    });
-  }
   for (const op of ops.shapes) {
     const shape = full.shapes[op.index];
     const el = shapeElements.get(op.index);

@@ -13,9 +13,6 @@ from teach.softmax import (
     same_true_probability,
     softmax,
 )
-from ui.routing import route_through_app
-
-route_through_app()  # a first load straight to this page: see ui/routing.py
 
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, -2.0)
 SLIDER_LIMIT = 6.0

@@ -5,9 +5,6 @@ import streamlit as st
 from playground.quote import code, plain
 from teach.lesson_figures import FIGURES
 from teach.lessons import LESSON_LIST, LESSONS, Lesson, LessonRun, lesson_label
-from ui.routing import route_through_app
-
-route_through_app()  # a first load straight to this page: see ui/routing.py
 
 PICKER = "lesson"
 SLUGS = [lesson.slug for lesson in LESSON_LIST]

@@ -8,9 +8,6 @@ from teach.activations import (
     describe_saturation,
 )
 from teach.figures import activation_figure
-from ui.routing import route_through_app
-
-route_through_app()  # a first load straight to this page: see ui/routing.py
 
 NAMES = list(ACTIVATION_FACTS)
 

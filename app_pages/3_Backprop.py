@@ -21,9 +21,6 @@ from teach.backprop import (
     unit_names,
 )
 from teach.figures import backprop_diagram
-from ui.routing import route_through_app
-
-route_through_app()  # a first load straight to this page: see ui/routing.py
 
 PHASE = "backprop_phase"
 BASE = "backprop_base"  # the weights the editors start from: (seed, SmallNetwork or None)

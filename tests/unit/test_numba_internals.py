@@ -1,0 +1,138 @@
+"""Numba internals engine/jit.py relies on: each test names the assumption in plain words, so an
+upgrade that moves one fails here rather than silently making the engine slower.
+
+``engine.jit.kernel(slp=True)`` turns on LLVM's SLP vectoriser for one kernel (Numba has it off
+by default) by flipping ``numba.config.SLP_VECTORIZE`` under Numba's global compiler lock while
+that kernel's dispatcher compiles (its ``compile`` method is wrapped); ``entry=False`` kernels
+skip the CPython and C wrappers (``no_cpython_wrapper``, ``no_cfunc_wrapper``). The gains are in
+docs/benchmarks.md ("Private internals").
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numba
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Eight running sums over adjacent columns: the shape of the engine's register blocks, which SLP
+# packs into vector instructions.
+BODY = """
+    z0 = z1 = z2 = z3 = z4 = z5 = z6 = z7 = 0.0
+    for i in range(a.shape[0]):
+        z0 += a[i, 0] * a[i, 0]
+        z1 += a[i, 1] * a[i, 1]
+        z2 += a[i, 2] * a[i, 2]
+        z3 += a[i, 3] * a[i, 3]
+        z4 += a[i, 4] * a[i, 4]
+        z5 += a[i, 5] * a[i, 5]
+        z6 += a[i, 6] * a[i, 6]
+        z7 += a[i, 7] * a[i, 7]
+    out[0] = z0
+    out[1] = z1
+    out[2] = z2
+    out[3] = z3
+    out[4] = z4
+    out[5] = z5
+    out[6] = z6
+    out[7] = z7
+"""
+KERNELS = (
+    ("with_slp", "@kernel(entry=True, slp=True)"),
+    ("without_slp", "@kernel(entry=True)"),
+    ("callee_with_slp", "@kernel(slp=True)"),  # compiled only as the caller's callee
+)
+CALLER = "\n@kernel(entry=True)\ndef caller(a, out):\n    callee_with_slp(a, out)\n"
+# Counts, per kernel, the vector additions and multiplications in its optimised LLVM IR.
+REPORT = """
+import json, re
+import numpy as np
+import numba
+import slp_kernels as m
+
+vector = re.compile(r"= f(?:add|mul) (?:fast )?<\\d+ x double>")
+a, out = np.random.default_rng(0).random((10, 8)), np.zeros(8)
+m.with_slp(a, out)
+m.without_slp(a, out)
+m.caller(a, out)
+count = lambda k: sum(len(vector.findall(c.library.get_llvm_str())) for c in k.overloads.values())
+print(json.dumps({
+    "with_slp": count(m.with_slp),
+    "without_slp": count(m.without_slp),
+    "callee_with_slp": count(m.callee_with_slp),
+    "slp_after": numba.config.SLP_VECTORIZE,
+}))
+"""
+
+
+def test_slp_is_on_for_exactly_the_kernels_that_ask_for_it(tmp_path):
+    module = "from engine.jit import kernel\n" + "".join(
+        f"\n{decorator}\ndef {name}(a, out):{BODY}\n" for name, decorator in KERNELS
+    )
+    (tmp_path / "slp_kernels.py").write_text(module + CALLER)
+    # A process of its own: an empty Numba cache (cached code cannot be inspected) and the
+    # switch as Numba starts it.
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
+    }
+    env.pop("NUMBA_SLP_VECTORIZE", None)
+    env.pop("NUMBA_DISABLE_JIT", None)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(REPORT)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        # Timeout: four small kernels compile in ~2 s; a compiler lock that is not re-entrant
+        # would hang (engine/jit.py takes it, then Numba's compile takes it again).
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    counts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert counts["with_slp"] > 0, (
+        "kernel(slp=True) no longer produces vector code: Numba no longer reads "
+        "numba.config.SLP_VECTORIZE when it builds a kernel's optimisation passes, so "
+        f"engine/jit.py's switch does nothing ({counts})."
+    )
+    assert counts["without_slp"] == 0, (
+        f"A kernel without slp=True got SLP-vectorised code: the switch leaks ({counts})."
+    )
+    assert counts["callee_with_slp"] > 0, (
+        "A kernel compiled because another kernel calls it no longer compiles through its "
+        "dispatcher's compile method, so engine/jit.py's wrapper misses it and the engine's "
+        f"register-blocked loops lose SLP ({counts})."
+    )
+    assert counts["slp_after"] == 0, "engine/jit.py left Numba's SLP switch on after compiling"
+
+
+def test_the_switch_the_lock_and_the_wrapper_options_exist():
+    from numba.core import cpu, dispatcher
+
+    assert isinstance(getattr(numba.config, "SLP_VECTORIZE", None), int), (
+        "numba.config.SLP_VECTORIZE is gone: engine/jit.py cannot turn SLP on per kernel."
+    )
+    try:
+        from numba.core.compiler_lock import global_compiler_lock
+    except ImportError:
+        raise AssertionError(
+            "numba.core.compiler_lock.global_compiler_lock is gone: engine/jit.py flips the "
+            "SLP switch under it so that no other compile sees it."
+        ) from None
+    assert hasattr(global_compiler_lock, "__enter__")
+    assert list(inspect.signature(dispatcher.Dispatcher.compile).parameters) == ["self", "sig"], (
+        "numba's Dispatcher.compile(sig) changed: engine/jit.py wraps it per kernel."
+    )
+    for option in ("no_cpython_wrapper", "no_cfunc_wrapper"):
+        assert hasattr(cpu.CPUTargetOptions, option), (
+            f"Numba no longer accepts the {option} option: engine/jit.py's internal kernels "
+            "would need their wrappers again (cold compile ~2.5 s longer)."
+        )
