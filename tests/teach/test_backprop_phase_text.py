@@ -1,0 +1,67 @@
+"""The Back-prop page's explanation of every phase stays word for word what it was.
+
+``tests/teach/fixtures/backprop_phase_lines.json`` holds ``phase_lines`` for every phase of
+networks covering every output, every hidden activation and 1–3 outputs, written from the code
+before ``phase_lines`` was split into one function per phase
+(``python -m tests.teach.test_backprop_phase_text --write`` rewrites it: only for a change
+meant to alter the text).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from teach.backprop import PHASES, SmallNetwork, phase_lines, trace
+
+FIXTURE = Path(__file__).parent / "fixtures" / "backprop_phase_lines.json"
+
+# name: (seed, hidden activation, output, outputs, hidden units)
+CASES = {
+    "tanh_1": (0, "tanh", "tanh", 1, 2),
+    "relu_tanh_3": (1, "relu", "tanh", 3, 4),
+    "sigmoid_2": (2, "leaky_relu", "sigmoid", 2, 3),
+    "linear_1": (3, "elu", "linear", 1, 3),
+    "softmax_2": (4, "softplus", "softmax", 2, 2),
+    "softmax_3": (5, "sigmoid", "softmax", 3, 4),
+    "linear_hidden": (6, "linear", "tanh", 2, 3),
+}
+
+
+def case_lines(name: str) -> list[list[str]]:
+    seed, hidden_activation, output, outputs, hidden = CASES[name]
+    rng = np.random.default_rng(seed)
+    network = SmallNetwork(
+        rng.uniform(-2, 2, (2, hidden)),
+        rng.uniform(-1, 1, hidden),
+        rng.uniform(-2, 2, (hidden, outputs)),
+        rng.uniform(-1, 1, outputs),
+        hidden_activation,
+        output,
+    )
+    sample = rng.uniform(-6, 6, 2)
+    if output == "softmax":
+        target = np.eye(outputs)[rng.integers(outputs)]
+    else:
+        target = rng.uniform(0 if output == "sigmoid" else -1, 1, outputs)
+    result = trace(network, sample, target, learning_rate=float(rng.uniform(0.01, 2)))
+    return [phase_lines(result, phase) for phase in range(len(PHASES))]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_phase_reads_as_before(name):
+    expected = json.loads(FIXTURE.read_text(encoding="utf-8"))[name]
+    actual = case_lines(name)
+    for phase, (before, now) in enumerate(zip(expected, actual, strict=True)):
+        assert now == before, f"{name}, phase {phase} ({PHASES[phase]})"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write"]:
+        fixture = {name: case_lines(name) for name in CASES}
+        FIXTURE.write_text(json.dumps(fixture, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        print(f"wrote {FIXTURE}")
