@@ -127,7 +127,8 @@ def fingerprint(name: str) -> dict[str, str]:
     spec = view(name)
     train_X, train_y = points(spec, 200, seed=1)
     test_X, test_y = points(spec, 100, seed=2)
-    figure = playground_figure(spec, train_X, train_y, test_X, test_y)
+    live = playground_figure(spec, train_X, train_y, test_X, test_y)
+    figure = live.plotly
     parts = {f"data[{index}]": trace for index, trace in enumerate(figure["data"])}
     for key, value in figure["layout"].items():
         if key in ("images", "shapes", "annotations"):
@@ -139,13 +140,13 @@ def fingerprint(name: str) -> dict[str, str]:
     parts["figure keys"] = sorted(figure)
     shown = frame(spec, seed=3)
     for hover in (False, True):
-        updates, images = frame_updates(spec, shown, discretize=False, hover=hover)
+        updates, images = frame_updates(live, shown, discretize=False, hover=hover)
         parts[f"frame_updates(hover={hover}).traces"] = updates["traces"]
         parts[f"frame_updates(hover={hover}).layout"] = updates["layout"]
         parts[f"frame_updates(hover={hover}).images"] = images
-    parts["frame_updates(discretize=True)"] = frame_updates(spec, shown, discretize=True)
-    parts["hover_zoom_option"] = hover_zoom_option(spec)
-    parts["editable_option"] = editable_option(spec, shown.weights, shown.biases)
+    parts["frame_updates(discretize=True)"] = frame_updates(live, shown, discretize=True)
+    parts["hover_zoom_option"] = hover_zoom_option(live)
+    parts["editable_option"] = editable_option(live, shown.weights, shown.biases)
     return {part: digest(value) for part, value in parts.items()}
 
 
@@ -171,7 +172,7 @@ def test_the_fingerprint_sees_a_one_pixel_change():
     """A test that cannot fail proves nothing: move one neuron picture by a hair."""
     spec = view("default")
     X, y = points(spec, 20, seed=1)
-    figure = playground_figure(spec, X, y, X, y)
+    figure = playground_figure(spec, X, y, X, y).plotly
     before = digest(figure["layout"]["images"][0])
     figure["layout"]["images"][0]["x"] += 1e-12
     assert digest(figure["layout"]["images"][0]) != before
