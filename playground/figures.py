@@ -238,20 +238,20 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> LiveF
     """The whole live figure's structure, with empty data that frames fill in."""
     diagram = diagram_layout(spec.layer_sizes)
     output = output_map(spec)
-    points = data_points(spec, train_X, train_y, test_X, test_y)
+    points = Area(images=[data_points_image(spec, train_X, train_y, test_X, test_y)])
     maps = neuron_maps(spec, diagram)
     links = link_lines(spec, diagram)
     biases = bias_squares(spec, diagram)
     outputs = output_neurons(spec, diagram)
-    loss, legend, caption = loss_chart(spec), loss_legend(spec), colour_legend(spec)
+    loss, legend, colours = loss_chart(spec), loss_legend(spec), colour_legend(spec)
     # Each list is in drawing order: later items are drawn on top of earlier ones.
     images, image_at = _stack("images", maps, points, output)
     hover = neuron_hover(spec, diagram, pictures=image_at[maps])
     traces, trace_at = _stack("traces", output, hover, links, biases, loss, legend)
     shapes, shape_at = _stack("shapes", links, maps, loss, biases, outputs)
-    annotations, _ = _stack("annotations", maps, caption)
+    annotations, _ = _stack("annotations", maps, colours)
     layout = page_layout(spec)
-    for area in (output, maps, loss, legend):
+    for area in (output, points, maps, hover, links, biases, outputs, loss, legend, colours):
         layout.update(area.layout)
     layout.update(images=images, shapes=shapes, annotations=annotations, uirevision="keep")
     index = FigureIndex(
@@ -378,10 +378,6 @@ def output_area() -> dict:
     }
 
 
-def data_points(spec: ViewSpec, train_X, train_y, test_X, test_y) -> Area:
-    return Area(images=[data_points_image(spec, train_X, train_y, test_X, test_y)])
-
-
 def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     """The training points (white outline) and, with ``show_test``, the test points on top
     (black outline, as TensorFlow Playground) in ONE picture: Plotly.js keys layout images by
@@ -465,19 +461,7 @@ def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
         }
         for x, y in centres
     ]
-    frames = [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - size / 2,
-            "x1": x + size / 2,
-            "y0": y - size / 2,
-            "y1": y + size / 2,
-            "line": {"color": spec.colors.theme.frame, "width": 1},
-        }
-        for x, y in centres
-    ]
+    frames = [_square(x, y, size, spec.colors.theme.frame) for x, y in centres]
     axes = {
         "xaxis2": {
             "domain": list(DIAGRAM_X),
@@ -506,21 +490,9 @@ def neuron_hover(spec: ViewSpec, diagram: Diagram, pictures: range) -> Area:
     for layer, units in enumerate(spec.layer_sizes[1:-1], start=1):
         labels += [f"hidden layer {layer}, neuron {unit + 1}" for unit in range(units)]
     labels += [f"output {unit + 1}" for unit in range(spec.layer_sizes[-1])]
-    markers = {
-        "type": "scatter",
-        "mode": "markers",
-        "xaxis": "x2",
-        "yaxis": "y2",
-        "x": [x for x, _ in centres],
-        "y": [y for _, y in centres],
-        "marker": {"size": 34, "opacity": 0.0, "symbol": "square"},
-        "text": labels,
-        "customdata": list(range(pictures.start, pictures.start + len(centres))),
-        "hovertemplate": "%{text}<extra></extra>",
-        "name": "neurons",
-        "showlegend": False,
-    }
-    return Area(traces=[markers])
+    customdata = list(range(pictures.start, pictures.start + len(centres)))
+    marker = {"size": 34, "opacity": 0.0, "symbol": "square"}
+    return Area(traces=[_diagram_markers("neurons", centres, marker, labels, customdata)])
 
 
 def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
@@ -565,21 +537,10 @@ def link_lines(spec: ViewSpec, diagram: Diagram) -> Area:
     """A line per link (frames colour and thicken it by its weight) and, on each, an
     invisible marker that hovers and takes a click to edit the weight."""
     handles = [_link_handle(diagram, link) for link in diagram.links]
-    markers = {
-        "type": "scatter",
-        "mode": "markers",
-        "xaxis": "x2",
-        "yaxis": "y2",
-        "x": [x for x, _ in handles],
-        "y": [y for _, y in handles],
-        # 16 px: a click target big enough to hit (click to edit the weight).
-        "marker": {"size": 16, "opacity": 0.0},
-        "text": [""] * len(diagram.links),
-        "customdata": [list(link) for link in diagram.links],  # (layer, source, target)
-        "hovertemplate": "%{text}<extra></extra>",
-        "name": "links",
-        "showlegend": False,
-    }
+    addresses = [list(link) for link in diagram.links]  # (layer, source, target)
+    # 16 px: a click target big enough to hit (click to edit the weight).
+    marker = {"size": 16, "opacity": 0.0}
+    markers = _diagram_markers("links", handles, marker, [""] * len(handles), addresses)
     lines = [_link_shape(diagram, link, spec.colors.theme.neutral) for link in diagram.links]
     return Area(traces=[markers], shapes=lines)
 
@@ -629,38 +590,16 @@ def bias_squares(spec: ViewSpec, diagram: Diagram) -> Area:
         for x, y in column
     ]
     sizes = spec.layer_sizes
-    markers = {
-        "type": "scatter",
-        "mode": "markers",
-        "xaxis": "x2",
-        "yaxis": "y2",
-        "x": [x for x, _ in centres],
-        "y": [y for _, y in centres],
-        # Hover only: the squares are shapes (their colour changes every frame; a trace
-        # style change would restyle every trace of the figure).
-        "marker": {"size": 14, "symbol": "square", "opacity": 0.0},
-        "text": [""] * len(centres),
-        # (dense layer, -1, target unit) of every square, in drawing order.
-        "customdata": [
-            [layer, -1, unit] for layer in range(len(sizes) - 1) for unit in range(sizes[layer + 1])
-        ],
-        "hovertemplate": "%{text}<extra></extra>",
-        "name": "biases",
-        "showlegend": False,
-    }
+    # (dense layer, -1, target unit) of every square, in drawing order.
+    addresses = [
+        [layer, -1, unit] for layer in range(len(sizes) - 1) for unit in range(sizes[layer + 1])
+    ]
+    # Hover only: the squares are shapes (their colour changes every frame; a trace style
+    # change would restyle every trace of the figure).
+    marker = {"size": 14, "symbol": "square", "opacity": 0.0}
+    markers = _diagram_markers("biases", centres, marker, [""] * len(centres), addresses)
     squares = [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - side / 2,
-            "x1": x + side / 2,
-            "y0": y - side / 2,
-            "y1": y + side / 2,
-            "fillcolor": theme.neutral,
-            "line": {"color": theme.bias_outline, "width": 1},
-            "layer": "above",
-        }
+        _square(x, y, side, theme.bias_outline, fillcolor=theme.neutral, layer="above")
         for x, y in centres
     ]
     return Area(traces=[markers], shapes=squares)
@@ -668,29 +607,52 @@ def bias_squares(spec: ViewSpec, diagram: Diagram) -> Area:
 
 def output_neurons(spec: ViewSpec, diagram: Diagram) -> Area:
     """A square per output neuron: its class's colour when there are several classes."""
-    size = diagram.neuron_size * 0.6
     theme = spec.colors.theme
     colors = (
         spec.colors.palette.classes[: spec.n_classes]
         if spec.output_mode == "multiclass"
         else [theme.background] * spec.layer_sizes[-1]
     )
+    side = diagram.neuron_size * 0.6
     squares = [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - size / 2,
-            "x1": x + size / 2,
-            "y0": y - size / 2,
-            "y1": y + size / 2,
-            "fillcolor": color,
-            "line": {"color": theme.frame, "width": 1},
-            "layer": "above",
-        }
+        _square(x, y, side, theme.frame, fillcolor=color, layer="above")
         for color, (x, y) in zip(colors, diagram.centres[-1])
     ]
     return Area(shapes=squares)
+
+
+def _square(x: float, y: float, side: float, line_color: str, **style) -> dict:
+    """A square shape centred on (x, y) in the diagram, outlined 1 px; ``style`` adds
+    ``fillcolor`` and ``layer``."""
+    return {
+        "type": "rect",
+        "xref": "x2",
+        "yref": "y2",
+        "x0": x - side / 2,
+        "x1": x + side / 2,
+        "y0": y - side / 2,
+        "y1": y + side / 2,
+        "line": {"color": line_color, "width": 1},
+        **style,
+    }
+
+
+def _diagram_markers(name: str, points, marker: dict, text: list[str], customdata: list) -> dict:
+    """Invisible markers at ``points`` in the diagram, hovering their ``text``."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "x": [x for x, _ in points],
+        "y": [y for _, y in points],
+        "marker": marker,
+        "text": text,
+        "customdata": customdata,
+        "hovertemplate": "%{text}<extra></extra>",
+        "name": name,
+        "showlegend": False,
+    }
 
 
 # ----------------------------------------------------------------- the loss chart (axes x3/y3)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from teach.backprop import PHASES, SmallNetwork, phase_lines, trace
+from teach.backprop import INPUT_LIMIT, PHASES, SmallNetwork, phase_lines, trace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "backprop_phase_lines.json"
 
@@ -33,22 +33,17 @@ CASES = {
 
 
 def case_lines(name: str) -> list[list[str]]:
+    """``phase_lines`` of every phase for one case: a network as the page draws it at random,
+    a sample inside the square and a target the page accepts."""
     seed, hidden_activation, output, outputs, hidden = CASES[name]
-    rng = np.random.default_rng(seed)
-    network = SmallNetwork(
-        rng.uniform(-2, 2, (2, hidden)),
-        rng.uniform(-1, 1, hidden),
-        rng.uniform(-2, 2, (hidden, outputs)),
-        rng.uniform(-1, 1, outputs),
-        hidden_activation,
-        output,
-    )
-    sample = rng.uniform(-6, 6, 2)
+    network = SmallNetwork.random(hidden, outputs, hidden_activation, output, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    sample = np.round(rng.uniform(-INPUT_LIMIT, INPUT_LIMIT, 2), 2)
     if output == "softmax":
-        target = np.eye(outputs)[rng.integers(outputs)]
+        target = np.eye(outputs)[seed % outputs]
     else:
-        target = rng.uniform(0 if output == "sigmoid" else -1, 1, outputs)
-    result = trace(network, sample, target, learning_rate=float(rng.uniform(0.01, 2)))
+        target = np.round(rng.uniform(0 if output == "sigmoid" else -1, 1, outputs), 2)
+    result = trace(network, sample, target, learning_rate=0.1 * (seed + 1))
     return [phase_lines(result, phase) for phase in range(len(PHASES))]
 
 
