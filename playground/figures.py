@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -662,22 +663,18 @@ def loss_chart(spec: ViewSpec) -> Area:
     """The train and test curves as path shapes (frames draw them), invisible markers along
     them that hover, and the chart's axes (explicit ranges: ``loss_ranges``)."""
     theme = spec.colors.theme
-    markers = [
-        {
-            "type": "scatter",
+    markers = _curve_traces(
+        spec,
+        lambda name, color: {
             "mode": "markers",
-            "xaxis": "x3",
-            "yaxis": "y3",
-            "name": name,
             "x": [],
             "y": [],
             "marker": {"size": 8, "opacity": 0.0, "color": color},
             "hovertemplate": f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<extra></extra>",
             "hoverlabel": {"bgcolor": color},
             "showlegend": False,
-        }
-        for name, color in zip(("train", "test"), theme.loss)
-    ]
+        },
+    )
     paths = [
         {
             "type": "path",
@@ -722,20 +719,16 @@ def loss_legend(spec: ViewSpec) -> Area:
     """The legend naming the two curves, just above the chart's top right corner: an empty
     line trace per curve (the curves themselves are shapes, which a legend does not list)."""
     theme = spec.colors.theme
-    entries = [
-        {
-            "type": "scatter",
+    entries = _curve_traces(
+        spec,
+        lambda name, color: {
             "mode": "lines",
-            "xaxis": "x3",
-            "yaxis": "y3",
-            "name": name,
             "x": [None],
             "y": [None],
             "line": {"color": color, "width": 2 * spec.scale},
             "hoverinfo": "skip",
-        }
-        for name, color in zip(("train", "test"), theme.loss)
-    ]
+        },
+    )
     legend = {
         "x": LOSS_X[1],
         "y": LOSS_Y[1],
@@ -749,6 +742,14 @@ def loss_legend(spec: ViewSpec) -> Area:
         "itemdoubleclick": False,
     }
     return Area(traces=entries, layout={"showlegend": True, "legend": legend})
+
+
+def _curve_traces(spec: ViewSpec, style: Callable[[str, str], dict]) -> list[dict]:
+    """A trace on the loss chart per curve ("train", "test"), styled by ``style(name, colour)``."""
+    return [
+        {"type": "scatter", "xaxis": "x3", "yaxis": "y3", "name": name, **style(name, color)}
+        for name, color in zip(("train", "test"), spec.colors.theme.loss)
+    ]
 
 
 # ---------------------------------------------------------------- options of the live component
