@@ -30,7 +30,7 @@ HIDDEN_UNITS = (2, 3, 4)
 OUTPUT_UNITS = (1, 2, 3)
 OUTPUTS = ("tanh", "sigmoid", "linear", "softmax")
 WEIGHT_LIMIT = 10.0  # editable weights and biases stay within ±10 (no overflow, readable)
-INPUT_LIMIT = 6.0  # the playground's square
+INPUT_LIMIT = engine.DOMAIN  # the sample lies in the playground's square
 
 
 @dataclass(frozen=True, eq=False)
