@@ -1,17 +1,34 @@
-"""The playground's settings: one frozen object, validated, and round-tripped through the URL.
+"""The playground's settings: one frozen object, each field declared once, with its URL.
 
-Every field has a URL key (``QUERY_KEYS``).  ``from_query_params`` never raises: a value
-it cannot use is replaced by the default and reported as a plain sentence, so a malformed
-link still opens a working playground. The sentences are Markdown (the page shows them in a
-warning): every value from the link in them goes through ``playground.quote.code``.
+Every field of ``PlaygroundSettings`` is made by ``setting(default, kind, ...)``: a ``Setting``
+in the field's metadata (like TensorFlow Playground's ``PROPS`` in ``state.ts``) says how a link
+writes it, which values are usable and the sentence when one is not, which word of ``hide=``
+hides its control, whether a change rebuilds the training run, and what its widget shows.
+Derived from that table (``SETTINGS``): the URL both ways, the validation (``normalized``),
+``HIDEABLE``, ``ui.controls.widget_values`` and the live/rebuild split (``structure_key``, which
+``playground.run.updated_run`` compares). ``output_and_loss`` alone picks the natural output
+and loss of a data set.
+
+``from_query_params`` never raises: a value it cannot use is replaced by the default and
+reported as a plain sentence (Markdown, every value from the link through
+``playground.quote.code``), so a malformed link still opens a working playground.
+
+Adding a setting: (1) a field below, ``name: type = setting(default, kind, ...)`` with
+``choices``, ``bounds`` or ``usable`` for its usable values, ``rebuilds=True`` if it needs new
+data or a new network (else it is applied live: a trainer's hyper-parameter in
+``playground.run.apply_hyperparameters``, a view where it is drawn), ``hide=False`` if a link
+may not hide it; (2) its widget in ``ui/controls.py``, e.g. ``setting_widget(settings, "name",
+st.toggle, "Label")``. tests/property/test_settings_table_property.py then checks its URL round
+trip, its fallback and that a link can hide it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import engine
 
@@ -34,38 +51,19 @@ NOISE_LEVELS = tuple(range(0, 55, 5))  # TensorFlow Playground's 0–50 slider
 TRAIN_RATIOS = tuple(range(10, 100, 10))
 MAX_SEED = 2**31 - 1
 MAX_STOP_EPOCH = 10_000_000
+MULTICLASS_RANGE = engine.datasets.MULTICLASS_RANGE  # classes of the 3–5 class data sets
 # The rate L1 or L2 starts with when chosen while the rate is 0 (which would do nothing).
 DEFAULT_REGULARIZATION_RATE = 0.003
+# Controls ``hide=`` may hide that are not settings: the weight editor (and the diagram's
+# click-to-edit). The settings' own words come from the table (``HIDEABLE``).
+HIDEABLE_CONTROLS = ("edit",)
 
-# Controls that ``hide=`` may hide (classroom mode), named as the URL keys they set.
-HIDEABLE = (
-    "dataset",
-    "noise",
-    "ratio",
-    "batch",
-    "seed",
-    "features",
-    "hidden",
-    "activation",
-    "output",
-    "loss",
-    "init",
-    "dropout",
-    "optimizer",
-    "lr",
-    "reg",
-    "reg_rate",
-    "clip",
-    "speed",
-    "stop",
-    "show_test",
-    "discretize",
-    "edit",
-)
+
+# ---------------------------------------------------------------- output and loss
 
 
 def outputs_for(dataset: str, n_classes: int) -> tuple[str, ...]:
-    """Output activations that make sense for a data set (the first is the default)."""
+    """Output activations that make sense for a data set (the first is the natural one)."""
     kind = engine.DATASETS[dataset].kind
     if kind == "regression":
         return ("linear", "tanh")
@@ -75,7 +73,7 @@ def outputs_for(dataset: str, n_classes: int) -> tuple[str, ...]:
 
 
 def losses_for(output: str, dataset: str) -> tuple[str, ...]:
-    """Losses valid for an output on a data set (the first is the default)."""
+    """Losses valid for an output on a data set (the first is the natural one)."""
     if engine.DATASETS[dataset].kind == "regression":
         return ("mse", "mae")
     natural = {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output)
@@ -83,305 +81,107 @@ def losses_for(output: str, dataset: str) -> tuple[str, ...]:
     return tuple(sorted(valid, key=lambda loss: loss != (natural or "mse")))
 
 
+def output_and_loss(
+    dataset: str, n_classes: int, output: str | None = None, loss: str | None = None
+) -> tuple[str, str]:
+    """The output and loss to use on a data set: those asked for where they fit, else the
+    natural ones (tanh and mse for two classes, as TensorFlow Playground; linear for
+    regression; softmax with cross-entropy for more classes; bce for a sigmoid)."""
+    outputs = outputs_for(dataset, n_classes)
+    output = output if output in outputs else outputs[0]
+    losses = losses_for(output, dataset)
+    return output, loss if loss in losses else losses[0]
+
+
+def class_count(dataset: str, classes: int) -> int:
+    """How many classes a data set has: its own number, or ``classes`` where it lets you choose."""
+    fixed = engine.DATASETS[dataset].n_classes
+    return classes if fixed == -1 else fixed
+
+
+# ---------------------------------------------------------------- the record of one setting
+
+
+class Kind(NamedTuple):
+    """How a link writes a kind of value: its text -> the value (raises: "not valid"), and back."""
+
+    parse: Callable[[str], Any]
+    format: Callable[[Any], str] = str
+
+
+class UnusableError(ValueError):
+    """A value a setting cannot take: why, and the value to use ``instead`` (None: the default)."""
+
+    def __init__(self, sentence: str, instead: object = None) -> None:
+        super().__init__(sentence)
+        self.sentence, self.instead = sentence, instead
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
-class PlaygroundSettings:
-    """Everything a user can set.  Defaults are TensorFlow Playground's."""
+class Setting:
+    """How one setting is read from a link and written back, checked, hidden and applied.
 
-    dataset: str = "circle"
-    classes: int = 3  # for the 3–5 class data sets
-    noise: int = 0  # 0–50, TensorFlow Playground's slider; the generators get noise / 100
-    ratio: int = 50  # percent of points used for training
-    batch: int = 10  # 0 = full batch
-    seed: int = 1  # data seed
-    init_seed: int = 1  # initial-weights seed (Reset draws the next one)
-    features: tuple[str, ...] = engine.DEFAULT_FEATURES
-    hidden: tuple[int, ...] = (4, 2)
-    activation: tuple[str, ...] = ("tanh",)  # one for all layers, or one per hidden layer
-    output: str = "tanh"
-    loss: str = "mse"
-    init: str = "playground"
-    dropout: float = 0.0
-    optimizer: str = "sgd"
-    lr: float = 0.03
-    reg: str = "none"
-    reg_rate: float = 0.0
-    clip: float = 0.0
-    speed: int = AUTO_SPEED  # epochs per frame; AUTO_SPEED: as many as keep the target pace
-    stop_epoch: int = 0  # 0 = never
-    stop_loss: float = 0.0  # 0 = never
-    show_test: bool = False
-    discretize: bool = False
-    present: bool = False  # presentation mode: type and lines sized for a projector
-    palette: str = DEFAULT_PALETTE  # the figures' data colours (playground.palette.PALETTES)
-    hide: tuple[str, ...] = field(default=())
+    A value is usable if it is one of ``choices`` or within ``bounds`` (both ends usable) and
+    ``usable(value, values)`` says so (``values``: the fields above it, already checked); else
+    the sentence is ``why`` with ``{value}`` (as code), ``{pair}`` (``key=value`` as code) and
+    ``{key}`` filled in. ``fit(value, values)`` then tidies it, or raises ``UnusableError``
+    with a sentence of its own.
+    """
 
-    # -- derived
+    kind: Kind
+    choices: tuple = ()
+    bounds: tuple[int, int] | None = None
+    usable: Callable[[Any, Mapping[str, Any]], bool] | None = None
+    why: str = "{pair} is not one of the choices"
+    fit: Callable[[Any, Mapping[str, Any]], Any] | None = None
+    hide: bool | str = True  # whether ``hide=`` may hide its control: as its name, or this word
+    # Whether a change needs new data or a new network (else it is applied live), or what of
+    # the settings the run depends on (classes matter only where the data set has a choice).
+    rebuilds: bool | Callable[[PlaygroundSettings], Any] = False
+    widget: Callable[[Any], Any] | None = _same  # what its widget shows (None: it has none)
+    in_link: Callable[[PlaygroundSettings], bool] | None = None  # None: every link carries it
+    key: str = ""  # URL key, its name unless given; name and default come from the field
+    name: str = ""
+    default: Any = None
 
-    @property
-    def kind(self) -> str:
-        return engine.DATASETS[self.dataset].kind
-
-    @property
-    def n_classes(self) -> int:
-        generator = engine.DATASETS[self.dataset]
-        return self.classes if generator.n_classes == -1 else generator.n_classes
-
-    @property
-    def hidden_activations(self) -> tuple[str, ...]:
-        if len(self.activation) == 1:
-            return self.activation * len(self.hidden)
-        return self.activation
-
-    @property
-    def layer_sizes(self) -> list[int]:
-        n_out = self.n_classes if self.output == "softmax" else 1
-        return [len(self.features), *self.hidden, n_out]
-
-    def structure_key(self) -> tuple:
-        """Settings whose change needs new data or a new network (everything else doesn't)."""
-        return (
-            self.dataset,
-            self.n_classes,
-            self.noise,
-            self.ratio,
-            self.seed,
-            self.init_seed,
-            self.features,
-            self.hidden,
-            self.hidden_activations,
-            self.output,
-            self.loss,
-            self.init,
-        )
-
-    # -- validation
-
-    def normalized(self) -> tuple[PlaygroundSettings, list[str]]:
-        """A consistent copy, and a sentence for each value that had to be replaced."""
-        problems: list[str] = []
-        values = dataclasses.asdict(self)
-        defaults = PlaygroundSettings()
-
-        def reset(name: str, why: str) -> None:
-            problems.append(f"{why}; using {_default_text(name)} instead.")
-            values[name] = getattr(defaults, name)
-
-        if values["dataset"] not in engine.DATASETS:
-            reset("dataset", f"There is no data set called {code(values['dataset'])}")
-        low, high = engine.datasets.MULTICLASS_RANGE
-        if not low <= values["classes"] <= high:
-            reset("classes", f"The number of classes must be {low}–{high}")
-        for name, allowed in (
-            ("noise", NOISE_LEVELS),
-            ("ratio", TRAIN_RATIOS),
-            ("batch", BATCH_SIZES),
-            ("speed", SPEED_CHOICES),
-            ("lr", LEARNING_RATES),
-            ("reg_rate", REGULARIZATION_RATES),
-            ("clip", CLIP_NORMS),
-            ("dropout", DROPOUTS),
-        ):
-            if values[name] not in allowed:
-                shown = code(f"{name}={_describe(values[name])}")
-                reset(name, f"{shown} is not one of the choices")
-        for name in ("seed", "init_seed"):
-            if not 0 <= values[name] <= MAX_SEED:
-                reset(name, f"{name} must be a whole number from 0 to {MAX_SEED}")
-        if not 0 <= values["stop_epoch"] <= MAX_STOP_EPOCH:
-            reset("stop_epoch", "The stop epoch must be between 0 (never) and 10,000,000")
-        if not (math.isfinite(values["stop_loss"]) and 0 <= values["stop_loss"] < 100):
-            reset("stop_loss", "The target loss must be a number from 0 (never) to 100")
-        try:
-            values["features"] = engine.check_features(values["features"])
-        except (ValueError, TypeError):
-            # Our own sentence, not the engine's: it quotes the value safely and keeps it short.
-            unknown = [name for name in values["features"] if name not in engine.FEATURES]
-            reset(
-                "features",
-                f"There is no input feature called {code(unknown[0])} (the choices: "
-                f"{', '.join(engine.FEATURES)})"
-                if unknown
-                else "Choose at least one input feature",
-            )
-        if len(values["hidden"]) > engine.MAX_HIDDEN_LAYERS or not all(
-            1 <= units <= engine.MAX_UNITS_PER_LAYER for units in values["hidden"]
-        ):
-            reset(
-                "hidden",
-                f"{code('hidden=' + _describe(values['hidden']))} is not a network: layers must "
-                f"have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
-                f"{engine.MAX_HIDDEN_LAYERS} layers",
-            )
-        activations = values["activation"]
+    def checked(self, value: Any, values: Mapping[str, Any]) -> Any:
+        """The value to use for ``value``; raises ``UnusableError`` with its sentence."""
         if (
-            not activations
-            or any(a not in engine.HIDDEN_ACTIVATIONS for a in activations)
-            or (len(activations) > 1 and len(activations) != len(values["hidden"]))
+            (self.choices and value not in self.choices)
+            or (self.bounds and not self.bounds[0] <= value <= self.bounds[1])
+            or (self.usable and not self.usable(value, values))
         ):
-            reset(
-                "activation",
-                f"{code('activation=' + _describe(activations))} is not usable: the activation "
-                f"must be one of {', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)",
-            )
-        if values["init"] not in engine.INITIALIZERS:
-            reset(
-                "init",
-                f"There is no initialisation called {code(values['init'])} "
-                f"(the choices: {', '.join(engine.INITIALIZERS)})",
-            )
-        if values["optimizer"] not in engine.OPTIMIZERS:
-            reset(
-                "optimizer",
-                f"There is no optimiser called {code(values['optimizer'])} "
-                f"(the choices: {', '.join(engine.OPTIMIZERS)})",
-            )
-        if values["reg"] not in REGULARIZATIONS:
-            reset(
-                "reg",
-                f"There is no regularisation called {code(values['reg'])} (the choices: "
-                f"{', '.join(REGULARIZATIONS)})",
-            )
-        if values["palette"] not in PALETTES:
-            reset(
-                "palette",
-                f"There are no colours called {code(values['palette'])} "
-                f"(the choices: {', '.join(PALETTES)})",
-            )
-        values["hide"] = tuple(name for name in values["hide"] if name in HIDEABLE)
-        # Output and loss depend on the data set: fall back quietly to the natural choice
-        # when the data set changed, loudly when the URL asked for something impossible.
-        settled = PlaygroundSettings(**values)
-        outputs = outputs_for(settled.dataset, settled.n_classes)
-        if settled.output not in outputs:
-            problems.append(
-                f"A {code(settled.output)} output does not fit the {settled.dataset} data; "
-                f"using {code(outputs[0])}."
-            )
-            settled = dataclasses.replace(settled, output=outputs[0])
-        losses = losses_for(settled.output, settled.dataset)
-        if settled.loss not in losses:
-            problems.append(
-                f"The {code(settled.loss)} loss does not fit a {code(settled.output)} output "
-                f"on this data; using {code(losses[0])}."
-            )
-            settled = dataclasses.replace(settled, loss=losses[0])
-        return settled, problems
+            pair = code(f"{self.key}={_describe(value)}")
+            raise UnusableError(self.why.format(value=code(value), pair=pair, key=self.key))
+        return self.fit(value, values) if self.fit else value
 
-    def with_changes(self, **changes) -> PlaygroundSettings:
-        """A copy with ``changes`` applied, made consistent (dependent choices follow).
+    def default_text(self) -> str:
+        """The default as a link writes it (``auto``, not the 0 that stands for it), or as its
+        switch says it (on/off)."""
+        if isinstance(self.default, bool):
+            return _describe(self.default)
+        return self.kind.format(self.default)
 
-        Used by the controls: choosing a regression data set, say, switches the output to
-        linear without a warning (the user did not ask for anything impossible).
-        """
-        candidate = dataclasses.replace(self, **changes)
-        if candidate.reg != "none" and candidate.reg_rate == 0 and "reg_rate" not in changes:
-            # Choosing L1 or L2 with a rate of 0 would silently do nothing.
-            candidate = dataclasses.replace(candidate, reg_rate=DEFAULT_REGULARIZATION_RATE)
-        outputs = outputs_for(candidate.dataset, candidate.n_classes)
-        problem_changed = (candidate.kind, candidate.n_classes > 2) != (
-            self.kind,
-            self.n_classes > 2,
-        )
-        if candidate.output not in outputs or (problem_changed and "output" not in changes):
-            # A new kind of problem gets its natural output (linear for regression, …).
-            candidate = dataclasses.replace(candidate, output=outputs[0])
-        losses = losses_for(candidate.output, candidate.dataset)
-        output_changed = candidate.output != self.output or problem_changed
-        if candidate.loss not in losses or (output_changed and "loss" not in changes):
-            # A new output gets its natural loss (bce for sigmoid, cross-entropy for softmax).
-            candidate = dataclasses.replace(candidate, loss=losses[0])
-        if len(candidate.activation) > 1 and len(candidate.activation) != len(candidate.hidden):
-            candidate = dataclasses.replace(candidate, activation=candidate.activation[:1])
-        return candidate.normalized()[0]
 
-    # -- URL
+SPEC = "setting"  # where a field's metadata keeps its Setting
 
-    def to_query_params(self) -> dict[str, str]:
-        """Readable query parameters for every setting (a link reproduces the setup)."""
-        params = {
-            "dataset": self.dataset,
-            "noise": str(self.noise),
-            "ratio": str(self.ratio),
-            "batch": "full" if self.batch == FULL_BATCH else str(self.batch),
-            "seed": str(self.seed),
-            "init_seed": str(self.init_seed),
-            "features": ",".join(self.features),
-            "hidden": ",".join(map(str, self.hidden)) or "none",
-            "activation": ",".join(self.activation),
-            "output": self.output,
-            "loss": self.loss,
-            "init": self.init,
-            "dropout": _number(self.dropout),
-            "optimizer": self.optimizer,
-            "lr": _number(self.lr),
-            "reg": self.reg,
-            "reg_rate": _number(self.reg_rate),
-            "clip": _number(self.clip),
-            "speed": "auto" if self.speed == AUTO_SPEED else str(self.speed),
-            "stop_epoch": str(self.stop_epoch),
-            "stop_loss": _number(self.stop_loss),
-            "show_test": str(self.show_test).lower(),
-            "discretize": str(self.discretize).lower(),
-            "palette": self.palette,
-        }
-        if engine.DATASETS[self.dataset].n_classes == -1:
-            params["classes"] = str(self.classes)
-        if self.present:
-            params["present"] = "1"
-        if self.hide:
-            params["hide"] = ",".join(self.hide)
-        return params
 
-    @classmethod
-    def from_query_params(
-        cls, params: Mapping[str, object]
-    ) -> tuple[PlaygroundSettings, list[str]]:
-        """Settings from a URL's query parameters, and plain sentences about what was wrong.
+def setting(default: Any, kind: Kind, **spec: Any) -> Any:
+    """A field of ``PlaygroundSettings`` with its ``Setting`` (see there for ``spec``)."""
+    return dataclasses.field(default=default, metadata={SPEC: Setting(kind, **spec)})
 
-        Never raises: unknown keys are ignored, unusable values fall back to defaults.
-        """
-        defaults = cls()
-        values: dict[str, object] = {}
-        problems: list[str] = []
-        for key, parse in _PARSERS.items():
-            if key not in params:
-                continue
-            raw = params[key]
-            text = str(raw[-1] if isinstance(raw, list | tuple) and raw else raw).strip()
-            try:
-                values[_FIELD_FOR_KEY.get(key, key)] = parse(text)
-            except (ValueError, TypeError, OverflowError):
-                field_name = _FIELD_FOR_KEY.get(key, key)
-                problems.append(
-                    f"The link's {code(f'{key}={text}')} is not valid; using "
-                    f"{_default_text(field_name)} instead."
-                )
-        # Without an explicit output or loss, a data set gets its natural ones (a plane
-        # link means a linear output with mse, as in TensorFlow Playground).
-        dataset = values.get("dataset", defaults.dataset)
-        if dataset in engine.DATASETS:
-            probe = dataclasses.replace(
-                defaults, dataset=dataset, classes=values.get("classes", defaults.classes)
-            )
-            if "output" not in values:
-                values["output"] = outputs_for(dataset, probe.n_classes)[0]
-            if "loss" not in values and values["output"] in engine.OUTPUT_ACTIVATIONS:
-                values["loss"] = losses_for(values["output"], dataset)[0]
-        settings, more = cls(**values).normalized()
-        return settings, problems + more
+
+# ---------------------------------------------------------------- reading and writing links
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-def _default_text(name: str) -> str:
-    """A field's default as a link writes it (``auto``, not the 0 that stands for it)."""
-    defaults = PlaygroundSettings()
-    value = getattr(defaults, name)
-    if isinstance(value, bool):  # on/off, the switch's words, not a link's true/1
-        return _describe(value)
-    return defaults.to_query_params().get(name) or _describe(value)
+    """The shortest text that reads back as the same float: 0.03, 1e-05, 3 (not 3.0)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _describe(value: object) -> str:
@@ -399,17 +199,12 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _integers(text: str) -> tuple[int, ...]:
-    if text.lower() in ("", "none"):
-        return ()
-    return tuple(int(part) for part in text.split(","))
+    return () if text.lower() in ("", "none") else tuple(int(part) for part in text.split(","))
 
 
 def _boolean(text: str) -> bool:
-    lowered = text.lower()
-    if lowered in ("true", "1", "yes", "on"):
-        return True
-    if lowered in ("false", "0", "no", "off"):
-        return False
+    if text.lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+        return text.lower() in ("true", "1", "yes", "on")
     raise ValueError(text)
 
 
@@ -420,42 +215,288 @@ def _float(text: str) -> float:
     return value
 
 
-def _batch(text: str) -> int:
-    return FULL_BATCH if text.lower() in ("full", "all") else int(text)
+TEXT = Kind(str.lower)
+WHOLE = Kind(int)
+NUMBER = Kind(_float, _number)
+SWITCH = Kind(_boolean, lambda on: str(on).lower())
+NAMES = Kind(_names, ",".join)
+LAYERS = Kind(_integers, lambda hidden: ",".join(map(str, hidden)) or "none")
+# Batch 0 is "full" (the whole training set), speed 0 "auto" (links from before ``auto`` carry
+# a number of epochs per frame).
+BATCH = Kind(
+    lambda text: FULL_BATCH if text.lower() in ("full", "all") else int(text),
+    lambda size: "full" if size == FULL_BATCH else str(size),
+)
+SPEED = Kind(
+    lambda text: AUTO_SPEED if text.lower() == "auto" else int(text),
+    lambda speed: "auto" if speed == AUTO_SPEED else str(speed),
+)
 
 
-def _speed(text: str) -> int:
-    """``auto`` or a number of epochs per frame (links from before ``auto`` carry a number)."""
-    return AUTO_SPEED if text.lower() == "auto" else int(text)
+# ---------------------------------------------------------------- rules beyond choices
 
 
-_PARSERS = {
-    "dataset": str.lower,
-    "classes": int,
-    "noise": int,
-    "ratio": int,
-    "batch": _batch,
-    "seed": int,
-    "init_seed": int,
-    "features": _names,
-    "hidden": _integers,
-    "activation": _names,
-    "output": str.lower,
-    "loss": str.lower,
-    "init": str.lower,
-    "dropout": _float,
-    "optimizer": str.lower,
-    "lr": _float,
-    "reg": str.lower,
-    "reg_rate": _float,
-    "clip": _float,
-    "speed": _speed,
-    "stop_epoch": int,
-    "stop_loss": _float,
-    "show_test": _boolean,
-    "discretize": _boolean,
-    "present": _boolean,
-    "palette": str.lower,
-    "hide": _names,
-}
-_FIELD_FOR_KEY: dict[str, str] = {}
+def _fit_features(features: Any, values: Mapping[str, Any]) -> tuple[str, ...]:
+    try:
+        return engine.check_features(features)  # registry order, no duplicates
+    except (ValueError, TypeError):
+        # Our own sentence, not the engine's: it quotes the value safely and keeps it short.
+        unknown = [name for name in features if name not in engine.FEATURES]
+        if not unknown:
+            raise UnusableError("Choose at least one input feature") from None
+        raise UnusableError(
+            f"There is no input feature called {code(unknown[0])} (the choices: "
+            f"{', '.join(engine.FEATURES)})"
+        ) from None
+
+
+def _network(hidden: Any, values: Mapping[str, Any]) -> bool:
+    return len(hidden) <= engine.MAX_HIDDEN_LAYERS and all(
+        1 <= units <= engine.MAX_UNITS_PER_LAYER for units in hidden
+    )
+
+
+def _activations(names: Any, values: Mapping[str, Any]) -> bool:
+    """One activation for every hidden layer, or one per layer."""
+    known = all(name in engine.HIDDEN_ACTIVATIONS for name in names)
+    return bool(names) and known and len(names) in (1, len(values["hidden"]))
+
+
+def _fit_output(output: Any, values: Mapping[str, Any]) -> str:
+    dataset = values["dataset"]
+    natural, _ = output_and_loss(dataset, class_count(dataset, values["classes"]), output)
+    if natural != output:  # the data set's natural output, not a fixed default
+        raise UnusableError(f"A {code(output)} output does not fit the {dataset} data", natural)
+    return output
+
+
+def _fit_loss(loss: Any, values: Mapping[str, Any]) -> str:
+    dataset, output = values["dataset"], values["output"]
+    _, natural = output_and_loss(dataset, class_count(dataset, values["classes"]), output, loss)
+    if natural != loss:
+        sentence = f"The {code(loss)} loss does not fit a {code(output)} output on this data"
+        raise UnusableError(sentence, natural)
+    return loss
+
+
+def _fit_hide(names: Any, values: Mapping[str, Any]) -> tuple[str, ...]:
+    return tuple(name for name in names if name in HIDEABLE)  # an unknown word hides nothing
+
+
+def _one_of(registry, there_is_no: str) -> dict[str, Any]:
+    choices = tuple(registry)
+    return {
+        "choices": choices,
+        "why": f"{there_is_no} called {{value}} (the choices: {', '.join(choices)})",
+    }
+
+
+ON_OFF = {"choices": (False, True)}
+SEED = {"bounds": (0, MAX_SEED), "why": f"{{key}} must be a whole number from 0 to {MAX_SEED}"}
+NETWORK = (
+    f"{{pair}} is not a network: layers must have 1–{engine.MAX_UNITS_PER_LAYER} neurons, at most "
+    f"{engine.MAX_HIDDEN_LAYERS} layers"
+)
+ACTIVATIONS = (
+    "{pair} is not usable: the activation must be one of "
+    f"{', '.join(engine.HIDDEN_ACTIVATIONS)} (one, or one per layer)"
+)
+
+
+@dataclass(frozen=True)
+class PlaygroundSettings:
+    """Everything a user can set, each field declared once with its ``Setting``, checked in
+    this order (a rule may read the fields above it). Defaults are TensorFlow Playground's."""
+
+    # A table, a line or two per setting (like TensorFlow Playground's PROPS), not ruff's
+    # one argument per line.
+    # fmt: off
+    # -- the data and the network: a change rebuilds the run
+    dataset: str = setting("circle", TEXT, choices=tuple(engine.DATASETS), rebuilds=True,
+                           why="There is no data set called {value}")
+    classes: int = setting(3, WHOLE, bounds=MULTICLASS_RANGE, hide="dataset",
+                           why="The number of classes must be {}–{}".format(*MULTICLASS_RANGE),
+                           rebuilds=lambda settings: settings.n_classes,
+                           in_link=lambda settings: settings.n_classes > 2)
+    noise: int = setting(0, WHOLE, choices=NOISE_LEVELS, rebuilds=True)  # TF Playground's 0–50
+    ratio: int = setting(50, WHOLE, choices=TRAIN_RATIOS, rebuilds=True)  # % used for training
+    seed: int = setting(1, WHOLE, **SEED, rebuilds=True)  # the data's
+    init_seed: int = setting(1, WHOLE, **SEED, rebuilds=True, hide=False, widget=None)  # weights'
+    features: tuple[str, ...] = setting(engine.DEFAULT_FEATURES, NAMES, fit=_fit_features,
+                                        rebuilds=True, widget=list)
+    hidden: tuple[int, ...] = setting((4, 2), LAYERS, usable=_network, why=NETWORK, rebuilds=True,
+                                      widget=None)  # its widgets: a box per layer (ui.controls)
+    activation: tuple[str, ...] = setting(  # one for all hidden layers, or one per layer
+        ("tanh",), NAMES, usable=_activations, why=ACTIVATIONS, widget=lambda names: names[0],
+        rebuilds=lambda settings: settings.hidden_activations)
+    output: str = setting("tanh", TEXT, fit=_fit_output, rebuilds=True)
+    loss: str = setting("mse", TEXT, fit=_fit_loss, rebuilds=True)
+    init: str = setting("playground", TEXT, rebuilds=True,
+                        **_one_of(engine.INITIALIZERS, "There is no initialisation"))
+    # -- training: applied live (playground.run.apply_hyperparameters)
+    batch: int = setting(10, BATCH, choices=BATCH_SIZES)
+    dropout: float = setting(0.0, NUMBER, choices=DROPOUTS)
+    optimizer: str = setting("sgd", TEXT, **_one_of(engine.OPTIMIZERS, "There is no optimiser"))
+    lr: float = setting(0.03, NUMBER, choices=LEARNING_RATES)
+    reg: str = setting("none", TEXT, **_one_of(REGULARIZATIONS, "There is no regularisation"))
+    reg_rate: float = setting(0.0, NUMBER, choices=REGULARIZATION_RATES)
+    clip: float = setting(0.0, NUMBER, choices=CLIP_NORMS)
+    # -- pace and stopping (0: never)
+    speed: int = setting(AUTO_SPEED, SPEED, choices=SPEED_CHOICES)  # epochs per frame
+    stop_epoch: int = setting(0, WHOLE, bounds=(0, MAX_STOP_EPOCH), hide="stop", why=(
+        f"The stop epoch must be between 0 (never) and {MAX_STOP_EPOCH:,}"))
+    stop_loss: float = setting(0.0, NUMBER, usable=lambda loss, _: 0 <= loss < 100, hide="stop",
+                               why="The target loss must be a number from 0 (never) to 100")
+    # -- views
+    show_test: bool = setting(False, SWITCH, **ON_OFF)
+    discretize: bool = setting(False, SWITCH, **ON_OFF)
+    log_loss: bool = setting(False, SWITCH, **ON_OFF)  # the loss chart's y axis
+    present: bool = setting(  # presentation mode: type and lines sized for a projector
+        False, Kind(_boolean, lambda on: "1" if on else "0"), **ON_OFF, hide=False,
+        in_link=lambda settings: settings.present)
+    palette: str = setting(  # the figures' data colours (playground.palette.PALETTES)
+        DEFAULT_PALETTE, TEXT, **_one_of(PALETTES, "There are no colours"), hide=False)
+    hide: tuple[str, ...] = setting(  # the controls a classroom link hides (HIDEABLE)
+        (), NAMES, fit=_fit_hide, hide=False, widget=None,
+        in_link=lambda settings: bool(settings.hide))
+    # fmt: on
+
+    # -- derived
+
+    @property
+    def kind(self) -> str:
+        return engine.DATASETS[self.dataset].kind
+
+    @property
+    def n_classes(self) -> int:
+        return class_count(self.dataset, self.classes)
+
+    @property
+    def hidden_activations(self) -> tuple[str, ...]:
+        if len(self.activation) == 1:
+            return self.activation * len(self.hidden)
+        return self.activation
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        n_out = self.n_classes if self.output == "softmax" else 1
+        return [len(self.features), *self.hidden, n_out]
+
+    def structure_key(self) -> tuple:
+        """What a training run is built from: the settings that rebuild it (``Setting.rebuilds``);
+        a change of any other is applied to the run as it is."""
+        return tuple(
+            spec.rebuilds(self) if callable(spec.rebuilds) else getattr(self, spec.name)
+            for spec in SETTINGS
+            if spec.rebuilds
+        )
+
+    def hides(self, name: str) -> bool:
+        """Whether the link hides the control of setting ``name`` (or of the control ``edit``)."""
+        word = SETTING[name].hide if name in SETTING else name
+        return bool(word) and word in self.hide
+
+    # -- validation
+
+    def normalized(self) -> tuple[PlaygroundSettings, list[str]]:
+        """A consistent copy, and a sentence for each value that had to be replaced."""
+        values = dataclasses.asdict(self)
+        problems: list[str] = []
+        for spec in SETTINGS:
+            try:  # in field order: a rule may read the fields above it, already checked
+                values[spec.name] = spec.checked(values[spec.name], values)
+            except UnusableError as problem:
+                if problem.instead is None:
+                    values[spec.name] = spec.default
+                    problems.append(f"{problem.sentence}; using {spec.default_text()} instead.")
+                else:  # output and loss: the data set's natural one, not a fixed default
+                    values[spec.name] = problem.instead
+                    problems.append(f"{problem.sentence}; using {code(problem.instead)}.")
+        return PlaygroundSettings(**values), problems
+
+    def with_changes(self, **changes) -> PlaygroundSettings:
+        """A copy with ``changes`` applied, made consistent (dependent choices follow).
+
+        Used by the controls: choosing a regression data set, say, switches the output to
+        linear without a warning (the user did not ask for anything impossible).
+        """
+        candidate = dataclasses.replace(self, **changes)
+        if candidate.reg != "none" and candidate.reg_rate == 0 and "reg_rate" not in changes:
+            # Choosing L1 or L2 with a rate of 0 would silently do nothing.
+            candidate = dataclasses.replace(candidate, reg_rate=DEFAULT_REGULARIZATION_RATE)
+        # A new kind of problem gets its natural output (linear for regression, …), and a new
+        # output its natural loss (bce for sigmoid, cross-entropy for softmax).
+        new_problem = (candidate.kind, candidate.n_classes > 2) != (self.kind, self.n_classes > 2)
+        output = candidate.output if "output" in changes or not new_problem else None
+        same_output = not new_problem and output == self.output
+        loss = candidate.loss if "loss" in changes or same_output else None
+        output, loss = output_and_loss(candidate.dataset, candidate.n_classes, output, loss)
+        candidate = dataclasses.replace(candidate, output=output, loss=loss)
+        if len(candidate.activation) > 1 and len(candidate.activation) != len(candidate.hidden):
+            candidate = dataclasses.replace(candidate, activation=candidate.activation[:1])
+        return candidate.normalized()[0]
+
+    # -- URL
+
+    def to_query_params(self) -> dict[str, str]:
+        """Readable query parameters for every setting (a link reproduces the setup)."""
+        return {
+            spec.key: spec.kind.format(getattr(self, spec.name))
+            for spec in SETTINGS
+            if spec.in_link is None or spec.in_link(self)
+        }
+
+    @classmethod
+    def from_query_params(
+        cls, params: Mapping[str, object]
+    ) -> tuple[PlaygroundSettings, list[str]]:
+        """Settings from a URL's query parameters, and plain sentences about what was wrong.
+
+        Never raises: unknown keys are ignored, unusable values fall back to defaults.
+        """
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for spec in SETTINGS:
+            if spec.key not in params:
+                continue
+            raw = params[spec.key]
+            text = str(raw[-1] if isinstance(raw, list | tuple) and raw else raw).strip()
+            try:
+                values[spec.name] = spec.kind.parse(text)
+            except (ValueError, TypeError, OverflowError):
+                problems.append(
+                    f"The link's {code(f'{spec.key}={text}')} is not valid; using "
+                    f"{spec.default_text()} instead."
+                )
+        # Without an explicit output or loss, a data set gets its natural ones (a plane
+        # link means a linear output with mse, as in TensorFlow Playground).
+        dataset = values.get("dataset", SETTING["dataset"].default)
+        if dataset in engine.DATASETS:
+            classes = class_count(dataset, values.get("classes", SETTING["classes"].default))
+            natural = output_and_loss(dataset, classes, values.get("output"), values.get("loss"))
+            values.setdefault("output", natural[0])
+            values.setdefault("loss", natural[1])
+        settings, more = cls(**values).normalized()
+        return settings, problems + more
+
+
+def _filled_in(field: dataclasses.Field) -> Setting:
+    """A field's Setting with its name, default, URL key and ``hide=`` word ("": none)."""
+    spec, name = field.metadata[SPEC], field.name
+    hide = (name if spec.hide is True else spec.hide) or ""
+    return dataclasses.replace(
+        spec, name=name, default=field.default, key=spec.key or name, hide=hide
+    )
+
+
+# The table, in field order.
+SETTINGS: tuple[Setting, ...] = tuple(
+    _filled_in(field) for field in dataclasses.fields(PlaygroundSettings) if SPEC in field.metadata
+)
+SETTING: dict[str, Setting] = {spec.name: spec for spec in SETTINGS}
+QUERY_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
+# The words ``hide=`` understands (classroom mode): the settings' controls, then the others.
+HIDEABLE: tuple[str, ...] = (
+    *dict.fromkeys(spec.hide for spec in SETTINGS if spec.hide),
+    *HIDEABLE_CONTROLS,
+)

@@ -1,9 +1,11 @@
 """The playground's widgets, each bound to one field of ``PlaygroundSettings``.
 
-Every widget has an explicit key ``control_<field>`` (tests drive them by key).  Its
-callback turns the widget's value into new settings with ``with_changes`` (dependent
-choices follow, e.g. a regression data set switches the output to linear) and then every
-widget is re-synced from the settings, so widgets and URL never disagree.
+Every widget has an explicit key ``control_<field>`` (tests drive them by key) and shows what
+the field's ``Setting.widget`` says (``widget_values``).  Its callback turns the widget's value
+into new settings with ``with_changes`` (dependent choices follow, e.g. a regression data set
+switches the output to linear) and then every widget is re-synced from the settings, so
+widgets and URL never disagree. ``setting_widget`` makes one such widget, unless the link
+hides it.
 """
 
 from __future__ import annotations
@@ -25,17 +27,12 @@ from playground.quote import plain
 from playground.run import build_run, restart, set_parameter, train_chunk
 from playground.settings import (
     AUTO_SPEED,
-    BATCH_SIZES,
-    CLIP_NORMS,
-    DROPOUTS,
     FULL_BATCH,
-    LEARNING_RATES,
     MAX_SEED,
-    NOISE_LEVELS,
-    REGULARIZATION_RATES,
-    REGULARIZATIONS,
-    SPEED_CHOICES,
-    TRAIN_RATIOS,
+    MAX_STOP_EPOCH,
+    MULTICLASS_RANGE,
+    SETTING,
+    SETTINGS,
     PlaygroundSettings,
     losses_for,
     outputs_for,
@@ -54,34 +51,12 @@ def key(name: str) -> str:
 
 
 def widget_values(settings: PlaygroundSettings) -> dict[str, object]:
-    """The value every widget should show for ``settings``."""
-    values: dict[str, object] = {
-        "dataset": settings.dataset,
-        "classes": settings.classes,
-        "noise": settings.noise,
-        "ratio": settings.ratio,
-        "batch": settings.batch,
-        "seed": settings.seed,
-        "features": list(settings.features),
-        "activation": settings.activation[0],
-        "per_layer": len(settings.activation) > 1,
-        "output": settings.output,
-        "loss": settings.loss,
-        "init": settings.init,
-        "dropout": settings.dropout,
-        "optimizer": settings.optimizer,
-        "lr": settings.lr,
-        "reg": settings.reg,
-        "reg_rate": settings.reg_rate,
-        "clip": settings.clip,
-        "speed": settings.speed,
-        "stop_epoch": settings.stop_epoch,
-        "stop_loss": settings.stop_loss,
-        "show_test": settings.show_test,
-        "discretize": settings.discretize,
-        "present": settings.present,
-        "palette": settings.palette,
+    """The value every widget should show for ``settings``: each setting's (``Setting.widget``),
+    then the per-layer ones."""
+    values = {
+        spec.name: spec.widget(getattr(settings, spec.name)) for spec in SETTINGS if spec.widget
     }
+    values["per_layer"] = len(settings.activation) > 1
     for layer, units in enumerate(settings.hidden):
         values[f"units_{layer}"] = units
         values[f"activation_{layer}"] = settings.hidden_activations[layer]
@@ -239,30 +214,29 @@ def apply_weight_edit() -> None:
 # ---------------------------------------------------------------- widgets
 
 
-def _hidden(settings: PlaygroundSettings, control: str) -> bool:
-    return control in settings.hide
+def setting_widget(
+    settings: PlaygroundSettings, name: str, make, label: str, *args, convert=None, **kwargs
+) -> None:
+    """``make(label, *args, **kwargs)`` (``st.toggle``, ``bar.selectbox``, …) as the widget of
+    setting ``name``: keyed ``control_<name>``, bound to it (``convert``: widget value -> setting
+    value), left out when the link hides it."""
+    if not settings.hides(name):
+        make(label, *args, key=key(name), on_change=bound(name, convert), **kwargs)
 
 
 def setting_select(
-    settings: PlaygroundSettings,
-    name: str,
-    label: str,
-    options,
-    where=st,
-    format_func=words.name,
-    width: int | str = BAR_SELECT_WIDTH,
+    settings: PlaygroundSettings, name: str, label: str, where=st, options=None, **kwargs
 ) -> None:
-    """A selectbox for setting ``name`` in ``where`` (left out when the link hides it); choices
-    show their human names (playground/words.py)."""
-    if not _hidden(settings, name):
-        where.selectbox(
-            label,
-            options,
-            key=key(name),
-            format_func=format_func,
-            on_change=bound(name),
-            width=width,
-        )
+    """A selectbox for setting ``name`` in ``where``, of the setting's choices unless ``options``
+    are given, shown by their human names (playground/words.py)."""
+    kwargs = {"format_func": words.name, "width": BAR_SELECT_WIDTH, **kwargs}
+    options = SETTING[name].choices if options is None else options
+    setting_widget(settings, name, where.selectbox, label, options, **kwargs)
+
+
+def setting_slider(settings: PlaygroundSettings, name: str, label: str, **kwargs) -> None:
+    """A select slider over setting ``name``'s choices."""
+    setting_widget(settings, name, st.select_slider, label, SETTING[name].choices, **kwargs)
 
 
 # Button names, declared once (the tests click them by these names).
@@ -322,38 +296,35 @@ def playback_bar(settings: PlaygroundSettings) -> None:
         icon=":material/replay:",
         help="Start again from the same initial weights: the same run replays. Key: R.",
     )
-    if not _hidden(settings, "speed"):
-        bar.selectbox(
-            "Speed",
-            SPEED_CHOICES,
-            key=key("speed"),
-            format_func=speed_name,
-            on_change=bound("speed"),
-            help="Epochs trained per painted frame. Auto: about "
-            f"{AUTO_EPOCHS_PER_SECOND} epochs a second.",
-            width=BAR_SELECT_WIDTH + 28,  # "500 per frame"
-        )
-    setting_select(settings, "lr", "Learning rate", LEARNING_RATES, bar, words.number)
-    if not _hidden(settings, "activation"):
-        bar.selectbox(
-            "Activation",
-            list(engine.HIDDEN_ACTIVATIONS),
-            key=key("activation"),
-            disabled=len(settings.activation) > 1,
-            on_change=bound("activation", lambda name: (name,)),
-            format_func=words.name,
-            help="For every hidden layer (one per layer: More settings).",
-            width=BAR_SELECT_WIDTH,
-        )
-    setting_select(settings, "optimizer", "Optimiser", list(engine.OPTIMIZERS), bar, words.name)
-    setting_select(settings, "reg", "Regularisation", REGULARIZATIONS, bar, words.name)
+    setting_select(
+        settings,
+        "speed",
+        "Speed",
+        bar,
+        format_func=speed_name,
+        help=f"Epochs trained per painted frame. Auto: about {AUTO_EPOCHS_PER_SECOND} epochs a "
+        "second.",
+        width=BAR_SELECT_WIDTH + 28,  # "500 per frame"
+    )
+    setting_select(settings, "lr", "Learning rate", bar, format_func=words.number)
+    setting_select(
+        settings,
+        "activation",
+        "Activation",
+        bar,
+        list(engine.HIDDEN_ACTIVATIONS),
+        convert=lambda name: (name,),
+        disabled=len(settings.activation) > 1,
+        help="For every hidden layer (one per layer: More settings).",
+    )
+    setting_select(settings, "optimizer", "Optimiser", bar)
+    setting_select(settings, "reg", "Regularisation", bar)
     setting_select(
         settings,
         "reg_rate",
         "Regularisation rate",
-        REGULARIZATION_RATES,
         bar,
-        words.number,
+        format_func=words.number,
         width=BAR_SELECT_WIDTH + 20,  # its label is the bar's longest
     )
 
@@ -415,7 +386,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 def data_panel(settings: PlaygroundSettings) -> None:
     """The data set, the input features and how the data is drawn: TF Playground's left column."""
-    if not _hidden(settings, "dataset"):
+    if not settings.hides("dataset"):
         picker = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
         thumbnail = dataset_thumbnail(
             settings.dataset,
@@ -425,49 +396,45 @@ def data_panel(settings: PlaygroundSettings) -> None:
             state.theme_type() or DEFAULT_THEME,
         )
         picker.markdown(thumbnail, unsafe_allow_html=True, width="content")
-        picker.selectbox(
+        setting_select(
+            settings,
+            "dataset",
             "Data set",
-            list(engine.DATASETS),
-            key=key("dataset"),
-            on_change=bound("dataset"),
+            picker,
             format_func=lambda name: engine.DATASETS[name].title,
             help="Classification (two or more classes) or regression (plane, multi Gaussian).",
-        )
-        if engine.DATASETS[settings.dataset].n_classes == -1:
-            st.select_slider("Classes", [3, 4, 5], key=key("classes"), on_change=bound("classes"))
-    if not _hidden(settings, "features"):
-        st.pills(
-            "Input features",
-            list(engine.FEATURES),
-            selection_mode="multi",
-            key=key("features"),
-            on_change=bound("features", tuple),
-            format_func=lambda name: engine.FEATURES[name].label,
             width="stretch",
         )
-    if not _hidden(settings, "ratio"):
-        st.select_slider(
-            "Training data (%)", TRAIN_RATIOS, key=key("ratio"), on_change=bound("ratio")
-        )
-    if not _hidden(settings, "noise"):
-        st.select_slider("Noise", NOISE_LEVELS, key=key("noise"), on_change=bound("noise"))
-    if not _hidden(settings, "batch"):
-        st.select_slider(
-            "Batch size",
-            BATCH_SIZES,
-            key=key("batch"),
-            on_change=bound("batch"),
-            format_func=lambda size: "full" if size == FULL_BATCH else str(size),
-        )
-    if not _hidden(settings, "seed"):
+        if engine.DATASETS[settings.dataset].n_classes == -1:
+            classes = list(range(MULTICLASS_RANGE[0], MULTICLASS_RANGE[1] + 1))
+            setting_widget(settings, "classes", st.select_slider, "Classes", classes)
+    setting_widget(
+        settings,
+        "features",
+        st.pills,
+        "Input features",
+        list(engine.FEATURES),
+        convert=tuple,
+        selection_mode="multi",
+        format_func=lambda name: engine.FEATURES[name].label,
+        width="stretch",
+    )
+    setting_slider(settings, "ratio", "Training data (%)")
+    setting_slider(settings, "noise", "Noise")
+    setting_slider(
+        settings, "batch", "Batch size", format_func=lambda n: "full" if n == FULL_BATCH else str(n)
+    )
+    if not settings.hides("seed"):
         row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-        row.number_input(
+        setting_widget(
+            settings,
+            "seed",
+            row.number_input,
             "Data seed",
             min_value=0,
             max_value=MAX_SEED,
             step=1,
-            key=key("seed"),
-            on_change=bound("seed", int),
+            convert=int,
         )
         row.button(
             "New",
@@ -475,15 +442,13 @@ def data_panel(settings: PlaygroundSettings) -> None:
             on_click=regenerate_data,
             help="Regenerate the data with the next seed.",
         )
-    if not _hidden(settings, "show_test"):
-        st.toggle("Show test data", key=key("show_test"), on_change=bound("show_test"))
-    if not _hidden(settings, "discretize"):
-        st.toggle("Discretize output", key=key("discretize"), on_change=bound("discretize"))
+    setting_widget(settings, "show_test", st.toggle, "Show test data")
+    setting_widget(settings, "discretize", st.toggle, "Discretize output")
 
 
 def network_panel(settings: PlaygroundSettings) -> None:
     """Hidden layers and their neurons, in one row right above the diagram."""
-    if _hidden(settings, "hidden"):
+    if settings.hides("hidden"):
         return
     count = len(settings.hidden)
     row = st.container(
@@ -527,18 +492,11 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
     with left:
         st.markdown("**Network**")
         outputs = outputs_for(settings.dataset, settings.n_classes)
-        setting_select(settings, "output", "Output activation", outputs, width="stretch")
-        setting_select(
-            settings,
-            "loss",
-            "Loss",
-            losses_for(settings.output, settings.dataset),
-            width="stretch",
-        )
-        setting_select(
-            settings, "init", "Initialisation", list(engine.INITIALIZERS), width="stretch"
-        )
-        if not _hidden(settings, "activation") and settings.hidden:
+        setting_select(settings, "output", "Output activation", st, outputs, width="stretch")
+        losses = losses_for(settings.output, settings.dataset)
+        setting_select(settings, "loss", "Loss", st, losses, width="stretch")
+        setting_select(settings, "init", "Initialisation", width="stretch")
+        if not settings.hides("activation") and settings.hidden:
             st.toggle(
                 "A different activation per layer", key=key("per_layer"), on_change=toggle_per_layer
             )
@@ -554,46 +512,42 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                     )
     with middle:
         st.markdown("**Optimisation**")
-        if not _hidden(settings, "dropout"):
-            st.select_slider(
-                "Dropout (hidden units)", DROPOUTS, key=key("dropout"), on_change=bound("dropout")
-            )
-        if not _hidden(settings, "clip"):
-            st.select_slider(
-                "Clip gradient norm",
-                CLIP_NORMS,
-                key=key("clip"),
-                format_func=lambda norm: "off" if norm == 0 else words.number(norm),
-                on_change=bound("clip"),
-            )
+        setting_slider(settings, "dropout", "Dropout (hidden units)")
+        setting_slider(
+            settings,
+            "clip",
+            "Clip gradient norm",
+            format_func=lambda norm: "off" if norm == 0 else words.number(norm),
+        )
     with right:
         st.markdown("**Stopping**")
-        if not _hidden(settings, "stop"):
-            st.number_input(
-                "Stop at epoch (0 = never)",
-                min_value=0,
-                max_value=10_000_000,
-                step=100,
-                key=key("stop_epoch"),
-                on_change=bound("stop_epoch", int),
-            )
-            st.number_input(
-                "Stop when test loss ≤ (0 = never)",
-                min_value=0.0,
-                max_value=99.0,
-                step=0.01,
-                format="%.3f",
-                key=key("stop_loss"),
-                on_change=bound("stop_loss", float),
-            )
-        setting_select(
-            settings, "palette", "Colours", list(PALETTES), format_func=lambda n: PALETTES[n].title
+        setting_widget(
+            settings,
+            "stop_epoch",
+            st.number_input,
+            "Stop at epoch (0 = never)",
+            min_value=0,
+            max_value=MAX_STOP_EPOCH,
+            step=100,
+            convert=int,
         )
+        setting_widget(
+            settings,
+            "stop_loss",
+            st.number_input,
+            "Stop when test loss ≤ (0 = never)",
+            min_value=0.0,
+            max_value=99.0,
+            step=0.01,
+            format="%.3f",
+            convert=float,
+        )
+        setting_select(settings, "palette", "Colours", format_func=lambda n: PALETTES[n].title)
 
 
 def weight_editor(settings: PlaygroundSettings) -> None:
     """Pick one weight or bias and set its value; the views update at once."""
-    if _hidden(settings, "edit"):
+    if settings.hides("edit"):
         return
     run = state.run()
     sizes = run.model.layer_sizes

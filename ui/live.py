@@ -139,7 +139,7 @@ def _hover_due(playing: bool) -> bool:
 
 
 def current_spec(run: TrainingRun) -> ViewSpec:
-    return view_spec(run, bool(st.session_state.get("control_log_loss", False)), state.theme_type())
+    return view_spec(run, state.settings().log_loss, state.theme_type())
 
 
 def apply_edit(edit: dict) -> None:

@@ -69,10 +69,11 @@ def playground_page() -> None:
 def view_options(settings) -> None:
     """Presentation mode and the keyboard's help, at the end of the layer row."""
     options = st.container(horizontal=True, vertical_alignment="center", width="content")
-    options.toggle(
+    controls.setting_widget(
+        settings,
+        "present",
+        options.toggle,
         "Present",
-        key=controls.key("present"),
-        on_change=controls.bound("present"),
         help="Presentation mode: bigger type and lines for a projector (present=1 in the link).",
     )
     # The keys' help is a tooltip on a caption, not a popover: every new kind of element is one
@@ -100,7 +101,7 @@ def render() -> None:
             controls.network_panel(settings)
             view_options(settings)
         live_view(state.playback().playing)
-        st.toggle("Log-scale loss axis", key="control_log_loss")
+        controls.setting_widget(settings, "log_loss", st.toggle, "Log-scale loss axis")
     # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new
     # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.

@@ -1,7 +1,7 @@
 """A link full of Markdown, HTML and scripts shows its values as text, never as content
 (issue 10, part 1), in real Chromium.
 
-Every URL parameter the Playground reads (``playground.settings._PARSERS``) and the Lessons page's
+Every URL parameter the Playground reads (``playground.settings.QUERY_KEYS``) and the Lessons page's
 ``lesson`` get hostile values (tests/hostile_text.py): links, images, HTML tags, scripts,
 ``javascript:`` URLs, Markdown tables, Streamlit's colour/icon/maths syntax, 10 kB. The page
 must show one warning with the values as code, no ``<a>``/``<img>``/``<script>``/``<table>``
@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from test_playground_browser import APP, ARTIFACTS, METRICS, open_playground, press_play
 
 from playground.quote import visible
-from playground.settings import _PARSERS, PlaygroundSettings
+from playground.settings import QUERY_KEYS, PlaygroundSettings
 from tests.hostile_text import HOSTILE_VALUES
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ USABLE = {
 # Keys that depend on each other (data set, classes, output, loss) share a group.
 FIRST = ("dataset", "classes", "output", "loss", "noise", "batch", "init_seed", "hidden", "init")
 FIRST += ("optimizer", "reg_rate", "speed", "stop_loss", "discretize", "palette")
-SECOND = tuple(key for key in _PARSERS if key not in FIRST)
+SECOND = tuple(key for key in QUERY_KEYS if key not in FIRST)
 # In the page and in every frame: what a hostile value would have made.
 INJECTED = """() => {
     const found = [];

@@ -11,7 +11,10 @@ import time
 import numpy as np
 import pytest
 from PIL import Image
+from test_live_plotly import DOWNLOAD_PNG
 from test_playground_browser import ARTIFACTS, GRAPH, METRICS, open_playground, press_play
+
+from playground.palette import DEFAULT_COLORS, hex_to_rgb
 
 pytestmark = pytest.mark.browser
 
@@ -139,4 +142,122 @@ def test_a_canvas_picture_looks_like_the_image_it_replaces(page, streamlit_url, 
         assert differ.mean() < 6, (k, differ.mean())
         # And the picture is not blank (a stripe of one colour would match a blank image too).
         assert np.ptp(canvas.reshape(-1, 3), axis=0).max() > 40
+    assert not page.errors
+
+
+# Where layout images sit in the figure (CSS pixels from the figure's top left corner, i.e. its
+# main <svg>), the figure's size, and the page background the figure is drawn on.
+PICTURE_PLACES = f"""(slots) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const svg = gd.querySelector('.main-svg').getBoundingClientRect();
+    const places = {{}};
+    for (const k of slots) {{
+        const fo = gd.querySelector(`.np-live-plotly-picture[data-index="${{k}}"]`);
+        const r = fo.getBoundingClientRect();
+        places[k] = {{x: r.left - svg.left, y: r.top - svg.top, width: r.width, height: r.height,
+                     page: {{x: r.left, y: r.top, width: r.width, height: r.height}}}};
+    }}
+    return {{places, width: gd._fullLayout.width, height: gd._fullLayout.height}};
+}}"""
+ORANGE, BLUE = (np.array(hex_to_rgb(c)) for c in (DEFAULT_COLORS.palette.negative,
+                                                   DEFAULT_COLORS.palette.positive))  # fmt: skip
+
+
+def near(pixels: np.ndarray, color: np.ndarray) -> float:
+    """Share of ``pixels`` within 60 (of 441) of ``color`` (RGB distance)."""
+    return float(np.mean(np.linalg.norm(pixels - color, axis=-1) < 60))
+
+
+def coloured(pixels: np.ndarray) -> float:
+    """Share of ``pixels`` that differ from white: a blank picture shows the page's white (only
+    a neuron's outline, or the data points over the output map, differ from it)."""
+    return float(np.mean(np.abs(pixels - 255).sum(axis=-1) > 30))
+
+
+def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url):
+    open_playground(page, streamlit_url, "?dataset=circle")
+    press_play(page)
+    # Timeout: 30 epochs take a few seconds at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 30",
+                           timeout=30_000)  # fmt: skip
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
+    time.sleep(1)  # the last frame painted
+    output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
+    figure = page.evaluate(PICTURE_PLACES, [NEURON, output])
+    on_screen = {k: picture(page, figure["places"][str(k)]["page"]) for k in (NEURON, output)}
+    page.mouse.move(0, 0)  # nothing hovered: the on-screen pictures are the figure's own
+    sources = f"document.querySelector('{GRAPH}').layout.images.map((image) => image.source)"
+    live_sources = page.evaluate(sources)
+    page.evaluate(WATCH_IMAGE_URLS)
+
+    # Timeout: Plotly renders the PNG in ~1 s here; 20 s for a loaded machine.
+    with page.expect_download(timeout=20_000) as download:
+        page.locator(GRAPH).get_by_role("button", name=DOWNLOAD_PNG).click()
+    path = download.value.path()
+    # Plotly's name for a figure without a title.
+    assert download.value.suggested_filename == "plot-image.png"
+    # The pictures' data URLs went into a copy of the figure only: not into the live graph.
+    assert page.evaluate(NEW_URLS) == []
+    assert page.evaluate(sources) == live_sources
+    png = Image.open(path)
+    ARTIFACTS.mkdir(exist_ok=True)  # to look at
+    png.save(ARTIFACTS / "downloaded_png.png")
+    scale = png.size[0] / figure["width"]
+    # The figure's background is transparent (as on screen): seen on the page's white.
+    white = Image.new("RGBA", png.size, "white")
+    flat = Image.alpha_composite(white, png.convert("RGBA")).convert("RGB")
+
+    def crop(place: dict, size: tuple[int, int] | None = None) -> np.ndarray:
+        """The PNG's pixels of a picture, box-averaged back to ``size`` (screen pixels)."""
+        box = [round(scale * place[key]) for key in ("x", "y")]
+        box += [box[0] + round(scale * place["width"]), box[1] + round(scale * place["height"])]
+        region = flat.crop(box)
+        return np.asarray(region.resize(size, Image.Resampling.BOX) if size else region, np.int16)
+
+    for k in (NEURON, output):
+        shown = on_screen[k]
+        region = crop(figure["places"][str(k)], (shown.shape[1], shown.shape[0]))
+        Image.fromarray(np.concatenate([shown, region], axis=1).astype(np.uint8)).save(
+            ARTIFACTS / f"downloaded_vs_screen_{k}.png"
+        )
+        assert coloured(region) > 0.8, (k, coloured(region))
+        # As on screen, inside the outline (screenshot and crop may round the edges apart).
+        differ = np.abs(region - shown)[2:-2, 2:-2].sum(axis=2)
+        assert differ.mean() < 15, (k, differ.mean())
+    # The output map of the circle, 30 epochs in: orange outside, blue inside (measured: 65%
+    # and 9% of the square; the data points alone, on a blank map, cover a few %).
+    square = crop(figure["places"][str(output)])
+    orange, blue = near(square, ORANGE), near(square, BLUE)
+    assert orange > 0.3 and blue > 0.06, (orange, blue)
+    # Slide resolution: the figure's on-screen size (fractional CSS pixels) × 2.
+    expected = (2 * figure["width"], 2 * figure["height"])
+    assert np.abs(np.subtract(png.size, expected)).max() < 1, (png.size, expected)
+    assert not page.errors
+
+
+CANVASES = f"document.querySelectorAll('{GRAPH} .np-live-plotly-picture').length"
+
+
+def test_a_resize_that_changes_nothing_keeps_the_pictures(page, streamlit_url):
+    # Plotly.Plots.resize at the same size (the page's ResizeObserver calls it, e.g. when Pause
+    # becomes Play) recomputes Plotly's layout objects without redrawing the <image>s: their
+    # data are the older objects then. The canvases must stay (nothing paints while paused).
+    open_playground(page, streamlit_url, "?dataset=circle")
+    press_play(page)
+    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 10",
+                           timeout=20_000)  # fmt: skip
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
+    time.sleep(1)  # the last frame painted
+    page.evaluate(f"Plotly.Plots.resize(document.querySelector('{GRAPH}'))")  # ← the resize
+    time.sleep(0.5)  # and its redraw, if any
+    canvases = page.evaluate(CANVASES)
+    # 2 features, 6 hidden neurons, the output map (before the fix: none)
+    assert canvases == 9, canvases
+    shown = picture(page, page.evaluate(PICTURE_BOX, NEURON))
+    assert coloured(shown) > 0.8, coloured(shown)  # and not blank
     assert not page.errors

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground.quote import CODE_LIMIT, ELLIPSIS, PLAIN_LIMIT, code, plain, visible
-from playground.settings import _PARSERS, PlaygroundSettings
+from playground.settings import QUERY_KEYS, PlaygroundSettings
 from tests.hostile_text import EVIL, HOSTILE_VALUES, split_code_spans
 
 JOINER = "\u2060"
@@ -112,7 +112,7 @@ def test_any_text_is_one_code_span_or_escaped_text_of_what_was_sent(text):
 def test_no_link_value_reaches_a_sentence_outside_a_code_span(kind):
     """Every URL key at once gets the hostile value; the sentences quote it only in code."""
     value = HOSTILE_VALUES[kind]
-    settings, problems = PlaygroundSettings.from_query_params(dict.fromkeys(_PARSERS, value))
+    settings, problems = PlaygroundSettings.from_query_params(dict.fromkeys(QUERY_KEYS, value))
     assert settings == PlaygroundSettings() or settings.hide == ()
     assert problems
     for problem in problems:

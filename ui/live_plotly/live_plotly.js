@@ -22,7 +22,16 @@ const FALLBACK_COLORSCALE = [
   [0.0, "#000000"],
   [1.0, "#ffffff"],
 ];
-const DEFAULT_CONFIG = { displaylogo: false, responsive: true };
+// The modebar's PNG download (see downloadPng) is at 2x the figure's on-screen size: slide
+// resolution. A figure's own config.toImageButtonOptions replaces this.
+// showSendToCloud: Plotly's "Share chart" button needs a chart-studio server; without one the
+// click only logs an error.
+const DEFAULT_CONFIG = {
+  displaylogo: false,
+  responsive: true,
+  showSendToCloud: false,
+  toImageButtonOptions: { scale: 2 },
+};
 const FIGURE_REQUEST_INTERVAL_MS = 1000;
 const LOAD_RETRY_MS = 10000;
 const PURGE_DELAY_MS = 3000; // a remount adopts a detached graph within this time
@@ -364,7 +373,10 @@ function syncCanvases(state) {
   const keep = new Set();
   for (const el of gd.querySelectorAll("image")) {
     const d = el.__data__;
-    if (!d || !Number.isInteger(d._index) || full.images[d._index] !== d) {
+    // Not full.images[d._index] === d: a relayout that changes nothing (Plots.resize at the same
+    // size) makes new layout objects without drawing the <image>s again. Their data then are the
+    // older objects, still what is drawn; the canvases must stay.
+    if (!d || !Number.isInteger(d._index) || !full.images[d._index]) {
       continue;
     }
     const pixels = d.source === BLANK_SOURCE ? pixelsOfSlot(state, d._index) : null;
@@ -408,6 +420,100 @@ function syncCanvases(state) {
       box.fo.remove();
       state.canvasBoxes.delete(index);
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The modebar's "Download plot as a PNG". Plotly's own button renders the figure again from its
+// layout, where every canvas-drawn picture is BLANK_SOURCE: the file would show empty squares.
+// This button (same icon, title, options and file name) renders a copy of the figure in which
+// each picture shown in a canvas carries that canvas's pixels as a data URL: one URL per
+// picture and click, set only in Plotly's hidden export graph, never on the live graph (whose
+// <image> elements keep BLANK_SOURCE). Size: the figure's on-screen size, like Plotly's.
+// ---------------------------------------------------------------------------------------------
+
+const PNG_TITLE = "Download plot as a PNG"; // Plotly's words (tests find the button by them)
+
+function withPngButton(config) {
+  return {
+    ...config,
+    modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"],
+    // Rebuilt with each figure from the same function and icon, so Plotly.react sees the same
+    // config (a changed config would make it redraw from scratch).
+    modeBarButtonsToAdd: [
+      ...(config.modeBarButtonsToAdd || []),
+      {
+        name: "npDownloadPng",
+        title: pngButtonTitle,
+        icon: window.Plotly.Icons.camera,
+        click: downloadPng,
+      },
+    ],
+  };
+}
+
+function pngButtonTitle(gd) {
+  const format = gd._context.toImageButtonOptions?.format || "png";
+  return format === "png" ? PNG_TITLE : "Download plot";
+}
+
+// Plain objects and arrays copied, anything else (typed arrays) shared, as Plotly copies a
+// graph's figure for toImage: Plotly writes into the layout it draws (autoranges, ...).
+function copyFigurePart(value) {
+  if (Array.isArray(value)) {
+    return value.map(copyFigurePart);
+  }
+  if (
+    value !== null &&
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    const out = {};
+    for (const k of Object.keys(value)) {
+      out[k] = copyFigurePart(value[k]);
+    }
+    return out;
+  }
+  return value;
+}
+
+// The figure as drawn (the user's zoom included), with the canvases' pixels in its pictures.
+function figureAsShown(gd) {
+  const layout = copyFigurePart(gd.layout || {});
+  const images = Array.isArray(layout.images) ? layout.images : [];
+  for (const fo of gd.querySelectorAll(".np-live-plotly-picture")) {
+    const image = images[Number(fo.dataset.index)];
+    const canvas = fo.firstChild;
+    if (image && image.source === BLANK_SOURCE && canvas) {
+      image.source = canvas.toDataURL();
+    }
+  }
+  return { data: copyFigurePart(gd.data || []), layout, config: gd._context };
+}
+
+// What Plotly's button does with Plotly.downloadImage(gd, ...), on figureAsShown(gd). Given a
+// figure instead of a graph, Plotly does not read the graph's size: it is passed here. The
+// graph div's data-downloading is set meanwhile (a second click waits for the first).
+async function downloadPng(gd) {
+  const Plotly = window.Plotly;
+  const full = gd._fullLayout;
+  if (!Plotly || !full || gd.dataset.downloading) {
+    return;
+  }
+  const options = gd._context.toImageButtonOptions || {};
+  const opts = { format: options.format || "png", width: full.width, height: full.height };
+  for (const key of ["filename", "width", "height", "scale"]) {
+    if (key in options) {
+      opts[key] = options[key];
+    }
+  }
+  gd.dataset.downloading = opts.format;
+  try {
+    await Plotly.downloadImage(figureAsShown(gd), opts);
+  } catch (err) {
+    console.warn("live_plotly: the picture could not be downloaded", err);
+  } finally {
+    delete gd.dataset.downloading;
   }
 }
 
@@ -716,7 +822,7 @@ function applyFigure(state, wireFigure, version) {
   }
   state.traces = traces;
   state.layout = layout;
-  state.config = { ...DEFAULT_CONFIG, ...(figure.config || {}) };
+  state.config = withPngButton({ ...DEFAULT_CONFIG, ...(figure.config || {}) });
   // The enlarged picture of the hover zoom goes after the figure's own images.
   state.zoomSlot = Array.isArray(layout.images) ? layout.images.length : 0;
   state.zoomIndex = null;
