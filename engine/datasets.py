@@ -66,6 +66,109 @@ class Dataset:
         object.__setattr__(self, "y", y)
         object.__setattr__(self, "n_classes", n_classes)
 
+    @classmethod
+    def from_arrays(
+        cls,
+        X: object,
+        y: object,
+        kind: str | None = None,
+        n_classes: int | None = None,
+        name: str = "custom",
+    ) -> Dataset:
+        """Your own points as a data set that every function takes like a generated one.
+
+        Args:
+            X: (n, 2) coordinates; lists, float32 and strided arrays are converted. Finite and
+                within ±10⁶ (the engine's rule for points; the Playground shows [-6, 6]²).
+            y: (n,) class ids 0 … k − 1 (whole numbers, as ints or floats) or regression
+                targets (finite, within ±10¹²).
+            kind: ``"classification"`` or ``"regression"``; None decides from ``n_classes``
+                if given (0 means regression), else from ``y``: whole numbers are class ids,
+                anything else is a target.  Pass ``kind="regression"`` for whole-number
+                targets.
+            n_classes: k, 2 … 5, for classification (None: the largest id + 1, so a class
+                above every given id cannot be inferred); None or 0 for regression.  A class
+                below k may have no point (a drawing that has none of class 1 yet).
+            name: shown as the data set's name.
+
+        At least 2 points (``train_test_split`` puts one in each part) and at most
+        ``MAX_POINTS``; a classification set needs points of at least two classes (with
+        one class there is no boundary to learn: every network that outputs a constant
+        is perfect).  Each problem raises ``ValueError`` (``TypeError`` for values that
+        are not numbers at all) with one sentence naming the argument, what was given
+        (rows counted from 0) and what is allowed.
+        """
+        X = checks.points(X, "X")
+        if kind is not None:
+            kind = checks.check_choice(kind, KINDS, "kind")
+        high = MULTICLASS_RANGE[1]
+        if n_classes is not None:
+            n_classes = checks.whole_number(
+                n_classes, "n_classes", 0, high, allowed=f"None, 0 or a whole number 2 … {high}"
+            )
+            if n_classes == 1:
+                raise ValueError(
+                    f"n_classes must be None, 0 or a whole number 2 … {high}; got 1 "
+                    "(a data set with one class has nothing to separate)."
+                )
+            implied = "regression" if n_classes == 0 else "classification"
+            if kind is not None and kind != implied:
+                raise ValueError(
+                    f"n_classes={n_classes} does not fit kind={kind!r}: a classification data "
+                    f"set has 2 … {high} classes, a regression one 0 (or None)."
+                )
+            kind = implied
+        if _holds_truth_values(y):
+            raise ValueError(
+                "y must hold class ids or targets as numbers, not truth values; convert it "
+                "first (e.g. y.astype(int))."
+            )
+        values = checks.float_array(y, "y", ndim=1)
+        if values.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"X and y need one row per point each; got {X.shape[0]} rows in X and "
+                f"{values.shape[0]} in y."
+            )
+        if not 2 <= len(values) <= MAX_POINTS:
+            raise ValueError(
+                f"X and y must hold from 2 to {MAX_POINTS:,} points (a training and a test "
+                f"point at least); got {len(values)}."
+            )
+        whole = values == np.round(values)
+        hint = ""
+        if kind is None:
+            kind = "classification" if whole.all() else "regression"
+            hint = " (pass kind='regression' for whole-number targets)"
+        if kind == "regression":
+            return cls(X, values, 0, kind, name)
+        if not whole.all():
+            row = int(np.argmin(whole))
+            raise ValueError(
+                f"y must hold whole-number class ids for a classification data set; got "
+                f"{float(values[row])!r} at row {row}."
+            )
+        if n_classes is None:
+            k, allowed = (
+                min(int(values.max()) + 1, high),
+                f"0 to {high - 1} (at most {high} classes)",
+            )
+        else:
+            k, allowed = n_classes, f"0 to {n_classes - 1} for n_classes={n_classes}"
+        outside = (values < 0) | (values >= k)
+        if outside.any():
+            row = int(np.argmax(outside))
+            raise ValueError(
+                f"y must hold class ids from {allowed}; got {int(values[row])} at row {row}{hint}."
+            )
+        labels = values.astype(np.int64)
+        present = np.unique(labels)
+        if len(present) < 2:
+            raise ValueError(
+                f"y holds only class {int(present[0])}; a classification data set needs "
+                "points of at least two classes (one class has no boundary to learn)."
+            )
+        return cls(X, labels, k, kind, name)
+
     def __len__(self) -> int:
         return self.X.shape[0]
 
@@ -73,6 +176,17 @@ class Dataset:
         """The points at ``indices`` (whole numbers 0 … len − 1), in that order."""
         indices = checks.class_ids(indices, "indices", len(self), "point indices")
         return Dataset(self.X[indices], self.y[indices], self.n_classes, self.kind, self.name)
+
+
+def _holds_truth_values(value: object) -> bool:
+    """True for an array or list of bools (which NumPy would quietly turn into 0 and 1)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind == "b"
+    return (
+        isinstance(value, list | tuple)
+        and len(value) > 0
+        and all(isinstance(item, bool | np.bool_) for item in value)
+    )
 
 
 # ---------------------------------------------------------------- TensorFlow Playground's six

@@ -200,6 +200,19 @@ def test_dataset(data):
 
 @API_SETTINGS
 @given(data=st.data())
+def test_dataset_from_arrays(data):
+    baseline = {
+        "X": np.zeros((3, 2)),
+        "y": np.array([0, 1, 1]),
+        "kind": None,
+        "n_classes": None,
+        "name": "mine",
+    }
+    check(data, engine.Dataset.from_arrays, baseline)
+
+
+@API_SETTINGS
+@given(data=st.data())
 def test_build_features_and_check_features(data):
     check(data, engine.build_features, {"X": inputs(), "names": ["x1", "x2_sq", "sin_x1"]})
     check(data, engine.check_features, {"features": ["x1", "x2"]})
