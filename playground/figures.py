@@ -814,7 +814,7 @@ def frame_updates(
     layout = _link_patch(figure, frame.weights)
     layout.update(_loss_patch(figure, frame))
     bias_colors = weight_colors(flat_biases, colors=spec.colors)
-    for shape, color in zip(index.bias_shapes, bias_colors):
+    for shape, color in zip(index.bias_shapes, bias_colors, strict=True):
         layout[f"shapes[{shape}].fillcolor"] = color
     traces: list[dict] = []
     if hover:
@@ -847,7 +847,7 @@ def _link_patch(figure: LiveFigure, weights: list[np.ndarray]) -> dict[str, obje
     level_colors = weight_colors(levels, colors=spec.colors)
     widths = [round(float(width), 2) for width in link_widths(levels, spec.scale)]
     layout: dict[str, object] = {}
-    for shape, level in zip(figure.index.link_shapes, level_of.tolist()):
+    for shape, level in zip(figure.index.link_shapes, level_of.tolist(), strict=True):
         layout[f"shapes[{shape}].line.color"] = level_colors[level]
         layout[f"shapes[{shape}].line.width"] = widths[level]
     return layout
@@ -859,7 +859,9 @@ def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]
     spec, index = figure.spec, figure.index
     n_inputs = spec.layer_sizes[0]
     images = []
-    for neuron, (image, values) in enumerate(zip(index.neuron_images, frame.neuron_maps)):
+    for neuron, (image, values) in enumerate(
+        zip(index.neuron_images, frame.neuron_maps, strict=True)
+    ):
         limit = max(float(np.max(np.abs(values))), 1e-9) if neuron < n_inputs else 1.0
         images.append({"index": image, "values": to_uint8(values, limit)})
     if spec.output_mode == "multiclass":
@@ -878,7 +880,7 @@ def _loss_patch(figure: LiveFigure, frame: FrameData) -> dict[str, object]:
     )
     x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, log)
     layout: dict[str, object] = {"xaxis3.range": x_range, "yaxis3.range": y_range}
-    for shape, values in zip(figure.index.loss_shapes, (train_loss, test_loss)):
+    for shape, values in zip(figure.index.loss_shapes, (train_loss, test_loss), strict=True):
         path = loss_path(epochs, values, log)
         layout[f"shapes[{shape}].path"] = path or "M0,0"
         layout[f"shapes[{shape}].visible"] = bool(path)
