@@ -6,6 +6,7 @@ import engine
 from playground.quote import plain
 from teach.backprop import (
     HIDDEN_UNITS,
+    INPUT_LIMIT,
     OUTPUT_UNITS,
     OUTPUTS,
     PHASES,
@@ -89,8 +90,8 @@ def sample_controls(outputs: int, output: str) -> tuple[list[float], list[float]
     sample = [
         columns[i].number_input(
             f"Input x{'₁₂'[i]}",
-            min_value=-6.0,
-            max_value=6.0,
+            min_value=-INPUT_LIMIT,
+            max_value=INPUT_LIMIT,
             value=(1.0, -0.5)[i],
             step=0.1,
             key=f"backprop_x{i + 1}",

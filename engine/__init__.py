@@ -14,7 +14,7 @@ Imports numpy and numba only, so it works from a notebook::
 """
 
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, activation_values
-from .datasets import DATASETS, Dataset, make_dataset, train_test_split
+from .datasets import DATASETS, DOMAIN, Dataset, make_dataset, train_test_split
 from .features import DEFAULT_FEATURES, FEATURES, build_features, check_features
 from .grid import decision_grid, grid_points
 from .initializers import INITIALIZERS
@@ -34,6 +34,7 @@ from .warmup import warm_up
 __all__ = [
     "DATASETS",
     "DEFAULT_FEATURES",
+    "DOMAIN",
     "FEATURES",
     "GOOD_LOSS_FACTOR",
     "HIDDEN_ACTIVATIONS",

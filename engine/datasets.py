@@ -15,7 +15,7 @@ import numpy as np
 from . import checks
 from .checks import lookup
 
-DOMAIN = 6.0
+DOMAIN = 6.0  # the plane is [-DOMAIN, DOMAIN]²: data, grids and every figure of it
 CLASSIFICATION_POINTS = 500
 REGRESSION_POINTS = 1200
 MAX_NOISE = 0.5

@@ -6,14 +6,16 @@ The live view is one Plotly figure with three areas:
   (``layout.images``), links are line shapes coloured and thickened by their weight,
   biases are small squares; invisible markers carry the hover text; hovering a neuron
   shows its map large over the output (``hover_zoom``);
-* the output (axes x/y): the network's output over [-6, 6]² as a 100×100 picture
+* the output (axes x/y): the network's output over [-DOMAIN, DOMAIN]² as a picture
   (``layout.images``), the data points drawn once as a picture on top; an invisible
-  100×100 heat map underneath gives hover values and the colour bar;
+  heat map underneath gives hover values and the colour bar;
 * the loss curves (axes x3/y3): train and test loss per epoch, drawn as two path shapes;
   invisible markers carry their hover text.
 
-``playground_figure`` builds the structure once; ``frame_updates`` builds the small
-per-frame patch (output and neuron pictures, link colours, loss paths) and, with
+``playground_figure`` builds the structure once, from one builder per part (each returns its
+traces, pictures, shapes, annotations and layout entries as an ``Area``), and records where
+each part's items landed (``FigureIndex``); ``frame_updates`` builds the small per-frame patch
+(output and neuron pictures, link colours, loss paths) addressed by that index and, with
 ``hover=True``, the hover data (heat map values, weight and loss texts).
 
 Why pictures and shapes rather than traces: any change of trace *data* makes Plotly redraw
@@ -26,15 +28,19 @@ from __future__ import annotations
 
 import base64
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
 
+from engine import DOMAIN
+
 from .palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
 from .points import points_layout_image
 
-DOMAIN = 6.0
+GRID_RESOLUTION = 100  # cells per side of the output map (the run evaluates this grid)
+FIGURE_HEIGHT = 560  # px: a page's main figure (before the live view fits it to the window)
 DIAGRAM_WIDTH = 1.4  # diagram units; the diagram is 1 unit tall (its aspect fits its area)
 DIAGRAM_LEFT = 0.13  # room left of the input column for the feature names
 MAX_NEURON_SIZE = 0.15  # side of a neuron picture in diagram units, when few neurons share a column
@@ -43,6 +49,7 @@ MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
 MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
 FONT_SIZE = 14  # px of axis titles, ticks and labels at scale 1
 PRESENTATION_SCALE = 1.5  # presentation mode: type, lines and the caption this much bigger
+TRANSPARENT = "rgba(0,0,0,0)"
 # Plotly.js' default ("hide past div") measures every tick label's box after each axis draw,
 # a forced page layout per label; ours always fit inside the figure, so nothing is checked.
 UNCHECKED_TICK_LABELS = {"ticklabeloverflow": "allow"}
@@ -56,16 +63,6 @@ LOSS_Y = (0.0, 0.17)
 OUTPUT_X = (0.54, 0.96)  # right of it: the colour bar
 OUTPUT_Y = (0.0, 1.0)  # its axis' ticks and title sit in the bottom margin
 
-# Trace indices (fixed for a given structure; frame patches address them by index).
-OUTPUT_TRACE = 0  # invisible heat map: hover values and colour bar of the output
-NEURON_HOVER_TRACE = 1  # customdata = neuron index = index into layout.images (inputs, hidden)
-LINK_HOVER_TRACE = 2
-BIAS_TRACE = 3
-TRAIN_LOSS_TRACE = 4  # invisible markers: hover text of the train loss curve
-TEST_LOSS_TRACE = 5
-TRAIN_LEGEND_TRACE = 6  # empty line traces: legend entries of the loss curves (path shapes)
-TEST_LEGEND_TRACE = 7
-
 
 @dataclass(frozen=True)
 class ViewSpec:
@@ -77,43 +74,11 @@ class ViewSpec:
     n_classes: int
     show_test: bool
     log_loss: bool
-    scale: float = 1.0  # type and line size: 1.5 in presentation mode
+    scale: float = 1.0  # type and line size: PRESENTATION_SCALE in presentation mode
     colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (playground.palette)
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
-
-    # Indices into layout.images and layout.shapes (fixed for a structure).
-
-    @property
-    def n_neuron_images(self) -> int:
-        """Input and hidden neurons: ``layout.images[0 .. n-1]`` are their maps."""
-        return sum(self.layer_sizes[:-1])
-
-    @property
-    def output_image(self) -> int:
-        """The output picture: after the neuron maps and the data points' picture."""
-        return self.n_neuron_images + 1
-
-    @property
-    def loss_shapes(self) -> tuple[int, int]:
-        """The train and test loss paths: after the link lines and the neuron frames."""
-        sizes = self.layer_sizes
-        n_links = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        first = n_links + self.n_neuron_images
-        return first, first + 1
-
-    @property
-    def bias_shapes(self) -> range:
-        """The bias squares of the hidden and output neurons, after the loss paths."""
-        first = self.loss_shapes[1] + 1
-        return range(first, first + sum(self.layer_sizes[1:]))
-
-    @property
-    def output_node_shapes(self) -> range:
-        """The output neurons' squares (in class colours for several classes), last."""
-        first = self.bias_shapes.stop
-        return range(first, first + self.layer_sizes[-1])
 
 
 @dataclass(frozen=True)
@@ -214,188 +179,102 @@ def point_colors(labels: np.ndarray, mode: str, colors: FigureColors = DEFAULT_C
     return [classes[int(label) % len(classes)] for label in labels]
 
 
-def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
+# ---------------------------------------------------------------- the figure, one part at a time
+
+
+@dataclass(frozen=True, eq=False)
+class Area:
+    """What one part of the figure adds to each of its lists (in drawing order) and to its
+    layout (axes, legend). Each list's items go in one after the other; where they land is
+    recorded in ``FigureIndex``."""
+
+    traces: list[dict] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    shapes: list[dict] = field(default_factory=list)
+    annotations: list[dict] = field(default_factory=list)
+    layout: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FigureIndex:
+    """Where each part's items sit in the figure (fixed for a structure): trace indices and
+    positions in ``layout.images`` and ``layout.shapes``. Frame patches and the live
+    component's options address items by these numbers."""
+
+    output_trace: int  # invisible heat map: hover values and colour bar of the output
+    neuron_trace: int  # hover markers of every neuron; customdata = its picture's index
+    link_trace: int  # hover and click markers of the links
+    bias_trace: int  # hover and click markers of the biases
+    loss_traces: range  # train, test: hover markers along the loss curves
+    neuron_images: range  # the input and hidden neurons' maps
+    output_image: int  # the output map
+    link_shapes: range  # one line per link, in (layer, source, target) order
+    loss_shapes: range  # train, test: the loss curves
+    bias_shapes: range  # the bias squares of the hidden and output neurons
+    output_node_shapes: range  # the output neurons' squares
+
+
+@dataclass(frozen=True, eq=False)
+class LiveFigure:
+    """The live view's figure for one ``ViewSpec``: the Plotly dict and where its parts are."""
+
+    spec: ViewSpec
+    plotly: dict  # {"data": [...], "layout": {...}}
+    index: FigureIndex
+
+
+def _stack(kind: str, *areas: Area) -> tuple[list[dict], dict[Area, range]]:
+    """The areas' items of one ``kind`` ("traces", "images", ...) one after the other, and
+    the range each area's items landed in."""
+    items: list[dict] = []
+    where = {}
+    for area in areas:
+        start = len(items)
+        items += getattr(area, kind)
+        where[area] = range(start, len(items))
+    return items, where
+
+
+def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> LiveFigure:
     """The whole live figure's structure, with empty data that frames fill in."""
     diagram = diagram_layout(spec.layer_sizes)
-    colors, theme = spec.colors, spec.colors.theme
-    grid = np.linspace(-DOMAIN, DOMAIN, 100, endpoint=False) + DOMAIN / 100
-    hidden_and_inputs = [c for column in diagram.centres[:-1] for c in column]
-    output_centres = diagram.centres[-1]
-    neuron_labels = _neuron_labels(spec)
-    zmin, zmax = (0.0, 1.0) if spec.output_mode in ("probability", "multiclass") else (-1.0, 1.0)
-    data = [
-        {
-            "type": "heatmap",
-            "x": grid,
-            "y": grid[::-1],
-            "z": np.zeros((100, 100)),
-            "colorscale": colors.colorscale,
-            "zmin": zmin,
-            "zmax": zmax,
-            "xaxis": "x",
-            "yaxis": "y",
-            # Drawn as layout.images[spec.output_image]; this trace only hovers (and its
-            # colour bar shows the scale).
-            "opacity": 0.0,
-            "colorbar": {
-                "len": OUTPUT_Y[1] - OUTPUT_Y[0],
-                "y": (OUTPUT_Y[0] + OUTPUT_Y[1]) / 2,
-                "yanchor": "middle",
-                "thickness": round(10 * spec.scale),
-                "x": OUTPUT_X[1] + 0.005,
-                "xanchor": "left",
-                "tickfont": {"size": round(FONT_SIZE * spec.scale) - 2},
-                "tickvals": [zmin, (zmin + zmax) / 2, zmax],
-            },
-            "showscale": spec.output_mode != "multiclass",
-            "hovertemplate": "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"
-            if spec.output_mode != "multiclass"
-            else "x₁ %{x:.2f}<br>x₂ %{y:.2f}<br>confidence %{z:.3f}<extra></extra>",
-        },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "x": [c[0] for c in hidden_and_inputs + list(output_centres)],
-            "y": [c[1] for c in hidden_and_inputs + list(output_centres)],
-            "marker": {"size": 34, "opacity": 0.0, "symbol": "square"},
-            "text": neuron_labels,
-            "customdata": list(range(len(neuron_labels))),
-            "hovertemplate": "%{text}<extra></extra>",
-            "name": "neurons",
-            "showlegend": False,
-        },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "x": [_link_handle(diagram, link)[0] for link in diagram.links],
-            "y": [_link_handle(diagram, link)[1] for link in diagram.links],
-            # 16 px: a click target big enough to hit (click to edit the weight).
-            "marker": {"size": 16, "opacity": 0.0},
-            "text": [""] * len(diagram.links),
-            "customdata": [list(link) for link in diagram.links],  # (layer, source, target)
-            "hovertemplate": "%{text}<extra></extra>",
-            "name": "links",
-            "showlegend": False,
-        },
-        {
-            "type": "scatter",
-            "mode": "markers",
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "x": [x for x, _ in _bias_centres(diagram)],
-            "y": [y for _, y in _bias_centres(diagram)],
-            # Hover only: the squares are shapes (their colour changes every frame; a trace
-            # style change would restyle every trace of the figure).
-            "marker": {"size": 14, "symbol": "square", "opacity": 0.0},
-            "text": [""] * sum(spec.layer_sizes[1:]),
-            "customdata": _bias_addresses(spec),  # (layer, -1, target)
-            "hovertemplate": "%{text}<extra></extra>",
-            "name": "biases",
-            "showlegend": False,
-        },
-    ]
-    for name, color in zip(("train", "test"), theme.loss):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "markers",
-                "xaxis": "x3",
-                "yaxis": "y3",
-                "name": name,
-                "x": [],
-                "y": [],
-                "marker": {"size": 8, "opacity": 0.0, "color": color},
-                "hovertemplate": f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<extra></extra>",
-                "hoverlabel": {"bgcolor": color},
-                "showlegend": False,
-            }
-        )
-    for name, color in zip(("train", "test"), theme.loss):
-        data.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "xaxis": "x3",
-                "yaxis": "y3",
-                "name": name,
-                "x": [None],
-                "y": [None],
-                "line": {"color": color, "width": 2 * spec.scale},
-                "hoverinfo": "skip",
-            }
-        )
-    images = [
-        {
-            "source": "",
-            "xref": "x2",
-            "yref": "y2",
-            "x": x - diagram.neuron_size / 2,
-            "y": y + diagram.neuron_size / 2,
-            "sizex": diagram.neuron_size,
-            "sizey": diagram.neuron_size,
-            "sizing": "stretch",
-            "layer": "above",
-            "xanchor": "left",
-            "yanchor": "top",
-        }
-        for x, y in hidden_and_inputs
-    ]
-    images.append(data_points_image(spec, train_X, train_y, test_X, test_y))
-    assert len(images) == spec.output_image
-    images.append({"source": "", **output_area()})
-    shapes = [_link_shape(diagram, link, theme.neutral) for link in diagram.links]
-    shapes += [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - diagram.neuron_size / 2,
-            "x1": x + diagram.neuron_size / 2,
-            "y0": y - diagram.neuron_size / 2,
-            "y1": y + diagram.neuron_size / 2,
-            "line": {"color": theme.frame, "width": 1},
-        }
-        for x, y in hidden_and_inputs
-    ]
-    assert len(shapes) == spec.loss_shapes[0]
-    shapes += [
-        {
-            "type": "path",
-            "xref": "x3",
-            "yref": "y3",
-            "path": "M0,0",
-            "line": {"color": color, "width": 2 * spec.scale},
-            "layer": "above",
-            "visible": False,
-        }
-        for color in theme.loss
-    ]
-    assert len(shapes) == spec.bias_shapes[0]
-    shapes += [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - diagram.bias_size / 2,
-            "x1": x + diagram.bias_size / 2,
-            "y0": y - diagram.bias_size / 2,
-            "y1": y + diagram.bias_size / 2,
-            "fillcolor": theme.neutral,
-            "line": {"color": theme.bias_outline, "width": 1},
-            "layer": "above",
-        }
-        for x, y in _bias_centres(diagram)
-    ]
-    assert len(shapes) == spec.output_node_shapes[0]
-    shapes += _output_nodes(diagram, spec)
-    annotations = [*_column_titles(diagram, spec, theme.muted), *_feature_names(diagram, spec)]
-    annotations.append(_colour_legend(spec))
+    output = output_map(spec)
+    points = Area(images=[data_points_image(spec, train_X, train_y, test_X, test_y)])
+    maps = neuron_maps(spec, diagram)
+    links = link_lines(spec, diagram)
+    biases = bias_squares(spec, diagram)
+    outputs = output_neurons(spec, diagram)
+    loss, legend, colours = loss_chart(spec), loss_legend(spec), colour_legend(spec)
+    # Each list is in drawing order: later items are drawn on top of earlier ones.
+    images, image_at = _stack("images", maps, points, output)
+    hover = neuron_hover(spec, diagram, pictures=image_at[maps])
+    traces, trace_at = _stack("traces", output, hover, links, biases, loss, legend)
+    shapes, shape_at = _stack("shapes", links, maps, loss, biases, outputs)
+    annotations, _ = _stack("annotations", maps, colours)
+    layout = page_layout(spec)
+    for area in (output, points, maps, hover, links, biases, outputs, loss, legend, colours):
+        layout.update(area.layout)
+    layout.update(images=images, shapes=shapes, annotations=annotations, uirevision="keep")
+    index = FigureIndex(
+        output_trace=trace_at[output][0],
+        neuron_trace=trace_at[hover][0],
+        link_trace=trace_at[links][0],
+        bias_trace=trace_at[biases][0],
+        loss_traces=trace_at[loss],
+        neuron_images=image_at[maps],
+        output_image=image_at[output][0],
+        link_shapes=shape_at[links],
+        loss_shapes=shape_at[loss],
+        bias_shapes=shape_at[biases],
+        output_node_shapes=shape_at[outputs],
+    )
+    return LiveFigure(spec, {"data": traces, "layout": layout}, index)
+
+
+def page_layout(spec: ViewSpec) -> dict:
+    """Margins, type and background of the whole figure."""
     font = round(FONT_SIZE * spec.scale)
-    layout = {
+    return {
         # No fixed height: the graph fills its element, which the live view sizes to the window.
         "autosize": True,
         "margin": {
@@ -404,26 +283,48 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "t": round(2.2 * font),
             "b": round(3 * font),
         },
-        "font": {"size": font, "color": theme.text},
-        "showlegend": True,
-        "legend": {
-            "x": LOSS_X[1],
-            "y": LOSS_Y[1],
-            "xanchor": "right",
-            "yanchor": "bottom",  # just above the loss chart's top right corner
-            "orientation": "h",
-            "bgcolor": theme.legend_background,
-            "font": {"size": font - 1},
-            # The curves are shapes: the legend only names them.
-            "itemclick": False,
-            "itemdoubleclick": False,
-        },
+        "font": {"size": font, "color": spec.colors.theme.text},
         "hovermode": "closest",
         # Transparent: the page's own background (Streamlit's light or dark) shows through, so
         # the invisible diagram axes leave no rectangle on it.
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "modebar": {"bgcolor": "rgba(0,0,0,0)", "color": theme.muted},
+        "plot_bgcolor": TRANSPARENT,
+        "paper_bgcolor": TRANSPARENT,
+        "modebar": {"bgcolor": TRANSPARENT, "color": spec.colors.theme.muted},
+    }
+
+
+# ------------------------------------------------ the output map (axes x/y) and its colour bar
+
+
+def output_value_range(spec: ViewSpec) -> tuple[float, float]:
+    """The output's (lowest, highest) value: probabilities 0…1, else −1…1."""
+    return (0.0, 1.0) if spec.output_mode in ("probability", "multiclass") else (-1.0, 1.0)
+
+
+def output_map(spec: ViewSpec) -> Area:
+    """The output picture (filled by frames), the invisible heat map under it that hovers
+    and carries the colour bar, and the square axes."""
+    zmin, zmax = output_value_range(spec)
+    cells = np.linspace(-DOMAIN, DOMAIN, GRID_RESOLUTION, endpoint=False) + DOMAIN / GRID_RESOLUTION
+    quantity = "confidence" if spec.output_mode == "multiclass" else "output"
+    heat_map = {
+        "type": "heatmap",
+        "x": cells,
+        "y": cells[::-1],
+        "z": np.zeros((GRID_RESOLUTION, GRID_RESOLUTION)),
+        "colorscale": spec.colors.colorscale,
+        "zmin": zmin,
+        "zmax": zmax,
+        "xaxis": "x",
+        "yaxis": "y",
+        # Drawn as the output picture (FigureIndex.output_image); this trace only hovers (and
+        # its colour bar shows the scale).
+        "opacity": 0.0,
+        "colorbar": colour_bar(spec),
+        "showscale": spec.output_mode != "multiclass",
+        "hovertemplate": f"x₁ %{{x:.2f}}<br>x₂ %{{y:.2f}}<br>{quantity} %{{z:.3f}}<extra></extra>",
+    }
+    axes = {
         "xaxis": {
             "domain": list(OUTPUT_X),
             "range": [-DOMAIN, DOMAIN],
@@ -443,48 +344,39 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
             "zeroline": False,
             "showgrid": False,
         },
-        "xaxis2": {
-            "domain": list(DIAGRAM_X),
-            "range": [0, DIAGRAM_WIDTH],
-            "visible": False,
-            "fixedrange": True,
-        },
-        "yaxis2": {
-            "domain": list(DIAGRAM_Y),
-            "range": [0, 1],
-            "visible": False,
-            "fixedrange": True,
-            "scaleanchor": "x2",
-        },
-        # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
-        "xaxis3": {
-            "domain": list(LOSS_X),
-            "anchor": "y3",
-            "title": {"text": "epoch", "standoff": 0},
-            **UNCHECKED_TICK_LABELS,
-            "linecolor": theme.axis_line,
-            "gridcolor": theme.axis_line,
-            "range": [0, 10],
-            "autorange": False,
-        },
-        "yaxis3": {
-            "domain": list(LOSS_Y),
-            "anchor": "x3",
-            "title": {"text": "loss", "standoff": 2},
-            **UNCHECKED_TICK_LABELS,
-            "linecolor": theme.axis_line,
-            "gridcolor": theme.axis_line,
-            "type": "log" if spec.log_loss else "linear",
-            "range": [-2, 0] if spec.log_loss else [0, 1],
-            "autorange": False,
-            "nticks": 4,
-        },
-        "images": images,
-        "shapes": shapes,
-        "annotations": annotations,
-        "uirevision": "keep",
     }
-    return {"data": data, "layout": layout}
+    return Area(traces=[heat_map], images=[{"source": "", **output_area()}], layout=axes)
+
+
+def colour_bar(spec: ViewSpec) -> dict:
+    """The output's colour bar, right of the map and as tall."""
+    zmin, zmax = output_value_range(spec)
+    return {
+        "len": OUTPUT_Y[1] - OUTPUT_Y[0],
+        "y": (OUTPUT_Y[0] + OUTPUT_Y[1]) / 2,
+        "yanchor": "middle",
+        "thickness": round(10 * spec.scale),
+        "x": OUTPUT_X[1] + 0.005,
+        "xanchor": "left",
+        "tickfont": {"size": round(FONT_SIZE * spec.scale) - 2},
+        "tickvals": [zmin, (zmin + zmax) / 2, zmax],
+    }
+
+
+def output_area() -> dict:
+    """Position of a picture covering the output square (axes x/y), under the data points."""
+    return {
+        "xref": "x",
+        "yref": "y",
+        "x": -DOMAIN,
+        "y": DOMAIN,
+        "sizex": 2 * DOMAIN,
+        "sizey": 2 * DOMAIN,
+        "sizing": "stretch",
+        "layer": "below",
+        "xanchor": "left",
+        "yanchor": "top",
+    }
 
 
 def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
@@ -510,68 +402,101 @@ def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     )
 
 
-def output_area() -> dict:
-    """Position of a picture covering the output square (axes x/y), under the data points."""
-    return {
-        "xref": "x",
-        "yref": "y",
-        "x": -DOMAIN,
-        "y": DOMAIN,
-        "sizex": 2 * DOMAIN,
-        "sizey": 2 * DOMAIN,
-        "sizing": "stretch",
-        "layer": "below",
-        "xanchor": "left",
-        "yanchor": "top",
+def _swatch(color: str, text: str) -> str:
+    return f"<span style='color:{color}'>■</span> {text}"
+
+
+def colour_legend(spec: ViewSpec) -> Area:
+    """One line above the output map saying what its colours (and the links') mean. Its type
+    does not grow in presentation mode: it must fit above the map."""
+    palette = spec.colors.palette
+    low, high = palette.negative, palette.positive
+    if spec.output_mode == "multiclass":
+        classes = " ".join(_swatch(palette.classes[k], str(k + 1)) for k in range(spec.n_classes))
+        text = f"classes {classes}"
+    elif spec.output_mode == "regression":
+        text = f"target {_swatch(low, 'low')} {_swatch(high, 'high')}"
+    elif spec.output_mode == "probability":
+        text = f"class {_swatch(low, '0')} {_swatch(high, '1')}"
+    else:
+        text = f"class {_swatch(low, '−1')} {_swatch(high, '+1')}"
+    text += f"   weights {_swatch(low, '−')} {_swatch(high, '+')}"
+    if spec.show_test:
+        # Test points are drawn with a black outline, training points with a white one.
+        text += "   points <span style='color:#aaa'>○</span> train <b>○</b> test"
+    line = {
+        "text": text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": OUTPUT_X[1],
+        "xanchor": "right",
+        "y": OUTPUT_Y[1],
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": FONT_SIZE - 1, "color": spec.colors.theme.text},
     }
+    return Area(annotations=[line])
 
 
-def hover_zoom_option(spec: ViewSpec) -> dict:
-    """``live_plotly``'s ``hover_zoom``: hovering an input or hidden neuron shows its map large
-    over the output (TensorFlow Playground's behaviour). Output neurons are not enlarged."""
-    return {"trace": NEURON_HOVER_TRACE, "count": spec.n_neuron_images, "image": output_area()}
+# ------------------------------------------------------------ the network diagram (axes x2/y2)
 
 
-def editable_option(spec: ViewSpec, weights: list[np.ndarray], biases: list[np.ndarray]) -> dict:
-    """``live_plotly``'s ``editable``: click a link's midpoint or a bias square to type its
-    value. The values are in the traces' point order (each point's ``customdata`` is its
-    (layer, source, target) address; source -1 for a bias)."""
-    return {
-        LINK_HOVER_TRACE: {
-            "values": _float32(np.concatenate([w.ravel() for w in weights])),
-            "decimals": 3,
-            "label": "Weight",
+def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
+    """The input and hidden neurons' pictures (filled by frames) in their frames, the column
+    titles and feature names, and the diagram's (invisible) axes."""
+    size = diagram.neuron_size
+    centres = [centre for column in diagram.centres[:-1] for centre in column]
+    pictures = [
+        {
+            "source": "",
+            "xref": "x2",
+            "yref": "y2",
+            "x": x - size / 2,
+            "y": y + size / 2,
+            "sizex": size,
+            "sizey": size,
+            "sizing": "stretch",
+            "layer": "above",
+            "xanchor": "left",
+            "yanchor": "top",
+        }
+        for x, y in centres
+    ]
+    frames = [_square(x, y, size, spec.colors.theme.frame) for x, y in centres]
+    axes = {
+        "xaxis2": {
+            "domain": list(DIAGRAM_X),
+            "range": [0, DIAGRAM_WIDTH],
+            "visible": False,
+            "fixedrange": True,
         },
-        BIAS_TRACE: {"values": _float32(np.concatenate(biases)), "decimals": 3, "label": "Bias"},
+        "yaxis2": {
+            "domain": list(DIAGRAM_Y),
+            "range": [0, 1],
+            "visible": False,
+            "fixedrange": True,
+            "scaleanchor": "x2",
+        },
     }
+    names = [*_column_titles(diagram, spec), *_feature_names(diagram, spec)]
+    return Area(images=pictures, shapes=frames, annotations=names, layout=axes)
 
 
-def _neuron_labels(spec: ViewSpec) -> list[str]:
+def neuron_hover(spec: ViewSpec, diagram: Diagram, pictures: range) -> Area:
+    """Invisible markers over every neuron naming it. A neuron's ``customdata`` is the index
+    of its picture in ``layout.images`` (``pictures``, in the same order); the output neurons,
+    which have none, continue the count past them."""
+    centres = [centre for column in diagram.centres for centre in column]
     labels = [f"input {label}" for label in spec.feature_labels]
     for layer, units in enumerate(spec.layer_sizes[1:-1], start=1):
         labels += [f"hidden layer {layer}, neuron {unit + 1}" for unit in range(units)]
     labels += [f"output {unit + 1}" for unit in range(spec.layer_sizes[-1])]
-    return labels
+    customdata = list(range(pictures.start, pictures.start + len(centres)))
+    marker = {"size": 34, "opacity": 0.0, "symbol": "square"}
+    return Area(traces=[_diagram_markers("neurons", centres, marker, labels, customdata)])
 
 
-def _bias_centres(diagram: Diagram) -> list[tuple[float, float]]:
-    """A small square at the bottom left of every non-input neuron."""
-    return [
-        (x - diagram.neuron_size / 2 - diagram.bias_size * 0.7, y - diagram.neuron_size * 0.3)
-        for column in diagram.centres[1:]
-        for x, y in column
-    ]
-
-
-def _bias_addresses(spec: ViewSpec) -> list[list[int]]:
-    """(dense layer, -1, target unit) of every bias square, in drawing order."""
-    sizes = spec.layer_sizes
-    return [
-        [layer, -1, unit] for layer in range(len(sizes) - 1) for unit in range(sizes[layer + 1])
-    ]
-
-
-def _column_titles(diagram: Diagram, spec: ViewSpec, color: str) -> list[dict]:
+def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
     titles = ["features"] + [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
     titles.append("output")
     return [
@@ -582,7 +507,10 @@ def _column_titles(diagram: Diagram, spec: ViewSpec, color: str) -> list[dict]:
             "x": column[0][0],
             "y": 1.0,
             "showarrow": False,
-            "font": {"size": round((FONT_SIZE - 1) * spec.scale), "color": color},
+            "font": {
+                "size": round((FONT_SIZE - 1) * spec.scale),
+                "color": spec.colors.theme.muted,
+            },
             "yanchor": "bottom",
         }
         for title, column in zip(titles, diagram.centres)
@@ -606,64 +534,16 @@ def _feature_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
     ]
 
 
-def _swatch(color: str, text: str) -> str:
-    return f"<span style='color:{color}'>■</span> {text}"
-
-
-def _colour_legend(spec: ViewSpec) -> dict:
-    """One line above the output map saying what its colours (and the links') mean. Its type
-    does not grow in presentation mode: it must fit above the map."""
-    palette = spec.colors.palette
-    low, high = palette.negative, palette.positive
-    if spec.output_mode == "multiclass":
-        classes = " ".join(_swatch(palette.classes[k], str(k + 1)) for k in range(spec.n_classes))
-        text = f"classes {classes}"
-    elif spec.output_mode == "regression":
-        text = f"target {_swatch(low, 'low')} {_swatch(high, 'high')}"
-    elif spec.output_mode == "probability":
-        text = f"class {_swatch(low, '0')} {_swatch(high, '1')}"
-    else:
-        text = f"class {_swatch(low, '−1')} {_swatch(high, '+1')}"
-    text += f"   weights {_swatch(low, '−')} {_swatch(high, '+')}"
-    if spec.show_test:
-        # Test points are drawn with a black outline, training points with a white one.
-        text += "   points <span style='color:#aaa'>○</span> train <b>○</b> test"
-    return {
-        "text": text,
-        "xref": "paper",
-        "yref": "paper",
-        "x": OUTPUT_X[1],
-        "xanchor": "right",
-        "y": OUTPUT_Y[1],
-        "yanchor": "bottom",
-        "showarrow": False,
-        "font": {"size": FONT_SIZE - 1, "color": spec.colors.theme.text},
-    }
-
-
-def _output_nodes(diagram: Diagram, spec: ViewSpec) -> list[dict]:
-    """A square per output neuron: its class's colour when there are several classes."""
-    size = diagram.neuron_size * 0.6
-    colors = (
-        spec.colors.palette.classes[: spec.n_classes]
-        if spec.output_mode == "multiclass"
-        else [spec.colors.theme.background] * spec.layer_sizes[-1]
-    )
-    return [
-        {
-            "type": "rect",
-            "xref": "x2",
-            "yref": "y2",
-            "x0": x - size / 2,
-            "x1": x + size / 2,
-            "y0": y - size / 2,
-            "y1": y + size / 2,
-            "fillcolor": color,
-            "line": {"color": spec.colors.theme.frame, "width": 1},
-            "layer": "above",
-        }
-        for color, (x, y) in zip(colors, diagram.centres[-1])
-    ]
+def link_lines(spec: ViewSpec, diagram: Diagram) -> Area:
+    """A line per link (frames colour and thicken it by its weight) and, on each, an
+    invisible marker that hovers and takes a click to edit the weight."""
+    handles = [_link_handle(diagram, link) for link in diagram.links]
+    addresses = [list(link) for link in diagram.links]  # (layer, source, target)
+    # 16 px: a click target big enough to hit (click to edit the weight).
+    marker = {"size": 16, "opacity": 0.0}
+    markers = _diagram_markers("links", handles, marker, [""] * len(handles), addresses)
+    lines = [_link_shape(diagram, link, spec.colors.theme.neutral) for link in diagram.links]
+    return Area(traces=[markers], shapes=lines)
 
 
 def _link_points(diagram: Diagram, link: tuple[int, int, int]):
@@ -701,11 +581,216 @@ def _link_shape(diagram: Diagram, link: tuple[int, int, int], color: str) -> dic
     }
 
 
+def bias_squares(spec: ViewSpec, diagram: Diagram) -> Area:
+    """A small square at the bottom left of every hidden and output neuron (frames colour it
+    by the bias) and an invisible marker on it that hovers and takes a click to edit it."""
+    theme, side = spec.colors.theme, diagram.bias_size
+    centres = [
+        (x - diagram.neuron_size / 2 - side * 0.7, y - diagram.neuron_size * 0.3)
+        for column in diagram.centres[1:]
+        for x, y in column
+    ]
+    sizes = spec.layer_sizes
+    # (dense layer, -1, target unit) of every square, in drawing order.
+    addresses = [
+        [layer, -1, unit] for layer in range(len(sizes) - 1) for unit in range(sizes[layer + 1])
+    ]
+    # Hover only: the squares are shapes (their colour changes every frame; a trace style
+    # change would restyle every trace of the figure).
+    marker = {"size": 14, "symbol": "square", "opacity": 0.0}
+    markers = _diagram_markers("biases", centres, marker, [""] * len(centres), addresses)
+    squares = [
+        _square(x, y, side, theme.bias_outline, fillcolor=theme.neutral, layer="above")
+        for x, y in centres
+    ]
+    return Area(traces=[markers], shapes=squares)
+
+
+def output_neurons(spec: ViewSpec, diagram: Diagram) -> Area:
+    """A square per output neuron: its class's colour when there are several classes."""
+    theme = spec.colors.theme
+    colors = (
+        spec.colors.palette.classes[: spec.n_classes]
+        if spec.output_mode == "multiclass"
+        else [theme.background] * spec.layer_sizes[-1]
+    )
+    side = diagram.neuron_size * 0.6
+    squares = [
+        _square(x, y, side, theme.frame, fillcolor=color, layer="above")
+        for color, (x, y) in zip(colors, diagram.centres[-1])
+    ]
+    return Area(shapes=squares)
+
+
+def _square(x: float, y: float, side: float, line_color: str, **style) -> dict:
+    """A square shape centred on (x, y) in the diagram, outlined 1 px; ``style`` adds
+    ``fillcolor`` and ``layer``."""
+    return {
+        "type": "rect",
+        "xref": "x2",
+        "yref": "y2",
+        "x0": x - side / 2,
+        "x1": x + side / 2,
+        "y0": y - side / 2,
+        "y1": y + side / 2,
+        "line": {"color": line_color, "width": 1},
+        **style,
+    }
+
+
+def _diagram_markers(name: str, points, marker: dict, text: list[str], customdata: list) -> dict:
+    """Invisible markers at ``points`` in the diagram, hovering their ``text``."""
+    return {
+        "type": "scatter",
+        "mode": "markers",
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "x": [x for x, _ in points],
+        "y": [y for _, y in points],
+        "marker": marker,
+        "text": text,
+        "customdata": customdata,
+        "hovertemplate": "%{text}<extra></extra>",
+        "name": name,
+        "showlegend": False,
+    }
+
+
+# ----------------------------------------------------------------- the loss chart (axes x3/y3)
+
+
+def loss_chart(spec: ViewSpec) -> Area:
+    """The train and test curves as path shapes (frames draw them), invisible markers along
+    them that hover, and the chart's axes (explicit ranges: ``loss_ranges``)."""
+    theme = spec.colors.theme
+    markers = _curve_traces(
+        spec,
+        lambda name, color: {
+            "mode": "markers",
+            "x": [],
+            "y": [],
+            "marker": {"size": 8, "opacity": 0.0, "color": color},
+            "hovertemplate": f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<extra></extra>",
+            "hoverlabel": {"bgcolor": color},
+            "showlegend": False,
+        },
+    )
+    paths = [
+        {
+            "type": "path",
+            "xref": "x3",
+            "yref": "y3",
+            "path": "M0,0",
+            "line": {"color": color, "width": 2 * spec.scale},
+            "layer": "above",
+            "visible": False,
+        }
+        for color in theme.loss
+    ]
+    axes = {
+        # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
+        "xaxis3": {
+            "domain": list(LOSS_X),
+            "anchor": "y3",
+            "title": {"text": "epoch", "standoff": 0},
+            **UNCHECKED_TICK_LABELS,
+            "linecolor": theme.axis_line,
+            "gridcolor": theme.axis_line,
+            "range": [0, 10],
+            "autorange": False,
+        },
+        "yaxis3": {
+            "domain": list(LOSS_Y),
+            "anchor": "x3",
+            "title": {"text": "loss", "standoff": 2},
+            **UNCHECKED_TICK_LABELS,
+            "linecolor": theme.axis_line,
+            "gridcolor": theme.axis_line,
+            "type": "log" if spec.log_loss else "linear",
+            "range": [-2, 0] if spec.log_loss else [0, 1],
+            "autorange": False,
+            "nticks": 4,
+        },
+    }
+    return Area(traces=markers, shapes=paths, layout=axes)
+
+
+def loss_legend(spec: ViewSpec) -> Area:
+    """The legend naming the two curves, just above the chart's top right corner: an empty
+    line trace per curve (the curves themselves are shapes, which a legend does not list)."""
+    theme = spec.colors.theme
+    entries = _curve_traces(
+        spec,
+        lambda name, color: {
+            "mode": "lines",
+            "x": [None],
+            "y": [None],
+            "line": {"color": color, "width": 2 * spec.scale},
+            "hoverinfo": "skip",
+        },
+    )
+    legend = {
+        "x": LOSS_X[1],
+        "y": LOSS_Y[1],
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "orientation": "h",
+        "bgcolor": theme.legend_background,
+        "font": {"size": round(FONT_SIZE * spec.scale) - 1},
+        # The curves are shapes: the legend only names them.
+        "itemclick": False,
+        "itemdoubleclick": False,
+    }
+    return Area(traces=entries, layout={"showlegend": True, "legend": legend})
+
+
+def _curve_traces(spec: ViewSpec, style: Callable[[str, str], dict]) -> list[dict]:
+    """A trace on the loss chart per curve ("train", "test"), styled by ``style(name, colour)``."""
+    return [
+        {"type": "scatter", "xaxis": "x3", "yaxis": "y3", "name": name, **style(name, color)}
+        for name, color in zip(("train", "test"), spec.colors.theme.loss)
+    ]
+
+
+# ---------------------------------------------------------------- options of the live component
+
+
+def hover_zoom_option(figure: LiveFigure) -> dict:
+    """``live_plotly``'s ``hover_zoom``: hovering an input or hidden neuron shows its map large
+    over the output (TensorFlow Playground's behaviour). Output neurons are not enlarged (their
+    ``customdata`` is past the pictures)."""
+    index = figure.index
+    return {"trace": index.neuron_trace, "count": index.neuron_images.stop, "image": output_area()}
+
+
+def editable_option(
+    figure: LiveFigure, weights: list[np.ndarray], biases: list[np.ndarray]
+) -> dict:
+    """``live_plotly``'s ``editable``: click a link's marker or a bias square to type its
+    value. The values are in the traces' point order (each point's ``customdata`` is its
+    (layer, source, target) address; source -1 for a bias)."""
+    return {
+        figure.index.link_trace: {
+            "values": _float32(np.concatenate([w.ravel() for w in weights])),
+            "decimals": 3,
+            "label": "Weight",
+        },
+        figure.index.bias_trace: {
+            "values": _float32(np.concatenate(biases)),
+            "decimals": 3,
+            "label": "Bias",
+        },
+    }
+
+
+# ---------------------------------------------------------------- frames
+
+
 @dataclass(frozen=True)
 class FrameData:
     """What one frame shows, computed by the page from the run (all numpy)."""
 
-    output_grid: np.ndarray  # (k, 100, 100) network output over the plane (k = outputs)
+    output_grid: np.ndarray  # (k, GRID_RESOLUTION, GRID_RESOLUTION) network output (k outputs)
     neuron_maps: list[np.ndarray]  # per input/hidden neuron, (r, r) values, top row first
     weights: list[np.ndarray]  # per dense layer, (fan_in, fan_out)
     biases: list[np.ndarray]  # per dense layer, (fan_out,)
@@ -715,7 +800,7 @@ class FrameData:
 
 
 def frame_updates(
-    spec: ViewSpec, frame: FrameData, discretize: bool, hover: bool = True
+    figure: LiveFigure, frame: FrameData, discretize: bool, hover: bool = True
 ) -> tuple[dict, list]:
     """The per-frame patch for ``live_plotly``: (updates, images).
 
@@ -723,58 +808,83 @@ def frame_updates(
     paths): layout patches Plotly applies without redrawing its traces. ``hover`` adds the
     trace data behind the hover labels (output values, weight, bias and loss texts).
     """
+    spec, index = figure.spec, figure.index
     z = _output_surface(spec, frame.output_grid, discretize)
-    flat_weights = np.concatenate([w.ravel() for w in frame.weights])  # (layer, source, target)
     flat_biases = np.concatenate(frame.biases)
-    layout: dict[str, object] = {}
-    # Links show the weight in steps of 1/64 (~2 RGB units, 0.04 px: invisible), so most keep
-    # their colour and width from one frame to the next and the live view sends only the few
-    # that changed (ui.live: a big network has ~1,800 links); coloured once per level.
-    levels, level_of = np.unique(
-        np.round(np.clip(np.nan_to_num(flat_weights), -3, 3) * 64) / 64, return_inverse=True
-    )
-    colors = spec.colors
-    level_colors = weight_colors(levels, colors=colors)
-    widths = [round(float(width), 2) for width in link_widths(levels, spec.scale)]
-    for index, level in enumerate(level_of.tolist()):
-        layout[f"shapes[{index}].line.color"] = level_colors[level]
-        layout[f"shapes[{index}].line.width"] = widths[level]
-    images = []
-    n_inputs = spec.layer_sizes[0]
-    for index, values in enumerate(frame.neuron_maps):
-        limit = max(float(np.max(np.abs(values))), 1e-9) if index < n_inputs else 1.0
-        images.append({"index": index, "values": to_uint8(values, limit)})
-    if spec.output_mode == "multiclass":
-        images.append(
-            {"index": spec.output_image, "values": class_image_rgb(frame.output_grid, colors)}
-        )
-    else:
-        images.append({"index": spec.output_image, "values": _output_uint8(spec, z)})
-    epochs, train_loss, test_loss = _thin(
-        frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
-    )
-    x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, spec.log_loss)
-    layout["xaxis3.range"] = x_range
-    layout["yaxis3.range"] = y_range
-    for shape, values in zip(spec.loss_shapes, (train_loss, test_loss)):
-        path = loss_path(epochs, values, spec.log_loss)
-        layout[f"shapes[{shape}].path"] = path or "M0,0"
-        layout[f"shapes[{shape}].visible"] = bool(path)
-    for shape, color in zip(spec.bias_shapes, weight_colors(flat_biases, colors=colors)):
+    layout = _link_patch(figure, frame.weights)
+    layout.update(_loss_patch(figure, frame))
+    bias_colors = weight_colors(flat_biases, colors=spec.colors)
+    for shape, color in zip(index.bias_shapes, bias_colors, strict=True):
         layout[f"shapes[{shape}].fillcolor"] = color
     traces: list[dict] = []
     if hover:
         epochs, train_loss, test_loss = _thin(
             frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_HOVER_POINTS
         )
+        train_trace, test_trace = index.loss_traces
         traces += [
-            {"index": BIAS_TRACE, "set": {"text": [f"bias {b:.3f}" for b in flat_biases]}},
-            {"index": OUTPUT_TRACE, "set": {"z": _float32(z)}},
-            {"index": LINK_HOVER_TRACE, "set": {"text": _link_texts(spec, frame.weights)}},
-            {"index": TRAIN_LOSS_TRACE, "set": {"x": epochs, "y": _float32(train_loss)}},
-            {"index": TEST_LOSS_TRACE, "set": {"x": epochs, "y": _float32(test_loss)}},
+            {"index": index.bias_trace, "set": {"text": [f"bias {b:.3f}" for b in flat_biases]}},
+            {"index": index.output_trace, "set": {"z": _float32(z)}},
+            {"index": index.link_trace, "set": {"text": _link_texts(frame.weights)}},
+            {"index": train_trace, "set": {"x": epochs, "y": _float32(train_loss)}},
+            {"index": test_trace, "set": {"x": epochs, "y": _float32(test_loss)}},
         ]
-    return {"traces": traces, "layout": layout}, images
+    return {"traces": traces, "layout": layout}, _pictures(figure, frame, z)
+
+
+def _link_patch(figure: LiveFigure, weights: list[np.ndarray]) -> dict[str, object]:
+    """Every link line's colour and width for these weights.
+
+    Links show the weight in steps of 1/64 (~2 RGB units, 0.04 px: invisible), so most keep
+    their colour and width from one frame to the next and the live view sends only the few
+    that changed (ui.live: a big network has ~1,800 links); coloured once per level.
+    """
+    spec = figure.spec
+    flat_weights = np.concatenate([w.ravel() for w in weights])  # (layer, source, target)
+    levels, level_of = np.unique(
+        np.round(np.clip(np.nan_to_num(flat_weights), -3, 3) * 64) / 64, return_inverse=True
+    )
+    level_colors = weight_colors(levels, colors=spec.colors)
+    widths = [round(float(width), 2) for width in link_widths(levels, spec.scale)]
+    layout: dict[str, object] = {}
+    for shape, level in zip(figure.index.link_shapes, level_of.tolist(), strict=True):
+        layout[f"shapes[{shape}].line.color"] = level_colors[level]
+        layout[f"shapes[{shape}].line.width"] = widths[level]
+    return layout
+
+
+def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]:
+    """The neuron maps (each input scaled to its own largest value, hidden units to ±1) and
+    the output map, as the live component's pictures."""
+    spec, index = figure.spec, figure.index
+    n_inputs = spec.layer_sizes[0]
+    images = []
+    for neuron, (image, values) in enumerate(
+        zip(index.neuron_images, frame.neuron_maps, strict=True)
+    ):
+        limit = max(float(np.max(np.abs(values))), 1e-9) if neuron < n_inputs else 1.0
+        images.append({"index": image, "values": to_uint8(values, limit)})
+    if spec.output_mode == "multiclass":
+        output = class_image_rgb(frame.output_grid, spec.colors)
+    else:
+        output = _output_uint8(spec, z)
+    images.append({"index": index.output_image, "values": output})
+    return images
+
+
+def _loss_patch(figure: LiveFigure, frame: FrameData) -> dict[str, object]:
+    """The loss chart's axis ranges and its two curves' paths."""
+    log = figure.spec.log_loss
+    epochs, train_loss, test_loss = _thin(
+        frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
+    )
+    x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, log)
+    layout: dict[str, object] = {"xaxis3.range": x_range, "yaxis3.range": y_range}
+    for shape, values in zip(figure.index.loss_shapes, (train_loss, test_loss), strict=True):
+        path = loss_path(epochs, values, log)
+        layout[f"shapes[{shape}].path"] = path or "M0,0"
+        layout[f"shapes[{shape}].visible"] = bool(path)
+    return layout
 
 
 def _output_uint8(spec: ViewSpec, z: np.ndarray) -> np.ndarray:
@@ -853,7 +963,7 @@ def _output_surface(spec: ViewSpec, grid: np.ndarray, discretize: bool) -> np.nd
     return surface
 
 
-def _link_texts(spec: ViewSpec, weights: list[np.ndarray]) -> list[str]:
+def _link_texts(weights: list[np.ndarray]) -> list[str]:
     texts = []
     for layer, w in enumerate(weights):
         for source in range(w.shape[0]):

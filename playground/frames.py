@@ -8,9 +8,16 @@ import numpy as np
 
 import engine
 
-from .figures import PRESENTATION_SCALE, FrameData, ViewSpec, playground_figure
+from .figures import (
+    GRID_RESOLUTION,
+    PRESENTATION_SCALE,
+    FrameData,
+    LiveFigure,
+    ViewSpec,
+    playground_figure,
+)
 from .palette import figure_colors
-from .run import GRID_RESOLUTION, TrainingRun, metrics, neuron_map_resolution
+from .run import TrainingRun, metrics, neuron_map_resolution
 
 
 def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
@@ -59,7 +66,7 @@ def frame_data(run: TrainingRun) -> FrameData:
     )
 
 
-def current_figure(run: TrainingRun, spec: ViewSpec) -> dict:
+def current_figure(run: TrainingRun, spec: ViewSpec) -> LiveFigure:
     """The figure structure, built once per (run, view) and kept on the run object."""
     cache_key = (id(run.train), spec)
     if run.figure_cache is None or run.figure_cache[0] != cache_key:

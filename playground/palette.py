@@ -157,6 +157,12 @@ def hex_to_rgb(color: str) -> tuple[int, int, int]:
     return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
 
 
+def translucent(color: str, alpha: float) -> str:
+    """'#rrggbb' seen through: 'rgba(r, g, b, alpha)'."""
+    r, g, b = hex_to_rgb(color)
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
 #: The default colours (TensorFlow Playground's palette on a light page).
 DEFAULT_COLORS = FigureColors()
 #: The live component's default scale for its pictures (the default colours' image scale).

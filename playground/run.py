@@ -15,9 +15,9 @@ import numpy as np
 
 import engine
 
+from .figures import GRID_RESOLUTION
 from .settings import FULL_BATCH, PlaygroundSettings
 
-GRID_RESOLUTION = 100
 NEURON_MAP_RESOLUTION = 40
 # A network with more hidden units than this gets 20×20 neuron maps (drawn ~35 px wide either
 # way): 128 maps of 40×40 were 280 KB of every frame's 450 KB at 8 layers of 16.

@@ -30,18 +30,7 @@ HIDDEN_UNITS = (2, 3, 4)
 OUTPUT_UNITS = (1, 2, 3)
 OUTPUTS = ("tanh", "sigmoid", "linear", "softmax")
 WEIGHT_LIMIT = 10.0  # editable weights and biases stay within ±10 (no overflow, readable)
-INPUT_LIMIT = 6.0  # the playground's square
-
-PHASES = (
-    "The network and the sample",
-    "Forward: the hidden layer",
-    "Forward: the output layer",
-    "The loss",
-    "Backward: δ of the outputs",
-    "Backward: δ of the hidden units",
-    "Gradients of every weight and bias",
-    "One SGD step",
-)
+INPUT_LIMIT = engine.DOMAIN  # the sample lies in the playground's square
 
 
 @dataclass(frozen=True, eq=False)
@@ -324,127 +313,163 @@ def _apply(name: str, z: float) -> str:
     return f"{function}({_v(z)})" if function else "z"
 
 
-def phase_lines(result: Trace, phase: int) -> list[str]:
-    """Markdown (with $…$ LaTeX) explaining one phase with the trace's numbers."""
+def _setup_lines(result: Trace) -> list[str]:
+    net, o_count = result.network, result.network.outputs
+    loss_text = (
+        r"cross-entropy $L = -\log a_{\text{true class}}$"
+        if net.loss == "cross_entropy"
+        else r"mean squared error $L = \tfrac12 \sum_k (a_k - y_k)^2$"
+    )
+    return [
+        f"Sample: $x_1 = {_v(result.sample[0])}$, $x_2 = {_v(result.sample[1])}$; "
+        "target: " + ", ".join(f"$y_{k + 1} = {_v(result.target[k])}$" for k in range(o_count)),
+        f"Network: 2 inputs → {net.hidden_units} {net.hidden_activation} units → {o_count} "
+        f"{net.output_activation} output{'s' if o_count > 1 else ''}; loss: {loss_text}.",
+        "Each unit computes $z = \\sum_i w_i\\,a_i + b$, then $a = g(z)$. "
+        "Press **Next** to run the network forward.",
+    ]
+
+
+def _hidden_forward_lines(result: Trace) -> list[str]:
     net = result.network
-    h_count, o_count = net.hidden_units, net.outputs
-    if phase == 0:
-        loss_text = (
-            r"cross-entropy $L = -\log a_{\text{true class}}$"
-            if net.loss == "cross_entropy"
-            else r"mean squared error $L = \tfrac12 \sum_k (a_k - y_k)^2$"
-        )
-        return [
-            f"Sample: $x_1 = {_v(result.sample[0])}$, $x_2 = {_v(result.sample[1])}$; "
-            "target: " + ", ".join(f"$y_{k + 1} = {_v(result.target[k])}$" for k in range(o_count)),
-            f"Network: 2 inputs → {h_count} {net.hidden_activation} units → {o_count} "
-            f"{net.output_activation} output{'s' if o_count > 1 else ''}; loss: {loss_text}.",
-            "Each unit computes $z = \\sum_i w_i\\,a_i + b$, then $a = g(z)$. "
-            "Press **Next** to run the network forward.",
-        ]
-    if phase == 1:
-        lines = []
-        for j in range(h_count):
-            terms = " + ".join(
-                f"{_n(net.hidden_weights[i, j])}\\cdot{_n(result.sample[i])}" for i in range(2)
-            )
-            lines.append(
-                f"$z_{{h_{j + 1}}} = {terms} + {_n(net.hidden_biases[j])} = "
-                f"{_v(result.hidden_z[j])}$, "
-                f"$a_{{h_{j + 1}}} = {_apply(net.hidden_activation, result.hidden_z[j])} = "
-                f"{_v(result.hidden_a[j])}$"
-            )
-        return lines
-    if phase == 2:
-        lines = []
-        for k in range(o_count):
-            terms = " + ".join(
-                f"{_n(net.output_weights[j, k])}\\cdot{_n(result.hidden_a[j])}"
-                for j in range(h_count)
-            )
-            lines.append(
-                f"$z_{{o_{k + 1}}} = {terms} + {_n(net.output_biases[k])} = "
-                f"{_v(result.output_z[k])}$"
-            )
-        if net.output_activation == "softmax":
-            lines.append(
-                "Softmax: $a_k = e^{z_k} / \\sum_i e^{z_i}$ gives "
-                + ", ".join(f"$a_{{o_{k + 1}}} = {_v(result.output_a[k])}$" for k in range(o_count))
-            )
-        else:
-            lines += [
-                f"$a_{{o_{k + 1}}} = {_apply(net.output_activation, result.output_z[k])} = "
-                f"{_v(result.output_a[k])}$"
-                for k in range(o_count)
-            ]
-        return lines
-    if phase == 3:
-        if net.loss == "cross_entropy":
-            true_class = int(np.argmax(result.target))
-            return [
-                f"The true class is $o_{true_class + 1}$: "
-                f"$L = -\\log a_{{o_{true_class + 1}}} = -\\log {_v(result.output_a[true_class])} "
-                f"= {_v(result.loss)}$"
-            ]
+    lines = []
+    for j in range(net.hidden_units):
         terms = " + ".join(
-            f"({_v(result.output_a[k])} - {_n(result.target[k])})^2" for k in range(o_count)
+            f"{_n(net.hidden_weights[i, j])}\\cdot{_n(result.sample[i])}" for i in range(2)
         )
-        return [f"$L = \\tfrac12\\,[{terms}] = {_v(result.loss)}$"]
-    if phase == 4:
-        if net.loss == "cross_entropy":
-            return [
-                "With softmax and cross-entropy, the output δ is simply $a - y$:",
-                *(
-                    f"$\\delta_{{o_{k + 1}}} = {_v(result.output_a[k])} - {_n(result.target[k])} "
-                    f"= {_v(result.output_delta[k])}$"
-                    for k in range(o_count)
-                ),
-            ]
-        slope = _SLOPE_TEX[net.output_activation]
+        lines.append(
+            f"$z_{{h_{j + 1}}} = {terms} + {_n(net.hidden_biases[j])} = "
+            f"{_v(result.hidden_z[j])}$, "
+            f"$a_{{h_{j + 1}}} = {_apply(net.hidden_activation, result.hidden_z[j])} = "
+            f"{_v(result.hidden_a[j])}$"
+        )
+    return lines
+
+
+def _output_forward_lines(result: Trace) -> list[str]:
+    net, o_count = result.network, result.network.outputs
+    lines = []
+    for k in range(o_count):
+        terms = " + ".join(
+            f"{_n(net.output_weights[j, k])}\\cdot{_n(result.hidden_a[j])}"
+            for j in range(net.hidden_units)
+        )
+        lines.append(
+            f"$z_{{o_{k + 1}}} = {terms} + {_n(net.output_biases[k])} = {_v(result.output_z[k])}$"
+        )
+    if net.output_activation == "softmax":
+        lines.append(
+            "Softmax: $a_k = e^{z_k} / \\sum_i e^{z_i}$ gives "
+            + ", ".join(f"$a_{{o_{k + 1}}} = {_v(result.output_a[k])}$" for k in range(o_count))
+        )
+    else:
+        lines += [
+            f"$a_{{o_{k + 1}}} = {_apply(net.output_activation, result.output_z[k])} = "
+            f"{_v(result.output_a[k])}$"
+            for k in range(o_count)
+        ]
+    return lines
+
+
+def _loss_lines(result: Trace) -> list[str]:
+    if result.network.loss == "cross_entropy":
+        true_class = int(np.argmax(result.target))
         return [
-            f"$\\delta = (a - y)\\cdot g'(z)$ with $g'(z) = {slope}$:",
+            f"The true class is $o_{true_class + 1}$: "
+            f"$L = -\\log a_{{o_{true_class + 1}}} = -\\log {_v(result.output_a[true_class])} "
+            f"= {_v(result.loss)}$"
+        ]
+    terms = " + ".join(
+        f"({_v(result.output_a[k])} - {_n(result.target[k])})^2"
+        for k in range(result.network.outputs)
+    )
+    return [f"$L = \\tfrac12\\,[{terms}] = {_v(result.loss)}$"]
+
+
+def _output_delta_lines(result: Trace) -> list[str]:
+    net, o_count = result.network, result.network.outputs
+    if net.loss == "cross_entropy":
+        return [
+            "With softmax and cross-entropy, the output δ is simply $a - y$:",
             *(
-                f"$\\delta_{{o_{k + 1}}} = ({_v(result.output_a[k])} - {_n(result.target[k])})"
-                f"\\cdot {_v(result.output_slope[k])} = {_v(result.output_delta[k])}$"
+                f"$\\delta_{{o_{k + 1}}} = {_v(result.output_a[k])} - {_n(result.target[k])} "
+                f"= {_v(result.output_delta[k])}$"
                 for k in range(o_count)
             ),
         ]
-    if phase == 5:
-        slope = _SLOPE_TEX[net.hidden_activation]
-        lines = [
-            "Each hidden unit's δ is the weighted sum of the δs it feeds, times its own "
-            f"$g'(z) = {slope}$:"
-        ]
-        for j in range(h_count):
-            terms = " + ".join(
-                f"{_n(net.output_weights[j, k])}\\cdot{_n(result.output_delta[k])}"
-                for k in range(o_count)
-            )
-            lines.append(
-                f"$\\delta_{{h_{j + 1}}} = ({terms})\\cdot {_v(result.hidden_slope[j])} = "
-                f"{_v(result.hidden_error[j])}\\cdot{_v(result.hidden_slope[j])} = "
-                f"{_v(result.hidden_delta[j])}$"
-            )
-        return lines
-    if phase == 6:
-        return [
-            "A weight's gradient is the activation it carries times the δ it feeds: "
-            "$\\partial L/\\partial w_{ij} = a_i\\,\\delta_j$; a bias's gradient is "
-            "$\\partial L/\\partial b_j = \\delta_j$.",
-            f"For example $\\partial L/\\partial w_{{x_1 h_1}} = {_n(result.sample[0])}\\cdot"
-            f"{_n(result.hidden_delta[0])} = {_v(result.grad_hidden_weights[0, 0])}$ and "
-            f"$\\partial L/\\partial w_{{h_1 o_1}} = {_n(result.hidden_a[0])}\\cdot"
-            f"{_n(result.output_delta[0])} = {_v(result.grad_output_weights[0, 0])}$.",
-        ]
+    slope = _SLOPE_TEX[net.output_activation]
+    return [
+        f"$\\delta = (a - y)\\cdot g'(z)$ with $g'(z) = {slope}$:",
+        *(
+            f"$\\delta_{{o_{k + 1}}} = ({_v(result.output_a[k])} - {_n(result.target[k])})"
+            f"\\cdot {_v(result.output_slope[k])} = {_v(result.output_delta[k])}$"
+            for k in range(o_count)
+        ),
+    ]
+
+
+def _hidden_delta_lines(result: Trace) -> list[str]:
+    net = result.network
+    slope = _SLOPE_TEX[net.hidden_activation]
+    lines = [
+        "Each hidden unit's δ is the weighted sum of the δs it feeds, times its own "
+        f"$g'(z) = {slope}$:"
+    ]
+    for j in range(net.hidden_units):
+        terms = " + ".join(
+            f"{_n(net.output_weights[j, k])}\\cdot{_n(result.output_delta[k])}"
+            for k in range(net.outputs)
+        )
+        lines.append(
+            f"$\\delta_{{h_{j + 1}}} = ({terms})\\cdot {_v(result.hidden_slope[j])} = "
+            f"{_v(result.hidden_error[j])}\\cdot{_v(result.hidden_slope[j])} = "
+            f"{_v(result.hidden_delta[j])}$"
+        )
+    return lines
+
+
+def _gradient_lines(result: Trace) -> list[str]:
+    return [
+        "A weight's gradient is the activation it carries times the δ it feeds: "
+        "$\\partial L/\\partial w_{ij} = a_i\\,\\delta_j$; a bias's gradient is "
+        "$\\partial L/\\partial b_j = \\delta_j$.",
+        f"For example $\\partial L/\\partial w_{{x_1 h_1}} = {_n(result.sample[0])}\\cdot"
+        f"{_n(result.hidden_delta[0])} = {_v(result.grad_hidden_weights[0, 0])}$ and "
+        f"$\\partial L/\\partial w_{{h_1 o_1}} = {_n(result.hidden_a[0])}\\cdot"
+        f"{_n(result.output_delta[0])} = {_v(result.grad_output_weights[0, 0])}$.",
+    ]
+
+
+def _step_lines(result: Trace) -> list[str]:
     eta = _v(result.learning_rate)
     return [
         f"Every parameter moves against its gradient: $w \\leftarrow w - \\eta\\,"
         f"\\partial L/\\partial w$ with $\\eta = {eta}$.",
-        f"For example $w_{{x_1 h_1}}: {_v(net.hidden_weights[0, 0])} - {eta}\\cdot"
+        f"For example $w_{{x_1 h_1}}: {_v(result.network.hidden_weights[0, 0])} - {eta}\\cdot"
         f"{_n(result.grad_hidden_weights[0, 0])} = {_v(result.updated.hidden_weights[0, 0])}$.",
         f"With the new weights the loss on this sample goes from {_v(result.loss)} to "
         f"**{_v(result.loss_after_step)}**.",
     ]
+
+
+# Each phase of the walk-through: its title and what explains it with a trace's numbers.
+_PHASES = (
+    ("The network and the sample", _setup_lines),
+    ("Forward: the hidden layer", _hidden_forward_lines),
+    ("Forward: the output layer", _output_forward_lines),
+    ("The loss", _loss_lines),
+    ("Backward: δ of the outputs", _output_delta_lines),
+    ("Backward: δ of the hidden units", _hidden_delta_lines),
+    ("Gradients of every weight and bias", _gradient_lines),
+    ("One SGD step", _step_lines),
+)
+PHASES = tuple(title for title, _ in _PHASES)
+
+
+def phase_lines(result: Trace, phase: int) -> list[str]:
+    """Markdown (with $…$ LaTeX) explaining one phase (0 … ``len(PHASES) - 1``) with the
+    trace's numbers."""
+    return _PHASES[phase][1](result)
 
 
 # ---------------------------------------------------------------- tables (editor layout)

@@ -5,14 +5,20 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.figures import FIGURE_HEIGHT
+
 from . import activations, softmax
 from .backprop import Trace, unit_names
 from .style import (
     BLUE,
+    CAPTION_COLOR,
     DERIVATIVE_COLOR,
     GREY,
+    NOTE_COLOR,
     ORANGE,
     SATURATED_FILL,
+    SATURATED_SWATCH,
+    ZERO_LINE_COLOR,
     base_layout,
 )
 
@@ -20,7 +26,7 @@ from .style import (
 
 
 def activation_figure(name: str) -> go.Figure:
-    """g(z) and g'(z) on [-6, 6] from the engine, with the saturated stretches shaded."""
+    """g(z) and g'(z) on [-Z_LIMIT, Z_LIMIT] from the engine, the saturated stretches shaded."""
     z, values, slopes = activations.curve(name, points=1201)
     title = activations.ACTIVATION_FACTS[name].title
     figure = go.Figure()
@@ -50,15 +56,18 @@ def activation_figure(name: str) -> go.Figure:
                 x=[None],
                 y=[None],
                 mode="markers",
-                marker={"size": 12, "symbol": "square", "color": "rgba(214, 39, 40, 0.2)"},
+                marker={"size": 12, "symbol": "square", "color": SATURATED_SWATCH},
                 name="saturated: |g′| < 0.01",
             )
         )
     low = min(values.min(), slopes.min())
     high = max(values.max(), slopes.max())
     pad = 0.08 * (high - low)
-    figure.update_xaxes(title="z", range=[-6, 6], zeroline=True, zerolinecolor="#bbbbbb")
-    figure.update_yaxes(range=[low - pad, high + pad], zeroline=True, zerolinecolor="#bbbbbb")
+    limit = activations.Z_LIMIT
+    figure.update_xaxes(
+        title="z", range=[-limit, limit], zeroline=True, zerolinecolor=ZERO_LINE_COLOR
+    )
+    figure.update_yaxes(range=[low - pad, high + pad], zeroline=True, zerolinecolor=ZERO_LINE_COLOR)
     figure.update_layout(base_layout(height=380, legend=True))
     return figure
 
@@ -90,7 +99,7 @@ def probability_bars(logits: np.ndarray, true_class: int) -> go.Figure:
         y=min(p[best] + 0.16, 1.12),
         text="argmax",
         showarrow=False,
-        font={"size": 12, "color": "#555555"},
+        font={"size": 12, "color": NOTE_COLOR},
     )
     figure.update_yaxes(range=[0, 1.2], title="probability", tickvals=[0, 0.25, 0.5, 0.75, 1])
     figure.update_layout(base_layout(height=320))
@@ -259,7 +268,7 @@ def backprop_diagram(trace: Trace, phase: int) -> go.Figure:
             text=f"target {trace.target[k]:.2f}",
             showarrow=False,
             xanchor="left",
-            font={"size": 12, "color": "#555555"},
+            font={"size": 12, "color": NOTE_COLOR},
         )
     if phase >= 3:
         after = f" → {trace.loss_after_step:.4f}" if phase == 7 else ""
@@ -274,7 +283,7 @@ def backprop_diagram(trace: Trace, phase: int) -> go.Figure:
         )
     for x, title in zip(_COLUMNS_X, ("inputs", "hidden layer", "outputs")):
         figure.add_annotation(
-            x=x, y=3.3, text=title, showarrow=False, font={"size": 13, "color": "#777777"}
+            x=x, y=3.3, text=title, showarrow=False, font={"size": 13, "color": CAPTION_COLOR}
         )
     figure.add_annotation(
         x=-0.3,
@@ -282,11 +291,11 @@ def backprop_diagram(trace: Trace, phase: int) -> go.Figure:
         text=f"numbers on the links: {_LINK_MEANING[what]}",
         showarrow=False,
         xanchor="left",
-        font={"size": 12, "color": "#777777"},
+        font={"size": 12, "color": CAPTION_COLOR},
     )
     figure.update_xaxes(visible=False, range=[-0.35, 2.75])
     figure.update_yaxes(visible=False, range=[-3.75, 3.5])
-    layout = base_layout(height=560)
+    layout = base_layout(height=FIGURE_HEIGHT)
     layout["margin"] = {"l": 10, "r": 10, "t": 10, "b": 10}
     figure.update_layout(layout)
     return figure

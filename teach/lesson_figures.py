@@ -11,11 +11,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine import DOMAIN
+
 from .lessons import SATURATION, LessonRun, saturated_fractions
 from .runs import MAP_RESOLUTION, VariantResult
 from .style import BLUE, CLASS_COLORS, COLORSCALE, VARIANT_COLORS, base_layout
-
-DOMAIN = 6.0
 
 
 def _cell_centres() -> np.ndarray:

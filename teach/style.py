@@ -6,7 +6,7 @@ for 0, blue for +1, from ``playground.palette`` (which imports neither Streamlit
 
 from __future__ import annotations
 
-from playground.palette import DEFAULT_COLORS
+from playground.palette import DEFAULT_COLORS, translucent
 
 ORANGE = DEFAULT_COLORS.palette.negative
 GREY = DEFAULT_COLORS.theme.neutral
@@ -15,7 +15,11 @@ COLORSCALE = DEFAULT_COLORS.colorscale
 CLASS_COLORS = DEFAULT_COLORS.palette.classes  # class 0, 1, 2, …
 VARIANT_COLORS = (BLUE, ORANGE, CLASS_COLORS[2], CLASS_COLORS[4])  # one per compared run
 DERIVATIVE_COLOR = "#d62728"
-SATURATED_FILL = "rgba(214, 39, 40, 0.08)"
+SATURATED_FILL = translucent(DERIVATIVE_COLOR, 0.08)  # where an activation saturates
+SATURATED_SWATCH = translucent(DERIVATIVE_COLOR, 0.2)  # its legend entry (a small square)
+NOTE_COLOR = DEFAULT_COLORS.theme.muted  # labels beside a figure's data: targets, "argmax"
+CAPTION_COLOR = "#777777"  # column titles and the key line of the back-prop diagram
+ZERO_LINE_COLOR = "#bbbbbb"
 
 
 def base_layout(height: int, legend: bool = False) -> dict:

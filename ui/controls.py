@@ -346,8 +346,11 @@ def dataset_preview(
     size = 64
     picture = np.empty((size, size, 3), dtype=np.uint8)
     picture[:] = hex_to_rgb(colors.theme.thumbnail)
-    columns = np.clip(((data.X[:, 0] + 6) / 12 * (size - 1)).round().astype(int), 0, size - 1)
-    rows = np.clip(((6 - data.X[:, 1]) / 12 * (size - 1)).round().astype(int), 0, size - 1)
+    extent, side = engine.DOMAIN, 2 * engine.DOMAIN  # the whole plane, [-DOMAIN, DOMAIN]²
+    columns = np.clip(
+        ((data.X[:, 0] + extent) / side * (size - 1)).round().astype(int), 0, size - 1
+    )
+    rows = np.clip(((extent - data.X[:, 1]) / side * (size - 1)).round().astype(int), 0, size - 1)
     mode = "regression" if data.kind == "regression" else "classes"
     rgb = [_rgb(color) for color in point_colors(data.y, mode, colors)]
     for r, c, color in zip(rows, columns, rgb):

@@ -31,7 +31,8 @@ import time
 import streamlit as st
 
 from playground.figures import (
-    BIAS_TRACE,
+    FIGURE_HEIGHT,
+    LiveFigure,
     ViewSpec,
     editable_option,
     frame_updates,
@@ -63,7 +64,6 @@ from playground.settings import AUTO_SPEED
 from . import state
 from .live_plotly import browser_state, live_plotly
 
-FIGURE_HEIGHT = 560  # px; live_plotly's fixed height, not used while FIGURE_FIT is given
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
 # it starts, so the whole view is on one screen from a 720-row projector to a 1080p monitor,
 # without turning into a tall empty figure on a tablet held upright.
@@ -152,7 +152,7 @@ def apply_edit(edit: dict) -> None:
             layer, source, target = (int(part) for part in edit.get("customdata") or ())
         except (TypeError, ValueError):
             raise ValueError("That connection does not exist in this network.") from None
-        is_bias = edit.get("trace") == BIAS_TRACE
+        is_bias = edit.get("trace") == current_figure(run, current_spec(run)).index.bias_trace
         value = parse_parameter(edit.get("text"))
         set_parameter(run, layer, None if is_bias else source, target, value)
     except ValueError as error:
@@ -173,10 +173,10 @@ def caption(run: TrainingRun, pace: float | None = None) -> dict:
 
 
 def snapshot(
-    run: TrainingRun, spec: ViewSpec, hover: bool = False, pace: float | None = None
+    run: TrainingRun, figure: LiveFigure, hover: bool = False, pace: float | None = None
 ) -> dict:
     """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id", "caption"}``."""
-    updates, images = frame_updates(spec, frame_data(run), run.settings.discretize, hover=hover)
+    updates, images = frame_updates(figure, frame_data(run), run.settings.discretize, hover=hover)
     return {
         "updates": updates,
         "images": images,
@@ -201,26 +201,27 @@ def render_frame(
     """
     spec = current_spec(run)
     figure = current_figure(run, spec)
-    frames = [*(earlier or []), snapshot(run, spec, hover=_hover_due(playing), pace=pace)]
+    frames = [*(earlier or []), snapshot(run, figure, hover=_hover_due(playing), pace=pace)]
     for frame in frames:
         # The run interval in effect (s), for bench/ui.py; empty while paused.
         frame["caption"]["data"]["interval"] = st.session_state.get(_INTERVAL_SENT) or ""
     first, later = frames[0], frames[1:]
     updates, images = first["updates"], first["images"]
     return live_plotly(
-        figure,
+        figure.plotly,
         spec.version(id(run.train)),
         updates,
         key=VIEW_KEY,
+        # The height before the graph fits the window (FIGURE_FIT).
         height=FIGURE_HEIGHT,
         images=images,
-        hover_zoom=hover_zoom_option(spec),
+        hover_zoom=hover_zoom_option(figure),
         colorscale=spec.colors.image_colorscale,
         # The newest weights and biases, every run: what a click on a link or bias prefills
         # (nothing editable when the link hides editing: hide=edit).
         editable={}
         if "edit" in run.settings.hide
-        else editable_option(spec, run.model.weights, run.model.biases),
+        else editable_option(figure, run.model.weights, run.model.biases),
         on_edit=apply_edit,
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.
@@ -248,13 +249,13 @@ def play_frames(run: TrainingRun, playback: state.Playback, interval: float, fra
     seconds = pace.start_run(playback.started, time.monotonic(), interval)
     speed = run.settings.speed
     epochs = pace.auto_epochs(seconds, frames) if speed == AUTO_SPEED else speed
-    spec = current_spec(run)
+    figure = current_figure(run, current_spec(run))
     earlier: list[dict] = []
     for index in range(frames):
         if not state.playback().playing:  # an interrupt point (see above)
             break
         if index > 0:
-            earlier.append(snapshot(run, spec, pace=pace.epochs_per_second()))
+            earlier.append(snapshot(run, figure, pace=pace.epochs_per_second()))
         before, started = run.epoch, time.perf_counter()
         # Bounded in time, not only in epochs: a big network at a high speed trains what fits
         # in its share of the run, so its Pause and the other sessions never wait longer.

@@ -10,12 +10,6 @@ import numpy as np
 import pytest
 
 from playground.figures import (
-    BIAS_TRACE,
-    LINK_HOVER_TRACE,
-    NEURON_HOVER_TRACE,
-    OUTPUT_TRACE,
-    TEST_LOSS_TRACE,
-    TRAIN_LOSS_TRACE,
     frame_updates,
     hover_zoom_option,
     loss_path,
@@ -23,7 +17,7 @@ from playground.figures import (
     nice_ceil,
     playground_figure,
 )
-from playground.frames import frame_data, view_spec
+from playground.frames import current_figure, frame_data, view_spec
 from playground.pacing import (
     AUTO_EPOCHS_PER_SECOND,
     AUTO_TRAIN_SHARE,
@@ -59,24 +53,34 @@ def trained(request):
     return run, spec, figure
 
 
-def test_figure_indices_match_the_spec(trained):
-    _, spec, figure = trained
-    layout = figure["layout"]
-    assert len(layout["images"]) == spec.output_image + 1
-    assert layout["images"][spec.output_image]["xref"] == "x"
-    assert len(layout["shapes"]) == spec.output_node_shapes.stop
-    for index in spec.loss_shapes:
-        assert layout["shapes"][index]["type"] == "path"
-    assert all(layout["shapes"][i]["type"] == "rect" for i in spec.bias_shapes)
-    assert all(layout["shapes"][i]["type"] == "rect" for i in spec.output_node_shapes)
+def test_the_figure_index_points_at_each_part(trained):
+    _, spec, live = trained
+    index, data, layout = live.index, live.plotly["data"], live.plotly["layout"]
+    assert len(layout["images"]) == index.output_image + 1
+    assert layout["images"][index.output_image]["xref"] == "x"
+    assert len(index.neuron_images) == sum(spec.layer_sizes[:-1])
+    assert all(layout["images"][i]["xref"] == "x2" for i in index.neuron_images)
+    assert len(layout["shapes"]) == index.output_node_shapes.stop
+    assert [layout["shapes"][i]["type"] for i in index.link_shapes] == ["line"] * len(
+        data[index.link_trace]["customdata"]
+    )
+    for i in index.loss_shapes:
+        assert layout["shapes"][i]["type"] == "path"
+    assert all(layout["shapes"][i]["type"] == "rect" for i in index.bias_shapes)
+    assert len(index.bias_shapes) == len(data[index.bias_trace]["customdata"])
+    assert all(layout["shapes"][i]["type"] == "rect" for i in index.output_node_shapes)
+    assert data[index.output_trace]["type"] == "heatmap"
+    names = [data[i]["name"] for i in (index.neuron_trace, index.link_trace, index.bias_trace)]
+    assert names == ["neurons", "links", "biases"]
+    assert [data[i]["name"] for i in index.loss_traces] == ["train", "test"]
 
 
 def test_hover_zoom_names_the_neuron_pictures(trained):
-    _, spec, figure = trained
-    option = hover_zoom_option(spec)
-    assert option["trace"] == NEURON_HOVER_TRACE
-    customdata = figure["data"][NEURON_HOVER_TRACE]["customdata"]
-    images = figure["layout"]["images"]
+    _, spec, live = trained
+    option = hover_zoom_option(live)
+    assert option["trace"] == live.index.neuron_trace
+    customdata = live.plotly["data"][option["trace"]]["customdata"]
+    images = live.plotly["layout"]["images"]
     neurons = [k for k in customdata if k < option["count"]]
     # Every input/hidden neuron's customdata is the index of its picture in the diagram.
     assert neurons == list(range(sum(spec.layer_sizes[:-1])))
@@ -88,30 +92,24 @@ def test_hover_zoom_names_the_neuron_pictures(trained):
 
 
 def test_frames_animate_through_layout_and_hover_data_is_separate(trained):
-    run, spec, _ = trained
+    run, _, live = trained
+    index = live.index
     data = frame_data(run)
-    updates, images = frame_updates(spec, data, discretize=False, hover=False)
+    updates, images = frame_updates(live, data, discretize=False, hover=False)
     assert updates["traces"] == []
-    assert {item["index"] for item in images} == set(range(spec.n_neuron_images)) | {
-        spec.output_image
-    }
-    output = next(item["values"] for item in images if item["index"] == spec.output_image)
+    assert {item["index"] for item in images} == {*index.neuron_images, index.output_image}
+    output = next(item["values"] for item in images if item["index"] == index.output_image)
     assert output.dtype == np.uint8 and output.shape == (100, 100)
     layout = updates["layout"]
-    assert all(f"shapes[{i}].fillcolor" in layout for i in spec.bias_shapes)
-    train_path = layout[f"shapes[{spec.loss_shapes[0]}].path"]
+    assert all(f"shapes[{i}].fillcolor" in layout for i in index.bias_shapes)
+    assert all(f"shapes[{i}].line.color" in layout for i in index.link_shapes)
+    train_path = layout[f"shapes[{index.loss_shapes[0]}].path"]
     assert train_path.startswith("M1,") and train_path.count("L") == 4  # 5 epochs
     assert layout["xaxis3.range"] == [0.0, 10.0]
 
-    with_hover, _ = frame_updates(spec, data, discretize=False, hover=True)
+    with_hover, _ = frame_updates(live, data, discretize=False, hover=True)
     patched = {patch["index"] for patch in with_hover["traces"]}
-    assert patched == {
-        OUTPUT_TRACE,
-        LINK_HOVER_TRACE,
-        BIAS_TRACE,
-        TRAIN_LOSS_TRACE,
-        TEST_LOSS_TRACE,
-    }
+    assert patched == {index.output_trace, index.link_trace, index.bias_trace, *index.loss_traces}
 
 
 def test_nice_ceil_and_loss_ranges_change_in_steps():
@@ -192,10 +190,10 @@ def test_runs_carry_several_frames_at_the_rate_asked_for():
 
 def test_snapshots_record_each_state_they_were_taken_in():
     run = build_run(PlaygroundSettings())
-    spec = view_spec(run, log_loss=False)
-    first = snapshot(run, spec)
+    figure = current_figure(run, view_spec(run, log_loss=False))
+    first = snapshot(run, figure)
     train_chunk(run, 3)
-    second = snapshot(run, spec)
+    second = snapshot(run, figure)
     assert second["frame_id"] == first["frame_id"] + 3
     # The caption line travels with its frame: the epoch counter moves with every frame.
     assert first["caption"]["text"].startswith("Epoch 0 ·")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.frames import current_figure, view_spec
 from ui.playground_page import MORE_SETTINGS, WEIGHT_EDITOR
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -270,9 +271,10 @@ def _editable_traces(at: AppTest) -> list[int]:
 
 
 def test_links_and_biases_are_editable_unless_the_link_hides_editing():
-    from playground.figures import BIAS_TRACE, LINK_HOVER_TRACE
-
-    assert sorted(_editable_traces(start(open_panels=False))) == [LINK_HOVER_TRACE, BIAS_TRACE]
+    at = start(open_panels=False)
+    run = at.session_state["run"]
+    index = current_figure(run, view_spec(run, log_loss=False)).index
+    assert sorted(_editable_traces(at)) == [index.link_trace, index.bias_trace]
     assert _editable_traces(start(open_panels=False, hide="edit")) == []
 
 

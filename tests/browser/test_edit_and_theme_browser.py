@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from test_playground_browser import GRAPH, METRICS, Z_ROW_SUM, open_playground
 
+from playground.figures import ViewSpec, playground_figure
 from playground.palette import PALETTES, THEMES, hex_to_rgb
 
 pytestmark = pytest.mark.browser
 
-LINK_TRACE = 2  # playground.figures.LINK_HOVER_TRACE
+
+def figure_index():
+    """Where the live figure's parts are (the same for every network)."""
+    spec = ViewSpec((2, 1), ("X₁", "X₂"), "binary", 2, show_test=False, log_loss=False)
+    nothing = np.zeros((0, 2))
+    return playground_figure(spec, nothing, nothing[:, 0], nothing, nothing[:, 0]).index
+
+
+LINK_TRACE = figure_index().link_trace
 EDITOR = ".np-live-plotly-edit"
 # Page coordinates of point k of trace t (diagram axes x2/y2) and its hover text.
 POINT = f"""([t, k]) => {{
@@ -123,7 +133,7 @@ def test_clicking_a_bias_edits_it_while_training_plays(page, streamlit_url):
 
     open_playground(page, streamlit_url, "?dataset=circle&lr=0.00001")
     press_play(page)  # TensorFlow Playground lets you edit while it trains: so do we
-    bias_trace = 3  # playground.figures.BIAS_TRACE; the last bias is the output neuron's
+    bias_trace = figure_index().bias_trace  # the last bias is the output neuron's
     last = page.evaluate(POINT, [bias_trace, 0])["count"] - 1
     click_point(page, bias_trace, last)
     field = page.locator(EDITOR).get_by_role("textbox", name="Bias")

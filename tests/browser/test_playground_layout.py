@@ -7,8 +7,10 @@ import time
 
 import pytest
 
+from playground.figures import PRESENTATION_SCALE
 from tests.browser.test_playground_browser import APP, METRICS, epoch, open_playground
 from ui.controls import STEP_BUTTON_KEY
+from ui.live_plotly import CAPTION_HEIGHT
 
 pytestmark = pytest.mark.browser
 
@@ -104,6 +106,10 @@ def caption_font_px(page) -> float:
     )
 
 
+def caption_height_px(page) -> float:
+    return page.evaluate(f"document.querySelector('{METRICS}').getBoundingClientRect().height")
+
+
 def figure_font_px(page) -> float:
     # The x₁ axis title of the output map, as drawn.
     return page.evaluate(
@@ -115,6 +121,9 @@ def figure_font_px(page) -> float:
 def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streamlit_url):
     open_playground(page, streamlit_url)
     normal_caption, normal_figure = caption_font_px(page), figure_font_px(page)
+    # The caption line is as tall as Python reserves for it (its CSS gets the number from the
+    # payload), and grows with the type.
+    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT, abs=0.5)
     page.get_by_text("Present", exact=True).click()
     # Timeout: one rerun rewrites the URL and redraws the figure.
     page.wait_for_url("**present=1**", timeout=15_000)
@@ -129,6 +138,7 @@ def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streaml
         + str(normal_figure * 1.4),
         timeout=15_000,
     )  # Timeout: the figure is rebuilt with bigger type on that rerun.
+    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT * PRESENTATION_SCALE, abs=0.5)
     assert not page.errors
 
 

@@ -30,12 +30,11 @@ def position(image: dict) -> tuple:
 def test_no_two_layout_images_share_a_place(show_test):
     run = build_run(PlaygroundSettings(show_test=show_test))
     spec = view_spec(run, log_loss=False)
-    images = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)["layout"][
-        "images"
-    ]
+    figure = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)
+    images = figure.plotly["layout"]["images"]
     places = [position(image) for image in images]
     assert len(set(places)) == len(places)
-    assert len(images) == spec.output_image + 1
+    assert len(images) == figure.index.output_image + 1
 
 
 def decoded(image: dict) -> np.ndarray:

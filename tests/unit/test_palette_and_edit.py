@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from playground.figures import (
-    BIAS_TRACE,
-    LINK_HOVER_TRACE,
     FrameData,
+    LiveFigure,
     ViewSpec,
     class_image_source,
     diagram_layout,
@@ -40,7 +39,7 @@ def spec(palette: str = "playground", theme: str = "light", sizes=SIZES) -> View
     )
 
 
-def figure(view: ViewSpec) -> dict:
+def figure(view: ViewSpec) -> LiveFigure:
     X = np.array([[1.0, 1.0], [-1.0, -1.0]])
     y = np.array([0, 1])
     return playground_figure(view, X, y, X[:0], y[:0])
@@ -113,16 +112,17 @@ def test_weight_colours_run_from_the_palettes_negative_through_neutral_to_positi
 
 def test_the_figure_uses_the_theme_and_palette_everywhere():
     dark = figure(spec("colorblind", "dark"))
-    layout, theme = dark["layout"], THEMES["dark"]
+    layout, theme = dark.plotly["layout"], THEMES["dark"]
     assert layout["font"]["color"] == theme.text
     assert layout["legend"]["bgcolor"] == theme.legend_background
-    assert dark["data"][0]["colorscale"][0][1] == PALETTES["colorblind"].negative
+    heat_map = dark.plotly["data"][dark.index.output_trace]
+    assert heat_map["colorscale"][0][1] == PALETTES["colorblind"].negative
     # Column titles muted; feature names and the colour legend in the text colour.
     assert {a["font"]["color"] for a in layout["annotations"]} == {theme.muted, theme.text}
-    n_links = len(diagram_layout(SIZES).links)
-    assert {s["line"]["color"] for s in layout["shapes"][:n_links]} == {theme.neutral}
+    links = [layout["shapes"][i] for i in dark.index.link_shapes]
+    assert {s["line"]["color"] for s in links} == {theme.neutral}
     light = figure(spec())
-    assert light["layout"]["font"]["color"] == THEMES["light"].text
+    assert light.plotly["layout"]["font"]["color"] == THEMES["light"].text
     # The page's background shows through (no rectangle around the invisible diagram axes).
     assert layout["plot_bgcolor"] == layout["paper_bgcolor"] == "rgba(0,0,0,0)"
     # Colours are part of the view's identity: another theme is another figure.
@@ -147,24 +147,25 @@ def test_multiclass_maps_fade_to_the_themes_blank_colour():
 def test_editable_points_carry_their_address_and_values_in_the_same_order():
     view = spec()
     built = figure(view)
+    link_trace, bias_trace = built.index.link_trace, built.index.bias_trace
     data = frame()
-    links = built["data"][LINK_HOVER_TRACE]
-    biases = built["data"][BIAS_TRACE]
-    option = editable_option(view, data.weights, data.biases)
+    links = built.plotly["data"][link_trace]
+    biases = built.plotly["data"][bias_trace]
+    option = editable_option(built, data.weights, data.biases)
     assert links["customdata"] == [list(link) for link in diagram_layout(SIZES).links]
     for (layer, source, target), value in zip(
-        links["customdata"], option[LINK_HOVER_TRACE]["values"], strict=True
+        links["customdata"], option[link_trace]["values"], strict=True
     ):
         assert value == np.float32(data.weights[layer][source, target])  # float32 on the wire
     for (layer, source, target), value in zip(
-        biases["customdata"], option[BIAS_TRACE]["values"], strict=True
+        biases["customdata"], option[bias_trace]["values"], strict=True
     ):
         assert source == -1 and value == np.float32(data.biases[layer][target])
     # The hover texts (what the user reads) list the weights in that order too.
-    updates, _ = frame_updates(view, data, discretize=False, hover=True)
-    texts = next(t["set"]["text"] for t in updates["traces"] if t["index"] == LINK_HOVER_TRACE)
+    updates, _ = frame_updates(built, data, discretize=False, hover=True)
+    texts = next(t["set"]["text"] for t in updates["traces"] if t["index"] == link_trace)
     shown = [float(text.split()[1]) for text in texts]
-    assert np.allclose(shown, option[LINK_HOVER_TRACE]["values"], atol=5e-4)
+    assert np.allclose(shown, option[link_trace]["values"], atol=5e-4)
     # Click targets big enough to hit.
     assert links["marker"]["size"] >= 14 and biases["marker"]["size"] >= 12
 
@@ -191,7 +192,8 @@ def test_every_link_has_its_own_click_target(sizes, gap):
     """Markers at the midpoints coincided for crossing links: one of them could not be hovered
     or clicked. ``gap`` in diagram units (the diagram is 1 unit tall, ~330 px at 1280×720):
     0.015 ≈ 5 px."""
-    links = figure(spec(sizes=sizes))["data"][LINK_HOVER_TRACE]
+    built = figure(spec(sizes=sizes))
+    links = built.plotly["data"][built.index.link_trace]
     points = np.column_stack([links["x"], links["y"]])
     gaps = np.linalg.norm(points[:, None] - points[None], axis=2)
     np.fill_diagonal(gaps, np.inf)

@@ -54,7 +54,7 @@ _JS = (_HERE / "live_plotly.js").read_text(encoding="utf-8")
 _CSS = (_HERE / "live_plotly.css").read_text(encoding="utf-8")
 
 _COMPONENT_NAME = "neuroplay_live_plotly"
-CAPTION_HEIGHT = 28  # px; .np-live-plotly-caption in live_plotly.css
+CAPTION_HEIGHT = 28  # px: the caption line's height (sent to live_plotly.js, which sets its CSS)
 # Session-state key prefix remembering which structure version was sent to the browser.
 _SENT_PREFIX = "_live_plotly_sent_version:"
 # Session-state key prefix of the layout values and pictures last sent (``changes_only``).
@@ -441,6 +441,7 @@ def live_plotly(
         "images": _images_to_wire(images),
         "colorscale": _to_wire(colorscale if colorscale is not None else DEFAULT_COLORSCALE),
         "hover_zoom": _hover_zoom_to_wire(hover_zoom),
+        "caption_height": CAPTION_HEIGHT,
     }
     if editable is not None:
         data["editable"] = _editable_to_wire(editable)

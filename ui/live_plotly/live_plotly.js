@@ -601,6 +601,7 @@ function createState(parentElement) {
     schemeWatched: false,
     frameId: null,
     caption: null, // the caption line's element, created with the first caption
+    captionHeight: null, // px: its height at scale 1 (Python's CAPTION_HEIGHT, in every payload)
     statsEvery: 0,
     lastReportAt: null,
     pointerInside: false,
@@ -715,6 +716,10 @@ function showCaption(state, caption) {
     state.root.parentElement.insertBefore(state.caption, state.root);
   }
   const el = state.caption;
+  const height = state.captionHeight + "px"; // live_plotly.css sizes the line with it
+  if (el.style.getPropertyValue("--np-caption-height") !== height) {
+    el.style.setProperty("--np-caption-height", height);
+  }
   const text = String(caption.text ?? "");
   if (el.textContent !== text) {
     el.textContent = text;
@@ -1655,6 +1660,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
   state.setStateValue = setStateValue;
   state.statsEvery = data.stats_every || 0;
   state.key = String(data.key);
+  state.captionHeight = data.caption_height;
   state.fit = validFit(data.fit_height);
   if (!state.fit && typeof data.height === "number") {
     state.root.style.height = data.height + "px";
