@@ -26,13 +26,10 @@ layout; trace data (hover only) is refreshed a few times a second and when pause
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image
 
 from engine import DOMAIN
 
@@ -162,13 +159,6 @@ def class_image_rgb(probabilities: np.ndarray, colors: FigureColors = DEFAULT_CO
     blank = np.array(hex_to_rgb(colors.theme.blank), dtype=np.float64)
     rgb = blank + (palette[best] - blank) * (0.25 + 0.75 * strength)
     return rgb.astype(np.uint8)
-
-
-def class_image_source(probabilities: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> str:
-    """``class_image_rgb`` as a PNG data URL (for a picture drawn once, not per frame)."""
-    buffer = io.BytesIO()
-    Image.fromarray(class_image_rgb(probabilities, colors), "RGB").save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def point_colors(labels: np.ndarray, mode: str, colors: FigureColors = DEFAULT_COLORS) -> list[str]:

@@ -13,7 +13,7 @@ from playground.figures import (
     FrameData,
     LiveFigure,
     ViewSpec,
-    class_image_source,
+    class_image_rgb,
     diagram_layout,
     editable_option,
     frame_updates,
@@ -131,17 +131,11 @@ def test_the_figure_uses_the_theme_and_palette_everywhere():
 
 def test_multiclass_maps_fade_to_the_themes_blank_colour():
     uncertain = np.full((3, 2, 2), 1 / 3)
-    import base64
-    import io
-
-    from PIL import Image
-
     for theme in ("light", "dark"):
-        source = class_image_source(uncertain, figure_colors("colorblind", theme))
-        picture = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1])))
+        picture = class_image_rgb(uncertain, figure_colors("colorblind", theme))
         blank, cls = np.array(hex_to_rgb(THEMES[theme].blank)), np.array(hex_to_rgb("#d55e00"))
         expected = blank + (cls - blank) * 0.25  # chance level: a quarter of the class colour
-        assert np.abs(np.asarray(picture)[0, 0] - expected).max() <= 1
+        assert np.abs(picture[0, 0] - expected).max() <= 1
 
 
 def test_editable_points_carry_their_address_and_values_in_the_same_order():
