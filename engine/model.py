@@ -149,7 +149,7 @@ class Model:
 
     def _attach(self, architecture: Architecture, params: np.ndarray) -> None:
         self.architecture = architecture
-        self.net = self._layout(architecture)
+        self.layout = self._layout(architecture)
         self.lanes = self.lanes_for(architecture)
         self.params = params
         n_layers = architecture.n_layers
@@ -162,9 +162,11 @@ class Model:
         self.decay_mask[:split] = 1.0
 
     @property
-    def kernel_arrays(self) -> tuple:
-        """(params, weights, biases, net, decay mask): the tuple every kernel takes."""
-        return (self.params, self.padded_weights, self.padded_biases, self.net, self.decay_mask)
+    def kernel_arrays(self) -> kernels.ModelArrays:
+        """The model's arrays as the kernels take them."""
+        return kernels.ModelArrays(
+            self.params, self.padded_weights, self.padded_biases, self.layout, self.decay_mask
+        )
 
     # -- construction
 
@@ -238,7 +240,7 @@ class Model:
         return ParameterList(
             [
                 self.padded_weights[layer, :fan_in, :fan_out]
-                for layer, (fan_in, fan_out, _) in enumerate(self.net)
+                for layer, (fan_in, fan_out, _) in enumerate(self.layout)
             ],
             "weights",
         )
@@ -251,7 +253,10 @@ class Model:
     def biases(self) -> ParameterList:
         """Per-layer (fan_out,) views of the biases."""
         return ParameterList(
-            [self.padded_biases[layer, :fan_out] for layer, (_, fan_out, _) in enumerate(self.net)],
+            [
+                self.padded_biases[layer, :fan_out]
+                for layer, (_, fan_out, _) in enumerate(self.layout)
+            ],
             "biases",
         )
 
@@ -311,23 +316,24 @@ class Model:
         )
         return out
 
-    def workspace(self, rows: int) -> tuple:
-        """Scratch arrays for ``rows`` rows.
-
-        Returns (activations, deltas, dropout masks, logits, flat activations, transposed,
-        alive): the first three (n_layers + 1, rows, lanes), logits (rows, lanes), a
-        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops,
-        (lanes, lanes) scratch for a transposed weight matrix, and (n_layers, lanes)
-        booleans for "this unit was active on some row".
-        """
+    def workspace(self, rows: int) -> kernels.Workspace:
+        """Scratch arrays for ``rows`` rows (shapes: see ``engine.kernels.Workspace``)."""
         rows = checks.whole_number(rows, "rows", 1)
-        shape = (len(self.net) + 1, rows, self.lanes)
+        shape = (len(self.layout) + 1, rows, self.lanes)
         acts = np.zeros(shape)
         flat = acts.reshape(shape[0], -1)
         logits = np.zeros((rows, self.lanes))
         transposed = np.zeros((self.lanes, self.lanes))
-        alive = np.zeros((len(self.net), self.lanes), dtype=np.bool_)
-        return (acts, np.zeros(shape), np.ones(shape), logits, flat, transposed, alive)
+        alive = np.zeros((len(self.layout), self.lanes), dtype=np.bool_)
+        return kernels.Workspace(
+            acts=acts,
+            deltas=np.zeros(shape),
+            masks=np.ones(shape),
+            logits=logits,
+            flat_acts=flat,
+            transposed=transposed,
+            alive=alive,
+        )
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""

@@ -58,8 +58,8 @@ def test_unknown_optimizer():
         engine.Trainer(model, "mse", optimizer="adamw")
     trainer = engine.Trainer(model, "mse", optimizer="adam")
     with pytest.raises(ValueError, match=valid_names_pattern(engine.OPTIMIZERS)):
-        trainer.optimizer = "lbfgs"
-    assert trainer.optimizer == "adam"
+        trainer.config = trainer.config.replace(optimizer="lbfgs")
+    assert trainer.config.optimizer == "adam"
 
 
 def test_unknown_initializer():
@@ -201,9 +201,12 @@ def test_bad_hyper_parameters(name, value):
     model, _, _ = small_problem()
     with pytest.raises(ValueError, match=name):
         engine.Trainer(model, "mse", **{name: value})
+    with pytest.raises(ValueError, match=name):
+        engine.TrainConfig("mse", **{name: value})
     trainer = engine.Trainer(model, "mse")
     with pytest.raises(ValueError, match=name):
-        setattr(trainer, name, value)
+        trainer.config = trainer.config.replace(**{name: value})
+    assert trainer.config == engine.TrainConfig("mse")
 
 
 @pytest.mark.parametrize("epochs", [-1, 1.5, True])

@@ -37,10 +37,9 @@ def run(model_seed: int, trainer_seed: int, dropout: float = 0.2) -> engine.Trai
         seed=trainer_seed,
     )
     trainer.train(X, Y, 3, X_test, Y_test)
-    trainer.learning_rate = 0.003
+    trainer.config = trainer.config.replace(learning_rate=0.003)
     trainer.train(X, Y, 2)
-    trainer.optimizer = "momentum"
-    trainer.batch_size = 16
+    trainer.config = trainer.config.replace(optimizer="momentum", batch_size=16)
     trainer.train(X, Y, 4, X_test, Y_test)
     return trainer
 
@@ -154,7 +153,7 @@ def test_invalid_dropout_is_rejected(dropout):
         engine.Trainer(model, "mse", dropout=dropout)
     trainer = engine.Trainer(model, "mse")
     with pytest.raises(ValueError, match="dropout"):
-        trainer.dropout = dropout
+        trainer.config = trainer.config.replace(dropout=dropout)
 
 
 # ---------------------------------------------------------------- diagnostics
