@@ -138,11 +138,16 @@ def fast_tanh(z):
 
 @kernel
 def activate(code, z):
-    """g(z) for one pre-activation value; ``code`` is one of the module's integer codes."""
+    """g(z) for one pre-activation value; ``code`` is one of the module's integer codes.
+
+    The training and grid kernels apply the same formulas a whole layer at a time
+    (``engine.kernels.activate_rows``); tests/property/test_activation_paths_property.py
+    checks that both give the same values and derivatives.
+    """
     if code == TANH:
         return fast_tanh(z)
     if code == RELU:
-        return z if z > 0.0 else 0.0
+        return max(z, 0.0)  # NaN stays NaN, as in the whole-layer loops (kernels.activate_rows)
     if code == SIGMOID:
         return 0.5 + 0.5 * fast_tanh(0.5 * z)  # σ(z) = (1 + tanh(z/2)) / 2
     if code == LEAKY_RELU:

@@ -316,25 +316,6 @@ class Model:
         )
         return out
 
-    def workspace(self, rows: int) -> kernels.Workspace:
-        """Scratch arrays for ``rows`` rows (shapes: see ``engine.kernels.Workspace``)."""
-        rows = checks.whole_number(rows, "rows", 1)
-        shape = (len(self.layout) + 1, rows, self.lanes)
-        acts = np.zeros(shape)
-        flat = acts.reshape(shape[0], -1)
-        logits = np.zeros((rows, self.lanes))
-        transposed = np.zeros((self.lanes, self.lanes))
-        alive = np.zeros((len(self.layout), self.lanes), dtype=np.bool_)
-        return kernels.Workspace(
-            acts=acts,
-            deltas=np.zeros(shape),
-            masks=np.ones(shape),
-            logits=logits,
-            flat_acts=flat,
-            transposed=transposed,
-            alive=alive,
-        )
-
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""
         bins = checks.whole_number(bins, "bins", 1, MAX_BINS)

@@ -598,14 +598,9 @@ class _KernelCall:
                 test_inputs=X_test,
                 test_targets=Y_test,
                 order=order,
-                stored_order=np.arange(max(X.shape[0], X_test.shape[0]), dtype=np.int64),
             ),
-            model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
             kernel_settings(trainer, mode, batch_size),
             trainer.rng_state,
-        )
-        self._backup = kernels.Backup(
-            np.empty_like(params), np.empty_like(params), np.empty_like(params)
         )
         self._fresh = True  # metrics / grad_norms still as allocated
 
@@ -616,7 +611,7 @@ class _KernelCall:
             self.grad_norms[:epochs] = 0.0
         self._fresh = False
         done, status, bad_layer = kernels.train_epochs(
-            *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
+            *self._arguments, epochs, self.metrics, self.grad_norms
         )
         return done, status, bad_layer
 
@@ -634,6 +629,7 @@ def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.Tra
         loss_code=int(trainer._loss_code),
         optimizer_code=int(OPTIMIZERS[config.optimizer]),
         batch_size=int(batch_size),
+        chunk_rows=max(int(batch_size), EVALUATION_CHUNK_ROWS),
         shuffle=bool(config.shuffle and mode == kernels.TRAIN),
         evaluate_every=min(config.evaluate_every, MAX_EPOCHS_PER_CALL),
         learning_rate=config.learning_rate,
