@@ -56,7 +56,9 @@ SPECIAL = [
 VALUES = hnp.arrays(
     np.float64,
     st.integers(1, 24),
-    elements=st.one_of(st.floats(-LARGEST, LARGEST), st.floats(-50.0, 50.0), st.sampled_from(SPECIAL)),
+    elements=st.one_of(
+        st.floats(-LARGEST, LARGEST), st.floats(-50.0, 50.0), st.sampled_from(SPECIAL)
+    ),
 )
 EXAMPLES = settings(max_examples=40, deadline=None, database=None)
 
