@@ -1,8 +1,8 @@
 """Compiled kernels: forward, backward, optimiser steps, whole training epochs.
 
 Memory layout (built by ``engine.model.Model``; the entry kernels take these arrays in the
-named tuples defined below, ``ModelArrays``, ``OptimizerArrays``, ``TrainingData``, and
-their settings in ``TrainingSettings``; scratch arrays are a ``Workspace``):
+named tuples defined below, ``ModelArrays``, ``OptimizerArrays``, ``TrainingData``,
+``Workspace``, ``Backup``, and their settings in ``TrainingSettings``):
 
 * ``params``: every weight and bias in one flat float64 vector, *padded*: layer l's
   weights are ``weights[l, :fan_in, :fan_out]`` of a (n_layers, lanes, lanes) view and
@@ -131,10 +131,11 @@ class TrainingData(NamedTuple):
     test_inputs: np.ndarray  # (n_test, n_inputs)
     test_targets: np.ndarray  # (n_test, n_outputs)
     order: np.ndarray  # int64 (n,): the training rows in this epoch's order (shuffled in place)
+    stored_order: np.ndarray  # int64 (max(n, n_test),): 0, 1, 2, …: rows as they are stored
 
 
 class Workspace(NamedTuple):
-    """Scratch arrays for ``rows`` rows at a time (``new_workspace``)."""
+    """Scratch arrays for ``rows`` rows at a time (``Model.workspace``)."""
 
     acts: np.ndarray  # (n_layers + 1, rows, lanes): input features, then each layer's output
     deltas: np.ndarray  # (n_layers + 1, rows, lanes): dL/dz of each layer
@@ -143,6 +144,14 @@ class Workspace(NamedTuple):
     flat_acts: np.ndarray  # (n_layers + 1, rows · lanes) view of acts: whole-layer loops
     transposed: np.ndarray  # (lanes, lanes): scratch for one layer's Wᵀ
     alive: np.ndarray  # bool (n_layers, lanes): the unit was active on some training row
+
+
+class Backup(NamedTuple):
+    """Copies taken at the start of each epoch, restored if that epoch diverges."""
+
+    params: np.ndarray
+    first_moment: np.ndarray
+    second_moment: np.ndarray
 
 
 class TrainingSettings(NamedTuple):
@@ -155,8 +164,7 @@ class TrainingSettings(NamedTuple):
     mode: int  # TRAIN, EVALUATE or GRADIENTS
     loss_code: int  # MSE, MAE, BCE or CROSS_ENTROPY
     optimizer_code: int  # SGD … ADAM
-    batch_size: int  # rows per mini-batch
-    chunk_rows: int  # rows of the workspace (≥ batch_size): evaluation goes in such chunks
+    batch_size: int  # rows per mini-batch (≤ the workspace's rows)
     shuffle: bool  # shuffle ``order`` before each epoch
     evaluate_every: int  # evaluate the full sets every this many epochs (and after the last)
     learning_rate: float
@@ -170,27 +178,6 @@ class TrainingSettings(NamedTuple):
     clip_norm: float  # largest global gradient norm (0: no clipping)
     dropout: float  # probability of dropping a hidden unit (0: no dropout)
     class_threshold: float  # a single output ≥ it is class 1
-
-
-@kernel(entry=True)
-def new_workspace(n_layers, rows, lanes):
-    """A ``Workspace`` for a network of ``n_layers`` dense layers padded to ``lanes``.
-
-    Made inside compiled code: allocating there costs a fraction of NumPy's calls from
-    Python, and the arrays need not cross into the kernel (each named tuple crossing from
-    Python costs ~1 µs of Numba's type dispatch).
-    """
-    shape = (n_layers + 1, rows, lanes)
-    acts = np.zeros(shape)
-    return Workspace(
-        acts=acts,
-        deltas=np.zeros(shape),
-        masks=np.ones(shape),
-        logits=np.zeros((rows, lanes)),
-        flat_acts=acts.reshape((n_layers + 1, rows * lanes)),
-        transposed=np.zeros((lanes, lanes)),
-        alive=np.zeros((n_layers, lanes), dtype=np.bool_),
-    )
 
 
 # ---------------------------------------------------------------- forward pass
@@ -732,13 +719,15 @@ def copy_all(source, target):
 
 
 @kernel(entry=True)
-def train_epochs(model, optimizer, data, settings, rng_state, n_epochs, metrics, grad_norms):
+def train_epochs(
+    model, optimizer, data, work, settings, rng_state, n_epochs, metrics, grad_norms, backup
+):
     """Run up to ``n_epochs`` epochs of mini-batch training; one row of ``metrics`` and
     ``grad_norms`` per epoch.
 
     ``model`` is a ``ModelArrays``, ``optimizer`` an ``OptimizerArrays``, ``data`` a
-    ``TrainingData`` and ``settings`` a ``TrainingSettings``; ``rng_state`` is the uint64
-    (1,) random state.  The scratch arrays are made here, not passed in.  Every
+    ``TrainingData``, ``work`` a ``Workspace``, ``settings`` a ``TrainingSettings`` and
+    ``backup`` a ``Backup``; ``rng_state`` is the uint64 (1,) random state.  Every
     ``settings.evaluate_every`` epochs (and after the last) the full train and test sets
     are evaluated; other rows keep NaN.  At the first non-finite loss or parameter the
     parameters and optimiser state are restored to the start of that epoch (never
@@ -759,26 +748,19 @@ def train_epochs(model, optimizer, data, settings, rng_state, n_epochs, metrics,
     grad_biases, step_counter = optimizer.gradient_biases, optimizer.step_counter
     first, second = optimizer.first_moment, optimizer.second_moment
     inputs, targets, order = data.train_inputs, data.train_targets, data.order
-    work = new_workspace(layout.shape[0], settings.chunk_rows, weights.shape[1])
     acts, deltas, masks, logits = work.acts, work.deltas, work.masks, work.logits
     flat_acts, transposed, alive = work.flat_acts, work.transposed, work.alive
-    # Copies taken at the start of each epoch, restored if that epoch diverges.
-    saved_params, saved_first, saved_second = (
-        np.empty_like(params),
-        np.empty_like(first),
-        np.empty_like(second),
-    )
     loss_code, batch_size, mode = settings.loss_code, settings.batch_size, settings.mode
     keep = 1.0 - settings.dropout
     n = inputs.shape[0]
     n_layers = layout.shape[0]
     out_width, threshold = layout[n_layers - 1, FAN_OUT], settings.class_threshold
     chunk = acts.shape[1]
-    stored_order = np.arange(max(n, data.test_inputs.shape[0]))  # rows as they are stored
+    stored_order = data.stored_order
     for epoch in range(n_epochs):
-        copy_all(params, saved_params)
-        copy_all(first, saved_first)
-        copy_all(second, saved_second)
+        copy_all(params, backup.params)
+        copy_all(first, backup.first_moment)
+        copy_all(second, backup.second_moment)
         saved_step = step_counter[0]
         if settings.shuffle:
             shuffle_in_place(order, rng_state)
@@ -820,9 +802,9 @@ def train_epochs(model, optimizer, data, settings, rng_state, n_epochs, metrics,
                 status, bad_layer = DIVERGED_PARAMETERS, first_nonfinite_layer(model)
                 break
         if status != OK:
-            copy_all(saved_params, params)
-            copy_all(saved_first, first)
-            copy_all(saved_second, second)
+            copy_all(backup.params, params)
+            copy_all(backup.first_moment, first)
+            copy_all(backup.second_moment, second)
             step_counter[0] = saved_step
             return epoch, status, bad_layer
         for layer in range(n_layers):

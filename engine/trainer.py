@@ -309,6 +309,13 @@ class Trainer:
         """
         self._model = checks.instance(model, Model, "model")
         model.check_parameters()
+        unknown = [name for name in settings if name not in CONFIG_FIELDS]
+        if unknown:
+            known = ", ".join(field.name for field in dataclasses.fields(TrainConfig))
+            raise TypeError(
+                f"Trainer has no setting {', '.join(map(repr, unknown))}; it takes seed, "
+                f"config, or these: {known}."
+            )
         if config is None:
             config = TrainConfig(loss, **settings)
         elif loss is not None or settings:
@@ -579,7 +586,7 @@ class _KernelCall:
         self.metrics = np.full((rows, kernels.N_METRICS), np.nan)
         self.grad_norms = np.zeros((rows, len(model.layout)))
         params = model.params
-        gradients = Model._unchecked(model.architecture, np.zeros_like(params))
+        gradients = model._over(np.zeros_like(params))
         self.gradients = gradients
         order = trainer._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
         self._arguments = (
@@ -598,9 +605,14 @@ class _KernelCall:
                 test_inputs=X_test,
                 test_targets=Y_test,
                 order=order,
+                stored_order=np.arange(max(X.shape[0], X_test.shape[0]), dtype=np.int64),
             ),
+            model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
             kernel_settings(trainer, mode, batch_size),
             trainer.rng_state,
+        )
+        self._backup = kernels.Backup(
+            np.empty_like(params), np.empty_like(params), np.empty_like(params)
         )
         self._fresh = True  # metrics / grad_norms still as allocated
 
@@ -611,7 +623,7 @@ class _KernelCall:
             self.grad_norms[:epochs] = 0.0
         self._fresh = False
         done, status, bad_layer = kernels.train_epochs(
-            *self._arguments, epochs, self.metrics, self.grad_norms
+            *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
         )
         return done, status, bad_layer
 
@@ -629,7 +641,6 @@ def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.Tra
         loss_code=int(trainer._loss_code),
         optimizer_code=int(OPTIMIZERS[config.optimizer]),
         batch_size=int(batch_size),
-        chunk_rows=max(int(batch_size), EVALUATION_CHUNK_ROWS),
         shuffle=bool(config.shuffle and mode == kernels.TRAIN),
         evaluate_every=min(config.evaluate_every, MAX_EPOCHS_PER_CALL),
         learning_rate=config.learning_rate,

@@ -80,9 +80,7 @@ class _Sample:
     def __init__(self):
         self.model = Model.create([2, 3, 1], activation="relu", output="tanh")
         self.grads = Model(self.model.architecture, np.zeros_like(self.model.params))
-        self.work = kernels.new_workspace(
-            len(self.model.layout), EVALUATION_CHUNK_ROWS, self.model.lanes
-        )
+        self.work = self.model.workspace(EVALUATION_CHUNK_ROWS)
         self.targets, self.order = np.zeros((4, 1)), np.arange(4)
         self.settings = kernel_settings(Trainer(self.model, "mse"), kernels.TRAIN, 4)
         self.whole, self.real = np.int64(0), 0.0

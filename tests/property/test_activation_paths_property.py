@@ -23,8 +23,9 @@ from hypothesis.extra import numpy as hnp
 
 import engine
 from engine import kernels
+from engine.checks import MAX_ABS_VALUE
 
-LARGEST = engine.model.checks.MAX_ABS_VALUE  # the largest input the engine accepts
+LARGEST = MAX_ABS_VALUE  # the largest input the engine accepts
 # Kinks and edges of the formulas: 0 and its neighbours (signed zeros, subnormals), tanh's
 # saturation at 19.5 (sigmoid's at 39), where exp(-|z|) underflows (745) and where the
 # ReLU family changes branch.
