@@ -15,7 +15,7 @@ plain NumPy reference and finite differences by the test suite (``tests/unit``,
 
 With ``NUMBA_DISABLE_JIT=1`` in the environment, ``kernel`` returns the plain Python
 function (Numba's own ``njit`` does the same), so every kernel can be stepped through in a
-debugger; training is then a few thousand times slower, with the same results (checked by
+debugger; training is then about 1,500 times slower, with the same results (checked by
 ``tests/unit/test_plain_python.py``).  Entry kernels then run under
 ``numpy.errstate(all="ignore")``: compiled kernels never warn (a float overflow just
 gives inf, the random generator's 64-bit products wrap), and neither does the plain run.
