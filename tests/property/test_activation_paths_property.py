@@ -72,12 +72,12 @@ def pass_through(layer_sizes: list[int], activation: str, output: str) -> engine
     return model
 
 
-def training_output(model: engine.Model, x: np.ndarray, expected: np.ndarray) -> float:
-    """|ŷ - expected| summed over the outputs for one row, ŷ from training's forward pass
-    (the mae loss of a single row: no squaring, no division that could round a difference
-    to 0)."""
-    loss, _, _ = engine.loss_and_gradients(model, x[None, :], expected[None, :], "mae")
-    return loss
+def assert_training_outputs(model: engine.Model, X: np.ndarray, expected: np.ndarray) -> None:
+    """Training's forward pass gives exactly ``expected`` for each row of ``X``: the mae loss
+    of that row alone (no squaring, no division that could round a difference to 0) is 0."""
+    for row, wanted in zip(X, expected):
+        loss, _, _ = engine.loss_and_gradients(model, row[None, :], wanted[None, :], "mae")
+        assert loss == 0.0, (row, wanted)
 
 
 @pytest.mark.parametrize("name", list(engine.HIDDEN_ACTIVATIONS))
@@ -89,8 +89,7 @@ def test_a_whole_hidden_layer_equals_the_scalar_activation(name, z):
     # The grid's path: every neuron's output for every point.
     np.testing.assert_array_equal(model.activations(z[:, None])[1][:, 0], values)
     # Training's path: a linear output passes the hidden value on unchanged.
-    for value, expected in zip(z, values):
-        assert training_output(model, np.array([value]), np.array([expected])) == 0.0, value
+    assert_training_outputs(model, z[:, None], values[:, None])
 
 
 @pytest.mark.parametrize("name", ["tanh", "sigmoid", "linear"])
@@ -100,8 +99,7 @@ def test_the_output_layer_equals_the_scalar_activation(name, z):
     values, _ = engine.activation_values(name, z)
     model = pass_through([1, 1], "tanh", name)
     np.testing.assert_array_equal(model.forward(z[:, None])[:, 0], values)
-    for value, expected in zip(z, values):
-        assert training_output(model, np.array([value]), np.array([expected])) == 0.0, value
+    assert_training_outputs(model, z[:, None], values[:, None])
 
 
 @EXAMPLES
@@ -116,9 +114,7 @@ def test_training_softmax_equals_the_grid_softmax(z):
     # Row-wise in training (softmax_rows), column-wise in the grid (softmax_columns).
     classes = z.shape[1]
     model = pass_through([classes, classes], "tanh", "softmax")
-    grid = model.forward(z)
-    for row, expected in zip(z, grid):
-        assert training_output(model, row, expected) == 0.0, row
+    assert_training_outputs(model, z, model.forward(z))
 
 
 @pytest.mark.parametrize("name", list(engine.HIDDEN_ACTIVATIONS))

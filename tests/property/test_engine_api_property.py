@@ -273,44 +273,31 @@ def test_activation_values(data):
 # ---------------------------------------------------------------- training
 
 
+CONFIG_BASELINE = {
+    "loss": "mse",
+    "optimizer": "adam",
+    "learning_rate": 0.03,
+    "batch_size": 4,
+    "l1": 0.0,
+    "l2": 0.001,
+    "dropout": 0.1,
+    "clip_norm": None,
+    "shuffle": True,
+    "optimizer_settings": None,
+    "evaluate_every": 1,
+}
+
+
 @API_SETTINGS
 @given(data=st.data())
 def test_trainer_constructor(data):
-    baseline = {
-        "model": small_model(),
-        "loss": "mse",
-        "optimizer": "adam",
-        "learning_rate": 0.03,
-        "batch_size": 4,
-        "l1": 0.0,
-        "l2": 0.001,
-        "dropout": 0.1,
-        "clip_norm": None,
-        "shuffle": True,
-        "seed": 0,
-        "optimizer_settings": None,
-        "evaluate_every": 1,
-    }
-    check(data, engine.Trainer, baseline)
+    check(data, engine.Trainer, {"model": small_model(), "seed": 0, **CONFIG_BASELINE})
 
 
 @API_SETTINGS
 @given(data=st.data())
 def test_train_config(data):
-    baseline = {
-        "loss": "mse",
-        "optimizer": "adam",
-        "learning_rate": 0.03,
-        "batch_size": 4,
-        "l1": 0.0,
-        "l2": 0.001,
-        "dropout": 0.1,
-        "clip_norm": None,
-        "shuffle": True,
-        "optimizer_settings": None,
-        "evaluate_every": 1,
-    }
-    check(data, engine.TrainConfig, baseline)
+    check(data, engine.TrainConfig, CONFIG_BASELINE)
 
 
 CONFIG_FIELDS = [field.name for field in dataclasses.fields(engine.TrainConfig)]
