@@ -18,7 +18,7 @@ import math
 import numpy as np
 from llvmlite import ir
 from numba import types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from . import checks
 from .checks import lookup
@@ -58,13 +58,20 @@ _INV_LN2 = 1.44269504088896338700e00
 _TANH_SATURATION = 19.5  # tanh(19.5) rounds to 1.0 in float64
 
 
-@intrinsic
-def _float_from_bits(typingctx, bits):
-    """The float64 whose IEEE-754 bit pattern is the int64 ``bits`` (one ``bitcast``).
+def float_from_bits(bits):
+    """The float64 whose IEEE-754 bit pattern is the int64 ``bits``.
 
     Numba has no scalar bit cast; this is the only place the engine needs one: it builds
-    2^k exactly from k's exponent bits, in two vectorisable integer operations.
+    2^k exactly from k's exponent bits, in two vectorisable integer operations.  Plain
+    Python (``NUMBA_DISABLE_JIT=1``) runs this body; compiled code calls the one-instruction
+    ``bitcast`` that the overload below supplies.
     """
+    return np.int64(bits).view(np.float64)
+
+
+@intrinsic
+def _bitcast_to_float(typingctx, bits):
+    """LLVM's ``bitcast`` of an int64 to a double: no instruction at all on x86-64."""
     if bits != types.int64:
         return None
 
@@ -72,6 +79,13 @@ def _float_from_bits(typingctx, bits):
         return builder.bitcast(arguments[0], ir.DoubleType())
 
     return types.float64(types.int64), codegen
+
+
+@overload(float_from_bits)
+def _float_from_bits_compiled(bits):
+    if bits == types.int64:
+        return lambda bits: _bitcast_to_float(bits)
+    return None
 
 
 @kernel(fastmath={"contract"})
@@ -87,7 +101,7 @@ def expm1_nonpositive(y):
     become fused multiply-adds.  Used by ``fast_tanh``; libm's scalar ``tanh`` blocks
     vectorisation.
     """
-    k = math.floor(y * _INV_LN2 + 0.5)
+    k = np.floor(y * _INV_LN2 + 0.5)  # a float: NaN stays NaN (math.floor would convert)
     r = (y - k * _LN2_HI) - k * _LN2_LO
     p = 1.0 / 6227020800.0
     p = p * r + 1.0 / 479001600.0
@@ -105,7 +119,7 @@ def expm1_nonpositive(y):
     # k is a whole number in [-58, 0]; a NaN y must not reach the integer conversion
     # (undefined in LLVM), so it takes k = 0 there and stays NaN through r.
     k_bits = k if k >= -1000.0 else 0.0
-    scale = _float_from_bits((np.int64(k_bits) + 1023) << 52)
+    scale = float_from_bits((np.int64(k_bits) + 1023) << 52)
     return scale * e_r_minus_1 + (scale - 1.0)
 
 
@@ -124,11 +138,16 @@ def fast_tanh(z):
 
 @kernel
 def activate(code, z):
-    """g(z) for one pre-activation value; ``code`` is one of the module's integer codes."""
+    """g(z) for one pre-activation value; ``code`` is one of the module's integer codes.
+
+    The training and grid kernels apply the same formulas a whole layer at a time
+    (``engine.kernels.activate_rows``); tests/property/test_activation_paths_property.py
+    checks that both give the same values and derivatives.
+    """
     if code == TANH:
         return fast_tanh(z)
     if code == RELU:
-        return z if z > 0.0 else 0.0
+        return max(z, 0.0)  # NaN stays NaN, as in the whole-layer loops (kernels.activate_rows)
     if code == SIGMOID:
         return 0.5 + 0.5 * fast_tanh(0.5 * z)  # σ(z) = (1 + tanh(z/2)) / 2
     if code == LEAKY_RELU:

@@ -1,6 +1,8 @@
 """Compiled kernels: forward, backward, optimiser steps, whole training epochs.
 
-Memory layout (built by ``engine.model.Model``; every kernel takes these arrays):
+Memory layout (built by ``engine.model.Model``; the entry kernels take these arrays in the
+named tuples defined below, ``ModelArrays``, ``OptimizerArrays``, ``TrainingData``,
+``Workspace``, ``Backup``, and their settings in ``TrainingSettings``):
 
 * ``params``: every weight and bias in one flat float64 vector, *padded*: layer l's
   weights are ``weights[l, :fan_in, :fan_out]`` of a (n_layers, lanes, lanes) view and
@@ -8,9 +10,16 @@ Memory layout (built by ``engine.model.Model``; every kernel takes these arrays)
   ``params``' memory (``lanes`` = 8 or 16).  Padding entries are zero and stay zero
   (their gradients are 0: padding weights and padding δ are 0), so the optimiser can sweep
   the flat vector and the hot loops can sweep whole blocks of eight lanes.
-* ``net``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
+* ``layout``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
 * A mini-batch's activations: ``acts`` (n_layers + 1, rows, lanes), the input features in
   ``acts[0]``; ``deltas`` (dL/dz) and dropout ``masks`` share that shape.
+
+Numba compiles a named tuple's field access exactly like an index into a tuple, and runs
+the same code as plain Python with ``NUMBA_DISABLE_JIT=1`` (see engine/jit.py).  Calling
+an entry kernel from Python costs ~1 µs more per named tuple than per plain tuple (Numba
+types plain tuples in C, named ones in Python): ~6 µs per ``Trainer.train`` call.  The
+per-batch kernels take the arrays one by one: an array taken out of a tuple costs a
+reference-count update, so ``train_epochs`` unpacks each tuple once, before its loops.
 
 Why this shape: the batch goes through the network *layer by layer* (all rows through
 layer l, then l + 1), so the activation of a whole layer is one contiguous block that a
@@ -20,13 +29,14 @@ negative-index wraparound never blocks vectorisation.  Fixed-size padded views a
 avoid creating array views inside the loops (each costs ~20 ns, more than the maths of a
 small layer).  Within a layer, the dense, weight-gradient and δ loops keep eight running
 sums per block of lanes in scalars, which LLVM's SLP vectoriser packs into vector
-instructions (``@kernel(slp=True)``, engine/jit.py; unsigned lane offsets, see ``L1``).
+instructions (``@kernel(slp=True)``, engine/jit.py; unsigned lane offsets, see ``LANE_1``).
 docs/benchmarks.md has the numbers.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
@@ -51,7 +61,7 @@ BLOCK = 8
 # a negative-index wraparound select that hides from LLVM that lanes b … b+7 are adjacent,
 # and the eight running sums stay scalar (measured 4.5× slower for a 10-row 8 → 8 layer).
 # Unsigned indices have no wraparound, so SLP turns each group of eight into one vector.
-L1, L2, L3, L4, L5, L6, L7 = (np.uint64(k) for k in range(1, BLOCK))
+LANE_1, LANE_2, LANE_3, LANE_4, LANE_5, LANE_6, LANE_7 = (np.uint64(k) for k in range(1, BLOCK))
 
 # Loss codes (see engine.losses for names).
 MSE = 0
@@ -67,30 +77,7 @@ ADAGRAD = 3
 RMSPROP = 4
 ADAM = 5
 
-# Positions in the float64 ``settings`` vector passed to the training kernel.
-LEARNING_RATE = 0
-L1 = 1
-L2 = 2
-MOMENTUM_COEFFICIENT = 3
-BETA1 = 4
-BETA2 = 5
-RHO = 6
-EPSILON = 7
-CLIP_NORM = 8
-DROPOUT = 9
-CLASS_THRESHOLD = 10
-N_SETTINGS = 11
-
-# Positions in the int64 ``options`` vector.
-LOSS_CODE = 0
-OPTIMIZER_CODE = 1
-BATCH_SIZE = 2
-SHUFFLE = 3
-EVALUATE_EVERY = 4
-MODE = 5
-N_OPTIONS = 6
-
-# What ``train_epochs`` does (``options[MODE]``).  One entry point for all three keeps
+# What ``train_epochs`` does (``settings.mode``).  One entry point for all three keeps
 # the compiled code in one place: each separately compiled caller re-optimises and
 # re-emits its own copy of the forward and backward passes (seconds of cold compile).
 TRAIN = 0  # mini-batch training epochs
@@ -111,10 +98,88 @@ OK = 0
 DIVERGED_LOSS = 1
 DIVERGED_PARAMETERS = 2
 
-# Columns of ``net``.
+# Columns of ``layout``.
 FAN_IN = 0
 FAN_OUT = 1
 ACTIVATION = 2
+
+
+class ModelArrays(NamedTuple):
+    """A model's arrays, as the kernels take them (``Model.kernel_arrays``)."""
+
+    params: np.ndarray  # (n_parameters,) every weight and bias, padded, in one vector
+    weights: np.ndarray  # (n_layers, lanes, lanes) view of params; layer l: [l, :fan_in, :fan_out]
+    biases: np.ndarray  # (n_layers, lanes) view of params; layer l: [l, :fan_out]
+    layout: np.ndarray  # int64 (n_layers, 3): fan_in, fan_out, activation code of each layer
+    decay_mask: np.ndarray  # like params: 1 for a weight, 0 for a bias (never regularised)
+
+
+class OptimizerArrays(NamedTuple):
+    """The gradient buffers and the optimiser's state, all shaped like the parameters."""
+
+    gradients: np.ndarray  # like params: the mini-batch's gradient (then the step, in place)
+    gradient_weights: np.ndarray  # (n_layers, lanes, lanes) view of gradients
+    gradient_biases: np.ndarray  # (n_layers, lanes) view of gradients
+    first_moment: np.ndarray  # like params: momentum's velocity, Adam's m
+    second_moment: np.ndarray  # like params: AdaGrad's sum, RMSprop's and Adam's v
+    step_counter: np.ndarray  # int64 (1,): optimiser steps taken (Adam's t)
+
+
+class TrainingData(NamedTuple):
+    """The data sets of one call; the test set may have no rows."""
+
+    train_inputs: np.ndarray  # (n, n_inputs)
+    train_targets: np.ndarray  # (n, n_outputs)
+    test_inputs: np.ndarray  # (n_test, n_inputs)
+    test_targets: np.ndarray  # (n_test, n_outputs)
+    order: np.ndarray  # int64 (n,): the training rows in this epoch's order (shuffled in place)
+    stored_order: np.ndarray  # int64 (max(n, n_test),): 0, 1, 2, …: rows as they are stored
+
+
+class Workspace(NamedTuple):
+    """Scratch arrays for ``rows`` rows at a time (``Model.workspace``)."""
+
+    acts: np.ndarray  # (n_layers + 1, rows, lanes): input features, then each layer's output
+    deltas: np.ndarray  # (n_layers + 1, rows, lanes): dL/dz of each layer
+    masks: np.ndarray  # (n_layers + 1, rows, lanes): dropout factors, 0 or 1/keep
+    logits: np.ndarray  # (rows, lanes): the output layer's z, for stable losses
+    flat_acts: np.ndarray  # (n_layers + 1, rows · lanes) view of acts: whole-layer loops
+    transposed: np.ndarray  # (lanes, lanes): scratch for one layer's Wᵀ
+    alive: np.ndarray  # bool (n_layers, lanes): the unit was active on some training row
+
+
+class Backup(NamedTuple):
+    """Copies taken at the start of each epoch, restored if that epoch diverges."""
+
+    params: np.ndarray
+    first_moment: np.ndarray
+    second_moment: np.ndarray
+
+
+class TrainingSettings(NamedTuple):
+    """What ``train_epochs`` is asked to do, besides the arrays and the epoch count.
+
+    Build it with these exact Python types (int, bool, float): each combination of
+    types is a separate compiled signature.
+    """
+
+    mode: int  # TRAIN, EVALUATE or GRADIENTS
+    loss_code: int  # MSE, MAE, BCE or CROSS_ENTROPY
+    optimizer_code: int  # SGD … ADAM
+    batch_size: int  # rows per mini-batch (≤ the workspace's rows)
+    shuffle: bool  # shuffle ``order`` before each epoch
+    evaluate_every: int  # evaluate the full sets every this many epochs (and after the last)
+    learning_rate: float
+    l1: float  # L1 regularisation strength (0: off)
+    l2: float  # L2 regularisation strength (0: off)
+    momentum: float  # μ of momentum and Nesterov
+    beta1: float  # Adam's β₁
+    beta2: float  # Adam's β₂
+    rho: float  # RMSprop's ρ
+    epsilon: float  # AdaGrad's, RMSprop's and Adam's ε
+    clip_norm: float  # largest global gradient norm (0: no clipping)
+    dropout: float  # probability of dropping a hidden unit (0: no dropout)
+    class_threshold: float  # a single output ≥ it is class 1
 
 
 # ---------------------------------------------------------------- forward pass
@@ -131,7 +196,7 @@ def load_rows(inputs, order, start, rows, acts):
 
 
 @kernel(slp=True)
-def dense_forward(weights, biases, net, layer, acts, rows, width):
+def dense_forward(weights, biases, layout, layer, acts, rows, width):
     """z = a_prev · W + b for ``rows`` rows, written to acts[layer + 1][:, :width].
 
     .. math:: z^{(l)} = a^{(l-1)} W^{(l)} + b^{(l)}
@@ -141,7 +206,7 @@ def dense_forward(weights, biases, net, layer, acts, rows, width):
     has the fixed lane count.  The output layer passes its true width (often 1).
     Indexing is direct (no views): each view costs a reference-count update.
     """
-    fan_in = net[layer, FAN_IN]
+    fan_in = layout[layer, FAN_IN]
     if width % BLOCK == 0:
         # Eight running sums per block of lanes, kept in registers: LLVM packs them into
         # one AVX-512 (or two AVX2) vector FMA per input.  Accumulating in ``acts`` instead
@@ -151,31 +216,31 @@ def dense_forward(weights, biases, net, layer, acts, rows, width):
             for block in range(0, width, BLOCK):
                 b = np.uint64(block)
                 z0 = biases[layer, b]
-                z1 = biases[layer, b + L1]
-                z2 = biases[layer, b + L2]
-                z3 = biases[layer, b + L3]
-                z4 = biases[layer, b + L4]
-                z5 = biases[layer, b + L5]
-                z6 = biases[layer, b + L6]
-                z7 = biases[layer, b + L7]
+                z1 = biases[layer, b + LANE_1]
+                z2 = biases[layer, b + LANE_2]
+                z3 = biases[layer, b + LANE_3]
+                z4 = biases[layer, b + LANE_4]
+                z5 = biases[layer, b + LANE_5]
+                z6 = biases[layer, b + LANE_6]
+                z7 = biases[layer, b + LANE_7]
                 for i in range(fan_in):
                     a = acts[layer, s, i]
                     z0 += a * weights[layer, i, b]
-                    z1 += a * weights[layer, i, b + L1]
-                    z2 += a * weights[layer, i, b + L2]
-                    z3 += a * weights[layer, i, b + L3]
-                    z4 += a * weights[layer, i, b + L4]
-                    z5 += a * weights[layer, i, b + L5]
-                    z6 += a * weights[layer, i, b + L6]
-                    z7 += a * weights[layer, i, b + L7]
+                    z1 += a * weights[layer, i, b + LANE_1]
+                    z2 += a * weights[layer, i, b + LANE_2]
+                    z3 += a * weights[layer, i, b + LANE_3]
+                    z4 += a * weights[layer, i, b + LANE_4]
+                    z5 += a * weights[layer, i, b + LANE_5]
+                    z6 += a * weights[layer, i, b + LANE_6]
+                    z7 += a * weights[layer, i, b + LANE_7]
                 acts[layer + 1, s, b] = z0
-                acts[layer + 1, s, b + L1] = z1
-                acts[layer + 1, s, b + L2] = z2
-                acts[layer + 1, s, b + L3] = z3
-                acts[layer + 1, s, b + L4] = z4
-                acts[layer + 1, s, b + L5] = z5
-                acts[layer + 1, s, b + L6] = z6
-                acts[layer + 1, s, b + L7] = z7
+                acts[layer + 1, s, b + LANE_1] = z1
+                acts[layer + 1, s, b + LANE_2] = z2
+                acts[layer + 1, s, b + LANE_3] = z3
+                acts[layer + 1, s, b + LANE_4] = z4
+                acts[layer + 1, s, b + LANE_5] = z5
+                acts[layer + 1, s, b + LANE_6] = z6
+                acts[layer + 1, s, b + LANE_7] = z7
         return
     for s in range(rows):  # the output layer's few true units
         for j in range(width):
@@ -250,7 +315,7 @@ def apply_dropout(block, mask, rows, width, keep, rng_state):
 
 
 @kernel
-def forward_batch(weights, biases, net, acts, flat_acts, rows, logits, masks, keep, rng_state):
+def forward_batch(weights, biases, layout, acts, flat_acts, rows, logits, masks, keep, rng_state):
     """Forward pass of ``rows`` rows already loaded into acts[0].
 
     Keeps the output layer's z in ``logits`` (for stable losses).  With keep < 1, hidden
@@ -258,22 +323,22 @@ def forward_batch(weights, biases, net, acts, flat_acts, rows, logits, masks, ke
     ``acts[layer, s, j]`` directly instead of taking views: each view (or array taken
     out of a tuple) costs a reference-count update, ~8 % of a batch in all.
     """
-    n_layers = net.shape[0]
+    n_layers = layout.shape[0]
     lanes = acts.shape[2]
     for layer in range(n_layers - 1):
-        dense_forward(weights, biases, net, layer, acts, rows, lanes)
-        activate_rows(net[layer, ACTIVATION], flat_acts, layer + 1, rows * lanes)
+        dense_forward(weights, biases, layout, layer, acts, rows, lanes)
+        activate_rows(layout[layer, ACTIVATION], flat_acts, layer + 1, rows * lanes)
         if keep < 1.0:
             apply_dropout(
-                acts[layer + 1], masks[layer + 1], rows, net[layer, FAN_OUT], keep, rng_state
+                acts[layer + 1], masks[layer + 1], rows, layout[layer, FAN_OUT], keep, rng_state
             )
     last = n_layers - 1
-    width = net[last, FAN_OUT]
-    dense_forward(weights, biases, net, last, acts, rows, width)
+    width = layout[last, FAN_OUT]
+    dense_forward(weights, biases, layout, last, acts, rows, width)
     for s in range(rows):
         for j in range(width):
             logits[s, j] = acts[n_layers, s, j]
-    code = net[last, ACTIVATION]
+    code = layout[last, ACTIVATION]
     if code == SOFTMAX:
         softmax_rows(acts[n_layers], rows, width)
     elif code == TANH:
@@ -290,7 +355,7 @@ def forward_batch(weights, biases, net, acts, flat_acts, rows, logits, masks, ke
 
 
 @kernel
-def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
+def batch_loss(layout, acts, logits, targets, order, start, rows, loss_code):
     """Summed loss of the mini-batch whose targets are rows ``order[start:start+rows]``.
 
     ``acts[n_layers]`` holds ŷ and ``logits`` the output layer's z (for stable losses):
@@ -302,8 +367,8 @@ def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
 
     One loop per loss, the branch outside (a function per row cost a call each).
     """
-    n_layers = net.shape[0]
-    width = net[n_layers - 1, FAN_OUT]
+    n_layers = layout.shape[0]
+    width = layout[n_layers - 1, FAN_OUT]
     top = n_layers
     total = 0.0
     if loss_code == MSE:
@@ -339,15 +404,15 @@ def batch_loss(net, acts, logits, targets, order, start, rows, loss_code):
 
 
 @kernel
-def batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas):
+def batch_output_delta(layout, acts, targets, order, start, rows, loss_code, deltas):
     """δ = dL/dz of the output layer for the mini-batch, averaged over its rows.
 
     Sigmoid+bce and softmax+cross-entropy fuse to ŷ - y.  Otherwise dL/dŷ goes through
     g'(z), or through the softmax Jacobian: δ_i = p_i (u_i - Σ_j p_j u_j).
     """
-    n_layers = net.shape[0]
-    width = net[n_layers - 1, FAN_OUT]
-    out_code = net[n_layers - 1, ACTIVATION]
+    n_layers = layout.shape[0]
+    width = layout[n_layers - 1, FAN_OUT]
+    out_code = layout[n_layers - 1, ACTIVATION]
     top = n_layers
     scale = 1.0 / rows
     fused = loss_code in (BCE, CROSS_ENTROPY)
@@ -380,7 +445,7 @@ def batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas
 
 @kernel(slp=True)
 def backward_batch(
-    weights, net, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
+    weights, layout, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
 ):
     """Back-propagate δ from deltas[n_layers] and fill the gradient views.
 
@@ -393,11 +458,11 @@ def backward_batch(
     ``transposed`` (lanes, lanes) is scratch for Wᵀ, which turns δ Wᵀ into the same
     running-sum form as the forward pass instead of one dot product per unit.
     """
-    last = net.shape[0] - 1
+    last = layout.shape[0] - 1
     lanes = acts.shape[2]
     for layer in range(last, -1, -1):
-        fan_in = net[layer, FAN_IN]
-        width = lanes if layer < last else net[layer, FAN_OUT]
+        fan_in = layout[layer, FAN_IN]
+        width = lanes if layer < last else layout[layer, FAN_OUT]
         blocked = width % BLOCK == 0
         for j in range(width):
             total = 0.0
@@ -415,7 +480,7 @@ def backward_batch(
                     grad_weights[layer, i, j] = total
         if layer == 0:
             break
-        prev_code = net[layer - 1, ACTIVATION]
+        prev_code = layout[layer - 1, ACTIVATION]
         if blocked:
             for i in range(lanes):
                 for j in range(lanes):
@@ -427,21 +492,21 @@ def backward_batch(
                     for j in range(width):
                         d = deltas[layer + 1, s, j]
                         p0 += d * transposed[j, b]
-                        p1 += d * transposed[j, b + L1]
-                        p2 += d * transposed[j, b + L2]
-                        p3 += d * transposed[j, b + L3]
-                        p4 += d * transposed[j, b + L4]
-                        p5 += d * transposed[j, b + L5]
-                        p6 += d * transposed[j, b + L6]
-                        p7 += d * transposed[j, b + L7]
+                        p1 += d * transposed[j, b + LANE_1]
+                        p2 += d * transposed[j, b + LANE_2]
+                        p3 += d * transposed[j, b + LANE_3]
+                        p4 += d * transposed[j, b + LANE_4]
+                        p5 += d * transposed[j, b + LANE_5]
+                        p6 += d * transposed[j, b + LANE_6]
+                        p7 += d * transposed[j, b + LANE_7]
                     deltas[layer, s, b] = p0
-                    deltas[layer, s, b + L1] = p1
-                    deltas[layer, s, b + L2] = p2
-                    deltas[layer, s, b + L3] = p3
-                    deltas[layer, s, b + L4] = p4
-                    deltas[layer, s, b + L5] = p5
-                    deltas[layer, s, b + L6] = p6
-                    deltas[layer, s, b + L7] = p7
+                    deltas[layer, s, b + LANE_1] = p1
+                    deltas[layer, s, b + LANE_2] = p2
+                    deltas[layer, s, b + LANE_3] = p3
+                    deltas[layer, s, b + LANE_4] = p4
+                    deltas[layer, s, b + LANE_5] = p5
+                    deltas[layer, s, b + LANE_6] = p6
+                    deltas[layer, s, b + LANE_7] = p7
         else:
             for s in range(rows):
                 for i in range(fan_in):
@@ -482,21 +547,21 @@ def weight_gradients(acts, deltas, grad_weights, layer, rows, fan_in, width):
             for s in range(rows):
                 a = acts[layer, s, i]
                 g0 += a * deltas[layer + 1, s, b]
-                g1 += a * deltas[layer + 1, s, b + L1]
-                g2 += a * deltas[layer + 1, s, b + L2]
-                g3 += a * deltas[layer + 1, s, b + L3]
-                g4 += a * deltas[layer + 1, s, b + L4]
-                g5 += a * deltas[layer + 1, s, b + L5]
-                g6 += a * deltas[layer + 1, s, b + L6]
-                g7 += a * deltas[layer + 1, s, b + L7]
+                g1 += a * deltas[layer + 1, s, b + LANE_1]
+                g2 += a * deltas[layer + 1, s, b + LANE_2]
+                g3 += a * deltas[layer + 1, s, b + LANE_3]
+                g4 += a * deltas[layer + 1, s, b + LANE_4]
+                g5 += a * deltas[layer + 1, s, b + LANE_5]
+                g6 += a * deltas[layer + 1, s, b + LANE_6]
+                g7 += a * deltas[layer + 1, s, b + LANE_7]
             grad_weights[layer, i, b] = g0
-            grad_weights[layer, i, b + L1] = g1
-            grad_weights[layer, i, b + L2] = g2
-            grad_weights[layer, i, b + L3] = g3
-            grad_weights[layer, i, b + L4] = g4
-            grad_weights[layer, i, b + L5] = g5
-            grad_weights[layer, i, b + L6] = g6
-            grad_weights[layer, i, b + L7] = g7
+            grad_weights[layer, i, b + LANE_1] = g1
+            grad_weights[layer, i, b + LANE_2] = g2
+            grad_weights[layer, i, b + LANE_3] = g3
+            grad_weights[layer, i, b + LANE_4] = g4
+            grad_weights[layer, i, b + LANE_5] = g5
+            grad_weights[layer, i, b + LANE_6] = g6
+            grad_weights[layer, i, b + LANE_7] = g7
 
 
 # ---------------------------------------------------------------- optimiser step
@@ -518,7 +583,7 @@ def clip_gradients(grads, clip_norm):
 
 
 @kernel(fastmath={"reassoc"})
-def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer_code, step):
+def optimizer_step(params, grads, first, second, decay_mask, settings, step):
     """One optimiser step over the whole flat parameter vector; False if any result is
     non-finite.
 
@@ -535,11 +600,12 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer
     The finiteness check is folded into a sum (NaN or ±inf times 0 is NaN) instead of a
     branch, so the loop vectorises.
     """
-    lr = settings[LEARNING_RATE]
-    l1 = settings[L1]
-    l2 = settings[L2]
-    mu = settings[MOMENTUM_COEFFICIENT]
-    eps = settings[EPSILON]
+    optimizer_code = settings.optimizer_code
+    lr = settings.learning_rate
+    l1 = settings.l1
+    l2 = settings.l2
+    mu = settings.momentum
+    eps = settings.epsilon
     n = params.shape[0]
     # Regularisation joins the gradient first, so each rule below is one short loop.
     if l1 > 0.0 or l2 > 0.0:
@@ -565,13 +631,13 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer
             second[p] += grads[p] * grads[p]
             grads[p] = lr * grads[p] / (math.sqrt(second[p]) + eps)
     elif optimizer_code == RMSPROP:
-        rho = settings[RHO]
+        rho = settings.rho
         for p in range(n):
             second[p] = rho * second[p] + (1.0 - rho) * grads[p] * grads[p]
             grads[p] = lr * grads[p] / (math.sqrt(second[p]) + eps)
     else:
-        beta1 = settings[BETA1]
-        beta2 = settings[BETA2]
+        beta1 = settings.beta1
+        beta2 = settings.beta2
         correction1 = 1.0 - beta1**step
         correction2 = 1.0 - beta2**step
         for p in range(n):
@@ -594,27 +660,27 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, optimizer
 
 
 @kernel
-def first_nonfinite_layer(model_arrays):
+def first_nonfinite_layer(model):
     """Index of the first layer holding a NaN or infinite weight or bias (-1 if none)."""
-    weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
-    for layer in range(net.shape[0]):
-        for j in range(net[layer, FAN_OUT]):
+    weights, biases, layout = model.weights, model.biases, model.layout
+    for layer in range(layout.shape[0]):
+        for j in range(layout[layer, FAN_OUT]):
             if not math.isfinite(biases[layer, j]):
                 return layer
-            for i in range(net[layer, FAN_IN]):
+            for i in range(layout[layer, FAN_IN]):
                 if not math.isfinite(weights[layer, i, j]):
                     return layer
     return -1
 
 
 @kernel
-def add_gradient_norms(grad_weights, net, out, epoch_row):
+def add_gradient_norms(grad_weights, layout, out, epoch_row):
     """Add each layer's weight-gradient L2 norm to out[epoch_row, layer]."""
-    for layer in range(net.shape[0]):
+    for layer in range(layout.shape[0]):
         total = 0.0
         g = grad_weights[layer]
-        for i in range(net[layer, FAN_IN]):
-            for j in range(net[layer, FAN_OUT]):
+        for i in range(layout[layer, FAN_IN]):
+            for j in range(layout[layer, FAN_OUT]):
                 total += g[i, j] * g[i, j]
         out[epoch_row, layer] += math.sqrt(total)
 
@@ -656,29 +722,20 @@ def copy_all(source, target):
 
 @kernel(entry=True)
 def train_epochs(
-    model_arrays,
-    optimizer_arrays,
-    data,
-    work,
-    settings,
-    options,
-    rng_state,
-    n_epochs,
-    metrics,
-    grad_norms,
-    backup,
+    model, optimizer, data, work, settings, rng_state, n_epochs, metrics, grad_norms, backup
 ):
     """Run up to ``n_epochs`` epochs of mini-batch training; one row of ``metrics`` and
     ``grad_norms`` per epoch.
 
-    ``data`` = (train inputs, train targets, test inputs, test targets, order, identity)
-    with ``identity`` = 0 … max(n_train, n_test) - 1 (rows in their stored order).  Every
-    ``options[EVALUATE_EVERY]`` epochs (and after the last) the full train and test sets
+    ``model`` is a ``ModelArrays``, ``optimizer`` an ``OptimizerArrays``, ``data`` a
+    ``TrainingData``, ``work`` a ``Workspace``, ``settings`` a ``TrainingSettings`` and
+    ``backup`` a ``Backup``; ``rng_state`` is the uint64 (1,) random state.  Every
+    ``settings.evaluate_every`` epochs (and after the last) the full train and test sets
     are evaluated; other rows keep NaN.  At the first non-finite loss or parameter the
     parameters and optimiser state are restored to the start of that epoch (never
     half-NaN) and the kernel stops.  Returns (epochs completed, status, bad layer).
 
-    ``options[MODE]``: TRAIN as above; EVALUATE runs one epoch without batches (only
+    ``settings.mode``: TRAIN as above; EVALUATE runs one epoch without batches (only
     the evaluation: ``Trainer.evaluate``); GRADIENTS runs one batch (all rows, in
     order) up to the gradients and returns them without an update
     (``loss_and_gradients``; the mean loss goes to ``metrics[0, BATCH_LOSS]``).
@@ -687,72 +744,82 @@ def train_epochs(
     callee's whole body inside every caller, so each extra level of calls above
     ``forward_batch`` added ~2 s to the cold compile.
     """
-    params, weights, biases = model_arrays[0], model_arrays[1], model_arrays[2]
-    net, decay_mask = model_arrays[3], model_arrays[4]
-    grads, grad_weights, grad_biases = optimizer_arrays[0], optimizer_arrays[1], optimizer_arrays[2]
-    first, second, step_counter = optimizer_arrays[3], optimizer_arrays[4], optimizer_arrays[5]
-    inputs, targets, order = data[0], data[1], data[4]
-    acts, deltas, masks, logits, flat_acts, transposed = work[:6]
-    loss_code, optimizer_code = options[LOSS_CODE], options[OPTIMIZER_CODE]
-    batch_size, mode = options[BATCH_SIZE], options[MODE]
-    keep = 1.0 - settings[DROPOUT]
+    params, weights, biases = model.params, model.weights, model.biases
+    layout, decay_mask = model.layout, model.decay_mask
+    grads, grad_weights = optimizer.gradients, optimizer.gradient_weights
+    grad_biases, step_counter = optimizer.gradient_biases, optimizer.step_counter
+    first, second = optimizer.first_moment, optimizer.second_moment
+    inputs, targets, order = data.train_inputs, data.train_targets, data.order
+    acts, deltas, masks, logits = work.acts, work.deltas, work.masks, work.logits
+    flat_acts, transposed, alive = work.flat_acts, work.transposed, work.alive
+    loss_code, batch_size, mode = settings.loss_code, settings.batch_size, settings.mode
+    keep = 1.0 - settings.dropout
     n = inputs.shape[0]
-    n_layers = net.shape[0]
-    out_width, threshold = net[n_layers - 1, FAN_OUT], settings[CLASS_THRESHOLD]
+    n_layers = layout.shape[0]
+    out_width, threshold = layout[n_layers - 1, FAN_OUT], settings.class_threshold
     chunk = acts.shape[1]
-    identity, alive = data[5], work[6]
+    stored_order = data.stored_order
     for epoch in range(n_epochs):
-        copy_all(params, backup[0])
-        copy_all(first, backup[1])
-        copy_all(second, backup[2])
+        copy_all(params, backup.params)
+        copy_all(first, backup.first_moment)
+        copy_all(second, backup.second_moment)
         saved_step = step_counter[0]
-        if options[SHUFFLE]:
+        if settings.shuffle:
             shuffle_in_place(order, rng_state)
         status, bad_layer, loss_total, n_batches = OK, -1, 0.0, 0
         for start in range(0, n if mode != EVALUATE else 0, batch_size):
             rows = min(batch_size, n - start)
             load_rows(inputs, order, start, rows, acts)
             forward_batch(
-                weights, biases, net, acts, flat_acts, rows, logits, masks, keep, rng_state
+                weights, biases, layout, acts, flat_acts, rows, logits, masks, keep, rng_state
             )
-            loss_here = batch_loss(net, acts, logits, targets, order, start, rows, loss_code)
+            loss_here = batch_loss(layout, acts, logits, targets, order, start, rows, loss_code)
             if not math.isfinite(loss_here):
                 status, bad_layer = DIVERGED_LOSS, n_layers - 1
                 break
             loss_total += loss_here
             n_batches += 1
-            batch_output_delta(net, acts, targets, order, start, rows, loss_code, deltas)
+            batch_output_delta(layout, acts, targets, order, start, rows, loss_code, deltas)
             backward_batch(
-                weights, net, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
+                weights,
+                layout,
+                acts,
+                deltas,
+                rows,
+                grad_weights,
+                grad_biases,
+                masks,
+                keep,
+                transposed,
             )
             if mode == GRADIENTS:
                 metrics[epoch, BATCH_LOSS] = loss_here / rows
                 return 1, OK, -1
-            add_gradient_norms(grad_weights, net, grad_norms, epoch)
-            clip_gradients(grads, settings[CLIP_NORM])
+            add_gradient_norms(grad_weights, layout, grad_norms, epoch)
+            clip_gradients(grads, settings.clip_norm)
             step_counter[0] += 1
             if not optimizer_step(
-                params, grads, first, second, decay_mask, settings, optimizer_code, step_counter[0]
+                params, grads, first, second, decay_mask, settings, step_counter[0]
             ):
-                status, bad_layer = DIVERGED_PARAMETERS, first_nonfinite_layer(model_arrays)
+                status, bad_layer = DIVERGED_PARAMETERS, first_nonfinite_layer(model)
                 break
         if status != OK:
-            copy_all(backup[0], params)
-            copy_all(backup[1], first)
-            copy_all(backup[2], second)
+            copy_all(backup.params, params)
+            copy_all(backup.first_moment, first)
+            copy_all(backup.second_moment, second)
             step_counter[0] = saved_step
             return epoch, status, bad_layer
         for layer in range(n_layers):
             grad_norms[epoch, layer] /= max(n_batches, 1)
         metrics[epoch, BATCH_LOSS] = loss_total / n
-        if (epoch + 1) % options[EVALUATE_EVERY] == 0 or epoch == n_epochs - 1:
+        if (epoch + 1) % settings.evaluate_every == 0 or epoch == n_epochs - 1:
             # Full-set loss and accuracy of the train set (which = 0) and the test set (1),
             # in chunks of the workspace's rows, no dropout; the dead-ReLU fraction of the
             # train set.  Written out here, not called: a separate function would be
             # compiled, optimised and emitted once more on its own (~1 s of cold compile).
             for which in range(2):
-                set_inputs = data[0] if which == 0 else data[2]
-                set_targets = data[1] if which == 0 else data[3]
+                set_inputs = data.train_inputs if which == 0 else data.test_inputs
+                set_targets = data.train_targets if which == 0 else data.test_targets
                 size = set_inputs.shape[0]
                 total, correct = 0.0, 0
                 if which == 0:  # dead units are a property of the training data
@@ -761,12 +828,12 @@ def train_epochs(
                             alive[layer, j] = False
                 for start in range(0, size, chunk):
                     rows = min(chunk, size - start)
-                    load_rows(set_inputs, identity, start, rows, acts)
+                    load_rows(set_inputs, stored_order, start, rows, acts)
                     forward_batch(
-                        weights, biases, net, acts, flat_acts, rows, logits, acts, 1.0, rng_state
+                        weights, biases, layout, acts, flat_acts, rows, logits, acts, 1.0, rng_state
                     )
                     total += batch_loss(
-                        net, acts, logits, set_targets, identity, start, rows, loss_code
+                        layout, acts, logits, set_targets, stored_order, start, rows, loss_code
                     )
                     outputs = acts[n_layers]
                     for s in range(rows):
@@ -774,13 +841,13 @@ def train_epochs(
                         truth = predicted_class(set_targets, start + s, out_width, threshold)
                         correct += guess == truth
                     if which == 0:
-                        mark_alive_units(net, acts, rows, alive)
+                        mark_alive_units(layout, acts, rows, alive)
                 if size == 0:
                     continue
                 metrics[epoch, TRAIN_LOSS if which == 0 else TEST_LOSS] = total / size
                 metrics[epoch, TRAIN_ACCURACY if which == 0 else TEST_ACCURACY] = correct / size
                 if which == 0:
-                    metrics[epoch, DEAD_FRACTION] = dead_relu_fraction(net, alive)
+                    metrics[epoch, DEAD_FRACTION] = dead_relu_fraction(layout, alive)
     return n_epochs, OK, -1
 
 
@@ -800,23 +867,23 @@ def predicted_class(values, row, width, threshold):
 
 
 @kernel
-def mark_alive_units(net, acts, rows, alive):
+def mark_alive_units(layout, acts, rows, alive):
     """Set alive[layer, unit] for every hidden unit with a positive output on some row."""
-    for layer in range(net.shape[0] - 1):
+    for layer in range(layout.shape[0] - 1):
         for s in range(rows):
-            for j in range(net[layer, FAN_OUT]):
+            for j in range(layout[layer, FAN_OUT]):
                 if acts[layer + 1, s, j] > 0.0:
                     alive[layer, j] = True
 
 
 @kernel
-def dead_relu_fraction(net, alive):
+def dead_relu_fraction(layout, alive):
     """Fraction of ReLU hidden units that were never active (0 if there are none)."""
     relu_units = 0
     dead = 0
-    for layer in range(net.shape[0] - 1):
-        if net[layer, ACTIVATION] == RELU:
-            for j in range(net[layer, FAN_OUT]):
+    for layer in range(layout.shape[0] - 1):
+        if layout[layer, ACTIVATION] == RELU:
+            for j in range(layout[layer, FAN_OUT]):
                 relu_units += 1
                 dead += not alive[layer, j]
     return dead / relu_units if relu_units > 0 else 0.0
@@ -826,24 +893,29 @@ def dead_relu_fraction(net, alive):
 
 
 @kernel(entry=True)
-def all_layer_outputs(model_arrays, out, n, n_inputs, chunk):
+def all_layer_outputs(model, out, n, n_inputs, chunk):
     """Every neuron's output for every point, feature-major, in place.
 
-    ``out`` is the flat (total units × n) row-major buffer: rows 0…n_inputs-1 hold the
-    input features of the n points (one feature per row); the kernel fills the rows of
-    every following layer.  Points are the *inner* dimension here (unlike training, whose
-    batches are tiny): each weight is broadcast over a long contiguous run of points,
-    which vectorises, and each layer's rows are exactly the per-neuron heat maps.  Points
-    go in chunks of ``chunk`` so the working rows stay cache-resident.
+    ``model`` is a ``ModelArrays``; ``out`` is the flat (total units × n) row-major
+    buffer: rows 0…n_inputs-1 hold the input features of the n points (one feature per
+    row); the kernel fills the rows of every following layer.  Points are the *inner*
+    dimension here (unlike training, whose batches are tiny): each weight is broadcast
+    over a long contiguous run of points, which vectorises, and each layer's rows are
+    exactly the per-neuron heat maps.  Points go in chunks of ``chunk`` so the working
+    rows stay cache-resident.
     """
-    weights, biases, net = model_arrays[1], model_arrays[2], model_arrays[3]
+    weights, biases, layout = model.weights, model.biases, model.layout
     only_row = n_inputs - n_inputs  # 0, but not a literal: that would compile a 2nd copy
     for first in range(0, n, chunk):
         width = min(chunk, n - first)
         source = 0
         target = n_inputs
-        for layer in range(net.shape[0]):
-            fan_in, fan_out, code = net[layer, FAN_IN], net[layer, FAN_OUT], net[layer, ACTIVATION]
+        for layer in range(layout.shape[0]):
+            fan_in, fan_out, code = (
+                layout[layer, FAN_IN],
+                layout[layer, FAN_OUT],
+                layout[layer, ACTIVATION],
+            )
             for j in range(fan_out):
                 start = (target + j) * n + first
                 row = out[start : start + width]

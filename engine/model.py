@@ -139,17 +139,17 @@ class Model:
             )
         self._attach(architecture, params)
 
-    @classmethod
-    def _unchecked(cls, architecture: Architecture, params: np.ndarray) -> Model:
-        """A model over ``params`` (C-contiguous float64 of the right length) without the
-        checks: the trainer's gradient buffers, built on every call."""
-        model = cls.__new__(cls)
-        model._attach(architecture, params)
+    def _over(self, params: np.ndarray) -> Model:
+        """A model like this one over other values ``params`` (C-contiguous float64 of the
+        right length), without the checks, sharing this one's layout and decay mask (never
+        written): the trainer's gradient buffers, built on every call."""
+        model = Model.__new__(Model)
+        model._attach(self.architecture, params, self)
         return model
 
-    def _attach(self, architecture: Architecture, params: np.ndarray) -> None:
+    def _attach(self, architecture: Architecture, params: np.ndarray, like: Model | None = None):
         self.architecture = architecture
-        self.net = self._layout(architecture)
+        self.layout = self._layout(architecture) if like is None else like.layout
         self.lanes = self.lanes_for(architecture)
         self.params = params
         n_layers = architecture.n_layers
@@ -157,14 +157,16 @@ class Model:
         # Views sharing params' memory: what the kernels index (see engine.kernels).
         self.padded_weights = self.params[:split].reshape(n_layers, self.lanes, self.lanes)
         self.padded_biases = self.params[split:].reshape(n_layers, self.lanes)
-        # 1 for weights, 0 for biases: regularisation applies to weights only.
-        self.decay_mask = np.zeros_like(self.params)
-        self.decay_mask[:split] = 1.0
-
-    @property
-    def kernel_arrays(self) -> tuple:
-        """(params, weights, biases, net, decay mask): the tuple every kernel takes."""
-        return (self.params, self.padded_weights, self.padded_biases, self.net, self.decay_mask)
+        if like is None:
+            # 1 for weights, 0 for biases: regularisation applies to weights only.
+            self.decay_mask = np.zeros_like(self.params)
+            self.decay_mask[:split] = 1.0
+        else:
+            self.decay_mask = like.decay_mask
+        # The model's arrays as the kernels take them.
+        self.kernel_arrays = kernels.ModelArrays(
+            self.params, self.padded_weights, self.padded_biases, self.layout, self.decay_mask
+        )
 
     # -- construction
 
@@ -238,7 +240,7 @@ class Model:
         return ParameterList(
             [
                 self.padded_weights[layer, :fan_in, :fan_out]
-                for layer, (fan_in, fan_out, _) in enumerate(self.net)
+                for layer, (fan_in, fan_out, _) in enumerate(self.layout)
             ],
             "weights",
         )
@@ -251,7 +253,10 @@ class Model:
     def biases(self) -> ParameterList:
         """Per-layer (fan_out,) views of the biases."""
         return ParameterList(
-            [self.padded_biases[layer, :fan_out] for layer, (_, fan_out, _) in enumerate(self.net)],
+            [
+                self.padded_biases[layer, :fan_out]
+                for layer, (_, fan_out, _) in enumerate(self.layout)
+            ],
             "biases",
         )
 
@@ -311,23 +316,24 @@ class Model:
         )
         return out
 
-    def workspace(self, rows: int) -> tuple:
-        """Scratch arrays for ``rows`` rows.
-
-        Returns (activations, deltas, dropout masks, logits, flat activations, transposed,
-        alive): the first three (n_layers + 1, rows, lanes), logits (rows, lanes), a
-        (n_layers + 1, rows · lanes) view of the activations for whole-layer loops,
-        (lanes, lanes) scratch for a transposed weight matrix, and (n_layers, lanes)
-        booleans for "this unit was active on some row".
-        """
+    def workspace(self, rows: int) -> kernels.Workspace:
+        """Scratch arrays for ``rows`` rows (shapes: see ``engine.kernels.Workspace``)."""
         rows = checks.whole_number(rows, "rows", 1)
-        shape = (len(self.net) + 1, rows, self.lanes)
+        shape = (len(self.layout) + 1, rows, self.lanes)
         acts = np.zeros(shape)
         flat = acts.reshape(shape[0], -1)
         logits = np.zeros((rows, self.lanes))
         transposed = np.zeros((self.lanes, self.lanes))
-        alive = np.zeros((len(self.net), self.lanes), dtype=np.bool_)
-        return (acts, np.zeros(shape), np.ones(shape), logits, flat, transposed, alive)
+        alive = np.zeros((len(self.layout), self.lanes), dtype=np.bool_)
+        return kernels.Workspace(
+            acts=acts,
+            deltas=np.zeros(shape),
+            masks=np.ones(shape),
+            logits=logits,
+            flat_acts=flat,
+            transposed=transposed,
+            alive=alive,
+        )
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
         """Per-layer histograms of weights and biases: ``[{"weights": (counts, edges), …}]``."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -11,9 +12,10 @@ import numpy as np
 
 from . import checks, kernels
 from .checks import lookup
+from .config import TrainConfig
 from .losses import CLASS_THRESHOLDS, check_targets, loss_code
 from .model import MAX_HIDDEN_LAYERS, Model
-from .optimizers import OPTIMIZERS, OptimizerSettings
+from .optimizers import OPTIMIZERS
 
 EVALUATION_CHUNK_ROWS = 256  # rows per evaluation chunk (also the minimum workspace)
 MAX_EPOCHS_PER_CALL = checks.MAX_SEED  # any int64 count: memory does not depend on it
@@ -27,12 +29,11 @@ FIRST_CHUNK_EPOCHS = 1
 # Rows a TrainingHistory keeps before thinning older ones: ≤ 100,000 × (7 + layers) × 8 B,
 # at most 13 MB for 9 dense layers.
 MAX_HISTORY_ROWS = 100_000
-MAX_LEARNING_RATE = 1e3
-MAX_CLIP_NORM = 1e12
 # A state whose training loss is at most this many times the best loss so far is "good": a
 # divergence rolls back to the newest good state. The start of the failing epoch is not enough:
 # on the way to infinity the loss passes 1e+200, and from there any learning rate fails at once.
 GOOD_LOSS_FACTOR = 10.0
+CONFIG_FIELDS = frozenset(field.name for field in dataclasses.fields(TrainConfig))
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,15 @@ class TrainResult:
 
 
 class Trainer:
-    """Mini-batch training of one model; hyper-parameters may change between calls.
+    """Mini-batch training of one model; its ``config`` may change between calls.
 
-    Changing ``learning_rate``, ``l1``, ``l2``, ``dropout``, ``clip_norm``, ``batch_size``,
-    ``shuffle``, ``evaluate_every``, ``loss`` or ``optimizer_settings`` keeps the weights and
-    the optimiser state; changing ``optimizer`` resets the optimiser state (its moments mean
-    something else).  Every setter checks its value (``ValueError`` / ``TypeError`` naming
-    it), so a bad value never reaches a kernel.
+    ``Trainer(model, "mse", optimizer="adam", learning_rate=0.01)`` takes the fields of a
+    ``TrainConfig`` as keywords (or one ``config=``), and ``seed`` for its random stream
+    (dropout masks, shuffling).  ``trainer.config = trainer.config.replace(l2=0.001)``
+    applies a new config: the weights and the optimiser state are kept, except that a
+    different ``optimizer`` resets the optimiser state (its moments mean something else).
+    A config is validated when it is made, and its loss against the model's output when it
+    is applied, so a bad value never reaches a kernel.
 
     Divergence: at the first non-finite loss or parameter the kernel puts the network back
     to the start of the failing epoch; if that state's loss is not good (more than
@@ -291,35 +294,39 @@ class Trainer:
     def __init__(
         self,
         model: Model,
-        loss: str,
-        optimizer: str = "sgd",
-        learning_rate: float = 0.03,
-        batch_size: int = 10,
-        l1: float = 0.0,
-        l2: float = 0.0,
-        dropout: float = 0.0,
-        clip_norm: float | None = None,
-        shuffle: bool = True,
+        loss: str | None = None,
+        *,
         seed: int = 0,
-        optimizer_settings: OptimizerSettings | None = None,
-        evaluate_every: int = 1,
+        config: TrainConfig | None = None,
+        **settings,
     ):
+        """Args:
+        model: the network to train.
+        loss: a key of ``engine.LOSSES`` that fits the model's output.
+        seed: seeds dropout and shuffling, 0 … 2⁶³ − 1.
+        config: a whole ``TrainConfig`` instead of ``loss`` and ``settings``.
+        settings: any other ``TrainConfig`` field (``optimizer``, ``learning_rate``, …).
+        """
         self._model = checks.instance(model, Model, "model")
         model.check_parameters()
-        self.loss = loss
-        self.optimizer = optimizer
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.l1 = l1
-        self.l2 = l2
-        self.dropout = dropout
-        self.clip_norm = clip_norm
-        self.shuffle = shuffle
-        self.optimizer_settings = optimizer_settings
-        self.evaluate_every = evaluate_every
+        unknown = [name for name in settings if name not in CONFIG_FIELDS]
+        if unknown:
+            known = ", ".join(field.name for field in dataclasses.fields(TrainConfig))
+            raise TypeError(
+                f"Trainer has no setting {', '.join(map(repr, unknown))}; it takes seed, "
+                f"config, or these: {known}."
+            )
+        if config is None:
+            config = TrainConfig(loss, **settings)
+        elif loss is not None or settings:
+            raise TypeError(
+                "Give a Trainer either config= or the loss and its settings, not both; got "
+                f"config and {', '.join(['loss'] * (loss is not None) + list(settings))}."
+            )
+        self.config = config
         self.rng_state = np.array([checks.seed(seed)], dtype=np.uint64)
         self.epoch = 0
-        self.history = TrainingHistory(len(model.net))
+        self.history = TrainingHistory(len(model.layout))
         self.divergence: Divergence | None = None
         self._order: np.ndarray | None = None
         self.best_loss = math.inf  # lowest training loss of any epoch so far
@@ -330,116 +337,39 @@ class Trainer:
         self._epoch_seconds: tuple[tuple, float] | None = None
         self.reset_optimizer()
 
-    # -- hyper-parameters (validated on assignment, so bad values never reach a kernel)
-
     @property
     def model(self) -> Model:
         """The network this trainer changes (fixed: the optimiser state is shaped for it)."""
         return self._model
 
     @property
-    def loss(self) -> str:
-        return self._loss
+    def config(self) -> TrainConfig:
+        """The hyper-parameters (see the class docstring for what a new one keeps)."""
+        return self._config
 
-    @loss.setter
-    def loss(self, name: str) -> None:
-        self._loss_code = loss_code(name, self.model.architecture.output)
-        self._loss = name
-
-    @property
-    def optimizer(self) -> str:
-        return self._optimizer
-
-    @optimizer.setter
-    def optimizer(self, name: str) -> None:
-        self._optimizer_code = lookup(OPTIMIZERS, name, "optimizer")
-        changed = getattr(self, "_optimizer", name) != name
-        self._optimizer = name
-        if changed:
+    @config.setter
+    def config(self, config: TrainConfig) -> None:
+        config = checks.instance(config, TrainConfig, "config")
+        code = loss_code(config.loss, self.model.architecture.output)
+        previous = self.__dict__.get("_config")
+        self._config = config
+        self._loss_code = code
+        if previous is not None and previous.optimizer != config.optimizer:
             self.reset_optimizer()
 
-    @property
-    def learning_rate(self) -> float:
-        return self._learning_rate
+    def __setattr__(self, name: str, value) -> None:
+        # ``trainer.learning_rate = 0.1`` would otherwise add an attribute nothing reads.
+        if name in CONFIG_FIELDS:
+            raise AttributeError(
+                f"{name} is part of the trainer's config; write "
+                f"trainer.config = trainer.config.replace({name}=...)."
+            )
+        super().__setattr__(name, value)
 
-    @learning_rate.setter
-    def learning_rate(self, value: float) -> None:
-        self._learning_rate = checks.real_number(
-            value, "learning_rate", 0.0, MAX_LEARNING_RATE, low_open=True
-        )
-
-    @property
-    def l1(self) -> float:
-        return self._l1
-
-    @l1.setter
-    def l1(self, value: float) -> None:
-        self._l1 = checks.real_number(value, "l1", 0.0)
-
-    @property
-    def l2(self) -> float:
-        return self._l2
-
-    @l2.setter
-    def l2(self, value: float) -> None:
-        self._l2 = checks.real_number(value, "l2", 0.0)
-
-    @property
-    def dropout(self) -> float:
-        return self._dropout
-
-    @dropout.setter
-    def dropout(self, value: float) -> None:
-        self._dropout = checks.real_number(value, "dropout", 0.0, 1.0, high_open=True)
-
-    @property
-    def clip_norm(self) -> float | None:
-        return self._clip_norm
-
-    @clip_norm.setter
-    def clip_norm(self, value: float | None) -> None:
-        self._clip_norm = (
-            None
-            if value is None
-            else checks.real_number(value, "clip_norm", 0.0, MAX_CLIP_NORM, low_open=True)
-        )
-
-    @property
-    def batch_size(self) -> int:
-        return self._batch_size
-
-    @batch_size.setter
-    def batch_size(self, value: int) -> None:
-        # No upper bound: a batch larger than the data set is one full batch.
-        self._batch_size = checks.whole_number(value, "batch_size", 1)
-
-    @property
-    def shuffle(self) -> bool:
-        return self._shuffle
-
-    @shuffle.setter
-    def shuffle(self, value: bool) -> None:
-        self._shuffle = checks.flag(value, "shuffle")
-
-    @property
-    def evaluate_every(self) -> int:
-        return self._evaluate_every
-
-    @evaluate_every.setter
-    def evaluate_every(self, value: int) -> None:
-        self._evaluate_every = checks.whole_number(value, "evaluate_every", 1)
-
-    @property
-    def optimizer_settings(self) -> OptimizerSettings:
-        return self._optimizer_settings
-
-    @optimizer_settings.setter
-    def optimizer_settings(self, value: OptimizerSettings | None) -> None:
-        self._optimizer_settings = (
-            OptimizerSettings()
-            if value is None
-            else checks.instance(value, OptimizerSettings, "optimizer_settings")
-        )
+    def __getattr__(self, name: str):
+        if name in CONFIG_FIELDS:
+            raise AttributeError(f"{name} is part of the trainer's config: trainer.config.{name}.")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def reset_optimizer(self) -> None:
         """Forget momentum / adaptive moments and the step count (weights are kept)."""
@@ -487,7 +417,7 @@ class Trainer:
         naming the argument (once per call: O(n) NumPy reductions, no copies of C float64)."""
         model = self.model
         X = model.check_inputs(X, "X")
-        Y = check_targets(model, Y, self.loss, "Y")
+        Y = check_targets(model, Y, self.config.loss, "Y")
         if X.shape[0] != Y.shape[0] or X.shape[0] == 0:
             raise ValueError(
                 f"X and Y need the same, non-zero number of rows; got {X.shape[0]} and "
@@ -501,7 +431,7 @@ class Trainer:
         if X_test is None:
             return X, Y, np.zeros((0, X.shape[1])), np.zeros((0, Y.shape[1]))
         X_test = model.check_inputs(X_test, "X_test")
-        Y_test = check_targets(model, Y_test, self.loss, "Y_test")
+        Y_test = check_targets(model, Y_test, self.config.loss, "Y_test")
         if X_test.shape[0] != Y_test.shape[0]:
             raise ValueError(
                 "X_test and Y_test need the same number of rows; got "
@@ -510,22 +440,6 @@ class Trainer:
         return X, Y, X_test, Y_test
 
     # -- training
-
-    def _settings_vector(self) -> np.ndarray:
-        settings = np.zeros(kernels.N_SETTINGS)
-        optimizer = self.optimizer_settings
-        settings[kernels.LEARNING_RATE] = self.learning_rate
-        settings[kernels.L1] = self.l1
-        settings[kernels.L2] = self.l2
-        settings[kernels.MOMENTUM_COEFFICIENT] = optimizer.momentum
-        settings[kernels.BETA1] = optimizer.beta1
-        settings[kernels.BETA2] = optimizer.beta2
-        settings[kernels.RHO] = optimizer.rho
-        settings[kernels.EPSILON] = optimizer.epsilon
-        settings[kernels.CLIP_NORM] = self.clip_norm or 0.0
-        settings[kernels.DROPOUT] = self.dropout
-        settings[kernels.CLASS_THRESHOLD] = CLASS_THRESHOLDS.get(self.model.architecture.output, 0)
-        return settings
 
     def train(
         self,
@@ -583,9 +497,9 @@ class Trainer:
         self._keep_if_good()
         self.divergence = None
         deadline = None if time_budget is None else started + time_budget
-        batch_size = min(self.batch_size, X.shape[0])
+        batch_size = min(self.config.batch_size, X.shape[0])
         # What an epoch's time depends on: a measurement on other data does not carry over.
-        cost_key = (X.shape, X_test.shape[0], batch_size, self.dropout > 0)
+        cost_key = (X.shape, X_test.shape[0], batch_size, self.config.dropout > 0)
         call = _KernelCall(self, kernels.TRAIN, X, Y, X_test, Y_test, batch_size, epochs)
         done, status, bad_layer, stopped = 0, kernels.OK, -1, ""
         while done < epochs:
@@ -628,7 +542,7 @@ class Trainer:
             else:
                 affordable = min(seconds / max(measured[1], 1e-9), CHUNK_EPOCHS)  # maybe inf
                 size = min(size, max(int(affordable), 1))
-        every = self.evaluate_every
+        every = self.config.evaluate_every
         if size < remaining and every <= CHUNK_EPOCHS:
             size = min(max(size // every, 1) * every, remaining)
         return size
@@ -668,36 +582,38 @@ class _KernelCall:
 
     def __init__(self, trainer: Trainer, mode, X, Y, X_test, Y_test, batch_size, epochs):
         model = trainer.model
-        options = np.zeros(kernels.N_OPTIONS, dtype=np.int64)
-        options[kernels.LOSS_CODE] = trainer._loss_code
-        options[kernels.OPTIMIZER_CODE] = trainer._optimizer_code
-        options[kernels.BATCH_SIZE] = batch_size
-        options[kernels.SHUFFLE] = trainer.shuffle and mode == kernels.TRAIN
-        options[kernels.EVALUATE_EVERY] = min(trainer.evaluate_every, MAX_EPOCHS_PER_CALL)
-        options[kernels.MODE] = mode
         rows = max(min(epochs, CHUNK_EPOCHS), 1)
         self.metrics = np.full((rows, kernels.N_METRICS), np.nan)
-        self.grad_norms = np.zeros((rows, len(model.net)))
+        self.grad_norms = np.zeros((rows, len(model.layout)))
         params = model.params
-        self.gradients = Model._unchecked(model.architecture, np.zeros_like(params))
+        gradients = model._over(np.zeros_like(params))
+        self.gradients = gradients
         order = trainer._order if mode == kernels.TRAIN else np.arange(X.shape[0], dtype=np.int64)
         self._arguments = (
             model.kernel_arrays,
-            (
-                self.gradients.params,
-                self.gradients.padded_weights,
-                self.gradients.padded_biases,
-                trainer.first_moment,
-                trainer.second_moment,
-                trainer.step_counter,
+            kernels.OptimizerArrays(
+                gradients=gradients.params,
+                gradient_weights=gradients.padded_weights,
+                gradient_biases=gradients.padded_biases,
+                first_moment=trainer.first_moment,
+                second_moment=trainer.second_moment,
+                step_counter=trainer.step_counter,
             ),
-            (X, Y, X_test, Y_test, order, np.arange(max(X.shape[0], X_test.shape[0]))),
+            kernels.TrainingData(
+                train_inputs=X,
+                train_targets=Y,
+                test_inputs=X_test,
+                test_targets=Y_test,
+                order=order,
+                stored_order=np.arange(max(X.shape[0], X_test.shape[0]), dtype=np.int64),
+            ),
             model.workspace(max(batch_size, EVALUATION_CHUNK_ROWS)),
-            trainer._settings_vector(),
-            options,
+            kernel_settings(trainer, mode, batch_size),
             trainer.rng_state,
         )
-        self._backup = (np.empty_like(params), np.empty_like(params), np.empty_like(params))
+        self._backup = kernels.Backup(
+            np.empty_like(params), np.empty_like(params), np.empty_like(params)
+        )
         self._fresh = True  # metrics / grad_norms still as allocated
 
     def run(self, epochs: int) -> tuple[int, int, int]:
@@ -710,6 +626,35 @@ class _KernelCall:
             *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
         )
         return done, status, bad_layer
+
+
+def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.TrainingSettings:
+    """The trainer's config as the training kernel takes it, for one call in ``mode``.
+
+    Every field gets the same Python type on every call (int, bool, float): each
+    combination of types would be compiled separately.
+    """
+    config = trainer.config
+    optimizer = config.optimizer_settings
+    return kernels.TrainingSettings(
+        mode=int(mode),
+        loss_code=int(trainer._loss_code),
+        optimizer_code=int(OPTIMIZERS[config.optimizer]),
+        batch_size=int(batch_size),
+        shuffle=bool(config.shuffle and mode == kernels.TRAIN),
+        evaluate_every=min(config.evaluate_every, MAX_EPOCHS_PER_CALL),
+        learning_rate=config.learning_rate,
+        l1=config.l1,
+        l2=config.l2,
+        momentum=float(optimizer.momentum),
+        beta1=float(optimizer.beta1),
+        beta2=float(optimizer.beta2),
+        rho=float(optimizer.rho),
+        epsilon=float(optimizer.epsilon),
+        clip_norm=config.clip_norm or 0.0,
+        dropout=config.dropout,
+        class_threshold=float(CLASS_THRESHOLDS.get(trainer.model.architecture.output, 0.0)),
+    )
 
 
 def loss_and_gradients(

@@ -23,7 +23,7 @@ import numpy as np
 from . import checks, kernels
 from .activations import activation_curve, activation_values
 from .model import Model
-from .trainer import EVALUATION_CHUNK_ROWS, Trainer, loss_and_gradients
+from .trainer import EVALUATION_CHUNK_ROWS, Trainer, kernel_settings, loss_and_gradients
 
 
 def warm_up(parallel: bool = True) -> None:
@@ -80,28 +80,27 @@ class _Sample:
     def __init__(self):
         self.model = Model.create([2, 3, 1], activation="relu", output="tanh")
         self.grads = Model(self.model.architecture, np.zeros_like(self.model.params))
-        work = self.model.workspace(EVALUATION_CHUNK_ROWS)
-        self.acts, self.deltas, self.masks, self.logits, self.flat, self.transposed, _ = work
+        self.work = self.model.workspace(EVALUATION_CHUNK_ROWS)
         self.targets, self.order = np.zeros((4, 1)), np.arange(4)
-        self.settings = np.zeros(kernels.N_SETTINGS)
+        self.settings = kernel_settings(Trainer(self.model, "mse"), kernels.TRAIN, 4)
         self.whole, self.real = np.int64(0), 0.0
 
 
 def compile_forward_half() -> None:
     """The helper process's share: the forward pass, then the grid kernel."""
     x = _Sample()
-    m = x.model
+    m, work = x.model, x.work
     rng_state = np.zeros(1, dtype=np.uint64)
     _compile(
         kernels.forward_batch,
         m.padded_weights,
         m.padded_biases,
-        m.net,
-        x.acts,
-        x.flat,
+        m.layout,
+        work.acts,
+        work.flat_acts,
         x.whole,
-        x.logits,
-        x.masks,
+        work.logits,
+        work.masks,
         x.real,
         rng_state,
     )
@@ -112,27 +111,43 @@ def compile_backward_half() -> None:
     """This process's share while the helper works: what training calls after the
     forward pass."""
     x = _Sample()
-    m, g, whole = x.model, x.grads, x.whole
+    m, g, work, whole = x.model, x.grads, x.work, x.whole
     _compile(
         kernels.backward_batch,
         m.padded_weights,
-        m.net,
-        x.acts,
-        x.deltas,
+        m.layout,
+        work.acts,
+        work.deltas,
         whole,
         g.padded_weights,
         g.padded_biases,
-        x.masks,
+        work.masks,
         x.real,
-        x.transposed,
+        work.transposed,
     )
     moments = np.zeros_like(m.params), np.zeros_like(m.params)
+    _compile(kernels.optimizer_step, m.params, g.params, *moments, m.decay_mask, x.settings, whole)
     _compile(
-        kernels.optimizer_step, m.params, g.params, *moments, m.decay_mask, x.settings, whole, whole
+        kernels.batch_loss,
+        m.layout,
+        work.acts,
+        work.logits,
+        x.targets,
+        x.order,
+        whole,
+        whole,
+        whole,
     )
-    _compile(kernels.batch_loss, m.net, x.acts, x.logits, x.targets, x.order, whole, whole, whole)
     _compile(
-        kernels.batch_output_delta, m.net, x.acts, x.targets, x.order, whole, whole, whole, x.deltas
+        kernels.batch_output_delta,
+        m.layout,
+        work.acts,
+        x.targets,
+        x.order,
+        whole,
+        whole,
+        whole,
+        work.deltas,
     )
 
 

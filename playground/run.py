@@ -16,7 +16,7 @@ import numpy as np
 import engine
 
 from .figures import GRID_RESOLUTION
-from .settings import FULL_BATCH, PlaygroundSettings
+from .settings import PlaygroundSettings
 
 NEURON_MAP_RESOLUTION = 40
 # A network with more hidden units than this gets 20×20 neuron maps (drawn ~35 px wide either
@@ -105,14 +105,7 @@ def _targets(data: engine.Dataset, settings: PlaygroundSettings) -> np.ndarray:
 
 def apply_hyperparameters(run: TrainingRun, settings: PlaygroundSettings) -> None:
     """Apply the settings that keep the network (no reset), in place."""
-    trainer = run.trainer
-    trainer.learning_rate = settings.lr
-    trainer.l1 = settings.reg_rate if settings.reg == "l1" else 0.0
-    trainer.l2 = settings.reg_rate if settings.reg == "l2" else 0.0
-    trainer.optimizer = settings.optimizer
-    trainer.clip_norm = settings.clip or None
-    trainer.dropout = settings.dropout
-    trainer.batch_size = len(run.train) if settings.batch == FULL_BATCH else settings.batch
+    run.trainer.config = settings.train_config(len(run.train))
     run.settings = settings
 
 

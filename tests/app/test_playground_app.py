@@ -160,7 +160,7 @@ def test_learning_rate_change_keeps_the_network():
     run = at.session_state["run"]
     assert run.epoch == 2
     assert (run.model.params == params_before).all()
-    assert run.trainer.learning_rate == 0.1
+    assert run.trainer.config.learning_rate == 0.1
 
 
 def test_structural_change_rebuilds_and_reset_draws_new_weights():
@@ -249,7 +249,7 @@ def test_the_play_bar_says_what_its_buttons_do_and_names_choices_for_people():
     # Choosing L2 while the rate is 0 sets a rate that does something.
     at.selectbox(key="control_reg").select("l2").run()
     assert at.selectbox(key="control_reg_rate").value == 0.003
-    assert at.session_state["run"].trainer.l2 == 0.003
+    assert at.session_state["run"].trainer.config.l2 == 0.003
 
 
 def test_presentation_mode_goes_into_the_link_and_keeps_the_run():

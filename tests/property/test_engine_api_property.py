@@ -11,6 +11,7 @@ shape.  ``derandomize=True``: CI sees the same examples on every run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import signal
 import time
@@ -285,53 +286,50 @@ def test_activation_values(data):
 # ---------------------------------------------------------------- training
 
 
+CONFIG_BASELINE = {
+    "loss": "mse",
+    "optimizer": "adam",
+    "learning_rate": 0.03,
+    "batch_size": 4,
+    "l1": 0.0,
+    "l2": 0.001,
+    "dropout": 0.1,
+    "clip_norm": None,
+    "shuffle": True,
+    "optimizer_settings": None,
+    "evaluate_every": 1,
+}
+
+
 @API_SETTINGS
 @given(data=st.data())
 def test_trainer_constructor(data):
-    baseline = {
-        "model": small_model(),
-        "loss": "mse",
-        "optimizer": "adam",
-        "learning_rate": 0.03,
-        "batch_size": 4,
-        "l1": 0.0,
-        "l2": 0.001,
-        "dropout": 0.1,
-        "clip_norm": None,
-        "shuffle": True,
-        "seed": 0,
-        "optimizer_settings": None,
-        "evaluate_every": 1,
-    }
-    check(data, engine.Trainer, baseline)
-
-
-SETTERS = [
-    "loss",
-    "optimizer",
-    "learning_rate",
-    "batch_size",
-    "l1",
-    "l2",
-    "dropout",
-    "clip_norm",
-    "shuffle",
-    "optimizer_settings",
-    "evaluate_every",
-]
+    check(data, engine.Trainer, {"model": small_model(), "seed": 0, **CONFIG_BASELINE})
 
 
 @API_SETTINGS
-@given(data=st.data(), name=st.sampled_from(SETTERS))
-def test_trainer_setters_refuse_and_keep_the_old_value(data, name):
+@given(data=st.data())
+def test_train_config(data):
+    check(data, engine.TrainConfig, CONFIG_BASELINE)
+
+
+CONFIG_FIELDS = [field.name for field in dataclasses.fields(engine.TrainConfig)]
+
+
+@API_SETTINGS
+@given(data=st.data(), name=st.sampled_from(CONFIG_FIELDS))
+def test_a_refused_config_change_keeps_the_old_config(data, name):
     trainer = engine.Trainer(small_model(), "mse", optimizer="adam")
-    before = getattr(trainer, name)
+    before = trainer.config
     value = data.draw(BROAD, label="value")
-    result = expect_result_or_named_error(
-        lambda: setattr(trainer, name, value) or trainer, name, finite(value)
-    )
+
+    def change():
+        trainer.config = trainer.config.replace(**{name: value})
+        return trainer
+
+    result = expect_result_or_named_error(change, name, finite(value))
     if result is None:
-        assert getattr(trainer, name) == before
+        assert trainer.config is before
     trainer.train(inputs(), targets(), 2)  # whatever was set, training works
 
 

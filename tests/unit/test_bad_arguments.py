@@ -58,8 +58,27 @@ def test_unknown_optimizer():
         engine.Trainer(model, "mse", optimizer="adamw")
     trainer = engine.Trainer(model, "mse", optimizer="adam")
     with pytest.raises(ValueError, match=valid_names_pattern(engine.OPTIMIZERS)):
-        trainer.optimizer = "lbfgs"
-    assert trainer.optimizer == "adam"
+        trainer.config = trainer.config.replace(optimizer="lbfgs")
+    assert trainer.config.optimizer == "adam"
+
+
+def test_unknown_trainer_setting_names_the_valid_ones():
+    model, _, _ = small_problem()
+    with pytest.raises(TypeError, match=r"no setting 'lr'.*learning_rate"):
+        engine.Trainer(model, "mse", lr=0.1)
+    with pytest.raises(TypeError, match="either config= or the loss"):
+        engine.Trainer(model, "mse", config=engine.TrainConfig("mse"))
+
+
+def test_trainer_settings_are_assigned_through_the_config():
+    model, _, _ = small_problem()
+    trainer = engine.Trainer(model, "mse", learning_rate=0.1)
+    # A plain attribute would be silently ignored by training: refused with the way to do it.
+    with pytest.raises(AttributeError, match=r"trainer.config = trainer.config.replace\(l2="):
+        trainer.l2 = 0.01
+    with pytest.raises(AttributeError, match=r"trainer.config.learning_rate"):
+        _ = trainer.learning_rate
+    assert trainer.config.learning_rate == 0.1 and trainer.config.l2 == 0.0
 
 
 def test_unknown_initializer():
@@ -201,9 +220,12 @@ def test_bad_hyper_parameters(name, value):
     model, _, _ = small_problem()
     with pytest.raises(ValueError, match=name):
         engine.Trainer(model, "mse", **{name: value})
+    with pytest.raises(ValueError, match=name):
+        engine.TrainConfig("mse", **{name: value})
     trainer = engine.Trainer(model, "mse")
     with pytest.raises(ValueError, match=name):
-        setattr(trainer, name, value)
+        trainer.config = trainer.config.replace(**{name: value})
+    assert trainer.config == engine.TrainConfig("mse")
 
 
 @pytest.mark.parametrize("epochs", [-1, 1.5, True])

@@ -39,9 +39,9 @@ def trained_then_too_fast(optimizer: str = "sgd") -> engine.Trainer:
     """20 good epochs at learning rate 0.03 (loss ~2e-4), then learning rate 10."""
     X, Y = plane_problem()
     trainer = deep_relu_trainer(optimizer=optimizer)
-    trainer.learning_rate = 0.03
+    trainer.config = trainer.config.replace(learning_rate=0.03)
     trainer.train(X, Y, 20)
-    trainer.learning_rate = 10.0
+    trainer.config = trainer.config.replace(learning_rate=10.0)
     return trainer
 
 
@@ -130,7 +130,7 @@ def test_training_can_continue_after_a_divergence():
     trainer = deep_relu_trainer()
     train_until_divergence(trainer, X, Y)
     epoch = trainer.epoch
-    trainer.learning_rate = 0.01
+    trainer.config = trainer.config.replace(learning_rate=0.01)
     result = trainer.train(X, Y, 20)
     assert result.divergence is None and trainer.divergence is None
     assert trainer.epoch == epoch + 20

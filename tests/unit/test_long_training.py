@@ -92,7 +92,8 @@ def test_a_divergence_in_a_later_chunk_rolls_back_as_one_call_would(monkeypatch)
         model = engine.Model.create([2, 8, 8, 8, 8, 1], activation="relu", output="linear")
         trainer = engine.Trainer(model, "mse", learning_rate=0.03, batch_size=10)
         trainer.train(X, data.y, 20)  # good: loss ~2e-4
-        trainer.learning_rate = 10.0  # too fast: diverges after a few epochs
+        # Too fast: diverges after a few epochs.
+        trainer.config = trainer.config.replace(learning_rate=10.0)
         return trainer, trainer.train(X, data.y, 40)
 
     whole, whole_result = run(10**6)

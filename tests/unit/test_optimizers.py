@@ -203,7 +203,7 @@ def test_changing_learning_rate_keeps_weights_and_moments():
     model = one_neuron()
     trainer = make_trainer(model, "momentum")
     assert step(trainer) == pytest.approx((0.9, 0.2), rel=1e-14)
-    trainer.learning_rate = 0.05
+    trainer.config = trainer.config.replace(learning_rate=0.05)
     # Velocity survives: v_w = 0.9·(-4) - 2 = -5.6 → w = 0.9 + 0.05·5.6 = 1.18;
     # v_b = -2.8 → b = 0.2 + 0.05·2.8 = 0.34 (0.9 + 0.05·2 = 1.0 if it had been reset)
     assert step(trainer) == pytest.approx((1.18, 0.34), rel=1e-14)
@@ -214,7 +214,7 @@ def test_changing_optimizer_resets_moments():
     trainer = make_trainer(one_neuron(), "momentum")
     step(trainer)
     assert np.any(trainer.first_moment != 0.0)
-    trainer.optimizer = "nesterov"
+    trainer.config = trainer.config.replace(optimizer="nesterov")
     assert not np.any(trainer.first_moment) and not np.any(trainer.second_moment)
     # Weights kept (0.9, 0.2); fresh velocity: g_w = -2 → v_w = -2,
     #   w = 0.9 - 0.1·(-2 + 0.9·(-2)) = 1.28; v_b = -1 → b = 0.2 + 0.1·1.9 = 0.39
@@ -224,15 +224,15 @@ def test_changing_optimizer_resets_moments():
 def test_setting_the_same_optimizer_keeps_moments():
     trainer = make_trainer(one_neuron(), "momentum")
     step(trainer)
-    trainer.optimizer = "momentum"
+    trainer.config = trainer.config.replace(optimizer="momentum")
     assert step(trainer) == pytest.approx((1.46, 0.48), rel=1e-14)
 
 
 def test_changing_optimizer_restarts_adam_bias_correction():
     trainer = make_trainer(one_neuron(), "adam")
     step(trainer)
-    trainer.optimizer = "sgd"
-    trainer.optimizer = "adam"
+    trainer.config = trainer.config.replace(optimizer="sgd")
+    trainer.config = trainer.config.replace(optimizer="adam")
     w1, b1 = float(trainer.model.weights[0][0, 0]), float(trainer.model.biases[0][0])
     # A first Adam step again (t = 1): w ← w - η·g/(|g| + ε) with g = 2·(2·w1 + b1 - 3)
     g_w = 2.0 * (2.0 * w1 + b1 - 3.0)

@@ -37,10 +37,9 @@ def run(model_seed: int, trainer_seed: int, dropout: float = 0.2) -> engine.Trai
         seed=trainer_seed,
     )
     trainer.train(X, Y, 3, X_test, Y_test)
-    trainer.learning_rate = 0.003
+    trainer.config = trainer.config.replace(learning_rate=0.003)
     trainer.train(X, Y, 2)
-    trainer.optimizer = "momentum"
-    trainer.batch_size = 16
+    trainer.config = trainer.config.replace(optimizer="momentum", batch_size=16)
     trainer.train(X, Y, 4, X_test, Y_test)
     return trainer
 
@@ -154,7 +153,38 @@ def test_invalid_dropout_is_rejected(dropout):
         engine.Trainer(model, "mse", dropout=dropout)
     trainer = engine.Trainer(model, "mse")
     with pytest.raises(ValueError, match="dropout"):
-        trainer.dropout = dropout
+        trainer.config = trainer.config.replace(dropout=dropout)
+
+
+# ---------------------------------------------------------------- config
+
+
+def test_a_config_trains_like_the_same_keywords():
+    X, Y, _, _ = circle()
+    config = engine.TrainConfig("mse", optimizer="adam", learning_rate=0.01, dropout=0.2)
+    by_config = engine.Trainer(engine.Model.create([4, 6, 1], seed=2), config=config, seed=3)
+    by_keywords = engine.Trainer(
+        engine.Model.create([4, 6, 1], seed=2),
+        "mse",
+        optimizer="adam",
+        learning_rate=0.01,
+        dropout=0.2,
+        seed=3,
+    )
+    assert by_config.config is config and by_keywords.config == config
+    for trainer in (by_config, by_keywords):
+        trainer.train(X, Y, 3)
+    assert np.array_equal(by_config.model.params, by_keywords.model.params)
+
+
+def test_a_config_stores_checked_normalised_values():
+    config = engine.TrainConfig("mse", learning_rate=1, batch_size=500.0, l2=np.float32(0.5))
+    assert type(config.learning_rate) is float and type(config.l2) is float
+    assert config.batch_size == 500 and type(config.batch_size) is int
+    assert config.optimizer_settings == engine.OptimizerSettings()
+    assert config.replace(clip_norm=2).clip_norm == 2.0
+    with pytest.raises(AttributeError):
+        config.learning_rate = 0.1  # frozen
 
 
 # ---------------------------------------------------------------- diagnostics
