@@ -185,7 +185,13 @@ def updated_run(
     the session's own data, for ``dataset=custom``)."""
     if run is None or run.structure_key != settings.structure_key():
         return build_run(settings, own)
+    # Other points of the same shape (Back to an earlier drawing): the network stays.
+    other_points = settings.dataset == CUSTOM and (
+        own is not run.own if own is not None else settings.points != run.settings.points
+    )
     apply_hyperparameters(run, settings)
+    if other_points:
+        return with_own_data(run, own_data_of(settings, own))
     return run
 
 

@@ -291,15 +291,18 @@ def _fit_points(points: Any, values: Mapping[str, Any]) -> str:
     """Own data's points (or shape) only with the own data set; a value that cannot be read
     falls back to an empty drawing, with the reader's sentence."""
     if values["dataset"] != CUSTOM:
+        if points:
+            raise UnusableError(
+                f"The link's {code(f'points={points}')} belong to your own data set "
+                f"({code('dataset=custom')}), not to {values['dataset']}"
+            )
         return ""
     from .drawing import own_shape
 
     try:
         own_shape(points)
     except ValueError as error:
-        raise UnusableError(
-            f"{str(error).rstrip('.')}; starting an empty drawing instead"
-        ) from None
+        raise UnusableError(str(error).rstrip(".")) from None
     return points
 
 
@@ -459,12 +462,8 @@ class PlaygroundSettings:
             except UnusableError as problem:
                 if problem.instead is None:
                     values[spec.name] = spec.default
-                    default = spec.default_text()  # "" (own data's points): the sentence says
-                    problems.append(
-                        f"{problem.sentence}; using {default} instead."
-                        if default
-                        else f"{problem.sentence}."
-                    )
+                    default = spec.default_text() or "no points"  # (own data's points: "")
+                    problems.append(f"{problem.sentence}; using {default} instead.")
                 else:  # output and loss: the data set's natural one, not a fixed default
                     values[spec.name] = problem.instead
                     problems.append(f"{problem.sentence}; using {code(problem.instead)}.")
