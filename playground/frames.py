@@ -81,22 +81,22 @@ def current_figure(run: TrainingRun, spec: ViewSpec) -> LiveFigure:
 
 
 def _loss_text(value: float) -> str:
-    """0.123; a diverging loss as 3.95e+59, not sixty digits that push the rest off the line;
-    "–" for no points to measure on (an empty drawing)."""
-    if math.isnan(value):
-        return "–"
+    """0.123; a diverging loss as 3.95e+59, not sixty digits that push the rest off the line."""
     return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
 def _percent(value: float) -> str:
+    """97.2%; "–" for no points to count (a drawing without test points yet)."""
     return "–" if math.isnan(value) else f"{value:.1%}"
 
 
 def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
     (``pace``: the measured epochs per second while playing, else left out)."""
-    values = metrics(run)
     parts = [f"Epoch {run.epoch:,}"]
+    if not len(run.train):  # an empty drawing
+        return " · ".join([*parts, "no training points yet: click on the output map to add some"])
+    values = metrics(run)
     if pace is not None:
         parts.append(f"{pace:,.0f} epochs/s")
     parts += [
