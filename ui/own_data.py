@@ -299,7 +299,7 @@ def mapping_step() -> None:
 def _class_css(colors: tuple[str, ...]) -> str:
     """The class picker's buttons in the classes' colours (a bar under each number)."""
     rules = "".join(
-        f".st-key-{DRAW_CLASS_KEY} button:nth-of-type({k + 1}) "
+        f".st-key-{DRAW_CLASS_KEY} button[role='radio']:nth-of-type({k + 1}) "
         f"{{box-shadow: inset 0 -5px 0 {color};}}"
         for k, color in enumerate(colors)
     )

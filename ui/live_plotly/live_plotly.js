@@ -1191,7 +1191,7 @@ function closeEditor(state) {
 
 // ---------------------------------------------------------------------------------------------
 // Click for data coordinates: with ``click_area`` {"xaxis": "x", "yaxis": "y"}, a click (press
-// and release within CLICK_SLOP_PX, so a zoom drag is not a click) inside those axes' plot area
+// and click within CLICK_SLOP_PX, so a zoom drag is not a click) inside those axes' plot area
 // sends {"x", "y"} (data coordinates of the axes, as drawn: the user's zoom included) as the
 // "click" trigger. The axis objects' pixel mapping is Plotly's (``_offset``, ``_length``,
 // ``p2d``), as the fast path reads it; the graph div counts the clicks sent (``data-clicks``).
@@ -1242,8 +1242,10 @@ function bindClickArea(state) {
     },
     true,
   );
+  // The click event, not pointerup: during a press Plotly covers the page with its drag cover,
+  // which receives the pointerup; the click still reaches the graph (none after a zoom drag).
   gd.addEventListener(
-    "pointerup",
+    "click",
     (ev) => {
       const press = state.clickPress;
       state.clickPress = null;
