@@ -1214,7 +1214,7 @@ function receiveClickArea(state, wire) {
 
 function clickAxes(state) {
   const area = state.clickArea;
-  const full = state.graph && state.graph._fullLayout;
+  const full = state.graph?._fullLayout;
   if (!area || !full) {
     return null;
   }
@@ -1238,7 +1238,9 @@ function bindClickArea(state) {
     "pointerdown",
     (ev) => {
       state.clickPress =
-        state.clickArea && ev.isPrimary && ev.button === 0 ? { x: ev.clientX, y: ev.clientY } : null;
+        state.clickArea && ev.isPrimary && ev.button === 0
+          ? { x: ev.clientX, y: ev.clientY }
+          : null;
     },
     true,
   );
