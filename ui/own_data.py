@@ -41,6 +41,7 @@ DRAW_MODE_KEY = "draw_mode"
 DRAW_CLASS_KEY = "draw_class"
 DRAW_TARGET_KEY = "draw_target"
 MAPPING_KEYS = {part: f"own_map_{part}" for part in ("x1", "x2", "value", "split")}
+MAPPING_KIND_KEY = "own_map_kind"
 START_FROM_KEY = "own_start_from"
 CLEAR_KEY = "own_clear"
 ADD, REMOVE = "Add", "Remove"
@@ -126,6 +127,8 @@ def upload_file() -> None:
         table = parse_table(uploaded.getvalue(), name)
         own = table.read()
     except UnknownColumnsError as problem:
+        for widget in (*MAPPING_KEYS.values(), MAPPING_KIND_KEY):  # the last file's choices
+            st.session_state.pop(widget, None)
         st.session_state[_MAPPING] = (problem.table, name, str(problem))
         return
     except ValueError as problem:  # the sentence is Markdown-safe (playground.own_data)
@@ -144,7 +147,7 @@ def apply_mapping() -> None:
     """The mapping step's "Use these columns"."""
     table, name, _ = st.session_state[_MAPPING]
     values = {part: st.session_state.get(widget) for part, widget in MAPPING_KEYS.items()}
-    kind = st.session_state.get("own_map_kind", "label")
+    kind = st.session_state.get(MAPPING_KIND_KEY) or "label"
     split = values["split"] if values["split"] != NO_SPLIT else None
     try:
         mapping = ColumnMapping(
@@ -285,7 +288,7 @@ def mapping_step() -> None:
     st.segmented_control(
         "The third column holds",
         ["label", "target"],
-        key="own_map_kind",
+        key=MAPPING_KIND_KEY,
         default="target" if guess.target else "label",
         format_func=lambda kind: "classes" if kind == "label" else "targets",
     )
