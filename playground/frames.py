@@ -4,6 +4,8 @@ Streamlit); ``ui.live`` sends them to the browser."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import engine
@@ -18,6 +20,7 @@ from .figures import (
 )
 from .palette import figure_colors
 from .run import TrainingRun, metrics, neuron_map_resolution
+from .settings import CUSTOM
 
 
 def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
@@ -35,7 +38,9 @@ def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> Vie
         feature_labels=tuple(engine.FEATURES[name].label for name in settings.features),
         output_mode=mode,
         n_classes=settings.n_classes,
-        show_test=settings.show_test,
+        # Your own points all show (test points with their dark outline): a drawn point that
+        # joined the test set must appear where it was clicked.
+        show_test=settings.show_test or settings.dataset == CUSTOM,
         log_loss=log_loss,
         scale=PRESENTATION_SCALE if settings.present else 1.0,
         colors=figure_colors(settings.palette, theme),
@@ -80,11 +85,18 @@ def _loss_text(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 1e4 else f"{value:.3g}"
 
 
+def _percent(value: float) -> str:
+    """97.2%; "–" for no points to count (a drawing without test points yet)."""
+    return "–" if math.isnan(value) else f"{value:.1%}"
+
+
 def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
     (``pace``: the measured epochs per second while playing, else left out)."""
-    values = metrics(run)
     parts = [f"Epoch {run.epoch:,}"]
+    if not len(run.train):  # an empty drawing
+        return " · ".join([*parts, "no training points yet: click on the output map to add some"])
+    values = metrics(run)
     if pace is not None:
         parts.append(f"{pace:,.0f} epochs/s")
     parts += [
@@ -93,7 +105,7 @@ def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     ]
     if run.train.kind == "classification":
         parts += [
-            f"train accuracy {values['train_accuracy']:.1%}",
-            f"test accuracy {values['test_accuracy']:.1%}",
+            f"train accuracy {_percent(values['train_accuracy'])}",
+            f"test accuracy {_percent(values['test_accuracy'])}",
         ]
     return " · ".join(parts)

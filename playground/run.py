@@ -2,21 +2,30 @@
 
 A ``TrainingRun`` is built from ``PlaygroundSettings``; hyper-parameters that do not change
 the network (learning rate, regularisation, optimiser, clipping, dropout, batch size) are
-applied to the live trainer without resetting it.  The page swaps the session's run in one
+applied to the live trainer without resetting it. With your own data (``dataset=custom``) the
+run takes the session's ``OwnData`` (``own``, else what the settings' ``points`` carry), and
+``with_own_data`` gives a run new points with the same network and trainer (drawing while
+training).  The page swaps the session's run in one
 assignment after each chunk of work, so a frame never sees a half-updated run.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 import engine
 
 from .figures import GRID_RESOLUTION
-from .settings import PlaygroundSettings
+from .settings import CUSTOM, PlaygroundSettings
+
+if TYPE_CHECKING:
+    from .own_data import OwnData
 
 NEURON_MAP_RESOLUTION = 40
 # A network with more hidden units than this gets 20×20 neuron maps (drawn ~35 px wide either
@@ -52,21 +61,47 @@ class TrainingRun:
     # (view key, figure) of the Plotly figure last built for this run (ui.live): rebuilt only
     # when the data set or the view's structure changes, not every frame.
     figure_cache: tuple | None = field(default=None, repr=False, compare=False)
+    own: OwnData | None = field(default=None, repr=False)  # your own data (dataset=custom)
 
     @property
     def epoch(self) -> int:
         return self.trainer.epoch
 
 
-def build_run(settings: PlaygroundSettings) -> TrainingRun:
-    """New data and a freshly initialised network for ``settings``."""
+def own_data_of(settings: PlaygroundSettings, own: OwnData | None = None) -> OwnData | None:
+    """The own data a run for ``settings`` uses: ``own``, else what the settings' ``points``
+    carry; None for a generated data set."""
+    if settings.dataset != CUSTOM:
+        return None
+    if own is None:
+        from .drawing import from_link  # pandas only for own data
+
+        own = from_link(settings.points)
+    return own
+
+
+def run_data(
+    settings: PlaygroundSettings, own: OwnData | None = None
+) -> tuple[engine.Dataset, engine.Dataset]:
+    """(train, test) for ``settings``: generated, or your own data split (its carried split,
+    else the train ratio and seed)."""
+    own = own_data_of(settings, own)
+    if own is not None:
+        return own.split(settings.ratio / 100, settings.seed)
     data = engine.make_dataset(
         settings.dataset,
         noise=settings.noise / 100,
         seed=settings.seed,
         n_classes=settings.n_classes if settings.n_classes > 2 else None,
     )
-    train, test = engine.train_test_split(data, settings.ratio / 100, seed=settings.seed)
+    return engine.train_test_split(data, settings.ratio / 100, seed=settings.seed)
+
+
+def build_run(settings: PlaygroundSettings, own: OwnData | None = None) -> TrainingRun:
+    """New data and a freshly initialised network for ``settings`` (``own``: your own data,
+    used when ``settings.dataset`` is custom)."""
+    own = own_data_of(settings, own)
+    train, test = run_data(settings, own)
     features = settings.features
     model = engine.Model.create(
         settings.layer_sizes,
@@ -92,9 +127,35 @@ def build_run(settings: PlaygroundSettings) -> TrainingRun:
             engine.grid_points(neuron_map_resolution(settings.hidden)), features
         ),
         structure_key=settings.structure_key(),
+        own=own,
     )
     apply_hyperparameters(run, settings)
     return run
+
+
+def with_own_data(run: TrainingRun, own: OwnData) -> TrainingRun:
+    """The run on new own data, keeping its network, trainer and history (a drawn point joins
+    training). The data must have the run's shape (kind and number of classes); a new run
+    object, so a frame never sees half of the change."""
+    train, test = own.split(run.settings.ratio / 100, run.settings.seed)
+    features = run.settings.features
+    fresh = dataclasses.replace(
+        run,
+        train=train,
+        test=test,
+        train_inputs=engine.build_features(train.X, features),
+        test_inputs=engine.build_features(test.X, features),
+        train_targets=_targets(train, run.settings),
+        test_targets=_targets(test, run.settings),
+        own=own,
+        stop_reason=None,
+        figure_cache=None,
+    )
+    # The best loss so far was on other points: the rollback after a divergence compares
+    # with losses on these.
+    fresh.trainer.best_loss = math.inf
+    apply_hyperparameters(fresh, run.settings)  # a full batch is the new training set
+    return fresh
 
 
 def _targets(data: engine.Dataset, settings: PlaygroundSettings) -> np.ndarray:
@@ -105,21 +166,31 @@ def _targets(data: engine.Dataset, settings: PlaygroundSettings) -> np.ndarray:
 
 def apply_hyperparameters(run: TrainingRun, settings: PlaygroundSettings) -> None:
     """Apply the settings that keep the network (no reset), in place."""
-    run.trainer.config = settings.train_config(len(run.train))
+    # (an empty drawing has no training point yet: batches of one until it has)
+    run.trainer.config = settings.train_config(max(len(run.train), 1))
     run.settings = settings
 
 
-def updated_run(run: TrainingRun | None, settings: PlaygroundSettings) -> TrainingRun:
-    """The run to use for ``settings``: the same one re-tuned, or a new one if needed."""
+def updated_run(
+    run: TrainingRun | None, settings: PlaygroundSettings, own: OwnData | None = None
+) -> TrainingRun:
+    """The run to use for ``settings``: the same one re-tuned, or a new one if needed (``own``:
+    the session's own data, for ``dataset=custom``)."""
     if run is None or run.structure_key != settings.structure_key():
-        return build_run(settings)
+        return build_run(settings, own)
+    # Other points of the same shape (Back to an earlier drawing): the network stays.
+    other_points = settings.dataset == CUSTOM and (
+        own is not run.own if own is not None else settings.points != run.settings.points
+    )
     apply_hyperparameters(run, settings)
+    if other_points:
+        return with_own_data(run, own_data_of(settings, own))
     return run
 
 
 def restart(run: TrainingRun) -> TrainingRun:
     """The same run from its initial weights again (history and optimiser state cleared)."""
-    fresh = build_run(run.settings)
+    fresh = build_run(run.settings, run.own)
     fresh.model.params[:] = run.initial_params
     return fresh
 
@@ -133,12 +204,16 @@ def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None)
     if epochs <= 0:
         run.stop_reason = f"Stopped at epoch {run.epoch:,}, as asked."
         return
+    if not len(run.train):
+        run.stop_reason = "Add points to train on: the training set is empty."
+        return
+    has_test = len(run.test) > 0  # a drawing's single point trains and has no test yet
     result = run.trainer.train(
         run.train_inputs,
         run.train_targets,
         epochs,
-        run.test_inputs,
-        run.test_targets,
+        run.test_inputs if has_test else None,
+        run.test_targets if has_test else None,
         time_budget=time_budget,
     )
     run.stop_reason = None
@@ -199,8 +274,8 @@ def metrics(run: TrainingRun) -> dict[str, float]:
     """The newest train/test loss and accuracy (NaN before the first epoch)."""
     history = run.trainer.history
     if history.length == 0:
-        train_loss, train_accuracy = run.trainer.evaluate(run.train_inputs, run.train_targets)
-        test_loss, test_accuracy = run.trainer.evaluate(run.test_inputs, run.test_targets)
+        train_loss, train_accuracy = _evaluated(run, run.train_inputs, run.train_targets)
+        test_loss, test_accuracy = _evaluated(run, run.test_inputs, run.test_targets)
         return {
             "train_loss": train_loss,
             "test_loss": test_loss,
@@ -211,6 +286,13 @@ def metrics(run: TrainingRun) -> dict[str, float]:
         name: history.last(name)
         for name in ("train_loss", "test_loss", "train_accuracy", "test_accuracy")
     }
+
+
+def _evaluated(run: TrainingRun, inputs: np.ndarray, targets: np.ndarray) -> tuple[float, float]:
+    """Loss and accuracy on some points; NaN for none (an empty drawing)."""
+    if not len(inputs):
+        return math.nan, math.nan
+    return run.trainer.evaluate(inputs, targets)
 
 
 def parse_parameter(text: object) -> float:

@@ -57,14 +57,24 @@ DEFAULT_REGULARIZATION_RATE = 0.003
 # Controls ``hide=`` may hide that are not settings: the weight editor (and the diagram's
 # click-to-edit). The settings' own words come from the table (``HIDEABLE``).
 HIDEABLE_CONTROLS = ("edit",)
+# The data set value of your own points (drawn, uploaded or from a link): not a generator.
+CUSTOM = "custom"
 
 
 # ---------------------------------------------------------------- output and loss
 
 
+def data_kind(dataset: str, n_classes: int) -> str:
+    """ "classification" or "regression": the generator's kind, or for your own data (``CUSTOM``)
+    its number of classes' (0: regression)."""
+    if dataset == CUSTOM:
+        return "regression" if n_classes == 0 else "classification"
+    return engine.DATASETS[dataset].kind
+
+
 def outputs_for(dataset: str, n_classes: int) -> tuple[str, ...]:
     """Output activations that make sense for a data set (the first is the natural one)."""
-    kind = engine.DATASETS[dataset].kind
+    kind = data_kind(dataset, n_classes)
     if kind == "regression":
         return ("linear", "tanh")
     if n_classes > 2:
@@ -72,9 +82,10 @@ def outputs_for(dataset: str, n_classes: int) -> tuple[str, ...]:
     return ("tanh", "sigmoid", "softmax", "linear")
 
 
-def losses_for(output: str, dataset: str) -> tuple[str, ...]:
-    """Losses valid for an output on a data set (the first is the natural one)."""
-    if engine.DATASETS[dataset].kind == "regression":
+def losses_for(output: str, dataset: str, n_classes: int = 2) -> tuple[str, ...]:
+    """Losses valid for an output on a data set (the first is the natural one; ``n_classes``
+    matters only for your own data, whose kind it gives)."""
+    if data_kind(dataset, n_classes) == "regression":
         return ("mse", "mae")
     natural = {"sigmoid": "bce", "softmax": "cross_entropy"}.get(output)
     valid = [loss for loss, outputs in engine.LOSS_OUTPUTS.items() if output in outputs]
@@ -89,14 +100,27 @@ def output_and_loss(
     regression; softmax with cross-entropy for more classes; bce for a sigmoid)."""
     outputs = outputs_for(dataset, n_classes)
     output = output if output in outputs else outputs[0]
-    losses = losses_for(output, dataset)
+    losses = losses_for(output, dataset, n_classes)
     return output, loss if loss in losses else losses[0]
 
 
-def class_count(dataset: str, classes: int) -> int:
-    """How many classes a data set has: its own number, or ``classes`` where it lets you choose."""
+def class_count(dataset: str, classes: int, points: str = "") -> int:
+    """How many classes a data set has: its own number, or ``classes`` where it lets you choose,
+    or what your own data's ``points`` say (0: regression)."""
+    if dataset == CUSTOM:
+        return _own_shape(points)[1]
     fixed = engine.DATASETS[dataset].n_classes
     return classes if fixed == -1 else fixed
+
+
+def _own_shape(points: str) -> tuple[str, int]:
+    """(kind, classes) of own data; pandas is loaded only when own data is used."""
+    from .drawing import own_shape
+
+    try:
+        return own_shape(points)
+    except ValueError:
+        return own_shape("")  # unusable points: the fallback an unusable link gets
 
 
 # ---------------------------------------------------------------- the record of one setting
@@ -229,6 +253,7 @@ def _float(text: str) -> float:
 
 
 TEXT = Kind(str.lower)
+RAW = Kind(str)  # as written: own data's points are base64 (letter case matters)
 WHOLE = Kind(int)
 NUMBER = Kind(_float, _number)
 SWITCH = Kind(_boolean, lambda on: str(on).lower())
@@ -275,9 +300,32 @@ def _activations(names: Any, values: Mapping[str, Any]) -> bool:
     return bool(names) and known and len(names) in (1, len(values["hidden"]))
 
 
+def _fit_points(points: Any, values: Mapping[str, Any]) -> str:
+    """Own data's points (or shape) only with the own data set; a value that cannot be read
+    falls back to an empty drawing, with the reader's sentence."""
+    if values["dataset"] != CUSTOM:
+        if points:
+            raise UnusableError(
+                f"The link's {code(f'points={points}')} belong to your own data set "
+                f"({code('dataset=custom')}), not to {values['dataset']}"
+            )
+        return ""
+    from .drawing import own_shape
+
+    try:
+        own_shape(points)
+    except ValueError as error:
+        raise UnusableError(str(error).rstrip(".")) from None
+    return points
+
+
+def _n_classes(values: Mapping[str, Any]) -> int:
+    return class_count(values["dataset"], values["classes"], values["points"])
+
+
 def _fit_output(output: Any, values: Mapping[str, Any]) -> str:
     dataset = values["dataset"]
-    natural, _ = output_and_loss(dataset, class_count(dataset, values["classes"]), output)
+    natural, _ = output_and_loss(dataset, _n_classes(values), output)
     if natural != output:  # the data set's natural output, not a fixed default
         raise UnusableError(f"A {code(output)} output does not fit the {dataset} data", natural)
     return output
@@ -285,7 +333,7 @@ def _fit_output(output: Any, values: Mapping[str, Any]) -> str:
 
 def _fit_loss(loss: Any, values: Mapping[str, Any]) -> str:
     dataset, output = values["dataset"], values["output"]
-    _, natural = output_and_loss(dataset, class_count(dataset, values["classes"]), output, loss)
+    _, natural = output_and_loss(dataset, _n_classes(values), output, loss)
     if natural != loss:
         sentence = f"The {code(loss)} loss does not fit a {code(output)} output on this data"
         raise UnusableError(sentence, natural)
@@ -325,12 +373,18 @@ class PlaygroundSettings:
     # one argument per line.
     # fmt: off
     # -- the data and the network: a change rebuilds the run
-    dataset: str = setting("circle", TEXT, choices=tuple(engine.DATASETS), rebuilds=True,
+    dataset: str = setting("circle", TEXT, choices=(*engine.DATASETS, CUSTOM), rebuilds=True,
                            why="There is no data set called {value}")
+    # Your own data (dataset=custom): its points, or its shape when a link cannot carry them
+    # (playground.drawing). Drawing a point changes it without a new network: the session's
+    # own data is given to the run (ui.state); only its shape (in n_classes) rebuilds.
+    points: str = setting("", RAW, fit=_fit_points, hide=False, widget=None,
+                          in_link=lambda settings: bool(settings.points))
     classes: int = setting(3, WHOLE, bounds=MULTICLASS_RANGE, hide="dataset",
                            why="The number of classes must be {}–{}".format(*MULTICLASS_RANGE),
                            rebuilds=lambda settings: settings.n_classes,
-                           in_link=lambda settings: settings.n_classes > 2)
+                           in_link=lambda settings: settings.dataset != CUSTOM
+                           and settings.n_classes > 2)
     noise: int = setting(0, WHOLE, choices=NOISE_LEVELS, rebuilds=True)  # TF Playground's 0–50
     ratio: int = setting(50, WHOLE, choices=TRAIN_RATIOS, rebuilds=True)  # % used for training
     seed: int = setting(1, WHOLE, **SEED, rebuilds=True)  # the data's
@@ -378,11 +432,11 @@ class PlaygroundSettings:
 
     @property
     def kind(self) -> str:
-        return engine.DATASETS[self.dataset].kind
+        return data_kind(self.dataset, self.n_classes)
 
     @property
     def n_classes(self) -> int:
-        return class_count(self.dataset, self.classes)
+        return class_count(self.dataset, self.classes, self.points)
 
     @property
     def hidden_activations(self) -> tuple[str, ...]:
@@ -421,7 +475,8 @@ class PlaygroundSettings:
             except UnusableError as problem:
                 if problem.instead is None:
                     values[spec.name] = spec.default
-                    problems.append(f"{problem.sentence}; using {spec.default_text()} instead.")
+                    default = spec.default_text() or "no points"  # (own data's points: "")
+                    problems.append(f"{problem.sentence}; using {default} instead.")
                 else:  # output and loss: the data set's natural one, not a fixed default
                     values[spec.name] = problem.instead
                     problems.append(f"{problem.sentence}; using {code(problem.instead)}.")
@@ -484,8 +539,10 @@ class PlaygroundSettings:
         # Without an explicit output or loss, a data set gets its natural ones (a plane
         # link means a linear output with mse, as in TensorFlow Playground).
         dataset = values.get("dataset", SETTING["dataset"].default)
-        if dataset in engine.DATASETS:
-            classes = class_count(dataset, values.get("classes", SETTING["classes"].default))
+        if dataset in SETTING["dataset"].choices:
+            classes = class_count(
+                dataset, values.get("classes", SETTING["classes"].default), values.get("points", "")
+            )
             natural = output_and_loss(dataset, classes, values.get("output"), values.get("loss"))
             values.setdefault("output", natural[0])
             values.setdefault("loss", natural[1])

@@ -27,6 +27,7 @@ from playground.quote import plain
 from playground.run import build_run, restart, set_parameter, train_chunk
 from playground.settings import (
     AUTO_SPEED,
+    CUSTOM,
     FULL_BATCH,
     MAX_SEED,
     MAX_STOP_EPOCH,
@@ -38,7 +39,7 @@ from playground.settings import (
     outputs_for,
 )
 
-from . import state
+from . import own_data, state
 
 KEY_PREFIX = "control_"
 # Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
@@ -386,28 +387,34 @@ def _rgb(color: str) -> tuple[int, int, int]:
 
 def data_panel(settings: PlaygroundSettings) -> None:
     """The data set, the input features and how the data is drawn: TF Playground's left column."""
+    own = settings.dataset == CUSTOM
     if not settings.hides("dataset"):
         picker = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-        thumbnail = dataset_thumbnail(
-            settings.dataset,
-            settings.noise,
-            settings.classes,
-            settings.palette,
-            state.theme_type() or DEFAULT_THEME,
-        )
-        picker.markdown(thumbnail, unsafe_allow_html=True, width="content")
-        setting_select(
-            settings,
-            "dataset",
+        if not own:  # (your own data: the output map shows them)
+            thumbnail = dataset_thumbnail(
+                settings.dataset,
+                settings.noise,
+                settings.classes,
+                settings.palette,
+                state.theme_type() or DEFAULT_THEME,
+            )
+            picker.markdown(thumbnail, unsafe_allow_html=True, width="content")
+        picker.selectbox(  # not setting_select: your own data comes back from the session
             "Data set",
-            picker,
-            format_func=lambda name: engine.DATASETS[name].title,
-            help="Classification (two or more classes) or regression (plane, multi Gaussian).",
+            SETTING["dataset"].choices,
+            key=key("dataset"),
+            on_change=own_data.choose_dataset,
+            format_func=own_data.dataset_title,
+            help="Classification (two or more classes) or regression (plane, multi Gaussian), "
+            "or your own points: draw them on the output map or upload a file.",
             width="stretch",
         )
-        if engine.DATASETS[settings.dataset].n_classes == -1:
+        if not own and engine.DATASETS[settings.dataset].n_classes == -1:
             classes = list(range(MULTICLASS_RANGE[0], MULTICLASS_RANGE[1] + 1))
             setting_widget(settings, "classes", st.select_slider, "Classes", classes)
+        own_data.data_buttons(settings)
+        own_data.mapping_step()
+        own_data.draw_controls(settings)
     setting_widget(
         settings,
         "features",
@@ -420,11 +427,12 @@ def data_panel(settings: PlaygroundSettings) -> None:
         width="stretch",
     )
     setting_slider(settings, "ratio", "Training data (%)")
-    setting_slider(settings, "noise", "Noise")
+    if not own:  # your own points have no noise and no seed of their own
+        setting_slider(settings, "noise", "Noise")
     setting_slider(
         settings, "batch", "Batch size", format_func=lambda n: "full" if n == FULL_BATCH else str(n)
     )
-    if not settings.hides("seed"):
+    if not settings.hides("seed") and not own:
         row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
         setting_widget(
             settings,

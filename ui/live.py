@@ -61,7 +61,7 @@ from playground.run import (
 )
 from playground.settings import AUTO_SPEED
 
-from . import state
+from . import own_data, state
 from .live_plotly import browser_state, live_plotly
 
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
@@ -223,6 +223,9 @@ def render_frame(
         if "edit" in run.settings.hide
         else editable_option(figure, run.model.weights, run.model.biases),
         on_edit=apply_edit,
+        # Your own data: a click on the output map adds or removes a point (ui.own_data).
+        click_area=own_data.drawing_option(run.settings),
+        on_click=own_data.draw_click,
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.
         frame_id=first["frame_id"],
@@ -279,8 +282,8 @@ def live_view(playing: bool) -> None:
 
     @st.fragment(run_every=interval)
     def frame() -> None:
-        if st.session_state.pop(_EDIT_NOTICE, False):
-            st.rerun(scope="app")  # the notices are shown outside the fragment
+        if st.session_state.pop(_EDIT_NOTICE, False) or own_data.needs_full_rerun():
+            st.rerun(scope="app")  # the notices (or new widgets) are outside the fragment
         run = state.run()
         playback = state.playback()
         earlier: list[dict] = []

@@ -2,7 +2,9 @@
 
 * ``settings``: the ``PlaygroundSettings`` (mirrored to the URL on every change);
 * ``run``: the ``TrainingRun`` (data, network, trainer), swapped whole;
-* ``playback``: whether training is playing, and the last handled Step token.
+* ``playback``: whether training is playing, and the last handled Step token;
+* ``own_data``: your own points (``playground.own_data.OwnData``: drawn, uploaded or from the
+  link), kept while another data set is shown, so choosing "Your own data" brings them back.
 
 Nothing here is module-level mutable state: many browser sessions share one process.
 """
@@ -13,13 +15,20 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from playground.run import TrainingRun, updated_run
-from playground.settings import PlaygroundSettings
+from playground.run import (
+    TrainingRun,
+    apply_hyperparameters,
+    build_run,
+    updated_run,
+    with_own_data,
+)
+from playground.settings import CUSTOM, PlaygroundSettings
 
 SETTINGS = "settings"
 RUN = "run"
 PLAYBACK = "playback"
 NOTICES = "notices"
+OWN_DATA = "own_data"
 PLAY_BUTTON_KEY = "play"  # the Play/Pause button; ui.live tells the browser to stop on its click
 
 
@@ -39,12 +48,27 @@ def settings() -> PlaygroundSettings:
 
 
 def _settings_in_url() -> PlaygroundSettings:
-    loaded, problems = PlaygroundSettings.from_query_params(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    loaded, problems = PlaygroundSettings.from_query_params(params)
+    if loaded.dataset == CUSTOM and (loaded.points or "points" not in params):
+        problems += _points_missing(loaded.points)  # (unreadable points have their sentence)
     if problems:
         # One line each (Markdown list): a link with many bad values stays readable.
         lines = "".join(f"\n- {problem}" for problem in problems)
         notices().append("Some settings in the link could not be used:\n" + lines)
     return loaded
+
+
+def _points_missing(points: str) -> list[str]:
+    """A sentence when a link of your own data carries only its shape, not its points."""
+    from playground.own_data import LINK_PREFIX, MAX_LINK_POINTS  # pandas: own data only
+
+    if points.startswith(LINK_PREFIX):
+        return []
+    return [
+        "The link names your own data set but does not contain its points (a link holds at "
+        f"most {MAX_LINK_POINTS}): draw them on the output map, or upload the file."
+    ]
 
 
 def follow_address_bar() -> bool:
@@ -81,8 +105,57 @@ def set_settings(new: PlaygroundSettings) -> None:
     """Replace the settings, re-tune or rebuild the run as needed, and update the URL."""
     st.session_state[SETTINGS] = new
     run = st.session_state.get(RUN)
-    st.session_state[RUN] = updated_run(run, new)
+    st.session_state[RUN] = updated_run(run, new, own_data())
     write_url(new)
+
+
+def own_data():
+    """This session's own data (``OwnData``), or None before any; with ``dataset=custom``
+    the data the settings' ``points`` carry when the session has none or other points (a
+    link, Back/Forward)."""
+    own = st.session_state.get(OWN_DATA)
+    current = st.session_state.get(SETTINGS)
+    if current is not None and current.dataset == CUSTOM and not _carries(current.points, own):
+        from playground.drawing import from_link
+
+        own = st.session_state[OWN_DATA] = from_link(current.points)
+    return own
+
+
+def _carries(points: str, own) -> bool:
+    """Whether the settings' ``points`` value describes ``own`` (its points, or its shape when
+    the link cannot carry them)."""
+    from playground.drawing import link_value
+
+    if own is None:
+        return False
+    return link_value(*own.split(0.5, 1)) == points  # own data carries its split
+
+
+def set_own_data(own, keep_network: bool = True) -> bool:
+    """Use ``own`` as the data set (dataset=custom, its points in the link): the run keeps its
+    network when ``keep_network`` and the data's shape (kind, classes) stays, else gets a new
+    one. ``own`` must carry its split (``is_train``). Returns whether the network was kept."""
+    from playground.drawing import link_value
+
+    train, test = own.split(0.5, 1)
+    new = settings().with_changes(dataset=CUSTOM, points=link_value(train, test))
+    st.session_state[OWN_DATA] = own
+    st.session_state[SETTINGS] = new
+    run = st.session_state.get(RUN)
+    kept = (
+        keep_network
+        and run is not None
+        and run.own is not None
+        and run.structure_key == new.structure_key()
+    )
+    if kept:
+        apply_hyperparameters(run, new)
+        st.session_state[RUN] = with_own_data(run, own)
+    else:
+        st.session_state[RUN] = build_run(new, own)
+    write_url(new)
+    return kept
 
 
 def write_url(current: PlaygroundSettings) -> None:
@@ -99,7 +172,8 @@ def write_url(current: PlaygroundSettings) -> None:
 def run() -> TrainingRun:
     """This session's training run (built on first use)."""
     if RUN not in st.session_state:
-        st.session_state[RUN] = updated_run(None, settings())
+        current = settings()
+        st.session_state[RUN] = updated_run(None, current, own_data())
     return st.session_state[RUN]
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from playground.drawing import link_value
 from playground.run import build_run, updated_run
 from playground.settings import (
+    CUSTOM,
     HIDEABLE,
     SETTING,
     SETTINGS,
@@ -48,9 +51,30 @@ RULED = {
     ),
     "loss": lambda values: st.sampled_from(losses_for(values["output"], values["dataset"])),
     "stop_loss": lambda values: st.floats(0, 100, exclude_max=True),
+    # Your own data's points: only with dataset=custom (its shape, or points a link carries).
+    "points": lambda values: (
+        st.one_of(st.sampled_from(["", "regression", "2-classes", "4-classes"]), link_points())
+        if values["dataset"] == CUSTOM
+        else st.just("")
+    ),
     "hide": lambda values: st.lists(st.sampled_from(HIDEABLE), unique=True).map(tuple),
 }
 BINARY_DATASETS = [name for name, data in engine.DATASETS.items() if data.n_classes == 2]
+
+
+@st.composite
+def link_points(draw) -> str:
+    """The ``points`` value of a small own data set (a training and a test point of two
+    classes at least)."""
+    n_classes = draw(st.sampled_from([0, 2, 3, 5]))
+    n = draw(st.integers(5, 12))
+    X = np.array(draw(st.lists(st.tuples(*[st.integers(-600, 600)] * 2), min_size=n, max_size=n)))
+    if n_classes:
+        y = np.arange(n) % n_classes
+    else:
+        y = np.array(draw(st.lists(st.integers(-1000, 1000), min_size=n, max_size=n))) / 1000
+    dataset = engine.Dataset.from_arrays(X / 100, y, n_classes=n_classes)
+    return link_value(*engine.train_test_split(dataset, 0.5, 1))
 
 
 def usable_values(spec: Setting, values: dict) -> st.SearchStrategy:
@@ -80,7 +104,7 @@ def valid_settings(draw, **fixed: st.SearchStrategy) -> PlaygroundSettings:
 def as_in_a_link(original: PlaygroundSettings) -> PlaygroundSettings:
     """The settings a link can carry: classes only matter (and are written) where the data set
     has a choice of classes."""
-    if engine.DATASETS[original.dataset].n_classes == -1:
+    if original.dataset != CUSTOM and engine.DATASETS[original.dataset].n_classes == -1:
         return original
     return dataclasses.replace(original, classes=SETTING["classes"].default)
 
@@ -170,6 +194,7 @@ def test_every_hideable_setting_can_be_hidden_by_a_link(spec):
 def test_the_settings_a_link_cannot_hide_are_the_ones_without_a_control_of_their_own():
     assert {spec.name for spec in SETTINGS if not spec.hide} == {
         "init_seed",  # the New weights button draws it
+        "points",  # your own data's: drawn, uploaded or from a link (the data set's control)
         "present",
         "palette",
         "hide",
@@ -191,8 +216,9 @@ def test_only_the_data_and_the_network_rebuild_the_run():
 def test_a_change_rebuilds_the_run_exactly_when_the_table_says(spec, data):
     """Every setting changed on its own: a setting that rebuilds gives a new run, any other is
     applied to the running one (the network and its training stay)."""
-    # Classes matter only on a data set with a choice of classes.
-    base = PlaygroundSettings(dataset="blobs") if spec.name == "classes" else PlaygroundSettings()
+    # Classes matter only on a data set with a choice of classes, points only on your own.
+    bases = {"classes": PlaygroundSettings(dataset="blobs"), "points": PlaygroundSettings(CUSTOM)}
+    base = bases.get(spec.name, PlaygroundSettings())
     base = base.normalized()[0]
     values = dataclasses.asdict(base)
     value = data.draw(usable_values(spec, values).filter(lambda v: v != values[spec.name]))
@@ -203,5 +229,11 @@ def test_a_change_rebuilds_the_run_exactly_when_the_table_says(spec, data):
     matters = not callable(spec.rebuilds) or spec.rebuilds(changed) != spec.rebuilds(base)
     current = build_run(base)
     after = updated_run(current, changed)
+    if spec.name == "points":
+        # Other points of the same shape are given to the same network (drawing while
+        # training); a new kind or number of classes is a new network.
+        assert after.train is not current.train
+        assert (after.model is current.model) == (changed.n_classes == base.n_classes)
+        return
     assert (after is not current) == (bool(spec.rebuilds) and matters), f"a change of {spec.name}"
     assert after.settings == changed  # a live change reaches the run's settings too

@@ -16,6 +16,8 @@ Protocol (see docs/live_view.md for the full description and measured numbers):
 * ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
 * ``editable`` lets the user click a point of some traces and type a new value in a small box
   next to it; ``on_edit`` receives what was typed.
+* ``click_area`` names a pair of axes; a click inside their plot area sends its data
+  coordinates to ``on_click`` (the Playground's drawing of points).
 * Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
   still drawing are merged (the newest value of each path wins) and drawn once, so a property
   may be sent only now and then; but Streamlit itself may skip a frame under load, so animated
@@ -308,6 +310,21 @@ def _forget_sent_version(sent_key: str) -> None:
     st.session_state.pop(sent_key, None)
 
 
+def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
+    """Callback of the browser's "click" trigger: hands the click's data coordinates to
+    ``on_click`` (numbers only; anything else is dropped)."""
+    state = st.session_state.get(key)
+    click = state.get("click") if isinstance(state, Mapping) else None
+    if not isinstance(click, Mapping):
+        return
+    try:
+        x, y = float(click["x"]), float(click["y"])
+    except (KeyError, TypeError, ValueError):
+        return
+    if math.isfinite(x) and math.isfinite(y):
+        on_click({"x": x, "y": y})
+
+
 def _deliver_edit(key: str, on_edit: Callable[[dict], None]) -> None:
     """Callback of the browser's "edit" trigger: hands what the user typed to ``on_edit``."""
     state = st.session_state.get(key)
@@ -334,6 +351,8 @@ def live_plotly(
     fit_height: tuple[int, int, int, float] | None = None,
     editable: Mapping[int, Mapping[str, Any]] | None = None,
     on_edit: Callable[[dict], None] | None = None,
+    click_area: Mapping[str, str] | None = None,
+    on_click: Callable[[dict], None] | None = None,
     stream: str | None = None,
     stop_on_click: str | None = None,
     changes_only: float | None = None,
@@ -401,6 +420,14 @@ def live_plotly(
         ``label`` names the box for screen readers.
     on_edit:
         Called (as a widget callback, before the rerun) with each edit.
+    click_area:
+        ``{"xaxis": "x", "yaxis": "y"}``: a click inside the plot area of these axes (a press
+        and release less than 5 px apart: a zoom drag is not a click) sends its data
+        coordinates, as the axes are drawn (zoom included), to ``on_click``; the graph div
+        counts them in ``data-clicks`` and has the class ``np-live-plotly-clickable``.
+        ``None``: clicks send nothing (the option holds for this call only).
+    on_click:
+        Called (as a widget callback, before the rerun) with ``{"x": float, "y": float}``.
     fit_height:
         ``(min, max, bottom, max_ratio)``: the graph's height follows the browser window
         instead of ``height``: from where the graph starts down to ``bottom`` px above the
@@ -445,6 +472,8 @@ def live_plotly(
     }
     if editable is not None:
         data["editable"] = _editable_to_wire(editable)
+    if click_area is not None:
+        data["click_area"] = {"xaxis": str(click_area["xaxis"]), "yaxis": str(click_area["yaxis"])}
     if frame_id is not None:
         data["frame_id"] = str(frame_id)
     if caption is not None:
@@ -491,6 +520,7 @@ def live_plotly(
         on_stats_change=_ignore,
         on_pointer_change=_ignore,
         on_edit_change=functools.partial(_deliver_edit, key, on_edit) if on_edit else _ignore,
+        on_click_change=functools.partial(_deliver_click, key, on_click) if on_click else _ignore,
         # The browser's light/dark preference changed: the rerun it causes carries the new
         # st.context.theme.type (Streamlit itself does not rerun then).
         on_color_scheme_change=_ignore,

@@ -598,6 +598,11 @@ function createState(parentElement) {
     editable: null,
     editor: null,
     editBoundTo: null,
+    // Click for data coordinates (see bindClickArea): the option, the bound graph, the press.
+    clickArea: null,
+    clickBoundTo: null,
+    clickPress: null,
+    clicks: 0,
     schemeWatched: false,
     frameId: null,
     caption: null, // the caption line's element, created with the first caption
@@ -1184,6 +1189,94 @@ function closeEditor(state) {
   delete state.graph.dataset.editing;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Click for data coordinates: with ``click_area`` {"xaxis": "x", "yaxis": "y"}, a click (press
+// and click within CLICK_SLOP_PX, so a zoom drag is not a click) inside those axes' plot area
+// sends {"x", "y"} (data coordinates of the axes, as drawn: the user's zoom included) as the
+// "click" trigger. The axis objects' pixel mapping is Plotly's (``_offset``, ``_length``,
+// ``p2d``), as the fast path reads it; the graph div counts the clicks sent (``data-clicks``).
+// ---------------------------------------------------------------------------------------------
+
+const CLICK_SLOP_PX = 5;
+
+function receiveClickArea(state, wire) {
+  const valid =
+    wire &&
+    typeof wire.xaxis === "string" &&
+    typeof wire.yaxis === "string" &&
+    /^x\d*$/.test(wire.xaxis) &&
+    /^y\d*$/.test(wire.yaxis);
+  state.clickArea = valid ? { xaxis: wire.xaxis, yaxis: wire.yaxis } : null;
+  if (state.graph) {
+    state.graph.classList.toggle("np-live-plotly-clickable", state.clickArea !== null);
+  }
+}
+
+function clickAxes(state) {
+  const area = state.clickArea;
+  const full = state.graph?._fullLayout;
+  if (!area || !full) {
+    return null;
+  }
+  const name = (id) => id.charAt(0) + "axis" + id.slice(1);
+  const xa = full[name(area.xaxis)];
+  const ya = full[name(area.yaxis)];
+  const usable = (axis) =>
+    axis && typeof axis.p2d === "function" && Number.isFinite(axis._offset) && axis._length > 0;
+  return usable(xa) && usable(ya) ? { xa, ya } : null;
+}
+
+function bindClickArea(state) {
+  const gd = state.graph;
+  if (state.clickBoundTo === gd) {
+    return;
+  }
+  state.clickBoundTo = gd;
+  gd.classList.toggle("np-live-plotly-clickable", state.clickArea !== null);
+  // Capture phase: Plotly's drag layer handles the press itself (zoom boxes).
+  gd.addEventListener(
+    "pointerdown",
+    (ev) => {
+      state.clickPress =
+        state.clickArea && ev.isPrimary && ev.button === 0
+          ? { x: ev.clientX, y: ev.clientY }
+          : null;
+    },
+    true,
+  );
+  // The click event, not pointerup: during a press Plotly covers the page with its drag cover,
+  // which receives the pointerup; the click still reaches the graph (none after a zoom drag).
+  gd.addEventListener(
+    "click",
+    (ev) => {
+      const press = state.clickPress;
+      state.clickPress = null;
+      if (!press || Math.hypot(ev.clientX - press.x, ev.clientY - press.y) > CLICK_SLOP_PX) {
+        return;
+      }
+      const axes = clickAxes(state);
+      if (!axes) {
+        return;
+      }
+      const box = gd.getBoundingClientRect();
+      const px = ev.clientX - box.left - axes.xa._offset;
+      const py = ev.clientY - box.top - axes.ya._offset;
+      if (px < 0 || px > axes.xa._length || py < 0 || py > axes.ya._length) {
+        return; // outside the plot area (its axis labels, the colour bar, the diagram)
+      }
+      const x = Number(axes.xa.p2d(px));
+      const y = Number(axes.ya.p2d(py));
+      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+        return;
+      }
+      state.clicks += 1;
+      gd.dataset.clicks = String(state.clicks);
+      sendLater(state.setTriggerValue, "click", { x, y }, "send the click");
+    },
+    true,
+  );
+}
+
 // Streamlit follows the browser's light/dark preference but does not rerun when it changes, so
 // Python (which colours the figure for st.context.theme.type) would not know until the next
 // rerun. A change fires the "color_scheme" trigger: that rerun carries the new theme type.
@@ -1497,6 +1590,7 @@ function paint(state) {
       syncCanvases(state);
       bindHoverZoom(state);
       bindEditor(state);
+      bindClickArea(state);
       watchColorScheme(state);
       state.painted += 1;
       state.prepareMsTotal += started - prepareStart;
@@ -1669,6 +1763,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
   receiveEditable(state, data.editable);
+  receiveClickArea(state, data.click_area);
   state.stream = typeof data.stream === "string" ? data.stream : null;
   state.stopSelector = typeof data.stop_on_click === "string" ? data.stop_on_click : null;
   state.root.classList.toggle("np-live-plotly-playing", state.stream !== null);
