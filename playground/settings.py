@@ -198,21 +198,8 @@ def setting(default: Any, kind: Kind, **spec: Any) -> Any:
     """A field of ``PlaygroundSettings`` with its ``Setting`` (see there for ``spec``)."""
     return dataclasses.field(default=default, metadata={SPEC: Setting(kind, **spec)})
 
-    # ---------------------------------------------------------------- reading and writing links
 
-    def train_config(self, n_train: int) -> engine.TrainConfig:
-        """The trainer's hyper-parameters for these settings (``n_train``: training rows,
-        the size of a full batch)."""
-        return engine.TrainConfig(
-            loss=self.loss,
-            optimizer=self.optimizer,
-            learning_rate=self.lr,
-            batch_size=n_train if self.batch == FULL_BATCH else self.batch,
-            l1=self.reg_rate if self.reg == "l1" else 0.0,
-            l2=self.reg_rate if self.reg == "l2" else 0.0,
-            dropout=self.dropout,
-            clip_norm=self.clip or None,
-        )
+# ---------------------------------------------------------------- reading and writing links
 
 
 def _number(value: float) -> str:
@@ -548,6 +535,20 @@ class PlaygroundSettings:
             values.setdefault("loss", natural[1])
         settings, more = cls(**values).normalized()
         return settings, problems + more
+
+    def train_config(self, n_train: int) -> engine.TrainConfig:
+        """The trainer's hyper-parameters for these settings (``n_train``: training rows,
+        the size of a full batch)."""
+        return engine.TrainConfig(
+            loss=self.loss,
+            optimizer=self.optimizer,
+            learning_rate=self.lr,
+            batch_size=n_train if self.batch == FULL_BATCH else self.batch,
+            l1=self.reg_rate if self.reg == "l1" else 0.0,
+            l2=self.reg_rate if self.reg == "l2" else 0.0,
+            dropout=self.dropout,
+            clip_norm=self.clip or None,
+        )
 
 
 def _filled_in(field: dataclasses.Field) -> Setting:
