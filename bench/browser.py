@@ -28,6 +28,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+# Screen position of data points (x1, x2) on the live view's output map, as Plotly draws its
+# axes (a page function: pass the points as its argument).
+DATA_TO_SCREEN = """(points) => {
+    const gd = document.querySelector('.np-live-plotly-graph');
+    const box = gd.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    return points.map(([x, y]) => [box.left + xa._offset + xa.d2p(x),
+                                   box.top + ya._offset + ya.d2p(y)]);
+}"""
 
 
 def free_port() -> int:

@@ -31,18 +31,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import engine  # noqa: E402
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, free_port, streamlit_server  # noqa: E402
+from bench.browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DATA_TO_SCREEN,
+    free_port,
+    streamlit_server,
+)
 from playground.drawing import link_value  # noqa: E402
 from playground.own_data import decode_points  # noqa: E402
 
 GRAPH = ".np-live-plotly-graph"
-TO_SCREEN = f"""(points) => {{
-    const gd = document.querySelector('{GRAPH}');
-    const box = gd.getBoundingClientRect();
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-    return points.map(([x, y]) => [box.left + xa._offset + xa.d2p(x),
-                                   box.top + ya._offset + ya.d2p(y)]);
-}}"""
 PAINTED = f"() => Number(document.querySelector('{GRAPH}')?.dataset.paintedFrames || 0)"
 
 
@@ -65,7 +64,7 @@ def window(page, seconds: float, every: float | None, rng) -> float:
         if every is not None and now >= next_click:
             x = float(rng.uniform(-5, 5))
             y = float(rng.uniform(-5, 5))
-            ((sx, sy),) = page.evaluate(TO_SCREEN, [[x, y]])
+            ((sx, sy),) = page.evaluate(DATA_TO_SCREEN, [[x, y]])
             page.mouse.click(sx, sy)
             next_click += every
         time.sleep(0.02)
@@ -91,7 +90,7 @@ def main() -> int:
         page.get_by_role("button", name="Play", exact=True).click()
         # Timeout: one rerun; margin for a loaded machine.
         page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30_000)
-        ((sx, sy),) = page.evaluate(TO_SCREEN, [[0.0, 5.5]])
+        ((sx, sy),) = page.evaluate(DATA_TO_SCREEN, [[0.0, 5.5]])
         page.mouse.move(sx, sy)  # over the map in both kinds of window
         time.sleep(3.0)  # the pace settles
         rng = np.random.default_rng(2)

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 import engine
+from bench.browser import DATA_TO_SCREEN
 from playground.own_data import decode_points
 from tests.browser.test_playground_browser import (
     ARTIFACTS,
@@ -25,14 +26,6 @@ from tests.browser.test_playground_browser import (
 
 pytestmark = pytest.mark.browser
 
-# Screen position of data points (x1, x2) on the output map, as Plotly draws its axes.
-TO_SCREEN = f"""(points) => {{
-    const gd = document.querySelector('{GRAPH}');
-    const box = gd.getBoundingClientRect();
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-    return points.map(([x, y]) => [box.left + xa._offset + xa.d2p(x),
-                                   box.top + ya._offset + ya.d2p(y)]);
-}}"""
 VERSION = f"() => document.querySelector('{GRAPH}')?.dataset.structureVersion || ''"
 # Two clusters: class 1 (orange) on the left, class 2 (blue) on the right.
 LEFT = [(-4.5 + 0.7 * (k % 4), -3.0 + 1.5 * (k // 4)) for k in range(10)]
@@ -71,7 +64,7 @@ def click_points(page, points) -> None:
     """Click each point on the output map, waiting until the view shows it (a new figure)."""
     for x, y in points:
         before = page.evaluate(VERSION)
-        ((sx, sy),) = page.evaluate(TO_SCREEN, [[x, y]])
+        ((sx, sy),) = page.evaluate(DATA_TO_SCREEN, [[x, y]])
         page.mouse.click(sx, sy)
         # Timeout: one fragment run and a paint (~0.3 s); margin for a loaded machine.
         page.wait_for_function(f"({VERSION})() !== {before!r}", timeout=15_000)
@@ -101,7 +94,7 @@ def output_rgb(page, points) -> list[tuple[int, int, int]]:
     scale = picture.width / page.viewport_size["width"]
     return [
         picture.getpixel((round(sx * scale), round(sy * scale)))
-        for sx, sy in page.evaluate(TO_SCREEN, [list(p) for p in points])
+        for sx, sy in page.evaluate(DATA_TO_SCREEN, [list(p) for p in points])
     ]
 
 
