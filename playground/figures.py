@@ -279,7 +279,8 @@ def page_layout(spec: ViewSpec) -> dict:
         # the invisible diagram axes leave no rectangle on it.
         "plot_bgcolor": TRANSPARENT,
         "paper_bgcolor": TRANSPARENT,
-        "modebar": {"bgcolor": TRANSPARENT, "color": spec.colors.theme.muted},
+        # Down the right edge: across the top it covered the colour legend while hovering.
+        "modebar": {"bgcolor": TRANSPARENT, "color": spec.colors.theme.muted, "orientation": "v"},
     }
 
 
@@ -396,20 +397,27 @@ def _swatch(color: str, text: str) -> str:
     return f"<span style='color:{color}'>■</span> {text}"
 
 
+def class_names(output_mode: str, n_classes: int) -> tuple[str, ...]:
+    """What the legend, and a drawing's class picker, call each class: the output's values for
+    two classes (tanh −1/+1, sigmoid 0/1), else 1…k."""
+    if output_mode == "multiclass":
+        return tuple(str(k + 1) for k in range(n_classes))
+    return ("0", "1") if output_mode == "probability" else ("−1", "+1")
+
+
 def colour_legend(spec: ViewSpec) -> Area:
     """One line above the output map saying what its colours (and the links') mean. Its type
     does not grow in presentation mode: it must fit above the map."""
     palette = spec.colors.palette
     low, high = palette.negative, palette.positive
+    names = class_names(spec.output_mode, spec.n_classes)
     if spec.output_mode == "multiclass":
-        classes = " ".join(_swatch(palette.classes[k], str(k + 1)) for k in range(spec.n_classes))
+        classes = " ".join(_swatch(palette.classes[k], name) for k, name in enumerate(names))
         text = f"classes {classes}"
     elif spec.output_mode == "regression":
         text = f"target {_swatch(low, 'low')} {_swatch(high, 'high')}"
-    elif spec.output_mode == "probability":
-        text = f"class {_swatch(low, '0')} {_swatch(high, '1')}"
     else:
-        text = f"class {_swatch(low, '−1')} {_swatch(high, '+1')}"
+        text = f"class {_swatch(low, names[0])} {_swatch(high, names[1])}"
     text += f"   weights {_swatch(low, '−')} {_swatch(high, '+')}"
     if spec.show_test:
         # Test points are drawn with a black outline, training points with a white one.

@@ -23,20 +23,23 @@ from .run import TrainingRun, metrics, neuron_map_resolution
 from .settings import CUSTOM
 
 
-def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
+def output_mode(run: TrainingRun) -> str:
+    """How the output map reads the output: "regression", "multiclass" (softmax over 3+
+    classes), "probability" (of class 1: sigmoid, or softmax over two) or "binary" (tanh)."""
     settings = run.settings
     if run.train.kind == "regression":
-        mode = "regression"
-    elif settings.output == "softmax" and settings.n_classes > 2:
-        mode = "multiclass"
-    elif settings.output in ("sigmoid", "softmax"):
-        mode = "probability"
-    else:
-        mode = "binary"
+        return "regression"
+    if settings.output == "softmax" and settings.n_classes > 2:
+        return "multiclass"
+    return "probability" if settings.output in ("sigmoid", "softmax") else "binary"
+
+
+def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> ViewSpec:
+    settings = run.settings
     return ViewSpec(
         layer_sizes=tuple(run.model.layer_sizes),
         feature_labels=tuple(engine.FEATURES[name].label for name in settings.features),
-        output_mode=mode,
+        output_mode=output_mode(run),
         n_classes=settings.n_classes,
         # Your own points all show (test points with their dark outline): a drawn point that
         # joined the test set must appear where it was clicked.
@@ -108,4 +111,6 @@ def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
             f"train accuracy {_percent(values['train_accuracy'])}",
             f"test accuracy {_percent(values['test_accuracy'])}",
         ]
+    if run.settings.dataset == CUSTOM:  # a drawing's count changes with every click
+        parts.append(f"{len(run.train) + len(run.test):,} points ({len(run.test):,} test)")
     return " · ".join(parts)

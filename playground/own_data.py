@@ -64,7 +64,7 @@ import base64
 import io
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -170,6 +170,17 @@ class OwnData:
     notes: tuple[str, ...] = ()
     centre: tuple[float, float] = (0.0, 0.0)
     scale: float = 1.0
+
+    def resplit(self, train_fraction: float, seed: int) -> OwnData:
+        """The same points in the same order, split anew by ``train_fraction`` as
+        ``engine.train_test_split`` would choose them (the training data slider moved)."""
+        n = len(self.dataset)
+        if n < 2:
+            return self
+        order = np.random.default_rng(seed).permutation(n)
+        is_train = np.zeros(n, dtype=bool)
+        is_train[order[: min(max(round(n * train_fraction), 1), n - 1)]] = True
+        return replace(self, is_train=is_train)
 
     def split(self, train_fraction: float, seed: int) -> tuple[engine.Dataset, engine.Dataset]:
         """(train, test): the carried split if there is one, else ``engine.train_test_split``."""
@@ -766,8 +777,8 @@ def link_problem(train: engine.Dataset, test: engine.Dataset) -> str | None:
     n = len(train) + len(test)
     if n > MAX_LINK_POINTS:
         return (
-            f"The link does not contain the points: it holds at most {MAX_LINK_POINTS} and "
-            f"this data set has {n:,} (download it as a file instead)."
+            f"The link does not contain the points: it holds at most {MAX_LINK_POINTS} "
+            "(download the data set as a file instead)."
         )
     if n < 2 or not len(train) or not len(test):
         return "The link does not contain the points: it needs a training and a test point."

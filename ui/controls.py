@@ -450,7 +450,17 @@ def data_panel(settings: PlaygroundSettings) -> None:
             on_click=regenerate_data,
             help="Regenerate the data with the next seed.",
         )
-    setting_widget(settings, "show_test", st.toggle, "Show test data")
+    if not own:
+        setting_widget(settings, "show_test", st.toggle, "Show test data")
+    elif not settings.hides("show_test"):  # your own points all show (frames.view_spec)
+        st.toggle(
+            "Show test data",
+            value=True,
+            disabled=True,
+            key="own_show_test",
+            help="Your own points always show, test points with a dark outline: a point you "
+            "draw must appear where you clicked.",
+        )
     setting_widget(settings, "discretize", st.toggle, "Discretize output")
 
 

@@ -19,6 +19,8 @@ import streamlit as st
 
 import engine
 from playground import drawing
+from playground.figures import class_names
+from playground.frames import output_mode
 from playground.own_data import (
     MAX_LINK_POINTS,
     ColumnMapping,
@@ -336,6 +338,7 @@ def draw_controls(settings: PlaygroundSettings) -> None:
         )
     else:
         palette = figure_colors(settings.palette, state.theme_type() or DEFAULT_THEME).palette
+        names = class_names(output_mode(run), settings.n_classes)
         classes = list(range(min(settings.n_classes + 1, drawing.MAX_CLASSES)))
         if st.session_state.get(DRAW_CLASS_KEY) not in classes:
             st.session_state[DRAW_CLASS_KEY] = 0
@@ -344,20 +347,17 @@ def draw_controls(settings: PlaygroundSettings) -> None:
             "Class of a new point",
             classes,
             key=DRAW_CLASS_KEY,
-            format_func=lambda k: str(k + 1),
-            help="The colour under each number is its class's. A class beyond the data's "
-            "own starts a new network (one more output).",
+            format_func=lambda k: names[k] if k < len(names) else "new",
+            help="The colour under each name is its class's, as in the output map's legend. "
+            '"new" adds a class: a new network (one more output).',
         )
-    notes = st.session_state.get(_NOTES, ())
+    # The point count is in the caption line above the map: it follows every click.
+    lines = list(st.session_state.get(_NOTES, ()))
     train, test = run.train, run.test
-    lines = [
-        f"{len(train) + len(test):,} points: {len(train):,} train, {len(test):,} test.",
-        *notes,
-    ]
-    problem = link_problem(train, test) if len(train) + len(test) else None
-    if problem and len(train) + len(test) > MAX_LINK_POINTS:
-        lines.append(problem)
-    st.caption(" ".join(lines))
+    if len(train) + len(test) > MAX_LINK_POINTS:
+        lines.append(link_problem(train, test))
+    if lines:
+        st.caption(" ".join(lines))
 
 
 __all__ = [

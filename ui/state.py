@@ -102,8 +102,14 @@ def is_history_navigation() -> bool:
 
 
 def set_settings(new: PlaygroundSettings) -> None:
-    """Replace the settings, re-tune or rebuild the run as needed, and update the URL."""
+    """Replace the settings, re-tune or rebuild the run as needed, and update the URL. Your own
+    points are split anew when the train ratio moves (their split is in the link)."""
+    old = st.session_state.get(SETTINGS)
     st.session_state[SETTINGS] = new
+    own = own_data() if new.dataset == CUSTOM else None
+    if own is not None and old is not None and old.ratio != new.ratio:
+        set_own_data(own.resplit(new.ratio / 100, new.seed), keep_network=False)
+        return
     run = st.session_state.get(RUN)
     st.session_state[RUN] = updated_run(run, new, own_data())
     write_url(new)

@@ -50,8 +50,8 @@ def test_an_uploaded_file_trains_and_goes_into_the_settings():
     # 500 points: the link says so in a sentence instead of carrying them.
     assert at.query_params["points"] == "2-classes"
     captions = " ".join(caption.value for caption in at.caption)
-    assert "500 points: 250 train, 250 test" in captions
     assert "does not contain the points" in captions
+    assert metrics_text(at).endswith(" · 500 points (250 test)")
     at.button(key="play").click().run()
     at.run()
     assert epoch_of(at) > 0 and "train accuracy" in metrics_text(at)
@@ -144,3 +144,38 @@ def test_a_link_with_points_opens_them_and_one_without_says_so():
     at = start(open_panels=False, dataset="custom", points="3-classes")
     assert len(at.warning) == 1 and "does not contain its points" in at.warning[0].value
     assert at.session_state["settings"].n_classes == 3
+
+
+def test_the_training_data_slider_splits_your_own_points_anew():
+    small = engine.make_dataset("xor", n_points=40, seed=3)
+    from playground.drawing import link_value
+
+    at = start(dataset="custom", points=link_value(*engine.train_test_split(small, 0.5, 1)))
+    X_before, _, _ = own_points(at)
+    at.select_slider(key="control_ratio").set_value(80).run()
+    X, y, is_train = own_points(at)
+    assert is_train.sum() == 32 and len(y) == 40  # 80 % of the same 40 points train
+    assert sorted(map(tuple, X)) == sorted(map(tuple, X_before))
+    assert at.query_params["ratio"] == "80"
+    # The new split is in the link: it opens with 32 training points.
+    again = start(dataset="custom", points=at.query_params["points"], ratio="80")
+    assert own_points(again)[2].sum() == 32
+
+
+@pytest.mark.parametrize(
+    ("output", "names"), [("tanh", ["−1", "+1", "new"]), ("sigmoid", ["0", "1", "new"])]
+)
+def test_the_class_picker_names_classes_as_the_legend_does(output, names):
+    at = start(dataset="xor", output=output)
+    at.button(key="own_start_from").click().run()
+    assert at.button_group(key="draw_class").options == names
+    legend = at.session_state["run"].figure_cache[1].plotly["layout"]["annotations"]
+    assert any(f"■</span> {names[0]}" in note["text"] for note in legend)
+
+
+def test_show_test_data_is_on_and_fixed_for_your_own_points():
+    at = start(dataset="xor")
+    assert not at.toggle(key="control_show_test").value
+    at.button(key="own_start_from").click().run()
+    shown = at.toggle(key="own_show_test")
+    assert shown.value and shown.disabled

@@ -170,7 +170,7 @@ def test_a_link_with_drawn_points_opens_them_in_a_new_browser(page, streamlit_ur
         other.on("pageerror", lambda error: other.errors.append(str(error)))
         other.goto(link)
         # Timeout: a new session loads the page and its Plotly.js (a few s on a busy box).
-        other.get_by_text("20 points: 10 train, 10 test.").wait_for(timeout=60_000)
+        other.get_by_text("20 points (10 test)", exact=False).wait_for(timeout=60_000)
         assert "does not contain" not in other.locator("body").inner_text()
         assert link_points(other).dataset.X.tolist() == link_points(page).dataset.X.tolist()
         assert not other.errors

@@ -617,8 +617,8 @@ def test_larger_sets_say_plainly_that_the_link_cannot_hold_them():
     train, test = split_of(engine.make_dataset("circle", n_points=MAX_LINK_POINTS + 1))
     problem = link_problem(train, test)
     assert problem == (
-        "The link does not contain the points: it holds at most 200 and this data set has "
-        "201 (download it as a file instead)."
+        "The link does not contain the points: it holds at most 200 (download the data set "
+        "as a file instead)."
     )
     with pytest.raises(ValueError, match=re.escape(problem)):
         encode_points(train, test)
