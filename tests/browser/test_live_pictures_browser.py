@@ -64,6 +64,20 @@ def picture(page, box) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
+def play_then_pause(page, streamlit_url: str, query: str, epochs: int) -> None:
+    """Open the Playground at ``query``, play until ``epochs``, pause, and let the last frame
+    paint."""
+    open_playground(page, streamlit_url, query)
+    press_play(page)
+    # Timeout: 30 epochs take a few seconds at ≥ 5 frames/s on a busy machine.
+    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= {epochs}",
+                           timeout=30_000)  # fmt: skip
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
+    time.sleep(1)  # the last frame painted
+
+
 def test_playing_loads_no_image_url_per_frame_and_the_pictures_still_move(page, streamlit_url):
     open_playground(page, streamlit_url, "?dataset=spiral&hidden=8,8,8")
     press_play(page)
@@ -112,15 +126,7 @@ SHOW_AS_IMAGE = f"""async ([k, asImage]) => {{
 
 @pytest.mark.parametrize("query", ["?dataset=circle", "?dataset=blobs&classes=4"])
 def test_a_canvas_picture_looks_like_the_image_it_replaces(page, streamlit_url, query):
-    open_playground(page, streamlit_url, query)
-    press_play(page)
-    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
-    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 30",
-                           timeout=30_000)  # fmt: skip
-    page.get_by_role("button", name="Pause", exact=True).click()
-    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
-    time.sleep(1)  # the last frame painted
+    play_then_pause(page, streamlit_url, query, epochs=30)
     output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
     for k in (NEURON, output):
         box = page.evaluate(PICTURE_BOX, k)
@@ -175,15 +181,7 @@ def coloured(pixels: np.ndarray) -> float:
 
 
 def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url):
-    open_playground(page, streamlit_url, "?dataset=circle")
-    press_play(page)
-    # Timeout: 30 epochs take a few seconds at ≥ 5 frames/s on a busy machine.
-    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 30",
-                           timeout=30_000)  # fmt: skip
-    page.get_by_role("button", name="Pause", exact=True).click()
-    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
-    time.sleep(1)  # the last frame painted
+    play_then_pause(page, streamlit_url, "?dataset=circle", epochs=30)
     output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
     figure = page.evaluate(PICTURE_PLACES, [NEURON, output])
     on_screen = {k: picture(page, figure["places"][str(k)]["page"]) for k in (NEURON, output)}
@@ -244,15 +242,7 @@ def test_a_resize_that_changes_nothing_keeps_the_pictures(page, streamlit_url):
     # Plotly.Plots.resize at the same size (the page's ResizeObserver calls it, e.g. when Pause
     # becomes Play) recomputes Plotly's layout objects without redrawing the <image>s: their
     # data are the older objects then. The canvases must stay (nothing paints while paused).
-    open_playground(page, streamlit_url, "?dataset=circle")
-    press_play(page)
-    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
-    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 10",
-                           timeout=20_000)  # fmt: skip
-    page.get_by_role("button", name="Pause", exact=True).click()
-    # Timeout: the click reruns the script (well under 1 s); 15 s margin for a loaded machine.
-    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=15_000)
-    time.sleep(1)  # the last frame painted
+    play_then_pause(page, streamlit_url, "?dataset=circle", epochs=10)
     page.evaluate(f"Plotly.Plots.resize(document.querySelector('{GRAPH}'))")  # ← the resize
     time.sleep(0.5)  # and its redraw, if any
     canvases = page.evaluate(CANVASES)
