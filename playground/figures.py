@@ -461,12 +461,16 @@ def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
         for x, y in centres
     ]
     frames = [_square(x, y, size, spec.colors.theme.frame) for x, y in centres]
+    # The aspect ratio is kept by shrinking the diagram's domain (constrain), never by widening
+    # its ranges: Plotly writes a widened range back into the layout, so each resize of the
+    # window widened it further and the diagram shrank.
     axes = {
         "xaxis2": {
             "domain": list(DIAGRAM_X),
             "range": [0, DIAGRAM_WIDTH],
             "visible": False,
             "fixedrange": True,
+            "constrain": "domain",
         },
         "yaxis2": {
             "domain": list(DIAGRAM_Y),
@@ -474,6 +478,7 @@ def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
             "visible": False,
             "fixedrange": True,
             "scaleanchor": "x2",
+            "constrain": "domain",
         },
     }
     names = [*_column_titles(diagram, spec), *_feature_names(diagram, spec)]

@@ -44,7 +44,10 @@ def open_at(browser, streamlit_url, width: int, height: int, query: str = ""):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     open_playground(page, streamlit_url, query)
     # Timeout: the graph fits itself to the window once the widgets above it have mounted.
-    page.wait_for_function(f"({BOXES})().loss !== null", timeout=15_000)
+    page.wait_for_function(
+        f"(() => {{ const b = ({BOXES})(); return b.loss && b.output && b.diagram && b.play; }})()",
+        timeout=15_000,
+    )
     time.sleep(1.0)  # let the lazily loaded widgets above the graph settle
     return context, page
 
