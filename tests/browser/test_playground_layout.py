@@ -121,6 +121,31 @@ def figure_font_px(page) -> float:
     )
 
 
+FIRST_NEURON = """() => {
+    const picture = document.querySelector('.np-live-plotly-graph .layer-above .imagelayer image');
+    return picture.getBoundingClientRect().width;
+}"""
+
+
+def test_the_diagram_comes_back_to_its_size_after_the_window_narrows_and_widens(
+    browser, streamlit_url
+):
+    context, page = open_at(browser, streamlit_url, 1280, 720)
+    try:
+        widths = []
+        for _ in range(3):  # each round trip once shrank the diagram further
+            page.set_viewport_size({"width": 820, "height": 1180})
+            time.sleep(1.5)  # the graph refits to the narrower window
+            page.set_viewport_size({"width": 1280, "height": 720})
+            time.sleep(1.5)  # and back
+            widths.append(page.evaluate(FIRST_NEURON))
+        assert max(widths) - min(widths) < 1, widths
+        assert widths[-1] > 30, widths  # a neuron picture as large as a projector needs
+        assert not page.errors
+    finally:
+        context.close()
+
+
 def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streamlit_url):
     open_playground(page, streamlit_url)
     normal_caption, normal_figure = caption_font_px(page), figure_font_px(page)
