@@ -120,13 +120,8 @@ def weight_colors(
     +limit positive (blue)."""
     scale = colors.scale_rgb()
     position = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)) / limit, -1, 1)
-    low = position < 0
-    fraction = np.abs(position)[:, None]
-    rgb = np.where(
-        low[:, None],
-        scale[1] + (scale[0] - scale[1]) * fraction,
-        scale[1] + (scale[2] - scale[1]) * fraction,
-    )
+    end = np.where((position < 0)[:, None], scale[0], scale[2])
+    rgb = scale[1] + (end - scale[1]) * np.abs(position)[:, None]
     return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in rgb]
 
 

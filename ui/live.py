@@ -84,15 +84,11 @@ def server_pacer() -> FramePacer:
 
 
 def client_pacing() -> ClientPacing:
-    if _CLIENT_PACING not in st.session_state:
-        st.session_state[_CLIENT_PACING] = ClientPacing()
-    return st.session_state[_CLIENT_PACING]
+    return st.session_state.setdefault(_CLIENT_PACING, ClientPacing())
 
 
 def training_pace() -> TrainingPace:
-    if _TRAINING_PACE not in st.session_state:
-        st.session_state[_TRAINING_PACE] = TrainingPace()
-    return st.session_state[_TRAINING_PACE]
+    return st.session_state.setdefault(_TRAINING_PACE, TrainingPace())
 
 
 def _set_frame_interval(seconds: float) -> None:

@@ -4,24 +4,13 @@
 Streamlit components-v2 component keeps one Plotly.js graph alive and, per frame, only receives
 compact patches (base64 typed arrays, strings) which its JavaScript applies with ``Plotly.react``.
 
-Protocol (see docs/live_view.md for the full description and measured numbers):
+The figure itself travels only when its structure version changes; ``live_plotly``'s
+parameters say what else a frame carries, docs/live_view.md the protocol and its measurements.
 
-* ``figure`` is a full Plotly figure dict. It is serialised and sent to the browser only when
-  ``structure_version`` changes (or when the browser asks for it again), never per frame; the
-  browser keeps the last figure per ``key`` for the whole page, so a remount redraws at once.
-* ``updates`` patches traces and layout with Plotly's dotted attribute paths.
-* ``images`` are small uint8 maps (or (h, w, 3) RGB) the browser colours and paints into a
-  canvas over ``layout.images[k]`` (a new image URL per frame would be kept by the page).
-  Row 0 of every map is the TOP row of the picture.
-* ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
-* ``editable`` lets the user click a point of some traces and type a new value in a small box
-  next to it; ``on_edit`` receives what was typed.
-* ``click_area`` names a pair of axes; a click inside their plot area sends its data
-  coordinates to ``on_click`` (the Playground's drawing of points).
-* Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
-  still drawing are merged (the newest value of each path wins) and drawn once, so a property
-  may be sent only now and then; but Streamlit itself may skip a frame under load, so animated
-  properties should be sent with every frame.
+Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
+still drawing are merged (the newest value of each path wins) and drawn once, so a property may
+be sent only now and then; but Streamlit itself may skip a frame under load, so animated
+properties should be sent with every frame.
 """
 
 from __future__ import annotations
@@ -313,8 +302,7 @@ def _forget_sent_version(sent_key: str) -> None:
 def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
     """Callback of the browser's "click" trigger: hands the click's data coordinates to
     ``on_click`` (numbers only; anything else is dropped)."""
-    state = st.session_state.get(key)
-    click = state.get("click") if isinstance(state, Mapping) else None
+    click = _reported(st.session_state.get(key), "click")
     if not isinstance(click, Mapping):
         return
     try:
@@ -327,8 +315,7 @@ def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
 
 def _deliver_edit(key: str, on_edit: Callable[[dict], None]) -> None:
     """Callback of the browser's "edit" trigger: hands what the user typed to ``on_edit``."""
-    state = st.session_state.get(key)
-    edit = state.get("edit") if isinstance(state, Mapping) else None
+    edit = _reported(st.session_state.get(key), "edit")
     if isinstance(edit, Mapping):
         on_edit(dict(edit))
 
@@ -544,27 +531,25 @@ def _strip_sent(data: dict, key: str, changes_only: float | None) -> None:
         sent.strip(frame, False)
 
 
-def _browser_values(state: Any) -> dict:
-    def get(name: str) -> Any:
-        if isinstance(state, Mapping):
-            return state.get(name)
-        return getattr(state, name, None)
+def _reported(state: Any, name: str) -> Any:
+    """The browser's last report ``name`` in the component's state (a mapping or an object)."""
+    if isinstance(state, Mapping):
+        return state.get(name)
+    return getattr(state, name, None)
 
-    stats = get("stats")
+
+def _browser_values(state: Any) -> dict:
+    stats = _reported(state, "stats")
     return {
         "stats": dict(stats) if isinstance(stats, Mapping) else None,
-        "pointer": bool(get("pointer")),
+        "pointer": bool(_reported(state, "pointer")),
     }
 
 
 def browser_state(key: str) -> dict:
     """The browser's last reports for the graph ``key`` (see :func:`live_plotly`'s return
     value), read from the session before drawing the next frame."""
-    try:
-        state = st.session_state[key]
-    except KeyError:
-        state = None
-    return _browser_values(state)
+    return _browser_values(st.session_state.get(key))
 
 
 def _ignore() -> None:
