@@ -5,12 +5,9 @@ tests and a notebook share it.
 
 **Drawing** works on the run's split, ``(train, test)``: ``add_point`` and ``remove_nearest``
 return new ``OwnData`` holding the training points first, then the test points, with the
-split carried (``is_train``), so the points keep their side when more are drawn. A new point
-joins the training set when that keeps the share of training points at the train ratio
-(``train_count``: the count ``engine.train_test_split`` would give; the first point trains,
-the second tests): always the same side for the same drawing, and the training set never
-empties while there are points. A drawing may hold no point or one class: the run then waits
-(``playground.run.train_chunk`` says why) until there is something to learn.
+split carried (``is_train``), so the points keep their side when more are drawn; a new point's
+side keeps the train ratio (``train_count``). A drawing may hold no point or one class: the run
+then waits (``playground.run.train_chunk`` says why) until there is something to learn.
 
 **The settings' ``points`` value** (``PlaygroundSettings.points``, the link's ``points=``): the
 points themselves (``own_data.encode_points``, up to ``MAX_LINK_POINTS``), or only the data
@@ -106,7 +103,9 @@ def joined(train: engine.Dataset, test: engine.Dataset, n_classes: int | None = 
 
 def train_count(n: int, train_fraction: float) -> int:
     """How many of ``n`` points train: ``engine.train_test_split``'s count (one of each side
-    at least), and the only point of a one-point set."""
+    at least), and the only point of a one-point set. So the first point drawn trains, the
+    second tests, the same drawing always splits the same way, and the training set never
+    empties while there are points."""
     if n < 2:
         return n
     return min(max(round(n * train_fraction), 1), n - 1)
@@ -132,15 +131,12 @@ def add_point(
         label, n_classes = float(value), 0
     to_train = train_count(len(train) + len(test) + 1, train_fraction) > len(train)
     point = engine.Dataset(
-        np.array([[float(x1), float(x2)]]),
-        np.array([label]),
-        n_classes if train.kind == "classification" else 0,
-        train.kind,
+        np.array([[float(x1), float(x2)]]), np.array([label]), n_classes, train.kind
     )
     if to_train:
-        train = _concatenated(train, point, n_classes)
+        train = _concatenated(train, point)
     else:
-        test = _concatenated(test, point, n_classes)
+        test = _concatenated(test, point)
     return joined(train, test, n_classes), to_train
 
 
@@ -172,7 +168,7 @@ def _classes_present(dataset: engine.Dataset) -> int:
     return len(np.unique(dataset.y)) if len(dataset) else 0
 
 
-def _concatenated(part: engine.Dataset, point: engine.Dataset, n_classes: int) -> engine.Dataset:
+def _concatenated(part: engine.Dataset, point: engine.Dataset) -> engine.Dataset:
+    """``part`` and then ``point``, with the point's number of classes (it may add one)."""
     X = np.concatenate([part.X, point.X]).reshape(-1, 2)
-    y = np.concatenate([part.y, point.y])
-    return engine.Dataset(X, y, n_classes if part.kind == "classification" else 0, part.kind)
+    return engine.Dataset(X, np.concatenate([part.y, point.y]), point.n_classes, part.kind)

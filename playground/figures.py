@@ -120,13 +120,8 @@ def weight_colors(
     +limit positive (blue)."""
     scale = colors.scale_rgb()
     position = np.clip(np.nan_to_num(np.asarray(values, dtype=np.float64)) / limit, -1, 1)
-    low = position < 0
-    fraction = np.abs(position)[:, None]
-    rgb = np.where(
-        low[:, None],
-        scale[1] + (scale[0] - scale[1]) * fraction,
-        scale[1] + (scale[2] - scale[1]) * fraction,
-    )
+    end = np.where((position < 0)[:, None], scale[0], scale[2])
+    rgb = scale[1] + (end - scale[1]) * np.abs(position)[:, None]
     return [f"rgb({r:.0f},{g:.0f},{b:.0f})" for r, g, b in rgb]
 
 
@@ -315,25 +310,20 @@ def output_map(spec: ViewSpec) -> Area:
         "showscale": spec.output_mode != "multiclass",
         "hovertemplate": f"x₁ %{{x:.2f}}<br>x₂ %{{y:.2f}}<br>{quantity} %{{z:.3f}}<extra></extra>",
     }
+    both = {
+        "range": [-DOMAIN, DOMAIN],
+        "constrain": "domain",  # stays square on a narrow screen (no -15..15 axis)
+        **UNCHECKED_TICK_LABELS,
+        "zeroline": False,
+        "showgrid": False,
+    }
     axes = {
-        "xaxis": {
-            "domain": list(OUTPUT_X),
-            "range": [-DOMAIN, DOMAIN],
-            "constrain": "domain",
-            "title": {"text": "x₁", "standoff": 2},
-            **UNCHECKED_TICK_LABELS,
-            "zeroline": False,
-            "showgrid": False,
-        },
+        "xaxis": {"domain": list(OUTPUT_X), "title": {"text": "x₁", "standoff": 2}, **both},
         "yaxis": {
             "domain": list(OUTPUT_Y),
-            "range": [-DOMAIN, DOMAIN],
             "scaleanchor": "x",
-            "constrain": "domain",  # stays square on a narrow screen (no -15..15 axis)
             "title": {"text": "x₂", "standoff": 2},
-            **UNCHECKED_TICK_LABELS,
-            "zeroline": False,
-            "showgrid": False,
+            **both,
         },
     }
     return Area(traces=[heat_map], images=[{"source": "", **output_area()}], layout=axes)
@@ -356,15 +346,20 @@ def colour_bar(spec: ViewSpec) -> dict:
 
 def output_area() -> dict:
     """Position of a picture covering the output square (axes x/y), under the data points."""
+    return _square_picture("x", "y", -DOMAIN, DOMAIN, 2 * DOMAIN, "below")
+
+
+def _square_picture(xref: str, yref: str, left: float, top: float, side: float, layer: str):
+    """Position of a square layout picture by its top left corner, in data units."""
     return {
-        "xref": "x",
-        "yref": "y",
-        "x": -DOMAIN,
-        "y": DOMAIN,
-        "sizex": 2 * DOMAIN,
-        "sizey": 2 * DOMAIN,
+        "xref": xref,
+        "yref": yref,
+        "x": left,
+        "y": top,
+        "sizex": side,
+        "sizey": side,
         "sizing": "stretch",
-        "layer": "below",
+        "layer": layer,
         "xanchor": "left",
         "yanchor": "top",
     }
@@ -445,19 +440,7 @@ def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
     size = diagram.neuron_size
     centres = [centre for column in diagram.centres[:-1] for centre in column]
     pictures = [
-        {
-            "source": "",
-            "xref": "x2",
-            "yref": "y2",
-            "x": x - size / 2,
-            "y": y + size / 2,
-            "sizex": size,
-            "sizey": size,
-            "sizing": "stretch",
-            "layer": "above",
-            "xanchor": "left",
-            "yanchor": "top",
-        }
+        {"source": "", **_square_picture("x2", "y2", x - size / 2, y + size / 2, size, "above")}
         for x, y in centres
     ]
     frames = [_square(x, y, size, spec.colors.theme.frame) for x, y in centres]
@@ -481,8 +464,9 @@ def neuron_maps(spec: ViewSpec, diagram: Diagram) -> Area:
             "constrain": "domain",
         },
     }
-    names = [*_column_titles(diagram, spec), *_feature_names(diagram, spec)]
-    return Area(images=pictures, shapes=frames, annotations=names, layout=axes)
+    return Area(
+        images=pictures, shapes=frames, annotations=_diagram_names(diagram, spec), layout=axes
+    )
 
 
 def neuron_hover(spec: ViewSpec, diagram: Diagram, pictures: range) -> Area:
@@ -499,42 +483,34 @@ def neuron_hover(spec: ViewSpec, diagram: Diagram, pictures: range) -> Area:
     return Area(traces=[_diagram_markers("neurons", centres, marker, labels, customdata)])
 
 
-def _column_titles(diagram: Diagram, spec: ViewSpec) -> list[dict]:
-    titles = ["features"] + [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
-    titles.append("output")
-    return [
+def _diagram_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
+    """Each column's title above it, and each input picture's feature (X₁, sin(X₂), ...) to
+    its left."""
+    size, theme = round((FONT_SIZE - 1) * spec.scale), spec.colors.theme
+    hidden = [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
+    titles = [
         {
             "text": title,
-            "xref": "x2",
             "yref": "paper",
             "x": column[0][0],
             "y": 1.0,
-            "showarrow": False,
-            "font": {
-                "size": round((FONT_SIZE - 1) * spec.scale),
-                "color": spec.colors.theme.muted,
-            },
             "yanchor": "bottom",
+            "font": {"size": size, "color": theme.muted},
         }
-        for title, column in zip(titles, diagram.centres)
+        for title, column in zip(["features", *hidden, "output"], diagram.centres)
     ]
-
-
-def _feature_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
-    """Each input picture's feature (X₁, sin(X₂), ...) written to its left."""
-    return [
+    features = [
         {
             "text": label,
-            "xref": "x2",
             "yref": "y2",
             "x": x - diagram.neuron_size / 2 - 0.01,
             "y": y,
             "xanchor": "right",
-            "showarrow": False,
-            "font": {"size": round((FONT_SIZE - 1) * spec.scale), "color": spec.colors.theme.text},
+            "font": {"size": size, "color": theme.text},
         }
         for label, (x, y) in zip(spec.feature_labels, diagram.centres[0])
     ]
+    return [{"xref": "x2", "showarrow": False, **name} for name in titles + features]
 
 
 def link_lines(spec: ViewSpec, diagram: Diagram) -> Area:
@@ -558,12 +534,9 @@ def _link_points(diagram: Diagram, link: tuple[int, int, int]):
 
 def _link_handle(diagram: Diagram, link: tuple[int, int, int]) -> tuple[float, float]:
     """Where a link's hover and click marker sits: on the link, at a fraction that grows with
-    its slope. Midpoints coincide for crossing links (1 → 2 and 2 → 1 between equal columns),
-    which left one of them impossible to hover or click (3 of the default network's 8 first
-    links). Now no two coincide. The closest markers are 0.041 diagram units apart in the
-    default 2-4-2-1 network, 0.014 at 2-8-8-1 and 0.008 with six layers of 8; the diagram is
-    ~330 px per unit at 1280×720, so ~14, ~5 and ~3 px (then hover a link to see which one
-    the click will edit)."""
+    its slope, not at its middle, where crossing links (1 → 2 and 2 → 1 between equal columns)
+    would share one marker. The closest markers are ~14 px apart in the default network, ~3 px
+    with six layers of 8 at 1280×720 (then hover a link to see which one a click edits)."""
     x0, y0, x1, y1 = _link_points(diagram, link)
     fraction = min(max(0.5 + 0.5 * (y1 - y0), 0.1), 0.9)
     return x0 + fraction * (x1 - x0), y0 + fraction * (y1 - y0)
@@ -690,28 +663,25 @@ def loss_chart(spec: ViewSpec) -> Area:
         }
         for color in theme.loss
     ]
+    # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
+    both = {"linecolor": theme.axis_line, "gridcolor": theme.axis_line, "autorange": False}
     axes = {
-        # Explicit ranges, stepped (loss_ranges): a range change redraws the axis (~30 ms).
         "xaxis3": {
             "domain": list(LOSS_X),
             "anchor": "y3",
             "title": {"text": "epoch", "standoff": 0},
             **UNCHECKED_TICK_LABELS,
-            "linecolor": theme.axis_line,
-            "gridcolor": theme.axis_line,
+            **both,
             "range": [0, 10],
-            "autorange": False,
         },
         "yaxis3": {
             "domain": list(LOSS_Y),
             "anchor": "x3",
             "title": {"text": "loss", "standoff": 2},
             **UNCHECKED_TICK_LABELS,
-            "linecolor": theme.axis_line,
-            "gridcolor": theme.axis_line,
+            **both,
             "type": "log" if spec.log_loss else "linear",
             "range": [-2, 0] if spec.log_loss else [0, 1],
-            "autorange": False,
             "nticks": 4,
         },
     }
@@ -772,17 +742,13 @@ def editable_option(
     """``live_plotly``'s ``editable``: click a link's marker or a bias square to type its
     value. The values are in the traces' point order (each point's ``customdata`` is its
     (layer, source, target) address; source -1 for a bias)."""
+    index = figure.index
     return {
-        figure.index.link_trace: {
-            "values": _float32(np.concatenate([w.ravel() for w in weights])),
-            "decimals": 3,
-            "label": "Weight",
-        },
-        figure.index.bias_trace: {
-            "values": _float32(np.concatenate(biases)),
-            "decimals": 3,
-            "label": "Bias",
-        },
+        trace: {"values": _float32(np.concatenate(values)), "decimals": 3, "label": label}
+        for trace, values, label in (
+            (index.link_trace, [w.ravel() for w in weights], "Weight"),
+            (index.bias_trace, biases, "Bias"),
+        )
     }
 
 
@@ -817,8 +783,7 @@ def frame_updates(
     layout = _link_patch(figure, frame.weights)
     layout.update(_loss_patch(figure, frame))
     bias_colors = weight_colors(flat_biases, colors=spec.colors)
-    for shape, color in zip(index.bias_shapes, bias_colors, strict=True):
-        layout[f"shapes[{shape}].fillcolor"] = color
+    layout.update(_shape_patch(index.bias_shapes, "fillcolor", bias_colors))
     traces: list[dict] = []
     if hover:
         epochs, train_loss, test_loss = _thin(
@@ -847,13 +812,18 @@ def _link_patch(figure: LiveFigure, weights: list[np.ndarray]) -> dict[str, obje
     levels, level_of = np.unique(
         np.round(np.clip(np.nan_to_num(flat_weights), -3, 3) * 64) / 64, return_inverse=True
     )
-    level_colors = weight_colors(levels, colors=spec.colors)
+    colors = weight_colors(levels, colors=spec.colors)
     widths = [round(float(width), 2) for width in link_widths(levels, spec.scale)]
-    layout: dict[str, object] = {}
-    for shape, level in zip(figure.index.link_shapes, level_of.tolist(), strict=True):
-        layout[f"shapes[{shape}].line.color"] = level_colors[level]
-        layout[f"shapes[{shape}].line.width"] = widths[level]
-    return layout
+    shapes, level_of = figure.index.link_shapes, level_of.tolist()
+    return {
+        **_shape_patch(shapes, "line.color", [colors[level] for level in level_of]),
+        **_shape_patch(shapes, "line.width", [widths[level] for level in level_of]),
+    }
+
+
+def _shape_patch(shapes: range, attribute: str, values: list) -> dict[str, object]:
+    """Layout paths setting ``attribute`` of each shape to its value (``values`` in order)."""
+    return {f"shapes[{k}].{attribute}": value for k, value in zip(shapes, values, strict=True)}
 
 
 def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]:
@@ -869,8 +839,8 @@ def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]
         images.append({"index": image, "values": to_uint8(values, limit)})
     if spec.output_mode == "multiclass":
         output = class_image_rgb(frame.output_grid, spec.colors)
-    else:
-        output = _output_uint8(spec, z)
+    else:  # the heat map's zmin..zmax on the pictures' scale
+        output = to_uint8(2.0 * z - 1.0 if spec.output_mode == "probability" else z)
     images.append({"index": index.output_image, "values": output})
     return images
 
@@ -882,19 +852,14 @@ def _loss_patch(figure: LiveFigure, frame: FrameData) -> dict[str, object]:
         frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
     )
     x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, log)
-    layout: dict[str, object] = {"xaxis3.range": x_range, "yaxis3.range": y_range}
-    for shape, values in zip(figure.index.loss_shapes, (train_loss, test_loss), strict=True):
-        path = loss_path(epochs, values, log)
-        layout[f"shapes[{shape}].path"] = path or "M0,0"
-        layout[f"shapes[{shape}].visible"] = bool(path)
-    return layout
-
-
-def _output_uint8(spec: ViewSpec, z: np.ndarray) -> np.ndarray:
-    """The output surface on the 0..255 colour scale of the pictures (heat map's zmin..zmax)."""
-    if spec.output_mode == "probability":
-        return to_uint8(2.0 * z - 1.0)
-    return to_uint8(z)
+    paths = [loss_path(epochs, values, log) for values in (train_loss, test_loss)]
+    shapes = figure.index.loss_shapes
+    return {
+        "xaxis3.range": x_range,
+        "yaxis3.range": y_range,
+        **_shape_patch(shapes, "path", [path or "M0,0" for path in paths]),
+        **_shape_patch(shapes, "visible", [bool(path) for path in paths]),
+    }
 
 
 _NICE_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -960,22 +925,17 @@ def _output_surface(spec: ViewSpec, grid: np.ndarray, discretize: bool) -> np.nd
         return np.max(grid, axis=0)
     surface = grid[1] if spec.output_mode == "probability" and grid.shape[0] == 2 else grid[0]
     if discretize and spec.output_mode != "regression":
-        threshold = 0.5 if spec.output_mode == "probability" else 0.0
-        low, high = (0.0, 1.0) if spec.output_mode == "probability" else (-1.0, 1.0)
-        surface = np.where(surface >= threshold, high, low)
+        low, high = output_value_range(spec)
+        surface = np.where(surface >= (low + high) / 2, high, low)
     return surface
 
 
 def _link_texts(weights: list[np.ndarray]) -> list[str]:
-    texts = []
-    for layer, w in enumerate(weights):
-        for source in range(w.shape[0]):
-            for target in range(w.shape[1]):
-                texts.append(
-                    f"weight {w[source, target]:.3f} "
-                    f"(layer {layer + 1}: {source + 1} → {target + 1})"
-                )
-    return texts
+    return [
+        f"weight {w[source, target]:.3f} (layer {layer + 1}: {source + 1} → {target + 1})"
+        for layer, w in enumerate(weights)
+        for source, target in np.ndindex(w.shape)
+    ]
 
 
 def _thin(epochs: np.ndarray, *series: np.ndarray, limit: int = MAX_LOSS_POINTS):

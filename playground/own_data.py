@@ -39,20 +39,16 @@ undo it in their head), the largest that brings every point into the view. An ax
 values leave the view and lie far from 0 (the origin outside the middle half of their range)
 is first moved by a round number so they are centred; otherwise the origin stays where the
 user put it. ``OwnData.notes`` says what was done ("Scaled by 0.05 to fit the view
-(−6 … 6)."). Data that fit are never touched. A file ``to_csv`` wrote starts with
-``VIEW_MARK``: its coordinates are the view's own and are kept as they are, even beyond ±6
-(a noisy generated set has such points; the note counts them), so a download uploads again
-unchanged. Regression targets are kept as they are.
+(−6 … 6)."). Data that fit are never touched, nor are the points of a file ``to_csv`` wrote
+(``VIEW_MARK``). Regression targets are kept as they are.
 
-**Writing** (``to_csv``): ``VIEW_MARK``, then ``x1,x2,label|target,split``, training rows
-first, every number written as Python's ``repr`` (the shortest text that reads back as the
-same float), so reading the file gives back the same points, values and split, bit for bit.
+**Writing** (``to_csv``): reading the file gives back the same points, values and split, bit
+for bit.
 
-**Links** (``encode_points`` / ``decode_points``): up to ``MAX_LINK_POINTS`` points, each
-coordinate rounded to 0.01 (a 16-bit whole number of hundredths), a class id in a byte or a
-target rounded to 0.001 (16 bits), in binary, base64url without padding, behind the version
-prefix ``"1."``: 1,342 characters for 200 classified points, 1,609 for 200 regression
-points. The link carries the split (the number of training points; they come first) rather
+**Links** (``encode_points`` / ``decode_points``): up to ``MAX_LINK_POINTS`` points in
+binary, base64url, behind the version prefix ``"1."``: 1,342 characters for 200 classified
+points, 1,609 for 200 regression points (coordinates in hundredths, targets in thousandths).
+The link carries the split (the number of training points; they come first) rather
 than re-deriving it from the seed and the train ratio: drawn points get their side when they
 are drawn and a file may bring its own split, and neither is what ``train_test_split`` would
 give. ``link_problem`` says in a sentence why a set cannot go into a link (too many points).
@@ -738,7 +734,8 @@ def _nice_at_most(value: float) -> float:
 
 
 def to_csv(train: engine.Dataset, test: engine.Dataset) -> bytes:
-    """The data set as CSV text: ``x1,x2,label|target,split``, training rows first.
+    """The data set as CSV text: ``VIEW_MARK``, then ``x1,x2,label|target,split``, training
+    rows first.
 
     Numbers are written as ``repr`` (the shortest text that reads back as the same float),
     so ``read_table`` gives back the same points, values and split.
@@ -774,26 +771,21 @@ def _train_and_test(train: object, test: object) -> tuple[engine.Dataset, engine
 def link_problem(train: engine.Dataset, test: engine.Dataset) -> str | None:
     """Why the set cannot go into a link, as a sentence; None if it can."""
     train, test = _train_and_test(train, test)
-    n = len(train) + len(test)
+    n, cannot = len(train) + len(test), "The link does not contain the points: it"
     if n > MAX_LINK_POINTS:
         return (
-            f"The link does not contain the points: it holds at most {MAX_LINK_POINTS} "
-            "(download the data set as a file instead)."
+            f"{cannot} holds at most {MAX_LINK_POINTS} (download the data set as a file instead)."
         )
     if n < 2 or not len(train) or not len(test):
-        return "The link does not contain the points: it needs a training and a test point."
-    X = np.concatenate([train.X, test.X])
-    if np.abs(X).max() > _INT16.max * POINT_STEP:
-        return (
-            "The link does not contain the points: it holds coordinates up to "
-            f"±{_INT16.max * POINT_STEP:g} (download the data set as a file instead)."
-        )
+        return f"{cannot} needs a training and a test point."
+    limits = [("coordinates", np.concatenate([train.X, test.X]), POINT_STEP)]
     if train.kind == "regression":
-        y = np.concatenate([train.y, test.y])
-        if np.abs(y).max() > _INT16.max * TARGET_STEP:
+        limits.append(("targets", np.concatenate([train.y, test.y]), TARGET_STEP))
+    for what, values, step in limits:
+        if np.abs(values).max() > _INT16.max * step:
             return (
-                "The link does not contain the points: it holds targets up to "
-                f"±{_INT16.max * TARGET_STEP:g} (download the data set as a file instead)."
+                f"{cannot} holds {what} up to ±{_INT16.max * step:g} (download the data set as "
+                "a file instead)."
             )
     return None
 

@@ -2,16 +2,10 @@
 frame trains, and the measured training pace. Pure Python (no Streamlit): ``ui.live`` keeps one
 ``ClientPacing`` and one ``TrainingPace`` per session and one ``FramePacer`` per process.
 
-Two ways the frame rate adapts to load:
-
-* ``FramePacer`` (server): from the process's CPU use, for all playing sessions. One Python
-  process runs one thread at a time, so past about one busy core every session slows down
-  and the total frame rate *falls* (measured: 95 → 53 frames/s in total). It sets the
-  shortest run interval.
-* ``ClientPacing`` (per session): the browser reports every ``STATS_EVERY`` seconds how
-  many frames it painted; when it paints clearly fewer than it was sent (a slow or busy
-  computer), the session's frame rate drops to about what it paints, and grows again step
-  by step while it keeps up.
+The frame rate adapts to load twice: ``FramePacer`` (the server's CPU use, for all playing
+sessions) sets the shortest run interval, and ``ClientPacing`` (per session) follows what its
+browser paints (``paced_rate``): a slow or busy computer gets fewer frames, more again step by
+step while it keeps up.
 
 Speed "auto" (the default) trains as many epochs per frame as keep ``AUTO_EPOCHS_PER_SECOND``
 epochs per second of real time (``TrainingPace``): a run trains what the target owes since the
@@ -68,7 +62,9 @@ class FramePacer:
     Every ``window`` seconds it compares the process's CPU time (all threads) with
     ``target`` (a fraction of one core) and scales the interval by busy / target, rounded
     up to one of ``INTERVAL_STEPS``; frames then stay cheap enough that every session keeps
-    a steady rate instead of all of them stalling. Shared by the sessions of the process.
+    a steady rate instead of all of them stalling. Shared by the sessions of the process:
+    one Python process runs one thread at a time, so past about one busy core every session
+    slows down and the total frame rate *falls* (measured: 95 → 53 frames/s in total).
     """
 
     def __init__(
@@ -132,13 +128,12 @@ def run_plan(
 ) -> tuple[float, int]:
     """(seconds between fragment runs, frames each run carries) for ``rate`` frames/s.
 
-    Runs carry ``FRAMES_PER_RUN`` frames, drawn ``interval / frames`` apart by the browser:
-    what a browser pays per Streamlit run (~25 ms of Streamlit's own frontend work, more than
-    drawing a frame) is shared by them. Runs come at most every ``MAX_RUN_INTERVAL`` s (fewer
-    frames then at low rates) and never sooner than ``min_interval`` (the server's pacer).
-    A frame that takes ``frame_seconds`` of server work means fewer frames per run, so that a
-    run stays within ``RUN_WORK_BUDGET``, and runs as often as those frames need to keep the
-    rate.
+    Runs carry ``FRAMES_PER_RUN`` frames, drawn ``interval / frames`` apart by the browser
+    (they share what the browser pays per Streamlit run: ``RUN_INTERVAL``). Runs come at most
+    every ``MAX_RUN_INTERVAL`` s (fewer frames then at low rates) and never sooner than
+    ``min_interval`` (the server's pacer). A frame that takes ``frame_seconds`` of server work
+    means fewer frames per run, so that a run stays within ``RUN_WORK_BUDGET``, and runs as
+    often as those frames need to keep the rate.
     """
     rate = min(MAX_FRAME_RATE, max(MIN_FRAME_RATE, rate))
     affordable = MAX_FRAMES_PER_RUN

@@ -24,7 +24,7 @@ from playground.figures import point_colors
 from playground.pacing import AUTO_EPOCHS_PER_SECOND
 from playground.palette import DEFAULT_PALETTE, DEFAULT_THEME, PALETTES, figure_colors, hex_to_rgb
 from playground.quote import plain
-from playground.run import build_run, restart, set_parameter, train_chunk
+from playground.run import restart, set_parameter, train_chunk
 from playground.settings import (
     AUTO_SPEED,
     CUSTOM,
@@ -125,8 +125,7 @@ def request_step(token: int) -> None:
 
 def reset_weights() -> None:
     """New random initial weights (the next init seed, so the URL still reproduces it)."""
-    current = state.settings()
-    apply(init_seed=(current.init_seed % MAX_SEED) + 1)
+    apply(init_seed=state.settings().init_seed % MAX_SEED + 1)
     state.playback().playing = False
 
 
@@ -137,8 +136,7 @@ def restart_run() -> None:
 
 
 def regenerate_data() -> None:
-    current = state.settings()
-    apply(seed=(current.seed % MAX_SEED) + 1)
+    apply(seed=state.settings().seed % MAX_SEED + 1)
 
 
 def change_depth(delta: int) -> None:
@@ -165,8 +163,7 @@ def change_units(layer: int) -> None:
 
 
 def change_layer_activation(layer: int) -> None:
-    current = state.settings()
-    names = list(current.hidden_activations)
+    names = list(state.settings().hidden_activations)
     names[layer] = st.session_state[key(f"activation_{layer}")]
     apply(activation=tuple(names))
 
@@ -179,16 +176,21 @@ def toggle_per_layer() -> None:
         apply(activation=current.activation[:1])
 
 
+def edited_parameter() -> tuple[int, int | None, int]:
+    """(layer, source unit or None for the bias, target unit) selected in the editor."""
+    source = st.session_state.get("edit_source", 0)
+    layer, target = st.session_state.get("edit_layer", 0), st.session_state.get("edit_target", 0)
+    return layer, None if source == "bias" else int(source), target
+
+
 def edited_value() -> float:
     """The current value of the weight or bias selected in the editor."""
     model = state.run().model
-    layer = st.session_state.get("edit_layer", 0)
-    source = st.session_state.get("edit_source", 0)
-    target = st.session_state.get("edit_target", 0)
+    layer, source, target = edited_parameter()
     try:
-        if source == "bias":
+        if source is None:
             return float(model.biases[layer][target])
-        return float(model.weights[layer][int(source), target])
+        return float(model.weights[layer][source, target])
     except IndexError:
         return 0.0
 
@@ -200,12 +202,8 @@ def load_edited_value() -> None:
 def apply_weight_edit() -> None:
     """Set the weight or bias chosen in the editor; a bad value gets a sentence, not a crash."""
     run = state.run()
-    layer = st.session_state["edit_layer"]
-    source = st.session_state["edit_source"]
-    target = st.session_state["edit_target"]
-    value = st.session_state["edit_value"]
     try:
-        set_parameter(run, layer, None if source == "bias" else int(source), int(target), value)
+        set_parameter(run, *edited_parameter(), st.session_state["edit_value"])
     except ValueError as error:
         state.notices().append(plain(error))
         return
@@ -253,9 +251,7 @@ SHORTCUTS = (
 
 
 def speed_name(speed: int) -> str:
-    if speed == AUTO_SPEED:
-        return "Auto"
-    return f"{speed} per frame"  # epochs: the label's help says so
+    return "Auto" if speed == AUTO_SPEED else f"{speed} per frame"  # epochs: see its help
 
 
 def playback_bar(settings: PlaygroundSettings) -> None:
@@ -336,7 +332,6 @@ def dataset_preview(
 ) -> np.ndarray:
     """A small RGB picture of a data set (cached: the same for every session)."""
     colors = figure_colors(palette, theme)
-
     data = engine.make_dataset(
         name,
         n_points=300,
@@ -345,13 +340,10 @@ def dataset_preview(
         n_classes=classes if engine.DATASETS[name].n_classes == -1 else None,
     )
     size = 64
-    picture = np.empty((size, size, 3), dtype=np.uint8)
-    picture[:] = hex_to_rgb(colors.theme.thumbnail)
-    extent, side = engine.DOMAIN, 2 * engine.DOMAIN  # the whole plane, [-DOMAIN, DOMAIN]²
-    columns = np.clip(
-        ((data.X[:, 0] + extent) / side * (size - 1)).round().astype(int), 0, size - 1
-    )
-    rows = np.clip(((extent - data.X[:, 1]) / side * (size - 1)).round().astype(int), 0, size - 1)
+    picture = np.full((size, size, 3), hex_to_rgb(colors.theme.thumbnail), dtype=np.uint8)
+    # Each point's pixel on the whole plane, [-DOMAIN, DOMAIN]² (row 0 at the top).
+    where = (data.X * (1, -1) + engine.DOMAIN) / (2 * engine.DOMAIN) * (size - 1)
+    columns, rows = np.clip(where.round().astype(int), 0, size - 1).T
     mode = "regression" if data.kind == "regression" else "classes"
     rgb = [_rgb(color) for color in point_colors(data.y, mode, colors)]
     for r, c, color in zip(rows, columns, rgb):
@@ -605,7 +597,6 @@ def weight_editor(settings: PlaygroundSettings) -> None:
 
 __all__ = [
     "advanced_panel",
-    "build_run",
     "data_panel",
     "ensure_widgets",
     "network_panel",

@@ -4,9 +4,8 @@
 playing (controls live outside it, so widgets stay responsive).  Each run trains and sends
 several frames (``run_plan``); each frame trains ``speed`` epochs, evaluates every neuron
 over the plane in one kernel call, and goes to the mounted Plotly graph (``ui.live_plotly``)
-as compact arrays, which the browser draws ``FRAME_INTERVAL`` apart. Several frames per run,
-not one: every Streamlit run costs the browser ~25 ms of Streamlit's own frontend work
-whatever it carries, more than drawing a frame.  The line above the graph (epoch, losses,
+as compact arrays, which the browser draws ``FRAME_INTERVAL`` apart (why several frames per
+run: ``playground.pacing.RUN_INTERVAL``). The line above the graph (epoch, losses,
 accuracies) travels with each frame and is painted with it.
 
 Two kinds of frame data (see ``playground.figures``): what is drawn goes out every frame; the
@@ -84,15 +83,11 @@ def server_pacer() -> FramePacer:
 
 
 def client_pacing() -> ClientPacing:
-    if _CLIENT_PACING not in st.session_state:
-        st.session_state[_CLIENT_PACING] = ClientPacing()
-    return st.session_state[_CLIENT_PACING]
+    return st.session_state.setdefault(_CLIENT_PACING, ClientPacing())
 
 
 def training_pace() -> TrainingPace:
-    if _TRAINING_PACE not in st.session_state:
-        st.session_state[_TRAINING_PACE] = TrainingPace()
-    return st.session_state[_TRAINING_PACE]
+    return st.session_state.setdefault(_TRAINING_PACE, TrainingPace())
 
 
 def _set_frame_interval(seconds: float) -> None:

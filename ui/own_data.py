@@ -152,14 +152,8 @@ def apply_mapping() -> None:
     kind = st.session_state.get(MAPPING_KIND_KEY) or "label"
     split = values["split"] if values["split"] != NO_SPLIT else None
     try:
-        mapping = ColumnMapping(
-            x1=values["x1"],
-            x2=values["x2"],
-            label=values["value"] if kind == "label" else None,
-            target=values["value"] if kind == "target" else None,
-            split=split,
-        )
-        own = table.read(mapping)
+        value = {kind: values["value"]}  # label=… or target=…
+        own = table.read(ColumnMapping(values["x1"], values["x2"], **value, split=split))
     except ValueError as problem:
         state.notices().append(f"{code(name)} was not used: {problem}")
         return
@@ -282,9 +276,9 @@ def mapping_step() -> None:
     numbers = list(table.numbers) or list(table.columns)
     guess = table.suggestion or ColumnMapping(*(numbers * 3)[:3])
     value = guess.label or guess.target or numbers[min(2, len(numbers) - 1)]
-    for part, default in (("x1", guess.x1), ("x2", guess.x2), ("value", value)):
+    defaults = {"x1": guess.x1, "x2": guess.x2, "value": value, "split": guess.split or NO_SPLIT}
+    for part, default in defaults.items():
         st.session_state.setdefault(MAPPING_KEYS[part], default)
-    st.session_state.setdefault(MAPPING_KEYS["split"], guess.split or NO_SPLIT)
     st.selectbox("x₁", numbers, key=MAPPING_KEYS["x1"])
     st.selectbox("x₂", numbers, key=MAPPING_KEYS["x2"])
     st.segmented_control(

@@ -178,8 +178,7 @@ def write_url(current: PlaygroundSettings) -> None:
 def run() -> TrainingRun:
     """This session's training run (built on first use)."""
     if RUN not in st.session_state:
-        current = settings()
-        st.session_state[RUN] = updated_run(None, current, own_data())
+        st.session_state[RUN] = updated_run(None, settings(), own_data())
     return st.session_state[RUN]
 
 
@@ -188,9 +187,7 @@ def set_run(new: TrainingRun) -> None:
 
 
 def playback() -> Playback:
-    if PLAYBACK not in st.session_state:
-        st.session_state[PLAYBACK] = Playback()
-    return st.session_state[PLAYBACK]
+    return st.session_state.setdefault(PLAYBACK, Playback())
 
 
 def theme_type() -> str | None:

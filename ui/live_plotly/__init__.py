@@ -4,24 +4,13 @@
 Streamlit components-v2 component keeps one Plotly.js graph alive and, per frame, only receives
 compact patches (base64 typed arrays, strings) which its JavaScript applies with ``Plotly.react``.
 
-Protocol (see docs/live_view.md for the full description and measured numbers):
+The figure itself travels only when its structure version changes; ``live_plotly``'s
+parameters say what else a frame carries, docs/live_view.md the protocol and its measurements.
 
-* ``figure`` is a full Plotly figure dict. It is serialised and sent to the browser only when
-  ``structure_version`` changes (or when the browser asks for it again), never per frame; the
-  browser keeps the last figure per ``key`` for the whole page, so a remount redraws at once.
-* ``updates`` patches traces and layout with Plotly's dotted attribute paths.
-* ``images`` are small uint8 maps (or (h, w, 3) RGB) the browser colours and paints into a
-  canvas over ``layout.images[k]`` (a new image URL per frame would be kept by the page).
-  Row 0 of every map is the TOP row of the picture.
-* ``hover_zoom`` shows one of those images large while the user hovers a point naming it.
-* ``editable`` lets the user click a point of some traces and type a new value in a small box
-  next to it; ``on_edit`` receives what was typed.
-* ``click_area`` names a pair of axes; a click inside their plot area sends its data
-  coordinates to ``on_click`` (the Playground's drawing of points).
-* Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
-  still drawing are merged (the newest value of each path wins) and drawn once, so a property
-  may be sent only now and then; but Streamlit itself may skip a frame under load, so animated
-  properties should be sent with every frame.
+Updates are applied on top of the previously drawn state. Frames that arrive while Plotly is
+still drawing are merged (the newest value of each path wins) and drawn once, so a property may
+be sent only now and then; but Streamlit itself may skip a frame under load, so animated
+properties should be sent with every frame.
 """
 
 from __future__ import annotations
@@ -264,16 +253,10 @@ def static_plotly_file(static_dir: pathlib.Path) -> str | None:
 
 
 def _plotly_sources() -> list[str]:
-    """URLs the browser tries, in order, to load Plotly.js once per page.
-
-    1. ``app/static/plotly-cartesian.min.js`` and ``app/static/plotly.min.js``: the copies
-       scripts/setup.sh puts in ``static/`` next to the main script (served with ETag, so
-       reloads are cheap), when those files exist (app.py).  The cartesian bundle (scatter,
-       heatmap: all the live view draws) is 1.5 MB instead of 4.8 MB and starts in half the
-       time; the full one stands in when setup could not fetch it.
-    2. Plotly's own bundled file, served by Streamlit's (v1) component file route from the
-       plotly package directory: works for any main script (e.g. bench/live_demo_app.py).
-    """
+    """URLs the browser tries, in order, to load Plotly.js once per page (docs/live_view.md):
+    the copy scripts/setup.sh put in ``static/`` next to the main script (``STATIC_PLOTLY_FILES``:
+    the 1.5 MB cartesian bundle starts in half the time of the full 4.8 MB one), then Plotly's
+    own file through Streamlit's (v1) component file route, which works for any main script."""
     import plotly
     from streamlit.components.v1 import declare_component
     from streamlit.file_util import get_app_static_dir
@@ -313,8 +296,7 @@ def _forget_sent_version(sent_key: str) -> None:
 def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
     """Callback of the browser's "click" trigger: hands the click's data coordinates to
     ``on_click`` (numbers only; anything else is dropped)."""
-    state = st.session_state.get(key)
-    click = state.get("click") if isinstance(state, Mapping) else None
+    click = _reported(st.session_state.get(key), "click")
     if not isinstance(click, Mapping):
         return
     try:
@@ -327,8 +309,7 @@ def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
 
 def _deliver_edit(key: str, on_edit: Callable[[dict], None]) -> None:
     """Callback of the browser's "edit" trigger: hands what the user typed to ``on_edit``."""
-    state = st.session_state.get(key)
-    edit = state.get("edit") if isinstance(state, Mapping) else None
+    edit = _reported(st.session_state.get(key), "edit")
     if isinstance(edit, Mapping):
         on_edit(dict(edit))
 
@@ -359,105 +340,50 @@ def live_plotly(
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
-    Parameters
-    ----------
-    figure:
-        A full figure dict (``{"data": [...], "layout": {...}}``, optionally ``"config"``).
-        Only serialised when ``structure_version`` differs from the version last sent to this
-        session's browser, so passing it every frame costs nothing; build it lazily/cached.
-    structure_version:
-        Identifies the figure's structure (trace count, axes, ...). Change it whenever the
-        figure itself must be redrawn from scratch; zoom resets then (``layout.uirevision``
-        defaults to this version).
-    updates:
-        ``{"traces": [{"index": i, "set": {"z": array, "marker.color": [...]}}],
-        "layout": {"annotations[0].text": "Epoch 12"}}``. Values may be numpy arrays (sent as
-        encoded arrays) or JSON values. Paths are Plotly's dotted attribute strings.
-    key:
-        Fixed Streamlit key; without it the graph would remount every frame.
-    height:
-        Height of the graph in pixels (reserved even while Plotly.js loads).
-    images:
-        ``[{"index": k, "values": encode_array(uint8 (h, w))}]`` (a raw uint8 ndarray works
-        too). Drawn client-side with ``colorscale`` into ``layout.images[k].source``; row 0 is
-        the top row of the picture.
-    colorscale:
-        ``[[position 0..1, "#rrggbb"], ...]`` for the images, position = value / 255. Default
-        :data:`DEFAULT_COLORSCALE` (``playground.palette``'s default: TensorFlow Playground's
-        orange - grey - blue). Always sent: the browser has no palette of its own.
-    hover_zoom:
-        ``{"trace": i, "count": n, "image": {...}}``: hovering a point of trace ``i`` whose
-        ``customdata`` is an image index ``k < n`` shows ``layout.images[k]`` large as an extra
-        layout image (``image`` gives its position keys: ``xref``, ``yref``, ``x``, ``y``,
-        ``sizex``, ``sizey``, ``layer``...), appended after the figure's own images and kept
-        on the newest source of image ``k`` on every frame; leaving the point hides it.
-        The graph div's ``data-hover-zoom`` attribute is ``k`` while it is shown, else empty.
-    frame_id:
-        Any short label of this frame; once the frame is painted, the graph div's
-        ``data-frame-id`` attribute shows it (tests and benchmarks use it).
-    stats_every:
-        When set, the browser reports its counters at most every ``stats_every`` seconds
-        (each report reruns the fragment or script once).
-    later_frames:
-        More frames that follow this one: ``[{"updates", "images", "frame_id"}, ...]``,
-        drawn ``frame_spacing`` seconds apart after it.  One Streamlit run can then carry
-        several animation frames: Streamlit's own per-run work in the browser (~20 ms,
-        more than drawing a frame) is paid once for all of them.  When the next call
-        arrives before they are all drawn, the ones left are merged into it (never late).
-        Each may carry its own ``"caption"``.
-    caption:
-        ``{"text": str, "data": {name: value}}``: a line of text above the graph, shown
-        when this frame is painted (before Plotly.js is ready: at once), so it always
-        describes the picture; ``data`` become ``data-<name>`` attributes of the line's
-        element (class ``np-live-plotly-caption``).
-    editable:
-        ``{trace index: {"values": array (n_points,), "decimals": 3, "label": "Weight"}}``:
-        clicking a point of one of these traces opens a small text box next to it, prefilled
-        with ``values[point]`` (``decimals`` places; the newest values sent). Enter sends
-        ``{"trace", "point", "customdata", "text"}`` (the point's ``customdata`` from the
-        figure's trace data, ``text`` as typed) to ``on_edit``; Escape or a click elsewhere
-        closes it; text that is not a number gets a sentence in the box and nothing is sent.
-        ``label`` names the box for screen readers.
-    on_edit:
-        Called (as a widget callback, before the rerun) with each edit.
-    click_area:
-        ``{"xaxis": "x", "yaxis": "y"}``: a click inside the plot area of these axes (a press
-        and release less than 5 px apart: a zoom drag is not a click) sends its data
-        coordinates, as the axes are drawn (zoom included), to ``on_click``; the graph div
-        counts them in ``data-clicks`` and has the class ``np-live-plotly-clickable``.
-        ``None``: clicks send nothing (the option holds for this call only).
-    on_click:
-        Called (as a widget callback, before the rerun) with ``{"x": float, "y": float}``.
-    fit_height:
-        ``(min, max, bottom, max_ratio)``: the graph's height follows the browser window
-        instead of ``height``: from where the graph starts down to ``bottom`` px above the
-        window's lower edge, kept within ``min``..``max`` px and at most ``max_ratio`` times the
-        graph's width, updated when the window or the page above it changes (the figure should
-        then have no fixed ``layout.height``).
-    stream:
-        Names the stream of frames this one belongs to while an animation plays (``None``
-        while nothing plays). While a stream plays, the graph's root element has the class
-        ``np-live-plotly-playing`` (and Streamlit's stale fade is kept off the graph).
-    stop_on_click:
-        A CSS selector (e.g. the Pause button's container). A click on a matching element
-        while a stream plays stops it in the browser at once: the frames still queued are
-        drawn together in one paint (the picture jumps to the newest state the browser
-        has), and for up to 3 s frames of the same stream are drawn as soon as they arrive
-        (no more spacing), until a frame of no or another stream comes.
-    changes_only:
-        Send only the layout values and pictures that differ from what this session's
-        browser was last sent (the browser merges frames onto what it drew), and everything
-        at least every ``changes_only`` seconds and whenever the structure version changes:
-        Streamlit may skip a whole message under load, and a value only it carried is
-        restored by the next whole frame. ``None``: every frame whole.
+    docs/live_view.md ("Python API") describes every argument in full; in short:
 
-    Returns
-    -------
-    What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
-    "fast": cumulative frame counts of this graph, "frame_id": the last painted frame's id,
-    "t": the browser's clock in seconds}, "pointer": True while the mouse is over the
-    graph}`` (reported on enter and leave; also readable before the call with
-    :func:`browser_state`).
+    Args:
+        figure: ``{"data": [...], "layout": {...}}`` (optionally ``"config"``), serialised only
+            when ``structure_version`` differs from the version this session's browser last got,
+            so passing it every frame costs nothing. A new version redraws the figure from
+            scratch (``layout.uirevision`` defaults to it: the zoom resets then).
+        updates: ``{"traces": [{"index": i, "set": {path: value}}], "layout": {path: value}}``
+            with Plotly's dotted paths; values are numpy arrays (sent encoded) or JSON values.
+        key: a fixed Streamlit key (without one the graph would remount every frame).
+        height: px, reserved even while Plotly.js loads.
+        images: ``[{"index": k, "values": uint8 (h, w) or (h, w, 3) RGB}]`` (or the values
+            ``encode_array``-ed), painted over ``layout.images[k]``; row 0 is the TOP row.
+        colorscale: ``[[value / 255, colour], ...]`` for the images, default
+            ``DEFAULT_COLORSCALE``; always sent: the browser has no palette of its own.
+        hover_zoom: ``{"trace": i, "count": n, "image": {...}}``: hovering a point of trace ``i``
+            whose ``customdata`` is an image index ``k < n`` shows image ``k`` large, placed by
+            ``image``'s position keys (the graph's ``data-hover-zoom`` is ``k`` meanwhile).
+        frame_id: shown as the graph's ``data-frame-id`` once this frame is painted (tests).
+        stats_every: seconds between the browser's reports of its counters (each one reruns).
+        later_frames: ``[{"updates", "images", "frame_id", "caption"}, ...]`` drawn
+            ``frame_spacing`` s apart after this one: Streamlit's own per-run work in the
+            browser (more than drawing a frame) is then paid once for all of them.
+        caption: ``{"text": str, "data": {name: value}}``: the line above the graph, shown when
+            its frame is painted; ``data`` become ``data-<name>`` attributes.
+        fit_height: ``(min, max, bottom, max_ratio)``: the height follows the window instead.
+        editable: ``{trace: {"values": (n_points,), "decimals": 3, "label": "Weight"}}``: a
+            click on a point of these traces opens a box to type its new value.
+        on_edit: a widget callback given ``{"trace", "point", "customdata", "text"}``.
+        click_area: ``{"xaxis": "x", "yaxis": "y"}``: a click in that plot area goes to
+            ``on_click`` as ``{"x": float, "y": float}`` in data units (``None``: clicks do
+            nothing; the option holds for this call only).
+        stream: names the stream of frames while an animation plays (``None`` otherwise).
+        stop_on_click: a CSS selector; a click on it stops the playing stream in the browser
+            at once (the queued frames are drawn together in one paint).
+        changes_only: send only the layout values and pictures that differ from what this
+            browser was last sent, and everything at least every ``changes_only`` seconds and
+            with a new structure (Streamlit may skip a message under load). ``None``: whole.
+
+    Returns:
+        What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
+        "fast": this graph's cumulative frame counts, "frame_id": the last painted one, "t":
+        the browser's clock in s}, "pointer": True while the mouse is over the graph}`` (also
+        readable before the call with :func:`browser_state`).
     """
     sent_key = _SENT_PREFIX + key
     data: dict[str, Any] = {
@@ -544,27 +470,25 @@ def _strip_sent(data: dict, key: str, changes_only: float | None) -> None:
         sent.strip(frame, False)
 
 
-def _browser_values(state: Any) -> dict:
-    def get(name: str) -> Any:
-        if isinstance(state, Mapping):
-            return state.get(name)
-        return getattr(state, name, None)
+def _reported(state: Any, name: str) -> Any:
+    """The browser's last report ``name`` in the component's state (a mapping or an object)."""
+    if isinstance(state, Mapping):
+        return state.get(name)
+    return getattr(state, name, None)
 
-    stats = get("stats")
+
+def _browser_values(state: Any) -> dict:
+    stats = _reported(state, "stats")
     return {
         "stats": dict(stats) if isinstance(stats, Mapping) else None,
-        "pointer": bool(get("pointer")),
+        "pointer": bool(_reported(state, "pointer")),
     }
 
 
 def browser_state(key: str) -> dict:
     """The browser's last reports for the graph ``key`` (see :func:`live_plotly`'s return
     value), read from the session before drawing the next frame."""
-    try:
-        state = st.session_state[key]
-    except KeyError:
-        state = None
-    return _browser_values(state)
+    return _browser_values(st.session_state.get(key))
 
 
 def _ignore() -> None:
