@@ -211,8 +211,18 @@ SETTINGS_SCHEMA: dict[str, Any] = _message(
 )
 
 
+def _number(bound: float | None) -> dict[str, Any]:
+    """A finite number, within ±``bound`` if given."""
+    if bound is None:
+        return NUMBER
+    return _message(
+        f"The run file's {{where}} is not a number from {-bound:,.0f} to {bound:,.0f}.",
+        {"type": "number", "minimum": -bound, "maximum": bound},
+    )
+
+
 def _table(rows: int, columns: int, what: str, bound: float | None = None) -> dict[str, Any]:
-    number = NUMBER if bound is None else {**NUMBER, "minimum": -bound, "maximum": bound}
+    number = _number(bound)
     return _message(
         f"The run file's {what} should be a table of {rows} × {columns} numbers.",
         {
@@ -225,7 +235,7 @@ def _table(rows: int, columns: int, what: str, bound: float | None = None) -> di
 
 
 def _vector(length: int, what: str, bound: float | None = None) -> dict[str, Any]:
-    number = NUMBER if bound is None else {**NUMBER, "minimum": -bound, "maximum": bound}
+    number = _number(bound)
     return _message(
         f"The run file's {what} should be a list of {length} numbers.",
         {"type": "array", "minItems": length, "maxItems": length, "items": number},
@@ -277,7 +287,7 @@ def _points_schema(kind: str, n_classes: int) -> dict[str, Any]:
             "type": "array",
             "minItems": 2,
             "maxItems": 2,
-            "items": {**NUMBER, "minimum": -MAX_ABS_POINT, "maximum": MAX_ABS_POINT},
+            "items": {"type": "number", "minimum": -MAX_ABS_POINT, "maximum": MAX_ABS_POINT},
         },
     )
     if kind == "classification":
@@ -286,7 +296,7 @@ def _points_schema(kind: str, n_classes: int) -> dict[str, Any]:
             {"type": "integer", "minimum": 0, "maximum": n_classes - 1},
         )
     else:
-        value = {**NUMBER, "minimum": -MAX_ABS_VALUE, "maximum": MAX_ABS_VALUE}
+        value = _number(MAX_ABS_VALUE)
     rows = {"type": "array", "maxItems": MAX_ROWS}
     return {
         "type": "object",
