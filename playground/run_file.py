@@ -531,7 +531,8 @@ def _parsed(data: bytes) -> Any:
     try:
         return json.loads(text, parse_constant=_not_finite, parse_float=_float)
     except json.JSONDecodeError as problem:
-        if problem.pos >= len(text.rstrip()):
+        # Cut off: the parser ran into the end (an unclosed string reports where it began).
+        if problem.pos >= len(text.rstrip()) or problem.msg.startswith("Unterminated string"):
             raise RunFileError(
                 "The run file is cut off: it ends before its JSON does (was the download or "
                 "the copy interrupted?)."

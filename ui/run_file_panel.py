@@ -21,6 +21,7 @@ import streamlit as st
 
 from playground.quote import code
 from playground.run import TrainingRun
+from playground.run_file import MAX_BYTES
 
 from . import state
 
@@ -30,9 +31,9 @@ LOAD_KEY = "run_file_load"
 EXPORT_KEYS = {"numpy": "export_numpy", "pytorch": "export_pytorch", "notebook": "export_notebook"}
 _HOLDER = "_run_file_holder"
 _MESSAGE = "_run_file_message"  # ("error" | "success", sentence) after the last upload
-# The uploader takes bigger files than a run file may be, so that one gets our sentence
-# (playground.run_file.MAX_BYTES) rather than the browser's; beyond this Streamlit refuses it.
-UPLOAD_LIMIT_MB = 50
+# The browser refuses a bigger file with Streamlit's sentence ("File must be 10.0MB or
+# smaller."), before sending it; playground.run_file checks the size again on the server.
+UPLOAD_LIMIT_MB = MAX_BYTES // 1_000_000
 
 
 @dataclass

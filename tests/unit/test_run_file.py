@@ -126,6 +126,8 @@ def test_not_text():
 def test_truncated(trained):
     data = save_run(trained)
     assert "cut off" in refused(data[: len(data) // 2])
+    assert "cut off" in refused(b'{"format": "neuroplay-run", "version": 1, "settings": {"data')
+    assert "cut off" in refused(data[:-1])
 
 
 def test_a_future_version(trained):
