@@ -153,6 +153,12 @@ def _describe(run: TrainingRun) -> str:
     )
 
 
+def _title(run: TrainingRun) -> str:
+    """The description as a sentence's start ("A 2-4-2-1 network …", NeuroPlay kept as it is)."""
+    text = _describe(run)
+    return text[0].upper() + text[1:]
+
+
 def _constants(run: TrainingRun) -> str:
     settings = run.settings
     threshold = CLASS_THRESHOLDS.get(settings.output, 0.0)
@@ -176,7 +182,7 @@ def numpy_script(run: TrainingRun) -> str:
         f"    {name!r}: lambda z: {NUMPY_ACTIVATIONS[name]},"
         for name in dict.fromkeys([*run.settings.hidden_activations, run.settings.output])
     )
-    return f'''"""{_describe(run).capitalize()}.
+    return f'''"""{_title(run)}.
 
 predict(x1, x2) gives the network's output for points; run the file to see its accuracy on the
 exported data. Needs only NumPy: python this_file.py
@@ -258,7 +264,7 @@ def pytorch_script(run: TrainingRun) -> str:
         if run.train.kind == "classification"
         else "labels"
     )
-    return f'''"""{_describe(run).capitalize()}, as a PyTorch module.
+    return f'''"""{_title(run)}, as a PyTorch module.
 
 build_model() gives an nn.Sequential (float64) with NeuroPlay's weights; train(model, epochs)
 continues training with the run's loss and optimiser; predict(model, x1, x2) gives outputs.
@@ -397,7 +403,7 @@ def notebook(run: TrainingRun) -> str:
     sizes = list(run.model.layer_sizes)
     cells = [
         nbformat.v4.new_markdown_cell(
-            f"# {_describe(run).capitalize()}\n\n"
+            f"# {_title(run)}\n\n"
             "This notebook rebuilds the data and the network with NeuroPlay's `engine` "
             "(run it from the NeuroPlay folder, where the `engine` package is), trains it "
             "the same way, and draws the decision boundary with Plotly."

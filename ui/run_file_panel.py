@@ -62,7 +62,8 @@ def load_uploaded() -> None:
     from playground.run_file import RunFileError, load_run
 
     uploaded = st.session_state.get(LOAD_KEY)
-    if uploaded is None:
+    if uploaded is None:  # the file was removed from the uploader: so is its message
+        st.session_state.pop(_MESSAGE, None)
         return
     try:
         run = load_run(uploaded.getvalue())

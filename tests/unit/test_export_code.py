@@ -142,6 +142,7 @@ def test_the_pytorch_script_compiles(case):
     text = pytorch_script(trained(**RUNS[case]))
     compile(text, "network_torch.py", "exec")
     assert "nn.Sequential" in text and "def train(model, epochs)" in text
+    assert text.startswith('"""A ') and "in NeuroPlay, as a PyTorch module." in text
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="PyTorch is not installed here (CI has no torch)")
