@@ -5,6 +5,8 @@ sentence on the page; the panel does not move the one-screen layout."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -78,6 +80,18 @@ def test_a_saved_run_loads_in_a_new_session_with_the_same_caption_and_map(
     info.value.save_as(path)
     document = json.loads(path.read_text())
     assert document["format"] == "neuroplay-run" and document["training"]["epoch"] == saved_epoch
+    # The NumPy export of the same run runs on its own and prints the caption's accuracies.
+    with page.expect_download() as info:
+        page.get_by_role("button", name="NumPy script").click()
+    script = tmp_path / info.value.suggested_filename
+    info.value.save_as(script)
+    printed = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
+    ).stdout  # Timeout: a Python start and NumPy's import, seconds on a busy machine.
+    for name in ("train", "test"):
+        shown = float(saved_caption.split(f"{name} accuracy ")[1].split("%")[0])
+        exported = float(printed.split(f"{name} accuracy: ")[1].split()[0]) * 100
+        assert abs(shown - exported) <= 0.05, (saved_caption, printed)
 
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
