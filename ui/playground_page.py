@@ -16,6 +16,7 @@ from . import controls, state
 from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
 from .live_plotly import preload_plotly
+from .run_file_panel import run_file_panel
 
 MORE_SETTINGS = "expander_more_settings"  # session-state keys of the expanders' open state
 WEIGHT_EDITOR = "expander_weight_editor"
@@ -117,3 +118,4 @@ def render() -> None:
     with editor:
         if editor.open:
             controls.weight_editor(settings)
+    run_file_panel()  # save, load, export: below the one-screen layout

@@ -681,12 +681,23 @@ function validFit(fit) {
   return { min, max, bottom: Math.max(0, Number(fit.bottom) || 0), ratio };
 }
 
+// Where an element starts on the page, however far the page is scrolled: Streamlit scrolls a
+// container, not the window, so a rerun while scrolled down (opening an expander under the
+// view) would otherwise see the graph high up and make it taller.
+function pageTop(element) {
+  let top = element.getBoundingClientRect().top + window.scrollY;
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    top += node.scrollTop;
+  }
+  return top;
+}
+
 function fitToWindow(state) {
   const fit = state.fit;
   if (!fit || !state.root.isConnected) {
     return;
   }
-  const top = state.root.getBoundingClientRect().top + window.scrollY;
+  const top = pageTop(state.root);
   const room = window.innerHeight - top - fit.bottom;
   // A tall narrow window (a tablet held upright) would make a tall, mostly empty figure.
   const high = Math.min(fit.max, state.root.clientWidth * fit.ratio);

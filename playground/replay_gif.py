@@ -1,0 +1,159 @@
+"""An animated GIF of a training replay, from the frames' data (Pillow; no Streamlit, no Plotly).
+
+``render_gif(frames)`` draws each ``ReplayFrame`` (the output map over the view, the epoch and
+the losses) as one picture: a caption line on top ("Epoch 120 · train loss 0.123 · test loss
+0.145"), the output map in the figures' colours on the left, the loss curves up to that epoch
+on the right (the whole replay's range on both axes, so the curve grows from frame to frame),
+and returns the GIF's bytes. Where the frames come from (the recorded history of issue 13) is
+the caller's business; nothing here knows about a run.
+
+The map is coloured as the live view colours it: -1 the palette's negative end, 0 the theme's
+neutral grey, +1 its positive end, linear in between (``FigureColors.scale_rgb``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
+
+CAPTION_HEIGHT = 26  # px: the caption line above the pictures
+LOSS_WIDTH = 220  # px: the loss chart's width (its height is the map's)
+MARGIN = 8  # px around and between the pictures
+CAPTION_SIZE = 14  # px: the caption's type
+MAX_FRAMES = 1000
+MIN_FRAME_SECONDS = 0.02  # GIF delays are in hundredths of a second; browsers slow faster ones
+
+
+@dataclass(frozen=True)
+class ReplayFrame:
+    """What one frame of the replay shows.
+
+    Attributes:
+        output: (h, w) the network's output over the view, -1 … 1 (row 0 at the top, as
+            ``engine.grid_points`` orders the grid); values beyond are clipped.
+        epoch: the epoch the frame shows (increasing over the replay).
+        train_loss, test_loss: the losses at that epoch (NaN: not known, not drawn).
+    """
+
+    output: np.ndarray
+    epoch: int
+    train_loss: float
+    test_loss: float = math.nan
+
+
+def caption_text(frame: ReplayFrame) -> str:
+    """The caption line of a frame: its epoch and losses."""
+    parts = [f"Epoch {frame.epoch:,}"]
+    for name, value in (("train loss", frame.train_loss), ("test loss", frame.test_loss)):
+        if math.isfinite(value):
+            parts.append(f"{name} {value:.3f}")
+    return " · ".join(parts)
+
+
+def output_picture(output: np.ndarray, colors: FigureColors = DEFAULT_COLORS) -> np.ndarray:
+    """(h, w, 3) uint8: the output map in the diverging scale (-1, 0, +1 at its stops)."""
+    values = np.clip(np.nan_to_num(np.asarray(output, dtype=np.float64)), -1.0, 1.0)
+    negative, neutral, positive = colors.scale_rgb()
+    weight = np.abs(values)[..., None]
+    end = np.where(values[..., None] < 0, negative, positive)
+    return np.rint(neutral + weight * (end - neutral)).astype(np.uint8)
+
+
+def render_gif(
+    frames: Sequence[ReplayFrame],
+    *,
+    seconds_per_frame: float = 0.1,
+    map_size: int = 240,
+    colors: FigureColors = DEFAULT_COLORS,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The replay as an animated GIF (looping), one picture per frame.
+
+    Args:
+        frames: at least one, at most ``MAX_FRAMES``, epochs increasing.
+        seconds_per_frame: how long each frame shows (≥ ``MIN_FRAME_SECONDS``).
+        map_size: the output map's side in px (the map is resized to it).
+        colors: the palette and theme of the figures.
+        progress: called as ``progress(done, total)`` after each frame is drawn (a progress
+            bar's hook).
+
+    Raises ``ValueError`` with a sentence for frames it cannot draw.
+    """
+    if not 1 <= len(frames) <= MAX_FRAMES:
+        raise ValueError(f"A replay needs 1 to {MAX_FRAMES:,} frames; got {len(frames):,}.")
+    epochs = [frame.epoch for frame in frames]
+    if any(later <= earlier for earlier, later in zip(epochs, epochs[1:])):
+        raise ValueError("The frames' epochs must increase from one frame to the next.")
+    if not math.isfinite(seconds_per_frame) or seconds_per_frame < MIN_FRAME_SECONDS:
+        raise ValueError(f"A frame must show for at least {MIN_FRAME_SECONDS} s.")
+    chart = _LossChart(frames, map_size, colors)
+    font = ImageFont.load_default(CAPTION_SIZE)
+    width = 3 * MARGIN + map_size + LOSS_WIDTH
+    height = CAPTION_HEIGHT + 2 * MARGIN + map_size
+    background = hex_to_rgb(colors.theme.background)
+    text = hex_to_rgb(colors.theme.text)
+    pictures = []
+    for index, frame in enumerate(frames):
+        picture = Image.new("RGB", (width, height), background)
+        draw = ImageDraw.Draw(picture)
+        draw.text((MARGIN, MARGIN), caption_text(frame), fill=text, font=font)
+        output = Image.fromarray(output_picture(frame.output, colors))
+        picture.paste(
+            output.resize((map_size, map_size), Image.Resampling.BILINEAR),
+            (MARGIN, CAPTION_HEIGHT + MARGIN),
+        )
+        chart.draw(draw, index, (2 * MARGIN + map_size, CAPTION_HEIGHT + MARGIN))
+        pictures.append(picture)
+        if progress is not None:
+            progress(index + 1, len(frames))
+    buffer = io.BytesIO()
+    pictures[0].save(
+        buffer,
+        format="GIF",
+        save_all=True,
+        append_images=pictures[1:],
+        duration=round(seconds_per_frame * 1000),
+        loop=0,
+        optimize=False,  # frames may look alike; every one must stay (its caption differs)
+    )
+    return buffer.getvalue()
+
+
+class _LossChart:
+    """The loss curves, scaled to the whole replay (epochs on x, losses on y from 0)."""
+
+    def __init__(self, frames: Sequence[ReplayFrame], size: int, colors: FigureColors):
+        self.epochs = np.array([frame.epoch for frame in frames], dtype=np.float64)
+        self.losses = {
+            "train": np.array([frame.train_loss for frame in frames], dtype=np.float64),
+            "test": np.array([frame.test_loss for frame in frames], dtype=np.float64),
+        }
+        finite = np.concatenate([v[np.isfinite(v)] for v in self.losses.values()])
+        self.top = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+        self.size = size
+        theme = colors.theme
+        self.line_colors = {"train": hex_to_rgb(theme.loss[0]), "test": hex_to_rgb(theme.loss[1])}
+        self.frame_color = hex_to_rgb(theme.frame)
+
+    def draw(self, draw: ImageDraw.ImageDraw, index: int, origin: tuple[int, int]) -> None:
+        left, top = origin
+        width, height = LOSS_WIDTH, self.size
+        draw.rectangle((left, top, left + width - 1, top + height - 1), outline=self.frame_color)
+        first, last = self.epochs[0], self.epochs[-1]
+        span = max(last - first, 1.0)
+        for name, losses in self.losses.items():
+            shown = np.isfinite(losses[: index + 1])
+            x = left + 2 + (self.epochs[: index + 1][shown] - first) / span * (width - 5)
+            y = top + height - 3 - losses[: index + 1][shown] / self.top * (height - 6)
+            points = list(zip(x.tolist(), y.tolist()))
+            if len(points) >= 2:
+                draw.line(points, fill=self.line_colors[name], width=2)
+            elif points:
+                draw.ellipse((x[0] - 2, y[0] - 2, x[0] + 2, y[0] + 2), fill=self.line_colors[name])
