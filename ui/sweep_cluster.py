@@ -53,8 +53,21 @@ class Connection:
     client: Any
     cluster: Any = None
 
+    def usable(self) -> bool:
+        """Still connected (a scheduler that went away gets a new connection next time)."""
+        return self.client.status == "running"
 
-@st.cache_resource(show_spinner="Starting the local Dask cluster…")
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+@st.cache_resource(
+    show_spinner="Starting the local Dask cluster…",
+    validate=Connection.usable,
+    on_release=Connection.close,
+)
 def local_client() -> Connection:
     """This server's own cluster, started on first use, closed when the server exits."""
     from distributed import Client, LocalCluster
@@ -66,20 +79,24 @@ def local_client() -> Connection:
         dashboard_address=None,  # no fixed port: several servers may run on one machine
     )
     client = Client(cluster)
-    atexit.register(cluster.close)
-    atexit.register(client.close)
-    return Connection(client, cluster)
+    connection = Connection(client, cluster)
+    atexit.register(connection.close)
+    return connection
 
 
-@st.cache_resource(show_spinner="Connecting to the Dask scheduler…")
+@st.cache_resource(
+    show_spinner="Connecting to the Dask scheduler…",
+    validate=Connection.usable,
+    on_release=Connection.close,
+)
 def remote_client(address: str) -> Connection:
     """A client of the scheduler at ``address``; raises ``OSError`` / ``TimeoutError`` /
     ``ValueError`` when it cannot be reached (not cached: the next try connects again)."""
     from distributed import Client
 
-    client = Client(address, timeout=CONNECT_SECONDS)
-    atexit.register(client.close)
-    return Connection(client)
+    connection = Connection(Client(address, timeout=CONNECT_SECONDS))
+    atexit.register(connection.close)
+    return connection
 
 
 def client_for(address: str):
