@@ -21,6 +21,7 @@ from playground.sweep import (
     SweepError,
     SweepPlan,
     axis_labels,
+    axis_texts,
     cells_of,
     crossed_out,
     heatmap_figure,
@@ -31,6 +32,8 @@ from ui.sweep_cluster import client_for, configured_scheduler, sweep_store
 NO_AXIS = ""
 DEFAULT_AXES = (("lr", "0.003, 0.03, 0.3"), ("activation", "tanh; relu; sigmoid"), (NO_AXIS, ""))
 MAX_SEEDS = 10
+AXIS_ROLES = ("Rows", "Columns", "Tabs")  # what each axis becomes in the small multiples
+THUMBNAIL_PX = 120  # drawn size of a 32 × 32 decision boundary: 4 cells fit 1280 px
 DEFAULT_EPOCHS = 300
 TOP_K = 10
 POLL_SECONDS = 0.5  # the progress bar's refresh while a sweep runs
@@ -132,20 +135,25 @@ def suggest_values(slot: int) -> None:
     st.session_state[values_key(slot)] = AXES[name].example if name else ""
 
 
-def setup_form() -> tuple[str, list[tuple[str, str]], int, int, str]:
-    """The widgets: base setup, axes and values, seeds, epochs, scheduler."""
-    with st.expander("Base setup: every run starts from this Playground setup"):
+def setup_form() -> tuple[str, list[tuple[str, str]], int, int, str, bool]:
+    """The widgets: base setup and scheduler (folded), an axis and its values per column,
+    seeds, epochs and Run; returns their values and whether Run was pressed."""
+    with st.expander("Base setup, and where the runs go"):
         st.text_area(
-            "A Playground link (or its part after ?)",
+            "Every run starts from this Playground setup (a link, or its part after ?)",
             key="sweep_base",
             height=90,
             help="Starts as this session's Playground setup. Paste any Playground link.",
         )
+        st.text_input(
+            "Dask scheduler (blank: this server's own cluster)",
+            key="sweep_scheduler",
+            placeholder="tcp://host:8786",
+        )
     axes = []
-    for slot in range(1, MAX_AXES + 1):
-        left, right = st.columns([1, 2])
-        name = left.selectbox(
-            f"Axis {slot}" + (" (rows)" if slot == 1 else " (columns)" if slot == 2 else " (tabs)"),
+    for slot, place in enumerate(st.columns(MAX_AXES), start=1):
+        name = place.selectbox(
+            AXIS_ROLES[slot - 1],
             [NO_AXIS, *AXES],
             key=axis_key(slot),
             format_func=lambda key: AXES[key].label if key else "—",
@@ -153,9 +161,9 @@ def setup_form() -> tuple[str, list[tuple[str, str]], int, int, str]:
             args=(slot,),
         )
         hint = "separated by ;" if name and AXES[name].many_numbers else "separated by commas"
-        values = right.text_input(f"Values {hint}", key=values_key(slot), disabled=not name)
+        values = place.text_input(f"Values, {hint}", key=values_key(slot), disabled=not name)
         axes.append((name, values))
-    seeds_column, epochs_column, scheduler_column = st.columns([1, 1, 2])
+    seeds_column, epochs_column, run_column = st.columns([1, 1, 1], vertical_alignment="bottom")
     seeds = seeds_column.number_input(
         "Replicate seeds",
         min_value=1,
@@ -168,12 +176,9 @@ def setup_form() -> tuple[str, list[tuple[str, str]], int, int, str]:
     epochs = epochs_column.number_input(
         "Epochs per run", min_value=1, max_value=100_000, step=50, key="sweep_epochs"
     )
-    scheduler = scheduler_column.text_input(
-        "Dask scheduler (blank: this server's own cluster)",
-        key="sweep_scheduler",
-        placeholder="tcp://host:8786",
-    )
-    return st.session_state["sweep_base"], axes, int(seeds), int(epochs), scheduler.strip()
+    run = run_column.button("Run sweep", key="sweep_run", type="primary", width="stretch")
+    scheduler = st.session_state["sweep_scheduler"].strip()
+    return st.session_state["sweep_base"], axes, int(seeds), int(epochs), scheduler, run
 
 
 def start_sweep(base: str, axes: list[tuple[str, str]], seeds: int, epochs: int, address: str):
@@ -231,17 +236,17 @@ def playground_link(query: str) -> str:
 def thumbnail_grid(cells, plan: SweepPlan, fixed: tuple) -> None:
     """Rows × columns of decision boundaries (axis 1 × axis 2, at ``fixed`` of axis 3), each
     with its test loss (± the spread over seeds) and a link to it in the Playground."""
-    rows = axis_labels(plan, 0)
+    rows, row_texts = axis_labels(plan, 0), axis_texts(plan, 0)
     columns = axis_labels(plan, 1) if len(plan.axes) > 1 else [None]
-    widths = [1] + [2] * len(columns)
+    widths = [1] * (len(columns) + 1)
     if columns != [None]:
         header = st.columns(widths)
         header[0].caption(f"{AXES[plan.axes[0][0]].label} ↓ {AXES[plan.axes[1][0]].label} →")
-        for place, column in zip(header[1:], columns):
-            place.markdown(f"**{column}**")
-    for row in rows:
+        for place, text in zip(header[1:], axis_texts(plan, 1)):
+            place.markdown(f"**{text}**")
+    for row, row_text in zip(rows, row_texts):
         places = st.columns(widths, vertical_alignment="center")
-        places[0].markdown(f"**{row}**")
+        places[0].markdown(f"**{row_text}**")
         for place, column in zip(places[1:], columns):
             key = (row, *fixed) if column is None else (row, column, *fixed)
             cell = cells.get(key)
@@ -250,14 +255,14 @@ def thumbnail_grid(cells, plan: SweepPlan, fixed: tuple) -> None:
                     st.caption("not run")
                     continue
                 picture = crossed_out(cell.thumbnail) if cell.diverged else cell.thumbnail
-                st.image(picture, width="stretch", link=playground_link(cell.query))
+                st.image(picture, width=THUMBNAIL_PX, link=playground_link(cell.query))
                 note = f"test loss {cell.loss_text()}"
                 if cell.diverged:
                     where = f" at epoch {cell.diverged_at}" if cell.diverged_at else ""
                     note = f":red[diverged{where}] · " + (
                         f"{cell.diverged}/{cell.runs} seeds" if cell.runs > 1 else "no loss"
                     )
-                st.markdown(f"{note} · [open]({playground_link(cell.query)})")
+                st.caption(f"{note} · [open]({playground_link(cell.query)})")
 
 
 def results(job: Sweep) -> None:
@@ -280,7 +285,8 @@ def results(job: Sweep) -> None:
     if len(plan.axes) == 3:
         name, _ = plan.axes[2]
         labels = axis_labels(plan, 2)
-        for tab, value in zip(st.tabs([f"{AXES[name].label} {v}" for v in labels]), labels):
+        tabs = st.tabs([f"{AXES[name].label} {text}" for text in axis_texts(plan, 2)])
+        for tab, value in zip(tabs, labels):
             with tab:
                 small_multiples(cells, plan, metric, (value,))
     else:
@@ -302,7 +308,8 @@ def top_table(table) -> None:
     names = [c for c in table.columns if c not in ("thumbnail", "query", "run")]
     st.subheader(f"Top {min(TOP_K, len(table))} by test loss", anchor=False)
     best = table.sort_values("test_loss", na_position="last").head(TOP_K)
-    shown = best[names].assign(playground=best["query"].map(playground_link))
+    shown = best[names].copy()
+    shown.insert(0, "playground", best["query"].map(playground_link))
     st.dataframe(
         shown,
         hide_index=True,
@@ -335,9 +342,7 @@ def recent_sweeps(current: Sweep | None) -> None:
 
 def link_params(plan: SweepPlan) -> dict:
     """A sweep's setup as its page's URL writes it."""
-    axes = [
-        (name, "; ".join(map(str, axis_labels(plan, i)))) for i, (name, _) in enumerate(plan.axes)
-    ]
+    axes = [(name, "; ".join(axis_texts(plan, i))) for i, (name, _) in enumerate(plan.axes)]
     return setup_params(base_query(plan.base), axes, len(plan.seeds), plan.epochs)
 
 
@@ -345,8 +350,8 @@ def render() -> None:
     take_url_into_widgets()
     if "sweep_scheduler" not in st.session_state:
         st.session_state["sweep_scheduler"] = configured_scheduler()
-    base, axes, seeds, epochs, address = setup_form()
-    if st.button("Run sweep", key="sweep_run", type="primary"):
+    base, axes, seeds, epochs, address, run = setup_form()
+    if run:
         start_sweep(base, axes, seeds, epochs, address)
     plan = plan_in_url()
     job = sweep_store().get(plan) if plan is not None else None

@@ -22,16 +22,11 @@ import os
 import time
 
 from playground.settings import PlaygroundSettings
-from playground.sweep import Sweep, plan_sweep, run_one, run_serially
+from playground.sweep import Sweep, plan_sweep, run_serially, warm_up
 
 BASE = PlaygroundSettings(dataset="circle", hidden=(8, 8), batch=10)
 AXES = {"lr": [0.01, 0.03, 0.1, 0.3], "activation": ["tanh", "relu", "sigmoid", "linear"]}
 SEEDS = (1, 2, 3, 4)
-
-
-def warm(client) -> None:
-    """Every worker trains a tiny run once (imports, Numba cache) before the clock starts."""
-    client.run(run_one, BASE, 2)
 
 
 def timed(name: str, function, n_runs: int, workers: int, serial_rate: float | None) -> float:
@@ -77,7 +72,7 @@ def main() -> None:
             ) as cluster,
             Client(cluster) as client,
         ):
-            warm(client)
+            warm_up(client)  # imports and Numba cache before the clock starts
             timed(label, lambda c=client: Sweep(plan, c).wait(), n, workers * threads, serial)
     timed("serial again", lambda: run_serially(plan), n, 1, serial)
     print(f"load {os.getloadavg()}")

@@ -311,6 +311,12 @@ def run_batch(cells: Sequence[tuple[int, PlaygroundSettings]], epochs: int) -> l
     return [{"run": index, **run_one(settings, epochs)} for index, settings in cells]
 
 
+def warm_up(client) -> None:
+    """Every worker of ``client`` trains a two-epoch run (imports, the Numba kernels from their
+    cache: ~2 s a process), so that a sweep's first tasks and its runs/s measure training."""
+    client.run(run_one, PlaygroundSettings(), 2)
+
+
 def runs_per_task(n_runs: int, n_workers: int) -> int:
     """Runs in one task: about ``TASKS_PER_WORKER`` tasks per worker, at most
     ``MAX_RUNS_PER_TASK`` runs each."""
@@ -627,6 +633,12 @@ def axis_labels(plan: SweepPlan, index: int) -> list:
     return [_shown(name, value) if isinstance(value, tuple) else value for value in values]
 
 
+def axis_texts(plan: SweepPlan, index: int) -> list[str]:
+    """The values of axis ``index`` as a link writes them ("3", not "3.0"), to show."""
+    name, values = plan.axes[index]
+    return [_shown(name, value) for value in values]
+
+
 def heatmap_figure(
     cells: Mapping[tuple, Cell], plan: SweepPlan, metric: str, fixed: tuple = ()
 ) -> dict:
@@ -635,6 +647,7 @@ def heatmap_figure(
     values ``fixed`` of the third. Diverged or missing cells are blank, with their word."""
     columns = axis_labels(plan, 1) if len(plan.axes) > 1 else [""]
     rows = axis_labels(plan, 0)
+    column_texts = axis_texts(plan, 1) if len(plan.axes) > 1 else [""]
     z, text = [], []
     for row in rows:
         z_row, text_row = [], []
@@ -657,13 +670,13 @@ def heatmap_figure(
         "data": [
             {
                 "type": "heatmap",
-                "x": [str(c) for c in columns],
-                "y": [str(r) for r in rows],
+                "x": column_texts,
+                "y": axis_texts(plan, 0),
                 "z": z,
                 "text": text,
                 "texttemplate": "%{text}",
                 "hovertemplate": f"%{{y}}, %{{x}}: {words} %{{text}}<extra></extra>",
-                # low loss / high accuracy dark: the best cells stand out either way
+                # low loss / high accuracy bright: the best cells stand out either way
                 "colorscale": "Viridis",
                 "reversescale": loss,
                 "colorbar": {"title": {"text": words}},

@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from playground.sweep import SweepStore
+from playground.sweep import SweepStore, warm_up
 
 SCHEDULER_ENV = "NEUROPLAY_DASK_SCHEDULER"
 SCHEDULER_SECRET = "dask_scheduler"
@@ -79,6 +79,7 @@ def local_client() -> Connection:
         dashboard_address=None,  # no fixed port: several servers may run on one machine
     )
     client = Client(cluster)
+    warm_up(client)
     connection = Connection(client, cluster)
     atexit.register(connection.close)
     return connection

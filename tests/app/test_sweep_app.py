@@ -60,7 +60,7 @@ def run_to_the_end(at: AppTest) -> AppTest:
 
 
 def markdown_text(at: AppTest) -> str:
-    return "\n".join(element.value for element in at.markdown)
+    return "\n".join(element.value for element in [*at.markdown, *at.caption])
 
 
 def test_a_small_sweep_runs_to_its_table_and_is_found_again_from_its_link(page):

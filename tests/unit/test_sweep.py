@@ -207,7 +207,7 @@ def test_cells_average_the_seeds_and_the_heat_map_marks_diverged_cells(client):
     assert wild.diverged == 3 and wild.loss_text() == "diverged"
     figure = heatmap_figure(cells, plan, "test_loss")
     heat = figure["data"][0]
-    assert heat["y"] == ["0.03", "3.0"] and heat["z"][1] == [None]
+    assert heat["y"] == ["0.03", "3"] and heat["z"][1] == [None]
     assert heat["text"] == [[f"{losses.mean():.3g}"], ["diverged"]]
 
 
