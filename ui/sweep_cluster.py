@@ -76,7 +76,7 @@ def local_client() -> Connection:
         n_workers=worker_count(),
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,  # no fixed port: several servers may run on one machine
+        dashboard_address=":0",  # a free port: several servers may run on one machine
     )
     client = Client(cluster)
     warm_up(client)
