@@ -143,6 +143,10 @@ def cell_settings(
     for spec in SETTINGS:  # in field order, as PlaygroundSettings.normalized checks them
         try:
             checked[spec.name] = spec.checked(checked[spec.name], checked)
+        except TypeError:  # a value of the wrong kind (a list for a number, …)
+            raise SweepError(
+                f"{code(checked[spec.name])} is not a value {spec.name} can take."
+            ) from None
         except UnusableError as problem:
             label = f"{AXES[spec.name].label}: " if spec.name in values else ""
             others = [
@@ -219,9 +223,11 @@ def plan_sweep(
             raise SweepError(f"{axis.label} is chosen twice: one axis per setting.")
         if isinstance(values, str):
             values = parse_values(name, values)
-        values = tuple(
-            SETTING[name].kind.parse(v) if isinstance(v, str) else _python(v) for v in values
-        )
+        try:
+            values = tuple(_value(name, value) for value in values)
+        except (ValueError, TypeError, OverflowError) as problem:
+            shown = problem.args[0] if isinstance(problem, TypeError) and problem.args else values
+            raise SweepError(f"{axis.label}: {code(shown)} is not a value it can take.") from None
         shown = [_shown(name, value) for value in values]
         if not values:
             raise SweepError(f"{axis.label} has no values: give two or more.")
@@ -274,6 +280,21 @@ def plan_sweep(
         )
     plan.cells()  # every combination checked before anything is submitted
     return plan
+
+
+def _value(name: str, value: Any) -> Any:
+    """One axis value as the settings hold it: text read as a link reads it, a single number of
+    a list setting (layers) as a list of one."""
+    if isinstance(value, str):
+        return SETTING[name].kind.parse(value)
+    value = _python(value)
+    default = SETTING[name].default
+    if isinstance(default, tuple) and not isinstance(value, tuple):
+        value = (value,)
+    kinds = {tuple: tuple, float: int | float, int: int, str: str}[type(default)]
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise TypeError(value)
+    return value
 
 
 def _python(value: Any) -> Any:

@@ -72,6 +72,11 @@ def test_the_grid_has_every_combination_first_axis_slowest_seeds_fastest():
     assert PlaygroundSettings.from_query_params(settings.to_query_params()) == (settings, [])
 
 
+def test_python_values_may_be_given_as_the_settings_hold_them():
+    plan = plan_sweep(TINY, {"hidden": [8, (4, 2)], "activation": ["relu", ("tanh",)]})
+    assert plan.axes == (("hidden", ((8,), (4, 2))), ("activation", (("relu",), ("tanh",))))
+
+
 def test_values_are_read_as_a_link_writes_them():
     assert parse_values("lr", "0.003, 0.03 0.3") == (0.003, 0.03, 0.3)
     assert parse_values("hidden", "4; 8,8 | none") == ((4,), (8, 8), ())
@@ -85,6 +90,8 @@ def test_values_are_read_as_a_link_writes_them():
         ({"lr": [-1, 0.1]}, None, 10, "`lr=-1` is not one of the choices (1e-05, 0.0001"),
         ({"lr": "0.1, x"}, None, 10, "Learning rate: `x` is not a value it can take"),
         ({"momentum": [1, 2]}, None, 10, "There is no sweep axis called `momentum`"),
+        ({"lr": [None, 0.1]}, None, 10, "Learning rate: `None` is not a value it can take"),
+        ({"noise": [0.5, 10]}, None, 10, "Data noise: `0.5` is not a value it can take"),
         ({"lr": [0.1]}, None, 10, "Learning rate has one value (0.1): an axis needs two or more"),
         ({"lr": []}, None, 10, "Learning rate has no values"),
         ({"lr": "0.1, 0.1"}, None, 10, "Learning rate lists 0.1 more than once"),
