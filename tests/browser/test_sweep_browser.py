@@ -46,8 +46,11 @@ def test_a_sweep_runs_to_thumbnails_a_second_is_cancelled_and_a_reload_finds_the
     # NumPy, Numba and the engine, ~10 s here); 9 runs of 30 epochs then take < 1 s. 120 s on
     # a loaded box.
     progress.get_by_text(re.compile(r"9/9 runs .* done in")).wait_for(timeout=120_000)
-    settle(page)
     thumbnails = page.locator(THUMBNAILS)
+    # Timeout: the progress fragment saw the end and reruns the page, which draws the grid
+    # (< 1 s; 60 s on a loaded box).
+    thumbnails.nth(8).wait_for(timeout=60_000)
+    settle(page)
     assert thumbnails.count() == 9
     # Every picture arrived and is the 32 × 32 output map (not a broken image).
     widths = thumbnails.evaluate_all("images => images.map(image => image.naturalWidth)")
@@ -91,6 +94,8 @@ def test_a_cells_link_opens_that_run_in_the_playground(page, streamlit_url):
     page.locator(".st-key-sweep_run button").click()
     # Timeout: the cluster may be starting (see above); 4 runs of 10 epochs then take < 1 s.
     page.locator(PROGRESS).get_by_text(re.compile(r"4/4 runs .* done in")).wait_for(timeout=120_000)
+    # Timeout: then the page reruns and draws the grid (< 1 s; 60 s on a loaded box).
+    page.locator(THUMBNAILS).nth(3).wait_for(timeout=60_000)
     settle(page)
     link = page.locator(f"{MAIN} a", has_text="open").nth(3)  # row 0.3, column relu
     href = link.get_attribute("href")
