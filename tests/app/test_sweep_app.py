@@ -121,3 +121,15 @@ def test_an_unreachable_scheduler_gets_a_message_and_the_local_choice(page):
     assert "Could not reach a Dask scheduler at `tcp://127.0.0.1:9`" in at.error[0].value
     at.button(key="sweep_use_local").click().run()
     assert at.text_input(key="sweep_scheduler").value == ""
+
+
+def test_the_base_setup_starts_as_this_sessions_playground_setup():
+    from playground.settings import PlaygroundSettings
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    at.session_state["settings"] = PlaygroundSettings(dataset="xor", hidden=(5,), lr=0.3)
+    at.switch_page("app_pages/6_Sweep.py").run()
+    assert not at.exception, at.exception
+    base = at.text_area(key="sweep_base").value
+    assert "dataset=xor" in base and "hidden=5" in base and "lr=0.3" in base
