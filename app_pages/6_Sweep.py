@@ -279,7 +279,10 @@ def results(job: Sweep) -> None:
     metric = "test_loss"
     if classification:
         shown = st.radio(
-            "Heat map of", ["test loss", "test accuracy"], horizontal=True, key="sweep_metric"
+            "Heat map (below the pictures) of",
+            ["test loss", "test accuracy"],
+            horizontal=True,
+            key="sweep_metric",
         )
         metric = shown.replace(" ", "_")
     if len(plan.axes) == 3:
