@@ -899,7 +899,7 @@ def dead_relu_fraction(layout, alive):
     dead = 0
     for layer in range(layout.shape[0] - 1):
         code = layout[layer, ACTIVATION]
-        if code == RELU or code == LEAKY_RELU:
+        if code in (RELU, LEAKY_RELU):
             for j in range(layout[layer, FAN_OUT]):
                 relu_units += 1
                 dead += not alive[layer, j]
