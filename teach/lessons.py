@@ -445,9 +445,9 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "If every weight starts at the same value c, every unit in a layer computes the "
             "same output and receives the same gradient, so all of them change in exactly the "
             "same way: they move, but stay twins, and the layer acts like a single unit however "
-            "wide it is. All-zero weights are worse: a hidden unit's gradient is its outgoing "
-            "weights (0) times the error, so the hidden weights barely move at all. Random "
-            "starting weights break the symmetry."
+            "wide it is. All-zero weights are worse: a hidden unit's error is its outgoing "
+            "weights times the output's error, 0 at the start, so on the circle the hidden "
+            "weights barely move at all. Random starting weights break the symmetry."
         ),
         claim=(
             f"After {_SYMMETRY} epochs from constant weights (all 0.3), the first layer's "
@@ -913,7 +913,7 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "gradient stays the same, v grows to g/(1 − μ), so its steady step is η/(1 − μ), "
             "ten times SGD's at μ = 0.9. A fair race therefore also gives SGD ten times the "
             "learning rate. Adam divides each weight's step by the recent size of its "
-            "gradient, so every weight moves by about η per step."
+            "gradient, so every weight moves by at most about η per step."
         ),
         claim=(
             f"On the spiral after {_RACE} epochs, SGD with learning rate 0.01 is still above "
@@ -956,7 +956,7 @@ LESSON_LIST: tuple[Lesson, ...] = (
             Readout("final_loss_sgd", "Final loss, SGD 0.01", "{:.3f}"),
             Readout("final_loss_momentum", "Final loss, momentum 0.01", "{:.3f}"),
             Readout("final_loss_sgd_equal", "Final loss, SGD 0.1", "{:.3f}"),
-            Readout("final_loss_adam", "Final loss, Adam 0.01", "{:.3f}"),
+            Readout("final_loss_adam", "Final loss, Adam", "{:.3f}"),
         ),
         figures=("loss_curves",),
     ),
