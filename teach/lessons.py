@@ -629,8 +629,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         look_for=(
             "A dead unit outputs 0 wherever there is data: its picture is one flat colour "
-            "over the data, and its outgoing links stop changing. The Playground counts them "
-            "under the output (dead units)."
+            "over the data, and its outgoing links stop changing. The line above the "
+            "Playground's network counts them (dead units)."
         ),
         try_next=(
             "Leaky ReLU's slope for negative z is 0.01, so a unit there still gets 1% of its "
