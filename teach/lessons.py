@@ -1,4 +1,4 @@
-"""Twelve lessons, each a claim about training that our engine demonstrates.
+"""The lessons, each a claim about training that our engine demonstrates.
 
 A ``Lesson`` is data: its story, the Playground configurations it compares (each opens in
 the Playground through its link), what to look for, what to try next, a ``measure``
@@ -316,6 +316,15 @@ def _measure_race(run: LessonRun) -> dict[str, float]:
     return numbers
 
 
+def _measure_clipping(run: LessonRun) -> dict[str, float]:
+    numbers = _accuracies(run)
+    for key, result in run.results.items():
+        numbers[f"diverged_{key}"] = float(bool(result.diverged))
+        numbers[f"epochs_{key}"] = float(result.epochs_run)
+        numbers[f"final_loss_{key}"] = result.last("train_loss")
+    return numbers
+
+
 # ---------------------------------------------------------------- the lessons
 
 _XOR = 300
@@ -329,6 +338,7 @@ _OVERFIT = 300
 _FEATURES = 200
 _SOFTMAX = 300
 _RACE = 500
+_CLIPPING = 100
 
 LESSON_LIST: tuple[Lesson, ...] = (
     Lesson(
@@ -959,6 +969,60 @@ LESSON_LIST: tuple[Lesson, ...] = (
             Readout("final_loss_adam", "Final loss, Adam", "{:.3f}"),
         ),
         figures=("loss_curves",),
+    ),
+    Lesson(
+        number=13,
+        slug="clipping",
+        title="Exploding gradients: clipping keeps a step bounded",
+        story=(
+            "When the loss surface is steep, one gradient can be so large that the step "
+            "throws the weights to where the next gradient is larger still: the loss explodes "
+            "within a few updates. Gradient clipping rescales the whole gradient g when its "
+            "norm is above a limit c, g ← g·c/‖g‖, so no SGD step moves the weights by more than "
+            "η·c (here 3·0.1 = 0.3), however steep the surface."
+        ),
+        claim=(
+            "With learning rate 3 and a linear output on the circle, training without "
+            "clipping diverges within its first 10 epochs (the engine stops and says so). "
+            "With the gradient norm clipped at 0.1, the same network with the same learning "
+            f"rate trains all {_CLIPPING} epochs and reaches at least 95% test accuracy."
+        ),
+        look_for=(
+            "Without clipping the Playground stops at once and its message suggests a lower "
+            "learning rate or gradient clipping; with clipping the loss falls."
+        ),
+        try_next=(
+            "Clip at 1 instead of 0.1: the steps may now be ten times larger. Does it still "
+            "train, and how smoothly?"
+        ),
+        variants=_variants(
+            _CLIPPING,
+            {"dataset": "circle", "output": "linear", "loss": "mse", "lr": 3.0},
+            ("none", "Learning rate 3, no clipping", {}),
+            ("clipped", "Learning rate 3, clipped at 0.1", {"clip": 0.1}),
+        ),
+        epochs=_CLIPPING,
+        measure=_measure_clipping,
+        clauses=(
+            Clause(
+                "No clipping: diverges within 10 epochs",
+                lambda n: n["diverged_none"] == 1 and n["epochs_none"] < 10,
+            ),
+            Clause(
+                "Clipped at 0.1: trains every epoch without diverging",
+                lambda n: n["diverged_clipped"] == 0 and n["epochs_clipped"] == _CLIPPING,
+            ),
+            Clause(
+                "Clipped at 0.1: test accuracy ≥ 95%",
+                lambda n: n["test_accuracy_clipped"] >= 0.95,
+            ),
+        ),
+        readouts=(
+            Readout("epochs_none", "Epochs before divergence, no clipping", "{:.0f}"),
+            Readout("test_accuracy_clipped", "Test accuracy, clipped at 0.1"),
+            Readout("final_loss_clipped", "Final loss, clipped at 0.1", "{:.3f}"),
+        ),
+        figures=("loss_curves", "decision_maps"),
     ),
 )
 
