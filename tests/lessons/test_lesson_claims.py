@@ -160,3 +160,12 @@ def test_regularisation_lesson_names_coupled_l2_and_decoupled_weight_decay():
     decay = by_key["decay"].train_config(100)
     assert decay.weight_decay > 0 and decay.l2 == 0
     assert "coupled" in lesson.claim and "decoupled" in lesson.claim
+
+
+def test_divergence_is_measured_where_it_happened_not_where_the_network_was_put_back():
+    # The engine puts a diverged network back to its last good state (often epoch 0), so
+    # "diverges within N epochs" must read the divergence's own epoch.
+    numbers = LESSONS["learning-rate"].check()
+    assert numbers["diverged_high"] == 1
+    assert numbers["diverged_in_epoch_high"] >= 1
+    assert numbers["epochs_high"] < numbers["diverged_in_epoch_high"]
