@@ -128,9 +128,9 @@ def loss_curves(run: LessonRun) -> go.Figure:
         )
         if result.diverged:
             figure.add_annotation(
-                x=result.epochs_run + 1,
+                x=result.diverged_epoch,
                 y=np.log10(ceiling),
-                text=f"{result.label}: diverged in epoch {result.epochs_run + 1}",
+                text=f"{result.label}: diverged in epoch {result.diverged_epoch}",
                 showarrow=False,
                 xanchor="left",
                 yanchor="top",

@@ -169,3 +169,12 @@ def test_divergence_is_measured_where_it_happened_not_where_the_network_was_put_
     assert numbers["diverged_high"] == 1
     assert numbers["diverged_in_epoch_high"] >= 1
     assert numbers["epochs_high"] < numbers["diverged_in_epoch_high"]
+
+
+def test_the_loss_chart_says_the_epoch_it_diverged_in():
+    from teach.lesson_figures import FIGURES
+
+    run = LESSONS["learning-rate"].run()
+    texts = [annotation.text for annotation in FIGURES["loss_curves"](run).layout.annotations]
+    assert run["high"].diverged_epoch > 1  # not the epoch it was put back to (0) plus one
+    assert any(f"diverged in epoch {run['high'].diverged_epoch}" in text for text in texts)
