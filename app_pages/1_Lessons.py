@@ -4,7 +4,7 @@ import streamlit as st
 
 from playground.quote import code, plain
 from teach.lesson_figures import FIGURES
-from teach.lessons import LESSON_LIST, LESSONS, Lesson, LessonRun, lesson_label
+from teach.lessons import LESSON_LIST, LESSONS, SEED_PAIRS, Lesson, LessonRun, lesson_label
 
 PICKER = "lesson"
 SLUGS = [lesson.slug for lesson in LESSON_LIST]
@@ -85,6 +85,14 @@ def measured_numbers(lesson: Lesson, run: LessonRun) -> None:
     st.markdown(f"**Measured in our engine** ({budget}, fixed seeds, as in the Playground):")
     for readout in lesson.readouts:
         st.metric(readout.label, readout.text(numbers))
+    failed = set(lesson.failed_clauses(numbers))
+    with st.expander(f"The claim, part by part (tested on {len(SEED_PAIRS)} pairs of seeds)"):
+        for clause in lesson.clauses:
+            st.markdown(f"{'✗' if clause.words in failed else '✓'} {clause.words}")
+        st.caption(
+            "Each part is checked on every (data seed, weight seed) pair "
+            f"{', '.join(map(str, SEED_PAIRS))}; the numbers above are for the first."
+        )
 
 
 def figures(lesson: Lesson, run: LessonRun) -> None:

@@ -14,6 +14,8 @@ from teach.backprop import (
     SmallNetwork,
     Trace,
     engine_difference,
+    hand_difference,
+    hand_trace,
     network_frames,
     network_from_frames,
     parameter_frame,
@@ -197,7 +199,7 @@ def gradient_tables(result: Trace, phase: int) -> None:
         layers, (inputs, hidden), (hidden, outputs)
     ):
         st.markdown(f"**{title}**")
-        st.dataframe(parameter_frame(weights, biases, sources, targets).style.format("{:.4f}"))
+        st.dataframe(parameter_frame(weights, biases, sources, targets).style.format("{:.3f}"))
 
 
 def explanation(result: Trace, phase: int, seed: int) -> None:
@@ -233,20 +235,25 @@ def render() -> None:
     except ValueError as error:
         st.error(plain(error))
         return
+    # What the page shows: the pass done by hand, every number rounded and computed from the
+    # rounded numbers before it, so each line checks out on paper.
+    shown = hand_trace(result)
     phase = st.session_state[PHASE]
     phase_navigation(phase)
     diagram, words = st.columns([3, 2], gap="large")
     with diagram:
         st.plotly_chart(
-            backprop_diagram(result, phase),
+            backprop_diagram(shown, phase),
             key="backprop_diagram",
             config={"displayModeBar": False},
         )
     with words:
-        explanation(result, phase, st.session_state.get(BASE, (0, None))[0])
+        explanation(shown, phase, st.session_state.get(BASE, (0, None))[0])
     st.caption(
         "Checked against the engine: its own forward and backward pass gives the same "
-        f"activations, loss and gradients (largest difference {engine_difference(result):.1e})."
+        f"activations, loss and gradients (largest difference {engine_difference(result):.1e}). "
+        "The numbers shown are rounded to 3 decimals and computed by hand from one another; "
+        f"they differ from the exact ones by at most {hand_difference(result, shown):.3f}."
     )
 
 

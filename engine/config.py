@@ -40,6 +40,10 @@ class TrainConfig:
     shuffle: bool = True  # shuffle the training rows before each epoch
     optimizer_settings: OptimizerSettings = field(default_factory=OptimizerSettings)
     evaluate_every: int = 1  # evaluate the full sets every this many epochs (and the last)
+    # Decoupled (AdamW-style) weight decay, ≥ 0: w ← w − η·weight_decay·w besides the
+    # optimiser's step (weights only). Unlike l2 it never passes through an adaptive
+    # optimiser's scaling; with plain SGD the two are the same.
+    weight_decay: float = 0.0
 
     def __post_init__(self) -> None:
         lookup(LOSSES, self.loss, "loss")
@@ -62,6 +66,7 @@ class TrainConfig:
             if settings is None
             else checks.instance(settings, OptimizerSettings, "optimizer_settings"),
             "evaluate_every": checks.whole_number(self.evaluate_every, "evaluate_every", 1),
+            "weight_decay": checks.real_number(self.weight_decay, "weight_decay", 0.0),
         }
         for name, value in checked.items():
             object.__setattr__(self, name, value)  # frozen: the checked, normalised value

@@ -22,12 +22,28 @@ def playground(rng: np.random.Generator, fan_in: int, fan_out: int):
 
 
 def zeros(rng: np.random.Generator, fan_in: int, fan_out: int):
-    """Every weight 0, every bias 0.1 (TensorFlow Playground's "init zero").
+    """Every weight 0, every bias 0.1 (like TensorFlow Playground's "init zero", whose
+    biases are 0 too).
 
-    All units of a layer then compute the same value and get the same gradient forever:
-    the symmetry demonstration.  The 0.1 biases keep the network from being stuck at 0.
+    A saddle point, not a demonstration of symmetry: with every weight 0 a hidden unit's
+    gradient is its outgoing weight (0) times the error, so the hidden weights stay 0
+    (under 1e-4 after 300 epochs on the circle) and only the output layer and the biases
+    learn.  ``constant`` is the symmetry demonstration.
     """
     return np.zeros((fan_in, fan_out)), np.full(fan_out, PLAYGROUND_BIAS)
+
+
+CONSTANT_WEIGHT = 0.3  # ``constant``'s c: large enough that the twins move visibly
+
+
+def constant(rng: np.random.Generator, fan_in: int, fan_out: int):
+    """Every weight c = 0.3, every bias 0.1: all units of a layer are exact twins.
+
+    Each unit of a layer computes the same value and gets the same gradient, so the units
+    move (unlike ``zeros``) but stay identical to each other forever: the layer acts like
+    one unit however wide it is (the symmetry that random initialisation breaks).
+    """
+    return np.full((fan_in, fan_out), CONSTANT_WEIGHT), np.full(fan_out, PLAYGROUND_BIAS)
 
 
 def normal(rng: np.random.Generator, fan_in: int, fan_out: int):
@@ -59,6 +75,7 @@ def he_normal(rng: np.random.Generator, fan_in: int, fan_out: int):
 INITIALIZERS: dict[str, Initializer] = {
     "playground": playground,
     "zeros": zeros,
+    "constant": constant,
     "normal": normal,
     "xavier_uniform": xavier_uniform,
     "xavier_normal": xavier_normal,

@@ -180,6 +180,7 @@ class TrainingSettings(NamedTuple):
     clip_norm: float  # largest global gradient norm (0: no clipping)
     dropout: float  # probability of dropping a hidden unit (0: no dropout)
     class_threshold: float  # a single output ≥ it is class 1
+    weight_decay: float  # decoupled (AdamW-style) weight decay λ: w ← w − η λ w (0: off)
 
 
 # ---------------------------------------------------------------- forward pass
@@ -587,9 +588,14 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, step):
     """One optimiser step over the whole flat parameter vector; False if any result is
     non-finite.
 
-    Regularisation (TensorFlow Playground's semantics) adds ``mask·(l1·sign(w) + l2·w)``
-    to the gradient, the mask being 1 for weights and 0 for biases.  With l1, a weight
-    that would cross zero stops at 0.
+    Regularisation touches weights only (``decay_mask``: 1 for a weight, 0 for a bias).
+    L2 adds ``l2·w`` to the gradient, so an adaptive optimiser rescales it (coupled L2).
+    L1 is TensorFlow Playground's separate step after the optimiser's (``nn.ts``
+    ``updateWeights``): ``w′ = w − step``, then ``w″ = w′ − η·l1·sign(w)``; if that penalty
+    step crosses zero (``w′·w″ < 0``) the weight becomes exactly 0 and stays there while L1
+    is on (TF Playground marks the link dead; here a weight that is exactly 0 is frozen, so
+    one that starts at 0, as with ``zeros``, never moves under L1).
+    Weight decay is decoupled (AdamW): ``w ← w − η·weight_decay·w − step``, never rescaled.
 
     .. math:: \\text{sgd: } w \\leftarrow w - \\eta g;\\quad
               \\text{adam: } m \\leftarrow \\beta_1 m + (1-\\beta_1) g,\\
@@ -607,12 +613,10 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, step):
     mu = settings.momentum
     eps = settings.epsilon
     n = params.shape[0]
-    # Regularisation joins the gradient first, so each rule below is one short loop.
-    if l1 > 0.0 or l2 > 0.0:
+    # L2 joins the gradient first, so each rule below is one short loop.
+    if l2 > 0.0:
         for p in range(n):
-            w = params[p]
-            sign = 1.0 if w > 0.0 else (-1.0 if w < 0.0 else 0.0)
-            grads[p] += decay_mask[p] * (l1 * sign + l2 * w)
+            grads[p] += decay_mask[p] * l2 * params[p]
     # Each rule turns ``grads`` into its step in place (the gradient is not needed after
     # this), then one loop moves the parameters: one copy of the L1 stop, not six.
     if optimizer_code == SGD:
@@ -645,13 +649,23 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, step):
             second[p] = beta2 * second[p] + (1.0 - beta2) * grads[p] * grads[p]
             grads[p] = lr * (first[p] / correction1) / (math.sqrt(second[p] / correction2) + eps)
     check = 0.0
+    decay = lr * settings.weight_decay
     if l1 > 0.0:
+        penalty = lr * l1
         for p in range(n):
             old = params[p]
             new = old - grads[p]
-            # With L1 on, a weight that would cross zero stops at 0 (biases never do).
-            params[p] = 0.0 if decay_mask[p] > 0.0 and new * old < 0.0 else new
+            if decay_mask[p] > 0.0:  # biases are never regularised
+                sign = 1.0 if old > 0.0 else (-1.0 if old < 0.0 else 0.0)
+                shrunk = new - penalty * sign
+                # The penalty step crossed zero, or the weight was already clamped: 0.
+                new = 0.0 if new * shrunk < 0.0 or old == 0.0 else shrunk
+            params[p] = new
             check += new * 0.0
+    elif decay > 0.0:
+        for p in range(n):
+            params[p] -= decay * decay_mask[p] * params[p] + grads[p]
+            check += params[p] * 0.0
     else:
         for p in range(n):
             params[p] -= grads[p]
@@ -878,11 +892,14 @@ def mark_alive_units(layout, acts, rows, alive):
 
 @kernel
 def dead_relu_fraction(layout, alive):
-    """Fraction of ReLU hidden units that were never active (0 if there are none)."""
+    """Fraction of ReLU and leaky ReLU hidden units that were never active (0 if there are
+    none): z ≤ 0 on every training row.  A leaky unit there is not strictly dead (slope
+    0.01), but it is negative everywhere, which is what a learning rate too large causes."""
     relu_units = 0
     dead = 0
     for layer in range(layout.shape[0] - 1):
-        if layout[layer, ACTIVATION] == RELU:
+        code = layout[layer, ACTIVATION]
+        if code in (RELU, LEAKY_RELU):
             for j in range(layout[layer, FAN_OUT]):
                 relu_units += 1
                 dead += not alive[layer, j]

@@ -12,6 +12,11 @@ rmsprop   s ← ρ s + (1 − ρ) g²;  w ← w − η g / (√s + ε)
 adam      m ← β₁ m + (1 − β₁) g;  v ← β₂ v + (1 − β₂) g²;
           w ← w − η m̂ / (√v̂ + ε),  m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
 ========  ===================================================================
+
+Regularisation (weights only; ``engine.kernels.optimizer_step``): L2 adds λw to g before the
+rule (coupled: an adaptive rule rescales it); weight decay is decoupled (AdamW),
+w ← w − ηλw − step; L1 is TensorFlow Playground's step w″ = w′ − ηλ·sign(w) after the rule's
+w′, which clamps the weight to 0 when it crosses zero and keeps it there while L1 is on.
 """
 
 from __future__ import annotations

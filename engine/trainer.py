@@ -654,6 +654,7 @@ def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.Tra
         clip_norm=config.clip_norm or 0.0,
         dropout=config.dropout,
         class_threshold=float(CLASS_THRESHOLDS.get(trainer.model.architecture.output, 0.0)),
+        weight_decay=config.weight_decay,
     )
 
 

@@ -93,9 +93,30 @@ def _percent(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1%}"
 
 
+# Hidden activations whose units can die: z ≤ 0 on every training point. A ReLU unit there
+# gets no gradient; a leaky one gets 1% of it and, at a large learning rate, often stays.
+DYING_ACTIVATIONS = ("relu", "leaky_relu")
+
+
+def dead_units(run: TrainingRun) -> tuple[int, int]:
+    """(units with z ≤ 0 on every training point, units that can die) over the hidden ReLU
+    and leaky ReLU layers: the engine's ``dead_fraction`` as a count, for the model now."""
+    layers = [
+        index
+        for index, name in enumerate(run.settings.hidden_activations)
+        if name in DYING_ACTIVATIONS
+    ]
+    if not layers or not len(run.train_inputs):
+        return 0, 0
+    outputs = run.model.activations(run.train_inputs)[1:-1]
+    dead = sum(int(np.sum(outputs[index].max(axis=0) <= 0.0)) for index in layers)
+    return dead, sum(run.settings.hidden[index] for index in layers)
+
+
 def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
-    (``pace``: the measured epochs per second while playing, else left out)."""
+    (``pace``: the measured epochs per second while playing, else left out), and
+    '· dead units 3/16' for a network with ReLU or leaky ReLU layers."""
     parts = [f"Epoch {run.epoch:,}"]
     if not len(run.train):  # an empty drawing
         return " · ".join([*parts, "no training points yet: click on the output map to add some"])
@@ -111,6 +132,9 @@ def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
             f"train accuracy {_percent(values['train_accuracy'])}",
             f"test accuracy {_percent(values['test_accuracy'])}",
         ]
+    dead, dying = dead_units(run)
+    if dying:
+        parts.append(f"dead units {dead}/{dying}")
     if run.settings.dataset == CUSTOM:  # a drawing's count changes with every click
         parts.append(f"{len(run.train) + len(run.test):,} points ({len(run.test):,} test)")
     return " · ".join(parts)

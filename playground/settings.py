@@ -37,7 +37,9 @@ from .quote import code
 
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 REGULARIZATION_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-REGULARIZATIONS = ("none", "l1", "l2")
+# L2 adds rate·w to the gradient (an adaptive optimiser rescales it: coupled); "decay" is
+# decoupled weight decay (AdamW): w ← w − lr·rate·w beside the optimiser's step.
+REGULARIZATIONS = ("none", "l1", "l2", "decay")
 BATCH_SIZES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 25, 30, 32, 50, 64, 100, 128, 250, 0)
 FULL_BATCH = 0  # batch size 0 means "the whole training set"
 SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)  # epochs per frame, chosen explicitly
@@ -546,6 +548,7 @@ class PlaygroundSettings:
             batch_size=n_train if self.batch == FULL_BATCH else self.batch,
             l1=self.reg_rate if self.reg == "l1" else 0.0,
             l2=self.reg_rate if self.reg == "l2" else 0.0,
+            weight_decay=self.reg_rate if self.reg == "decay" else 0.0,
             dropout=self.dropout,
             clip_norm=self.clip or None,
         )

@@ -21,6 +21,7 @@ NAMES: dict[str, str] = {
     # initialisers
     "playground": "TF Playground (uniform ±0.5)",
     "zeros": "Zeros",
+    "constant": "Constant (all 0.3)",
     "normal": "Normal (σ 1)",
     "xavier_uniform": "Xavier (uniform)",
     "xavier_normal": "Xavier (normal)",
@@ -41,6 +42,7 @@ NAMES: dict[str, str] = {
     "none": "None",
     "l1": "L1",
     "l2": "L2",
+    "decay": "Weight decay",
 }
 
 

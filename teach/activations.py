@@ -90,8 +90,11 @@ ACTIVATION_FACTS: dict[str, ActivationFacts] = {
         centring="No: outputs are always positive (0.5 at z = 0).",
         notes=(
             "Its output is a probability: use it for binary outputs. It saturates for "
-            "large |z|, and with a slope of at most 0.25, gradients shrink by at least 4× "
-            "per sigmoid layer: they vanish within a few layers."
+            "large |z|, and its slope is at most 0.25. Back-propagation multiplies the error "
+            "by the next layer's weights and by this slope, δₗ = (δₗ₊₁Wₗ₊₁ᵀ) ⊙ g′(zₗ), so a "
+            "sigmoid layer scales ‖δ‖ by at most 0.25·‖W‖ (‖W‖: the weights' largest "
+            "stretch). With small weights that is well below 1 and gradients vanish within a "
+            "few layers; with ‖W‖ above 4 they need not shrink at all."
         ),
     ),
     "elu": ActivationFacts(

@@ -12,9 +12,16 @@ number against ``engine.Model.activations`` and ``engine.loss_and_gradients``.
     \\delta^{(2)} = (a^{(2)} - y)\\, g_{out}'(z^{(2)})\\ \\text{(MSE)},\\quad
     \\delta^{(2)} = a^{(2)} - y\\ \\text{(softmax + cross-entropy)}
 
-    \\delta^{(1)} = (W^{(2)} \\delta^{(2)})\\, g'(z^{(1)}),\\quad
-    \\partial L / \\partial W^{(l)} = a^{(l-1)} \\otimes \\delta^{(l)},\\quad
+    \\delta^{(1)} = (\\delta^{(2)} W^{(2)\\top}) \\odot g'(z^{(1)}),\\quad
+    \\partial L / \\partial W^{(l)} = a^{(l-1)\\top} \\delta^{(l)},\\quad
     \\partial L / \\partial b^{(l)} = \\delta^{(l)}
+
+Vectors are rows, as in the engine (``z = xW + b``, W of shape inputs × units); notes that
+use column vectors write ``z = Wx + b`` with the transposed matrix.
+
+What the page shows is ``hand_trace``: the same pass with every shown number rounded to
+``DIGITS`` decimals and computed from the rounded numbers shown before it, so every line's
+arithmetic can be redone by hand (``trace`` keeps full precision for the engine check).
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ OUTPUT_UNITS = (1, 2, 3)
 OUTPUTS = ("tanh", "sigmoid", "linear", "softmax")
 WEIGHT_LIMIT = 10.0  # editable weights and biases stay within ±10 (no overflow, readable)
 INPUT_LIMIT = engine.DOMAIN  # the sample lies in the playground's square
+DIGITS = 3  # decimals of every number the page shows (and computes by hand with)
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,6 +160,7 @@ class Trace:
     grad_output_biases: np.ndarray
     updated: SmallNetwork
     loss_after_step: float
+    digits: int | None = None  # rounded by hand to this many decimals (None: full precision)
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -243,6 +252,108 @@ def trace(network: SmallNetwork, sample, target, learning_rate: float) -> Trace:
     )
 
 
+def _rounder(digits: int):
+    def rounded(values):
+        return np.round(np.asarray(values, dtype=np.float64), digits) + 0.0  # no −0.000
+
+    return rounded
+
+
+def _hand_slope(name: str, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """g′ as the page writes it: from the shown output a for tanh and sigmoid (1 − a²,
+    a(1 − a)), else from the shown z."""
+    if name == "tanh":
+        return 1.0 - a * a
+    if name == "sigmoid":
+        return a * (1.0 - a)
+    return engine.activation_values(name, z)[1]
+
+
+def _hand_forward(network: SmallNetwork, sample: np.ndarray, rounded) -> tuple[np.ndarray, ...]:
+    """``forward`` with each shown number rounded and computed from the shown ones."""
+    hidden_z = rounded(sample @ network.hidden_weights + network.hidden_biases)
+    hidden_a = rounded(engine.activation_values(network.hidden_activation, hidden_z)[0])
+    hidden_slope = rounded(_hand_slope(network.hidden_activation, hidden_z, hidden_a))
+    output_z = rounded(hidden_a @ network.output_weights + network.output_biases)
+    if network.output_activation == "softmax":
+        output_a, output_slope = rounded(softmax(output_z)), np.full_like(output_z, np.nan)
+    else:
+        output_a = rounded(engine.activation_values(network.output_activation, output_z)[0])
+        output_slope = rounded(_hand_slope(network.output_activation, output_z, output_a))
+    return hidden_z, hidden_a, hidden_slope, output_z, output_a, output_slope
+
+
+def hand_trace(result: Trace, digits: int = DIGITS) -> Trace:
+    """``result``'s pass as done by hand: every number the page shows rounded to ``digits``
+    decimals and computed from the rounded numbers shown before it (weights, sample and
+    target rounded too), so each line's arithmetic checks out on paper."""
+    rounded = _rounder(digits)
+    source = result.network
+    network = SmallNetwork(
+        *(rounded(p) for p in source.parameters()),
+        source.hidden_activation,
+        source.output_activation,
+    )
+    sample, target, eta = rounded(result.sample), rounded(result.target), result.learning_rate
+    hidden_z, hidden_a, hidden_slope, output_z, output_a, output_slope = _hand_forward(
+        network, sample, rounded
+    )
+    loss = float(rounded(loss_value(network, output_a, target)))
+    if network.loss == "cross_entropy":
+        output_delta = rounded(output_a - target)
+    else:
+        output_delta = rounded((output_a - target) * output_slope)
+    hidden_error = rounded(network.output_weights @ output_delta)
+    hidden_delta = rounded(hidden_error * hidden_slope)
+    gradients = (
+        rounded(np.outer(sample, hidden_delta)),
+        hidden_delta,
+        rounded(np.outer(hidden_a, output_delta)),
+        output_delta,
+    )
+    updated = SmallNetwork(
+        *(rounded(p - eta * g) for p, g in zip(network.parameters(), gradients)),
+        network.hidden_activation,
+        network.output_activation,
+    )
+    after = _hand_forward(updated, sample, rounded)[4]
+    loss_after = float(rounded(loss_value(updated, after, target)))
+    return Trace(
+        network,
+        sample,
+        target,
+        eta,
+        hidden_z,
+        hidden_a,
+        hidden_slope,
+        output_z,
+        output_a,
+        output_slope,
+        loss,
+        output_delta,
+        hidden_error,
+        hidden_delta,
+        *gradients,
+        updated,
+        loss_after,
+        digits,
+    )
+
+
+def hand_difference(result: Trace, shown: Trace) -> float:
+    """Largest gap between the exact pass and the one done by hand (activations, loss,
+    gradients and new weights)."""
+    pairs = [
+        (result.hidden_a, shown.hidden_a),
+        (result.output_a, shown.output_a),
+        (result.loss, shown.loss),
+        (result.grad_hidden_weights, shown.grad_hidden_weights),
+        (result.grad_output_weights, shown.grad_output_weights),
+        *zip(result.updated.parameters(), shown.updated.parameters()),
+    ]
+    return float(max(np.max(np.abs(np.subtract(a, b))) for a, b in pairs))
+
+
 def engine_difference(result: Trace) -> float:
     """Largest gap between the trace and the engine's own forward/backward pass."""
     model = result.network.to_model()
@@ -327,6 +438,11 @@ def _setup_lines(result: Trace) -> list[str]:
         f"{net.output_activation} output{'s' if o_count > 1 else ''}; loss: {loss_text}.",
         "Each unit computes $z = \\sum_i w_i\\,a_i + b$, then $a = g(z)$. "
         "Press **Next** to run the network forward.",
+        "Vectors are rows, as in the engine: a layer computes $z = xW + b$ with $W$ of shape "
+        "(inputs × units), so $w_{ij}$ goes from unit $i$ to unit $j$; notes that use column "
+        "vectors write $z = Wx + b$ with the transposed $W$. Every number is rounded to "
+        f"{DIGITS} decimals and computed from the rounded numbers shown before it, so you can "
+        "check each line by hand.",
     ]
 
 
@@ -468,8 +584,9 @@ PHASES = tuple(title for title, _ in _PHASES)
 
 def phase_lines(result: Trace, phase: int) -> list[str]:
     """Markdown (with $…$ LaTeX) explaining one phase (0 … ``len(PHASES) - 1``) with the
-    trace's numbers."""
-    return _PHASES[phase][1](result)
+    numbers of the pass done by hand (``hand_trace``), whose arithmetic checks out."""
+    shown = result if result.digits is not None else hand_trace(result)
+    return _PHASES[phase][1](shown)
 
 
 # ---------------------------------------------------------------- tables (editor layout)

@@ -128,9 +128,9 @@ def loss_curves(run: LessonRun) -> go.Figure:
         )
         if result.diverged:
             figure.add_annotation(
-                x=result.epochs_run + 1,
+                x=result.diverged_epoch,
                 y=np.log10(ceiling),
-                text=f"{result.label}: diverged in epoch {result.epochs_run + 1}",
+                text=f"{result.label}: diverged in epoch {result.diverged_epoch}",
                 showarrow=False,
                 xanchor="left",
                 yanchor="top",
@@ -215,8 +215,8 @@ def accuracy_curves(run: LessonRun) -> go.Figure:
 
 
 def dead_fraction(run: LessonRun) -> go.Figure:
-    """Share of dead ReLU units (never active on any training point) per epoch."""
-    return _share_curves(run, "dead_fraction", "dead ReLU units", "dead %{y:.0%}", 1.0, 320)
+    """Share of dead ReLU and leaky ReLU units (z ≤ 0 on every training point) per epoch."""
+    return _share_curves(run, "dead_fraction", "dead units", "dead %{y:.0%}", 1.0, 320)
 
 
 def _share_curves(
@@ -261,6 +261,28 @@ def gradient_norms(run: LessonRun) -> go.Figure:
             )
         )
     figure.update_yaxes(type="log", dtick=1, title="mean gradient norm", exponentformat="power")
+    figure.update_layout(base_layout(height=340, legend=True), barmode="group")
+    return figure
+
+
+def delta_norms(run: LessonRun) -> go.Figure:
+    """Mean ‖δ‖ (the back-propagated error) of every layer before training, log scale, one
+    bar group per layer (``teach.lessons.layer_deltas``)."""
+    figure = go.Figure()
+    for index, result in enumerate(run.results.values()):
+        norms = result.extras["before_delta_norms"]
+        figure.add_trace(
+            go.Bar(
+                x=_layer_names(len(norms)),
+                y=norms,
+                name=result.label,
+                marker_color=VARIANT_COLORS[index % len(VARIANT_COLORS)],
+                hovertemplate="%{x}<br>mean ‖δ‖ %{y:.2e}<extra></extra>",
+            )
+        )
+    figure.update_yaxes(
+        type="log", dtick=1, title="mean ‖δ‖ before training", exponentformat="power"
+    )
     figure.update_layout(base_layout(height=340, legend=True), barmode="group")
     return figure
 
@@ -363,6 +385,7 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "accuracy_curves": accuracy_curves,
     "dead_fraction": dead_fraction,
     "gradient_norms": gradient_norms,
+    "delta_norms": delta_norms,
     "activation_spread": activation_spread,
     "first_layer_weights": first_layer_weights,
 }

@@ -1,26 +1,36 @@
-"""Twelve lessons, each a claim about training that our engine demonstrates.
+"""The lessons, each a claim about training that our engine demonstrates.
 
 A ``Lesson`` is data: its story, the Playground configurations it compares (each opens in
-the Playground through its link), what to look for, what to try next, and a ``measure``
-function that turns the trained configurations into the numbers its claim is about.
-``lesson.check()`` trains every configuration with its fixed seeds (as the Playground
-does) and returns those numbers; ``tests/lessons/test_lesson_claims.py`` asserts them.
+the Playground through its link), what to look for, what to try next, a ``measure``
+function that turns the trained configurations into the numbers its claim is about, and
+the claim's ``clauses``: each a sentence and the predicate on those numbers that makes it
+true. ``lesson.check()`` trains every configuration with its fixed seeds (as the Playground
+does) and returns the numbers; ``lesson.check(seeds=(7, 3))`` trains them on another data
+seed and initial-weights seed; ``lesson.failed_clauses(numbers)`` lists the clauses that do
+not hold. ``tests/lessons/test_lesson_claims.py`` requires every clause on every pair of
+``SEED_PAIRS``: a claim that holds for one seed only is not a claim.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import numpy as np
 
+import engine
 from playground.run import TrainingRun
 from playground.settings import SPEEDS, PlaygroundSettings
 
 from .runs import Probe, VariantResult, train_variant
 
 FRAMES_PER_LESSON = 60  # the Playground reaches a lesson's epoch budget in about this many frames
+# (data seed, initial-weights seed) pairs every lesson's claim must hold on; the first is the
+# pair the lesson page and its Playground links use.
+SEED_PAIRS: tuple[tuple[int, int], ...] = ((1, 1), (2, 7), (3, 42), (17, 5), (123, 99))
+Numbers = dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,14 @@ class Readout:
 
 
 @dataclass(frozen=True)
+class Clause:
+    """One part of a lesson's claim: its words, and when it holds on the measured numbers."""
+
+    words: str
+    holds: Callable[[Numbers], bool]
+
+
+@dataclass(frozen=True)
 class LessonRun:
     """Every trained configuration of one lesson, by variant key (in the lesson's order)."""
 
@@ -72,6 +90,7 @@ class Lesson:
     variants: tuple[Variant, ...]
     epochs: int
     measure: Callable[[LessonRun], dict[str, float]]
+    clauses: tuple[Clause, ...]  # the claim, part by part, as predicates on ``measure``'s numbers
     readouts: tuple[Readout, ...]
     figures: tuple[str, ...]  # keys of ``teach.lesson_figures.FIGURES``
     probe: Probe | None = field(default=None, repr=False)
@@ -84,19 +103,31 @@ class Lesson:
     def playground_link(self) -> str:
         return self.variants[0].playground_link()
 
-    def run(self) -> LessonRun:
-        """Train every variant with the lesson's fixed seeds and epoch budget."""
+    def run(self, seeds: tuple[int, int] | None = None) -> LessonRun:
+        """Train every variant for the lesson's epoch budget, with its own seeds or with
+        ``seeds`` = (data seed, initial-weights seed) for every variant."""
         return LessonRun(
             self.slug,
             {
-                v.key: train_variant(v.label, v.settings, self.epochs, self.probe)
+                v.key: train_variant(v.label, _seeded(v.settings, seeds), self.epochs, self.probe)
                 for v in self.variants
             },
         )
 
-    def check(self) -> dict[str, float]:
-        """The numbers the lesson's claim is about, measured by training now."""
-        return self.measure(self.run())
+    def check(self, seeds: tuple[int, int] | None = None) -> Numbers:
+        """The numbers the lesson's claim is about, measured by training now (``seeds``: as
+        in ``run``)."""
+        return self.measure(self.run(seeds))
+
+    def failed_clauses(self, numbers: Numbers) -> list[str]:
+        """The words of every clause of the claim that ``numbers`` do not satisfy."""
+        return [clause.words for clause in self.clauses if not clause.holds(numbers)]
+
+
+def _seeded(settings: PlaygroundSettings, seeds: tuple[int, int] | None) -> PlaygroundSettings:
+    if seeds is None:
+        return settings
+    return dataclasses.replace(settings, seed=seeds[0], init_seed=seeds[1])
 
 
 def lesson_settings(epochs: int, **changes) -> PlaygroundSettings:
@@ -153,6 +184,48 @@ def hidden_outputs(training_run: TrainingRun) -> dict[str, np.ndarray]:
     return {"hidden_outputs": np.array([layer.ravel() for layer in layers])}
 
 
+def point_deltas(training_run: TrainingRun) -> list[np.ndarray]:
+    """Per layer (first hidden … output): (points, units) back-propagated errors δ = ∂L/∂z
+    of each training point's loss, row vectors as in the engine (z = aW + b):
+
+    .. math:: \\delta_L = (a_L - y) \\odot g_L'(z_L),\\quad
+              \\delta_l = (\\delta_{l+1} W_{l+1}^\\top) \\odot g_l'(z_l)
+
+    (½(a − y)² per point; a sigmoid with bce or a softmax with cross-entropy has
+    δ_L = a_L − y.) Their mean over the points is the engine's bias gradient.
+    """
+    model, settings = training_run.model, training_run.settings
+    weights, biases = list(model.weights), list(model.biases)
+    outputs = model.activations(training_run.train_inputs)
+    names = [*settings.hidden_activations, settings.output]
+    error = outputs[-1] - training_run.train_targets
+    if (settings.output, settings.loss) in (("sigmoid", "bce"), ("softmax", "cross_entropy")):
+        delta = error
+    elif settings.loss == "mse" and settings.output in ("tanh", "linear"):
+        delta = error * _slopes(names[-1], outputs[-2] @ weights[-1] + biases[-1])
+    else:
+        raise ValueError(f"No δ for a {settings.output} output with {settings.loss}.")
+    deltas = [delta]
+    for layer in range(len(weights) - 2, -1, -1):
+        z = outputs[layer] @ weights[layer] + biases[layer]
+        delta = (delta @ weights[layer + 1].T) * _slopes(names[layer], z)
+        deltas.append(delta)
+    return deltas[::-1]
+
+
+def layer_deltas(training_run: TrainingRun) -> dict[str, np.ndarray]:
+    """Per layer: the mean over training points of ‖δ‖ (see ``point_deltas``). Unlike a
+    weight gradient (δ times the layer's inputs) it does not grow with the inputs' scale, so
+    it shows what back-propagation does to the error from layer to layer."""
+    norms = [np.linalg.norm(delta, axis=1).mean() for delta in point_deltas(training_run)]
+    return {"delta_norms": np.array(norms)}
+
+
+def _slopes(activation: str, z: np.ndarray) -> np.ndarray:
+    """g′(z) elementwise, from the engine's own activation kernels."""
+    return engine.activation_values(activation, z.ravel())[1].reshape(z.shape)
+
+
 SATURATION = 0.9  # |tanh| beyond this: slope 1 − a² below 0.19
 
 
@@ -174,7 +247,10 @@ def _measure_linear(run: LessonRun) -> dict[str, float]:
 
 def _measure_symmetry(run: LessonRun) -> dict[str, float]:
     numbers = _accuracies(run)
-    numbers["unit_spread_zeros"] = float(run["zeros"].extras["unit_spread"].max())
+    numbers["unit_spread_constant"] = float(run["constant"].extras["unit_spread"].max())
+    first = run["constant"].weights[0]
+    numbers["moved_constant"] = float(np.abs(first - engine.initializers.CONSTANT_WEIGHT).max())
+    numbers["largest_first_layer_weight_zeros"] = float(np.abs(run["zeros"].weights[0]).max())
     numbers["unit_spread_random"] = float(run["random"].extras["unit_spread"].min())
     return numbers
 
@@ -191,7 +267,7 @@ def _measure_init(run: LessonRun) -> dict[str, float]:
 def _measure_vanishing(run: LessonRun) -> dict[str, float]:
     numbers = _accuracies(run)
     for key in ("sigmoid", "tanh"):
-        norms = run[key].grad_norms.mean(axis=0)
+        norms = run[key].extras["before_delta_norms"]
         numbers[f"first_over_last_{key}"] = float(norms[0] / norms[-1])
     return numbers
 
@@ -207,6 +283,7 @@ def _measure_learning_rate(run: LessonRun) -> dict[str, float]:
         numbers[f"final_loss_{key}"] = result.last("train_loss")
         numbers[f"diverged_{key}"] = float(bool(result.diverged))
         numbers[f"epochs_{key}"] = float(result.epochs_run)
+        numbers[f"diverged_in_epoch_{key}"] = float(result.diverged_epoch)
         numbers[f"relative_drop_{key}"] = 1 - result.last("train_loss") / result.initial_loss
     return numbers
 
@@ -240,6 +317,16 @@ def _measure_race(run: LessonRun) -> dict[str, float]:
     return numbers
 
 
+def _measure_clipping(run: LessonRun) -> dict[str, float]:
+    numbers = _accuracies(run)
+    for key, result in run.results.items():
+        numbers[f"diverged_{key}"] = float(bool(result.diverged))
+        numbers[f"epochs_{key}"] = float(result.epochs_run)
+        numbers[f"diverged_in_epoch_{key}"] = float(result.diverged_epoch)
+        numbers[f"final_loss_{key}"] = result.last("train_loss")
+    return numbers
+
+
 # ---------------------------------------------------------------- the lessons
 
 _XOR = 300
@@ -253,6 +340,7 @@ _OVERFIT = 300
 _FEATURES = 200
 _SOFTMAX = 300
 _RACE = 500
+_CLIPPING = 100
 
 LESSON_LIST: tuple[Lesson, ...] = (
     Lesson(
@@ -284,6 +372,16 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_XOR,
         measure=_measure_xor,
+        clauses=(
+            Clause(
+                "Without a hidden layer, test accuracy ≤ 75%",
+                lambda n: n["test_accuracy_none"] <= 0.75,
+            ),
+            Clause(
+                "With 4 hidden tanh units, test accuracy ≥ 95%",
+                lambda n: n["test_accuracy_hidden"] >= 0.95,
+            ),
+        ),
         readouts=(
             Readout("test_accuracy_none", "Test accuracy, no hidden layer"),
             Readout("test_accuracy_hidden", "Test accuracy, 4 hidden units"),
@@ -296,15 +394,17 @@ LESSON_LIST: tuple[Lesson, ...] = (
         title="Linear layers collapse into one",
         story=(
             "Without a non-linear activation, a layer only multiplies by a matrix and adds a "
-            "bias. A stack of such layers is again one matrix and one bias, so a deep linear "
-            "network is still a linear model and draws one straight line. The same layers "
-            "with tanh can bend the boundary."
+            "bias. Three linear hidden layers and the output layer are four such maps, and "
+            "their composition is again one: the network computes tanh(xW + b) with "
+            "W = W₁W₂W₃W₄, a single tanh unit. Its boundary, where xW + b = 0, is one straight "
+            "line; the same layers with tanh can bend it."
         ),
         claim=(
-            "The three-layer linear network's output equals one affine map of the inputs "
-            "(W = W₁W₂W₃W₄; difference below 1e-9 everywhere on the plane). Both linear "
-            f"models stay at or below 75% test accuracy on the circle after {_LINEAR} epochs, "
-            "while tanh reaches at least 95%."
+            "The network with three linear hidden layers computes tanh(xW + b) with "
+            "W = W₁W₂W₃W₄ and b = ((b₁W₂ + b₂)W₃ + b₃)W₄ + b₄: the difference is below 1e-9 "
+            "everywhere on the plane (the output's tanh stays: it is the output activation). "
+            "Both linear models stay at or below 75% test accuracy on the circle after "
+            f"{_LINEAR} epochs, while tanh hidden layers reach at least 95%."
         ),
         look_for=(
             "The deep linear network's boundary is a straight line, just like the one "
@@ -320,11 +420,31 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_LINEAR,
         measure=_measure_linear,
+        clauses=(
+            Clause(
+                "The linear network's output is tanh(xW + b), W = W₁W₂W₃W₄ (error < 1e-9)",
+                lambda n: n["affine_error_linear"] < 1e-9,
+            ),
+            Clause(
+                "The tanh network's output is not (error > 0.1)",
+                lambda n: n["affine_error_tanh"] > 0.1,
+            ),
+            Clause(
+                "No hidden layer: test accuracy ≤ 75%", lambda n: n["test_accuracy_none"] <= 0.75
+            ),
+            Clause(
+                "Three linear layers: test accuracy ≤ 75%",
+                lambda n: n["test_accuracy_linear"] <= 0.75,
+            ),
+            Clause(
+                "Three tanh layers: test accuracy ≥ 95%", lambda n: n["test_accuracy_tanh"] >= 0.95
+            ),
+        ),
         readouts=(
             Readout("test_accuracy_none", "Test accuracy, no hidden layer"),
             Readout("test_accuracy_linear", "Test accuracy, 3 linear layers"),
             Readout("test_accuracy_tanh", "Test accuracy, 3 tanh layers"),
-            Readout("affine_error_linear", "Linear net vs. one affine map", "{:.1e}"),
+            Readout("affine_error_linear", "Linear net vs. tanh(xW + b)", "{:.1e}"),
         ),
         figures=("decision_maps",),
         probe=affine_collapse_error,
@@ -334,20 +454,23 @@ LESSON_LIST: tuple[Lesson, ...] = (
         slug="symmetry",
         title="Identical starting weights stay identical",
         story=(
-            "If every weight starts at zero, every unit in a layer computes the same output "
-            "and receives the same gradient, so all of them change in exactly the same way. "
-            "The layer then acts like a single unit, however wide it is. Random starting "
-            "weights break this symmetry."
+            "If every weight starts at the same value c, every unit in a layer computes the "
+            "same output and receives the same gradient, so all of them change in exactly the "
+            "same way: they move, but stay twins, and the layer acts like a single unit however "
+            "wide it is. All-zero weights are worse: a hidden unit's error is its outgoing "
+            "weights times the output's error, 0 at the start, so on the circle the hidden "
+            "weights barely move at all. Random starting weights break the symmetry."
         ),
         claim=(
-            f"After {_SYMMETRY} epochs from zero weights, all units in each hidden layer still "
-            "have identical weights (difference below 1e-12) and test accuracy stays at or "
-            "below 75%. From random weights the units differ (by more than 0.1) and test "
-            "accuracy reaches at least 95%."
+            f"After {_SYMMETRY} epochs from constant weights (all 0.3), the first layer's "
+            "weights have moved by more than 0.1, yet all units in each hidden layer still have "
+            "identical weights (difference below 1e-12), and test accuracy stays at or below "
+            "75%. From zero weights the first layer's weights stay below 0.01. From random "
+            "weights the units differ (by more than 0.1) and test accuracy reaches at least 95%."
         ),
         look_for=(
-            "From zero weights, all hidden units in a layer show the same picture, during "
-            "the whole training."
+            "From constant weights, all hidden units in a layer show the same picture, which "
+            "changes while it trains; from zero weights the pictures hardly change at all."
         ),
         try_next=(
             "Before pressing Play, change one weight by hand (Edit a weight or bias): that "
@@ -356,15 +479,37 @@ LESSON_LIST: tuple[Lesson, ...] = (
         variants=_variants(
             _SYMMETRY,
             {"dataset": "circle", "hidden": (4, 2)},
+            ("constant", "All weights start at 0.3", {"init": "constant"}),
             ("zeros", "All weights start at 0", {"init": "zeros"}),
             ("random", "Random starting weights", {"init": "playground"}),
         ),
         epochs=_SYMMETRY,
         measure=_measure_symmetry,
+        clauses=(
+            Clause(
+                "Constant: the first layer's weights moved by more than 0.1",
+                lambda n: n["moved_constant"] > 0.1,
+            ),
+            Clause(
+                "Constant: the units of each layer stay identical (< 1e-12)",
+                lambda n: n["unit_spread_constant"] < 1e-12,
+            ),
+            Clause("Constant: test accuracy ≤ 75%", lambda n: n["test_accuracy_constant"] <= 0.75),
+            Clause(
+                "Zeros: the first layer's weights stay below 0.01",
+                lambda n: n["largest_first_layer_weight_zeros"] < 0.01,
+            ),
+            Clause(
+                "Random: the units differ by more than 0.1 in every layer",
+                lambda n: n["unit_spread_random"] > 0.1,
+            ),
+            Clause("Random: test accuracy ≥ 95%", lambda n: n["test_accuracy_random"] >= 0.95),
+        ),
         readouts=(
-            Readout("unit_spread_zeros", "Largest difference between units, zeros", "{:.1e}"),
+            Readout("moved_constant", "First-layer weights moved, constant", "{:.2f}"),
+            Readout("unit_spread_constant", "Largest difference between units, constant", "{:.1e}"),
             Readout("unit_spread_random", "Smallest layer difference, random", "{:.2f}"),
-            Readout("test_accuracy_zeros", "Test accuracy, zeros"),
+            Readout("test_accuracy_constant", "Test accuracy, constant"),
             Readout("test_accuracy_random", "Test accuracy, random"),
         ),
         figures=("first_layer_weights", "decision_maps"),
@@ -401,6 +546,20 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=0,
         measure=_measure_init,
+        clauses=(
+            Clause(
+                "Normal init: ≥ 50% of the last layer's outputs beyond ±0.9",
+                lambda n: n["saturated_last_normal"] >= 0.5,
+            ),
+            Clause(
+                "Xavier: ≤ 5% of the last layer's outputs beyond ±0.9",
+                lambda n: n["saturated_last_xavier"] <= 0.05,
+            ),
+            Clause(
+                "Normal init saturates more with depth",
+                lambda n: n["saturated_last_normal"] > n["saturated_first_normal"],
+            ),
+        ),
         readouts=(
             Readout("saturated_first_normal", "Beyond ±0.9, layer 1, normal"),
             Readout("saturated_last_normal", "Beyond ±0.9, layer 6, normal"),
@@ -415,19 +574,26 @@ LESSON_LIST: tuple[Lesson, ...] = (
         slug="vanishing",
         title="Sigmoid gradients vanish in deep networks",
         story=(
-            "Back-propagation multiplies by g′(z) once per layer. The sigmoid's slope is at "
-            "most 0.25, so in a deep sigmoid network the gradient shrinks layer after layer "
-            "and the first layers barely learn. Tanh's slope reaches 1, so its gradients "
-            "survive."
+            "Back-propagation carries the error δ from the output to the first layer: "
+            "δₗ = (δₗ₊₁ Wₗ₊₁ᵀ) ⊙ g′(zₗ), once per layer. With small weights (here U(−0.5, 0.5)) "
+            "δ shrinks from the output back even with tanh, whose slope is at most 1. The "
+            "sigmoid's slope is at most 0.25, an extra factor of up to 4 less per layer, so in "
+            "five sigmoid layers the first layer's error, and with it its weights' gradient, "
+            "all but vanishes."
         ),
         claim=(
-            f"Averaged over {_VANISHING} epochs, the first layer's gradient is at least 100× "
-            "smaller than the output layer's with five sigmoid layers, but not even 10× "
-            "smaller with tanh. The sigmoid network is still at or below 60% test accuracy; "
-            "the tanh one reaches at least 95%."
+            "Before training, the first layer's ‖δ‖ is at least 1,000× smaller than the output "
+            "layer's with five sigmoid layers; with five tanh layers it is smaller too (by at "
+            "least 2×) but by less than 100×. After "
+            f"{_VANISHING} epochs the sigmoid network is still at or below 60% test accuracy; "
+            "the tanh one reaches at least 90%."
         ),
         look_for="The sigmoid network's first-layer pictures hardly change while it trains.",
-        try_next="Switch to ReLU: its slope is exactly 1 wherever a unit is active.",
+        try_next=(
+            "Switch to ReLU: its slope is exactly 1 wherever a unit is active. Or give the "
+            "sigmoid network larger weights (Normal init): ‖W‖ multiplies δ too, so δ shrinks "
+            "far less; 0.25 bounds the sigmoid's slope, not the whole layer's factor."
+        ),
         variants=_variants(
             _VANISHING,
             {"dataset": "circle", "hidden": (6,) * 5},
@@ -436,13 +602,26 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_VANISHING,
         measure=_measure_vanishing,
+        clauses=(
+            Clause(
+                "Sigmoid: first-layer ‖δ‖ ≥ 1,000× smaller than the output's",
+                lambda n: n["first_over_last_sigmoid"] <= 1e-3,
+            ),
+            Clause(
+                "Tanh: first-layer ‖δ‖ smaller than the output's by 2× to 100×",
+                lambda n: 0.01 <= n["first_over_last_tanh"] <= 0.5,
+            ),
+            Clause("Sigmoid: test accuracy ≤ 60%", lambda n: n["test_accuracy_sigmoid"] <= 0.6),
+            Clause("Tanh: test accuracy ≥ 90%", lambda n: n["test_accuracy_tanh"] >= 0.9),
+        ),
         readouts=(
-            Readout("first_over_last_sigmoid", "First ÷ output layer gradient, sigmoid", "{:.1e}"),
-            Readout("first_over_last_tanh", "First ÷ output layer gradient, tanh", "{:.2f}"),
+            Readout("first_over_last_sigmoid", "First ÷ output layer ‖δ‖, sigmoid", "{:.1e}"),
+            Readout("first_over_last_tanh", "First ÷ output layer ‖δ‖, tanh", "{:.2f}"),
             Readout("test_accuracy_sigmoid", "Test accuracy, sigmoid"),
             Readout("test_accuracy_tanh", "Test accuracy, tanh"),
         ),
-        figures=("gradient_norms",),
+        figures=("delta_norms",),
+        probe=layer_deltas,
     ),
     Lesson(
         number=6,
@@ -456,27 +635,41 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"After {_DEAD} epochs on the spiral, at least 30% of the ReLU units are dead "
-            "with learning rate 1, and at most 10% with learning rate 0.03."
+            "with learning rate 1, and at most 10% with learning rate 0.03. Leaky ReLU does "
+            "not rescue them at learning rate 1: at least 20% of its units are still negative "
+            "on every training point."
         ),
         look_for=(
             "A dead unit outputs 0 wherever there is data: its picture is one flat colour "
-            "over the data, and its outgoing links stop changing."
+            "over the data, and its outgoing links stop changing. The line above the "
+            "Playground's network counts them (dead units)."
         ),
         try_next=(
-            "Try Leaky ReLU at learning rate 1: its slope is 0.01 for negative z, so a unit "
-            "always gets some gradient and can come back."
+            "Leaky ReLU's slope for negative z is 0.01, so a unit there still gets 1% of its "
+            "gradient: it can come back, but slowly. Try it at learning rate 0.1 and watch "
+            "the dead-unit count."
         ),
         variants=_variants(
             _DEAD,
             {"dataset": "spiral", "hidden": (8, 8), "activation": ("relu",)},
             ("small", "Learning rate 0.03", {"lr": 0.03}),
             ("large", "Learning rate 1", {"lr": 1.0}),
+            ("leaky", "Leaky ReLU, learning rate 1", {"lr": 1.0, "activation": ("leaky_relu",)}),
         ),
         epochs=_DEAD,
         measure=_measure_dead,
+        clauses=(
+            Clause("Learning rate 1: ≥ 30% of ReLU units dead", lambda n: n["dead_large"] >= 0.3),
+            Clause("Learning rate 0.03: ≤ 10% dead", lambda n: n["dead_small"] <= 0.1),
+            Clause(
+                "Leaky ReLU at learning rate 1: ≥ 20% negative on every point",
+                lambda n: n["dead_leaky"] >= 0.2,
+            ),
+        ),
         readouts=(
             Readout("dead_small", "Dead units, learning rate 0.03"),
             Readout("dead_large", "Dead units, learning rate 1"),
+            Readout("dead_leaky", "Leaky units negative everywhere, learning rate 1"),
         ),
         figures=("dead_fraction", "decision_maps"),
     ),
@@ -491,11 +684,11 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"In {_RATE} epochs the loss falls by less than 5% with learning rate 0.0001 and "
-            "by more than 90% with 0.03. With 3, training diverges within 10 epochs (the "
-            "engine stops and says so)."
+            "by more than 90% with 0.03. With 3, training diverges within about 15 epochs "
+            "(the engine stops, says so and puts the network back to its last good state)."
         ),
         look_for=(
-            "With learning rate 3 the Playground stops after a few epochs and explains that "
+            "With learning rate 3 the Playground stops within a few epochs and explains that "
             "training diverged, instead of drawing grey NaN."
         ),
         try_next=(
@@ -511,10 +704,24 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_RATE,
         measure=_measure_learning_rate,
+        clauses=(
+            Clause(
+                "Learning rate 0.0001: the loss falls by less than 5%",
+                lambda n: n["relative_drop_low"] < 0.05 and n["diverged_low"] == 0,
+            ),
+            Clause(
+                "Learning rate 0.03: the loss falls by more than 90%",
+                lambda n: n["relative_drop_right"] > 0.9 and n["diverged_right"] == 0,
+            ),
+            Clause(
+                "Learning rate 3 diverges within 15 epochs",
+                lambda n: n["diverged_high"] == 1 and 1 <= n["diverged_in_epoch_high"] <= 15,
+            ),
+        ),
         readouts=(
             Readout("relative_drop_low", "Loss drop, 0.0001", "{:.2%}"),
             Readout("relative_drop_right", "Loss drop, 0.03", "{:.0%}"),
-            Readout("epochs_high", "Epochs before divergence, 3", "{:.0f}"),
+            Readout("diverged_in_epoch_high", "Diverged in epoch, 3", "{:.0f}"),
         ),
         figures=("loss_curves",),
     ),
@@ -547,6 +754,17 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_BATCH,
         measure=_measure_batch,
+        clauses=(
+            Clause(
+                "Batch 1: the loss rises in ≥ 25% of epochs",
+                lambda n: n["rising_epochs_one"] >= 0.25,
+            ),
+            Clause("Full batch: the loss never rises", lambda n: n["rising_epochs_full"] == 0),
+            Clause(
+                "Batch 1 ends with the lower loss",
+                lambda n: n["final_loss_one"] < n["final_loss_full"],
+            ),
+        ),
         readouts=(
             Readout("rising_epochs_one", "Epochs where the loss rose, batch 1"),
             Readout("rising_epochs_full", "Epochs where the loss rose, full batch"),
@@ -562,13 +780,17 @@ LESSON_LIST: tuple[Lesson, ...] = (
         story=(
             "With few, noisy training points and a big network, the network learns the "
             "noise: the training loss keeps falling while the test loss stalls or rises. L2 "
-            "regularisation pulls weights towards zero, and dropout switches random units "
-            "off during training; both keep the learned function simpler."
+            "adds rate·w to every weight's gradient, and weight decay shrinks every weight by "
+            "learning rate·rate·w at each step; both pull weights towards zero. Dropout "
+            "switches random units off during training; all three keep the learned function "
+            "simpler."
         ),
         claim=(
-            f"After {_OVERFIT} epochs, L2 (rate 0.01) and dropout (0.2) both narrow the gap "
-            "between test and training loss, here to less than half, and both lower the "
-            "test loss."
+            f"After {_OVERFIT} epochs with Adam, each of L2 (rate 0.01), weight decay (rate "
+            "0.3) and dropout (0.3) narrows the gap between test and training loss and lowers "
+            "the test loss. With Adam the two are not the same: L2 goes through Adam's "
+            "per-weight scaling (coupled), while weight decay is applied beside it "
+            "(decoupled, as in AdamW); with plain SGD they are identical."
         ),
         look_for=(
             "Without regularisation the boundary curls around single noisy training points "
@@ -586,14 +808,30 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 "show_test": True,
             },
             ("plain", "No regularisation", {}),
-            ("l2", "L2, rate 0.01", {"reg": "l2", "reg_rate": 0.01}),
-            ("dropout", "Dropout 0.2", {"dropout": 0.2}),
+            ("l2", "L2 0.01 (coupled)", {"reg": "l2", "reg_rate": 0.01}),
+            ("decay", "Decay 0.3 (AdamW)", {"reg": "decay", "reg_rate": 0.3}),
+            ("dropout", "Dropout 0.3", {"dropout": 0.3}),
         ),
         epochs=_OVERFIT,
         measure=_measure_overfitting,
+        clauses=tuple(
+            clause
+            for key, name in (("l2", "L2"), ("decay", "Weight decay"), ("dropout", "Dropout"))
+            for clause in (
+                Clause(
+                    f"{name} narrows the test − train gap",
+                    lambda n, key=key: n[f"gap_{key}"] < n["gap_plain"],
+                ),
+                Clause(
+                    f"{name} lowers the test loss",
+                    lambda n, key=key: n[f"test_loss_{key}"] < n["test_loss_plain"],
+                ),
+            )
+        ),
         readouts=(
             Readout("gap_plain", "Test − train loss, none", "{:.3f}"),
             Readout("gap_l2", "Test − train loss, L2", "{:.3f}"),
+            Readout("gap_decay", "Test − train loss, weight decay", "{:.3f}"),
             Readout("gap_dropout", "Test − train loss, dropout", "{:.3f}"),
         ),
         figures=("train_test_curves", "decision_maps"),
@@ -622,6 +860,10 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_FEATURES,
         measure=_measure_xor,
+        clauses=(
+            Clause("X₁, X₂: test accuracy ≤ 75%", lambda n: n["test_accuracy_plain"] <= 0.75),
+            Clause("X₁², X₂²: test accuracy ≥ 95%", lambda n: n["test_accuracy_squares"] >= 0.95),
+        ),
         readouts=(
             Readout("test_accuracy_plain", "Test accuracy, X₁ and X₂"),
             Readout("test_accuracy_squares", "Test accuracy, X₁² and X₂²"),
@@ -660,6 +902,13 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         epochs=_SOFTMAX,
         measure=_measure_softmax,
+        clauses=(
+            Clause(
+                "Cross-entropy: training accuracy ≥ 90%",
+                lambda n: n["train_accuracy_cross_entropy"] >= 0.9,
+            ),
+            Clause("MSE: training accuracy < 80%", lambda n: n["train_accuracy_mse"] < 0.8),
+        ),
         readouts=(
             Readout("train_accuracy_cross_entropy", "Training accuracy, cross-entropy"),
             Readout("train_accuracy_mse", "Training accuracy, MSE"),
@@ -671,33 +920,111 @@ LESSON_LIST: tuple[Lesson, ...] = (
         slug="optimizers",
         title="Optimiser race: SGD, momentum and Adam",
         story=(
-            "Plain SGD steps along the current gradient. Momentum keeps a running sum of "
-            "past gradients, so it speeds up in directions that stay consistent. Adam also "
-            "divides each weight's step by the recent size of its gradient, so every weight "
-            "moves at a useful pace."
+            "Plain SGD steps along the current gradient: w ← w − ηg. Momentum keeps an "
+            "exponentially decaying sum of past gradients, v ← μv + g, w ← w − ηv; while the "
+            "gradient stays the same, v grows to g/(1 − μ), so its steady step is η/(1 − μ), "
+            "ten times SGD's at μ = 0.9. A fair race therefore also gives SGD ten times the "
+            "learning rate. Adam divides each weight's step by the recent size of its "
+            "gradient, so every weight moves by at most about η per step."
         ),
         claim=(
-            f"On the spiral, with the same learning rate 0.01, after {_RACE} epochs SGD's "
-            "training loss is still above 0.35 (it starts near 0.5), while momentum's and "
-            "Adam's are less than half of SGD's."
+            f"On the spiral after {_RACE} epochs, SGD with learning rate 0.01 is still above "
+            "0.3 (it starts near 0.5), and momentum with the same 0.01 ends below half of "
+            "that. But SGD with 0.1, momentum's effective step, ends below a third of it too: "
+            "most of momentum's lead here is its ten times larger step. Adam with 0.01 ends "
+            "below half of SGD's 0.01 loss."
         ),
-        look_for="The three loss curves: which one drops first, and which one stalls.",
-        try_next="Raise SGD's learning rate to 0.1. How close does it get now?",
+        look_for="The loss curves: which one drops first, and which one stalls.",
+        try_next=(
+            "Set momentum's learning rate to 0.001 (effective step 0.01) and race it against "
+            "SGD at 0.01."
+        ),
         variants=_variants(
             _RACE,
             {"dataset": "spiral", "hidden": (8, 8), "lr": 0.01},
-            ("sgd", "SGD", {"optimizer": "sgd"}),
-            ("momentum", "Momentum", {"optimizer": "momentum"}),
-            ("adam", "Adam", {"optimizer": "adam"}),
+            ("sgd", "SGD, 0.01", {"optimizer": "sgd"}),
+            ("momentum", "Momentum, 0.01", {"optimizer": "momentum"}),
+            ("sgd_equal", "SGD, 0.1", {"optimizer": "sgd", "lr": 0.1}),
+            ("adam", "Adam, 0.01", {"optimizer": "adam"}),
         ),
         epochs=_RACE,
         measure=_measure_race,
+        clauses=(
+            Clause("SGD at 0.01 stays above 0.3", lambda n: n["final_loss_sgd"] > 0.3),
+            Clause(
+                "Momentum at 0.01 ends below half of SGD's",
+                lambda n: n["final_loss_momentum"] < n["final_loss_sgd"] / 2,
+            ),
+            Clause(
+                "SGD at 0.1 ends below a third of SGD-at-0.01's",
+                lambda n: n["final_loss_sgd_equal"] < n["final_loss_sgd"] / 3,
+            ),
+            Clause(
+                "Adam at 0.01 ends below half of SGD's",
+                lambda n: n["final_loss_adam"] < n["final_loss_sgd"] / 2,
+            ),
+        ),
         readouts=(
-            Readout("final_loss_sgd", "Final loss, SGD", "{:.3f}"),
-            Readout("final_loss_momentum", "Final loss, momentum", "{:.3f}"),
+            Readout("final_loss_sgd", "Final loss, SGD 0.01", "{:.3f}"),
+            Readout("final_loss_momentum", "Final loss, momentum 0.01", "{:.3f}"),
+            Readout("final_loss_sgd_equal", "Final loss, SGD 0.1", "{:.3f}"),
             Readout("final_loss_adam", "Final loss, Adam", "{:.3f}"),
         ),
         figures=("loss_curves",),
+    ),
+    Lesson(
+        number=13,
+        slug="clipping",
+        title="Exploding gradients: clipping keeps a step bounded",
+        story=(
+            "When the loss surface is steep, one gradient can be so large that the step "
+            "throws the weights to where the next gradient is larger still: the loss explodes "
+            "within a few updates. Gradient clipping rescales the whole gradient g when its "
+            "norm is above a limit c, g ← g·c/‖g‖, so no SGD step moves the weights by more than "
+            "η·c (here 3·0.1 = 0.3), however steep the surface."
+        ),
+        claim=(
+            "With learning rate 3 and a linear output on the circle, training without "
+            "clipping diverges within about 15 epochs (the engine stops and says so). "
+            "With the gradient norm clipped at 0.1, the same network with the same learning "
+            f"rate trains all {_CLIPPING} epochs and reaches at least 95% test accuracy."
+        ),
+        look_for=(
+            "Without clipping the Playground stops within a few epochs and its message "
+            "suggests a lower learning rate or gradient clipping; with clipping the loss falls."
+        ),
+        try_next=(
+            "Clip at 1 instead of 0.1: the steps may now be ten times larger. Does it still "
+            "train, and how smoothly?"
+        ),
+        variants=_variants(
+            _CLIPPING,
+            {"dataset": "circle", "output": "linear", "loss": "mse", "lr": 3.0},
+            ("none", "Learning rate 3, no clipping", {}),
+            ("clipped", "Learning rate 3, clipped at 0.1", {"clip": 0.1}),
+        ),
+        epochs=_CLIPPING,
+        measure=_measure_clipping,
+        clauses=(
+            Clause(
+                "No clipping: diverges within 15 epochs",
+                lambda n: n["diverged_none"] == 1 and 1 <= n["diverged_in_epoch_none"] <= 15,
+            ),
+            Clause(
+                "Clipped at 0.1: trains every epoch without diverging",
+                lambda n: n["diverged_clipped"] == 0 and n["epochs_clipped"] == _CLIPPING,
+            ),
+            Clause(
+                "Clipped at 0.1: test accuracy ≥ 95%",
+                lambda n: n["test_accuracy_clipped"] >= 0.95,
+            ),
+        ),
+        readouts=(
+            Readout("diverged_in_epoch_none", "Diverged in epoch, no clipping", "{:.0f}"),
+            Readout("test_accuracy_clipped", "Test accuracy, clipped at 0.1"),
+            Readout("final_loss_clipped", "Final loss, clipped at 0.1", "{:.3f}"),
+        ),
+        figures=("loss_curves", "decision_maps"),
     ),
 )
 

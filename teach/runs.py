@@ -33,6 +33,8 @@ class VariantResult:
         settings: the Playground settings it was trained with.
         epochs_run: epochs actually trained (fewer if training diverged).
         diverged: the engine's divergence message, or ``""``.
+        diverged_epoch: the epoch in which training diverged (0: it did not); ``epochs_run``
+            is then where the engine put the network back to, often earlier.
         initial_loss: training loss before the first epoch.
         history: the columns of ``engine.TrainingHistory`` (train_loss, …) and ``epoch``,
             the epoch of each row (a long run's older rows are thinned).
@@ -56,6 +58,7 @@ class VariantResult:
     train_points: np.ndarray
     train_labels: np.ndarray
     extras: dict[str, np.ndarray] = field(default_factory=dict)
+    diverged_epoch: int = 0
 
     def last(self, column: str) -> float:
         """The newest finite value of a history column (NaN if none)."""
@@ -95,4 +98,5 @@ def train_variant(
         train_points=run.train.X.copy(),
         train_labels=np.asarray(run.train.y).copy(),
         extras=extras,
+        diverged_epoch=run.trainer.divergence.epoch if run.trainer.divergence else 0,
     )

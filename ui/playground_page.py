@@ -23,6 +23,8 @@ WEIGHT_EDITOR = "expander_weight_editor"
 PAGE_CSS = (Path(__file__).parent / "playground.css").read_text(encoding="utf-8")
 # Width shares of the data column and the live view's column.
 DATA_AND_VIEW = (1, 4.6)
+# Where a diverged run's message points (the lesson on exploding gradients and clipping).
+DIVERGENCE_LESSON = "See the lesson [Exploding gradients](/Lessons?lesson=clipping)."
 
 
 @st.cache_resource(show_spinner="Compiling the training engine (first start only)…")
@@ -43,7 +45,7 @@ def show_notices(run) -> None:
     notices.clear()
     if run.stop_reason:
         if run.trainer.divergence is not None:
-            st.error(run.stop_reason, icon="🛑")
+            st.error(f"{run.stop_reason} {DIVERGENCE_LESSON}", icon="🛑")
         else:
             st.info(run.stop_reason)
 

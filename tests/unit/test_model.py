@@ -124,6 +124,7 @@ def test_initializer_registry():
     assert set(engine.INITIALIZERS) == {
         "playground",
         "zeros",
+        "constant",
         "normal",
         "xavier_uniform",
         "xavier_normal",
@@ -195,6 +196,24 @@ def test_zeros_init_keeps_hidden_units_identical_after_training():
     np.testing.assert_allclose(w2, np.repeat(w2[:1], 3, axis=0), rtol=1e-12, atol=1e-15)
     for b in model.biases[:2]:
         np.testing.assert_allclose(b, np.full_like(b, b[0]), rtol=1e-12, atol=1e-15)
+
+
+def test_constant_init_moves_the_units_but_keeps_them_exact_twins():
+    # Issue 16, item 3: every weight c (not 0, a saddle where the hidden weights barely
+    # move): the units move, and every unit of a layer stays a bit-for-bit copy.
+    model = engine.Model.create([2, 4, 3, 1], activation="tanh", init="constant", seed=0)
+    assert np.all(model.weights[0] == engine.initializers.CONSTANT_WEIGHT)
+    data = engine.make_dataset("circle", seed=0)
+    X = engine.build_features(data.X, ["x1", "x2"])
+    Y = engine.targets_for_output(data.y, "tanh", 2)
+    trainer = engine.Trainer(model, "mse", optimizer="momentum", learning_rate=0.03)
+    trainer.train(X, Y, 30)
+    w0, w1, _ = model.weights
+    assert np.abs(w0 - engine.initializers.CONSTANT_WEIGHT).max() > 0.05  # they moved
+    assert np.all(w0 == w0[:, :1])  # equal columns: the 4 units of layer 1 are twins
+    assert np.all(w1 == w1[0, 0])
+    for b in model.biases[:2]:
+        assert np.all(b == b[0])
 
 
 def test_random_init_breaks_symmetry():

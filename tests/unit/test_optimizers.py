@@ -173,12 +173,59 @@ def test_l2_does_not_clamp_at_zero():
     assert model.weights[0][0, 0] == pytest.approx(-0.02, rel=1e-12)
 
 
-def test_l1_clamps_with_adaptive_optimizers_too():
-    # Adam's first step is ≈ η·sign(g) = 0.1 > 0.05: the weight would cross zero.
+def test_l1_does_not_clamp_when_the_data_step_crosses_zero():
+    # TF Playground clamps only when the penalty step crosses zero. Adam's first step is
+    # ≈ η·sign(g) = 0.1, taking w from 0.05 to -0.05 (the data step crosses); the penalty
+    # step η·l1·sign(w₀) = 0.1·0.5·(+1) then gives -0.1: no clamp.
     target = np.array([[0.0]])
     model = one_neuron(0.05, 0.0)
     make_trainer(model, "adam", l1=0.5).train(X, target, 1)
+    assert model.weights[0][0, 0] == pytest.approx(-0.1, rel=1e-6)
+
+
+def test_l1_clamps_with_adaptive_optimizers_when_the_penalty_crosses():
+    # Adam's step ≈ 0.1·sign(-4) moves w from 0.05 to 0.15; the penalty 0.1·2·(+1) = 0.2
+    # would give -0.05: clamped to 0.
+    model = one_neuron(0.05, 0.0)
+    make_trainer(model, "adam", l1=2.0).train(X, Y, 1)
     assert model.weights[0][0, 0] == 0.0
+
+
+def test_l1_keeps_a_clamped_weight_at_zero_until_l1_is_off():
+    # x = 2, y = 0, w₀ = 0.05, b₀ = 0: clamped in the first step (see above), then the
+    # data gradient (r = b ≠ 0, g_w = 2r) would move it, but a clamped weight stays 0 (TF
+    # Playground's dead link) while L1 is on.
+    target = np.array([[0.0]])
+    model = one_neuron(0.05, 0.0)
+    trainer = make_trainer(model, "sgd", l1=1.0)
+    trainer.train(X, target, 1)
+    assert model.weights[0][0, 0] == 0.0
+    trainer.train(X, target, 5)
+    assert model.weights[0][0, 0] == 0.0 and model.biases[0][0] != 0.0
+    trainer.config = trainer.config.replace(l1=0.0)
+    trainer.train(X, target, 1)
+    assert model.weights[0][0, 0] != 0.0
+
+
+# ---------------------------------------------------------------- weight decay (decoupled)
+
+
+def test_weight_decay_equals_l2_with_sgd():
+    decayed = make_trainer(one_neuron(), "sgd", weight_decay=0.1)
+    coupled = make_trainer(one_neuron(), "sgd", l2=0.1)
+    for _ in range(3):
+        assert step(decayed) == pytest.approx(step(coupled), rel=1e-14)
+
+
+def test_weight_decay_with_adam_is_decoupled_from_the_adaptive_scaling():
+    # AdamW: w ← w − η·λ·w − η·m̂/(√v̂ + ε). Step 1: m̂ = g, v̂ = g², so the Adam part is
+    # η·sign(g)·(1 − ~ε): w = 0.5 − 0.1·0.1·0.5 + 0.1 = 0.595 (b: 0 + 0.1, not decayed).
+    trainer = make_trainer(one_neuron(), "adam", weight_decay=0.1)
+    assert step(trainer) == pytest.approx((0.595, 0.1), rel=1e-6)
+    # Coupled L2 passes λw through Adam's scaling instead: g_w = -4 + 0.05, step ≈ η:
+    # w = 0.6, the decay lost in the normalisation.
+    coupled = make_trainer(one_neuron(), "adam", l2=0.1)
+    assert step(coupled) == pytest.approx((0.6, 0.1), rel=1e-6)
 
 
 # ---------------------------------------------------------------- clipping

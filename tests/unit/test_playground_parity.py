@@ -260,3 +260,59 @@ def test_port_matches_the_engine_on_regression():
         one_step(network, X, Y[:, 0], batch_size=10, lr=0.01, l2=0.0)
     trainer.train(X, Y, 3)
     assert_same_parameters(model, network, 1e-10)
+
+
+# ---------------------------------------------------------------- L1 (issue 16, item 8)
+
+
+def update_weights_l1(network: list[list[Node]], learning_rate: float, l1_rate: float) -> None:
+    """nn.ts updateWeights with L1: the data step, then the penalty step η·λ·sign(w) with w
+    taken before the data step; if the penalty step crosses zero the weight becomes 0 and
+    its link dead (never updated again)."""
+    for layer in network[1:]:
+        for node in layer:
+            if node.num_accumulated_ders > 0:
+                node.bias -= learning_rate * node.acc_input_der / node.num_accumulated_ders
+                node.acc_input_der = 0.0
+                node.num_accumulated_ders = 0
+            for link in node.input_links:
+                if getattr(link, "is_dead", False):
+                    continue
+                der = -1.0 if link.weight < 0 else (1.0 if link.weight > 0 else 0.0)
+                if link.num_accumulated_ders > 0:
+                    link.weight = (
+                        link.weight
+                        - (learning_rate / link.num_accumulated_ders) * link.acc_error_der
+                    )
+                    new_weight = link.weight - (learning_rate * l1_rate) * der
+                    if link.weight * new_weight < 0:
+                        link.weight = 0.0
+                        link.is_dead = True
+                    else:
+                        link.weight = new_weight
+                    link.acc_error_der = 0.0
+                    link.num_accumulated_ders = 0
+
+
+@pytest.mark.parametrize("l1", [0.003, 0.03, 0.3])
+def test_port_matches_the_engine_with_l1(l1):
+    """L1 as TF Playground does it: clamp only when the penalty step crosses zero, then the
+    weight stays 0 (the engine freezes a weight that is exactly 0)."""
+    X, Y = circle_training_set(seed=5)
+    model = engine.Model.create([2, 4, 2, 1], activation="tanh", output="tanh", seed=7)
+    network = build_network(model, "tanh", "tanh")
+    trainer = engine.Trainer(
+        model, "mse", optimizer="sgd", learning_rate=0.1, batch_size=10, l1=l1, shuffle=False
+    )
+    zeros_seen = 0
+    for _ in range(8):
+        for i, (point, label) in enumerate(zip(X, Y[:, 0])):
+            forward_prop(network, [float(v) for v in point])
+            back_prop(network, float(label))
+            if (i + 1) % 10 == 0:
+                update_weights_l1(network, 0.1, l1)
+        trainer.train(X, Y, 1)
+        assert_same_parameters(model, network, 1e-10)
+        zeros_seen = max(zeros_seen, sum(int(np.sum(w == 0.0)) for w in model.weights))
+    if l1 >= 0.03:  # the comparison covers clamped, frozen weights, not only the sign term
+        assert zeros_seen > 0

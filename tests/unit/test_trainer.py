@@ -316,6 +316,18 @@ def test_dead_fraction_counts_only_relu_layers():
     assert tanh_only.history.last("dead_fraction") == 0.0
 
 
+def test_dead_fraction_counts_leaky_relu_units_negative_everywhere():
+    # Issue 16, item 6: a leaky unit with z < 0 on every point is counted too (a large
+    # learning rate leaves many there; its 0.01 slope does not bring them back quickly).
+    X, Y, _, _ = circle()
+    model = engine.Model.create([4, 4, 4, 1], activation=["leaky_relu", "tanh"], seed=0)
+    model.biases[0] = np.array([-1e3, 0.1, 0.1, 0.1])  # 1 of the 4 leaky units negative
+    model.weights[0][:, 1:] = np.abs(model.weights[0][:, 1:])  # inputs x1², x2² ≥ 0: alive
+    trainer = engine.Trainer(model, "mse", learning_rate=1e-6)
+    trainer.train(X, Y, 1)
+    assert trainer.history.last("dead_fraction") == 0.25
+
+
 def test_gradient_norms_match_the_full_batch_gradient():
     # With one batch holding every point, the recorded norm is that batch's gradient norm.
     X, Y, _, _ = circle()
