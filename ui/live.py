@@ -61,7 +61,7 @@ from playground.run import (
 )
 from playground.settings import AUTO_SPEED
 
-from . import own_data, state
+from . import own_data, state, timeline
 from .live_plotly import browser_state, live_plotly
 
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
@@ -277,7 +277,8 @@ def _plan(min_interval: float) -> tuple[float, int]:
 
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train the run's frames (``run_plan``), then draw."""
-    interval = _plan(server_pacer().update())[0] if playing else None
+    # Paused: no timer, unless the timeline is rewatching the recorded history.
+    interval = _plan(server_pacer().update())[0] if playing else timeline.rewatch_interval()
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
@@ -286,6 +287,8 @@ def live_view(playing: bool) -> None:
             st.rerun(scope="app")  # the notices (or new widgets) are outside the fragment
         run = state.run()
         playback = state.playback()
+        if not playback.playing:
+            timeline.advance_rewatch(run)
         earlier: list[dict] = []
         pace = None
         interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
@@ -303,7 +306,8 @@ def live_view(playing: bool) -> None:
                     playback.playing = False
                     st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
             spacing = interval / (1 + len(earlier))
-            report = render_frame(run, playback.playing, earlier, spacing=spacing, pace=pace)
+            shown = run if playback.playing else timeline.shown_moment(run).run  # (the timeline)
+            report = render_frame(shown, playback.playing, earlier, spacing=spacing, pace=pace)
         except BaseException:  # Streamlit's RerunException/StopException included: re-raised
             if saved is not None:
                 rewind(run, saved)
