@@ -23,13 +23,15 @@ The rule (one declaration: ``DENSE_EPOCHS``, ``PER_DECADE``, ``RECENT``):
   through (at speed 1, every epoch of the last 50).
 
 Memory bound: at most ``DENSE_EPOCHS + 1 + PER_DECADE · log10(epochs / 100) + RECENT``
-snapshots: 231 for 1,000,000 epochs. A snapshot is ``3 · n_parameters · 8`` bytes (parameters
-and two moments; a moment that is all zeros — SGD's, or one its optimiser does not use — is not
-stored) plus the training-row order in the narrowest integer type that holds it. The largest
-Playground network (7 features, 8 hidden layers of 16, 5 outputs: 2,117 parameters) with Adam
-and 9,000 training rows (own data's 10,000-row limit at 90 % training) takes 69 KB a snapshot,
-so at most 16 MB over 1,000,000 epochs (tests/unit/test_snapshots.py measures it);
-250 generated training points: 51 KB, 12 MB.
+snapshots (``max_snapshots``): 231 for 1,000,000 epochs. A snapshot is ``3 · 8`` bytes per
+entry of the model's parameter vector (parameters and two moments; a moment that is all
+zeros — SGD's, or one its optimiser does not use — is not stored) plus the training-row order
+in the narrowest integer type that holds it. The largest Playground network (7 features,
+8 hidden layers of 16, 5 outputs: 2,117 parameters in a padded vector of 2,448) with Adam and
+9,000 training rows (own data's 10,000-row limit at 90 % training) takes 77 KB a snapshot, so
+at most 17.7 MB over 1,000,000 epochs (tests/unit/test_snapshots.py simulates it); with 250
+generated training points, 59 KB and 13.6 MB. (The per-epoch metrics are the trainer's
+``TrainingHistory``, bounded on its own: ``engine.trainer.MAX_HISTORY_ROWS``.)
 """
 
 from __future__ import annotations
