@@ -19,7 +19,7 @@ from playground.run import TrainingRun
 
 from . import state
 
-SLIDER_KEY = "timeline_slider"
+SLIDER_KEY = "timeline_slider"  # + "_<n>": see slider_key
 BACK_BUTTON_KEY = "timeline_back"
 FORWARD_BUTTON_KEY = "timeline_forward"
 CONTINUE_BUTTON_KEY = "timeline_continue"
@@ -30,6 +30,7 @@ REWATCH_SPEEDS = (2, 5, 10, 20)
 DEFAULT_REWATCH_SPEED = 10
 _SHOWN = "_timeline_shown"  # (id of the run's recorder, epoch) or absent: the present
 _REWATCHING = "_timeline_rewatching"
+_SLIDER_VERSION = "_timeline_slider_version"
 # (key, name, button key, action): ui.keys' table format (see ui.controls.SHORTCUTS).
 BACK_SHORTCUT = ("ArrowLeft", "←", BACK_BUTTON_KEY, "Show the previous recorded epoch (paused)")
 FORWARD_SHORTCUT = ("ArrowRight", "→", FORWARD_BUTTON_KEY, "Show the next recorded epoch")
@@ -84,8 +85,17 @@ def shortcuts(base: tuple) -> tuple:
 # ---------------------------------------------------------------- callbacks
 
 
+def slider_key() -> str:
+    """The slider's widget key now. A new key (a new slider, created at the shown epoch) each
+    time something else than the slider moves the shown epoch: a value written into an existing
+    slider's state reaches Streamlit's browser side late, which then sends the old value back
+    (the shown epoch jumped back) or, while the user drags or types, fights them."""
+    return f"{SLIDER_KEY}_{st.session_state.get(_SLIDER_VERSION, 0)}"
+
+
 def _on_slider() -> None:
-    show(state.run(), st.session_state[SLIDER_KEY])
+    st.session_state.pop(_REWATCHING, None)  # a drag during a rewatch ends it there
+    show(state.run(), st.session_state[slider_key()])
 
 
 def _step(steps: int) -> None:
@@ -148,11 +158,13 @@ def timeline_row(run: TrainingRun) -> None:
         disabled=shown == epochs[0],
         help="The previous recorded epoch. Key: ←.",
     )
-    st.session_state[SLIDER_KEY] = shown
+    if st.session_state.get(slider_key()) != shown:  # moved by a button, a rewatch, training
+        st.session_state[_SLIDER_VERSION] = st.session_state.get(_SLIDER_VERSION, 0) + 1
     row.select_slider(
         "Timeline",
         options=epochs,
-        key=SLIDER_KEY,
+        value=shown,
+        key=slider_key(),
         format_func=lambda epoch: f"epoch {epoch:,}",
         on_change=_on_slider,
         label_visibility="collapsed",

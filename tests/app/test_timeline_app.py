@@ -9,7 +9,6 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground.frames import current_figure, view_spec
-from ui.timeline import SLIDER_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 120  # seconds: the first run may compile the Numba kernels on a cold cache
@@ -38,6 +37,11 @@ def output_map(at: AppTest) -> str:
     return next(item["values"]["b64"] for item in frame["images"] if item["index"] == index)
 
 
+def timeline(at: AppTest):
+    """The timeline's slider (its key changes when a button moves it: ui.timeline.slider_key)."""
+    return next(slider for slider in at.select_slider if slider.label == "Timeline")
+
+
 def trained_and_paused(min_epoch: int = 200) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["speed"] = "100"
@@ -55,11 +59,11 @@ def test_the_timeline_shows_epoch_10_and_continue_trains_from_there():
     at = trained_and_paused()
     newest = at.session_state["run"].epoch
     assert live_frame(at)["caption"]["text"].startswith(f"Epoch {newest:,} ·")
-    slider = at.select_slider(key=SLIDER_KEY)
+    slider = timeline(at)
     assert slider.value == newest and "epoch 10" in slider.options
     newest_map = output_map(at)
 
-    at.select_slider(key=SLIDER_KEY).set_value(10).run()
+    timeline(at).set_value(10).run()
     assert not at.exception, at.exception
     caption = live_frame(at)["caption"]
     assert caption["text"].startswith("Epoch 10 ·") and int(caption["data"]["epoch"]) == 10
