@@ -145,7 +145,8 @@ def current_spec(run: TrainingRun) -> ViewSpec:
 def apply_edit(edit: dict) -> None:
     """``live_plotly``'s ``on_edit``: the user clicked a link or a bias in the diagram and
     typed a value. Applied at once (playing or not, as in TensorFlow Playground: training
-    goes on from the new value); a value that cannot be used leaves a sentence."""
+    goes on from the new value); a value that cannot be used leaves a sentence. Shown an
+    earlier epoch (the timeline), the edit goes on from that one: what you see is what you edit."""
     run = state.run()
     try:
         try:
@@ -154,6 +155,7 @@ def apply_edit(edit: dict) -> None:
             raise ValueError("That connection does not exist in this network.") from None
         is_bias = edit.get("trace") == current_figure(run, current_spec(run)).index.bias_trace
         value = parse_parameter(edit.get("text"))
+        timeline.continue_from_shown()  # (in place: ``run`` is the same object)
         set_parameter(run, layer, None if is_bias else source, target, value)
     except ValueError as error:
         state.notices().append(plain(error))  # it may quote what was typed: see playground/quote.py
