@@ -31,6 +31,7 @@ DEFAULT_REWATCH_SPEED = 10
 _SHOWN = "_timeline_shown"  # (id of the run's recorder, epoch) or absent: the present
 _REWATCHING = "_timeline_rewatching"
 _SLIDER_VERSION = "_timeline_slider_version"
+_SLIDER_ECHO = "_timeline_slider_echo"  # (key, value) a new slider was made with, until moved
 # (key, name, button key, action): ui.keys' table format (see ui.controls.SHORTCUTS).
 BACK_SHORTCUT = ("ArrowLeft", "←", BACK_BUTTON_KEY, "Show the previous recorded epoch (paused)")
 FORWARD_SHORTCUT = ("ArrowRight", "→", FORWARD_BUTTON_KEY, "Show the next recorded epoch")
@@ -94,8 +95,14 @@ def slider_key() -> str:
 
 
 def _on_slider() -> None:
+    key = slider_key()
+    value = st.session_state[key]
+    # A new slider's browser side may report the value it was made with as a change (a rerun
+    # sent before it mounted): not the user's, so a rewatch that moved on is not sent back.
+    if st.session_state.pop(_SLIDER_ECHO, None) == (key, value):
+        return
     st.session_state.pop(_REWATCHING, None)  # a drag during a rewatch ends it there
-    show(state.run(), st.session_state[slider_key()])
+    show(state.run(), value)
 
 
 def _step(steps: int) -> None:
@@ -160,6 +167,7 @@ def timeline_row(run: TrainingRun) -> None:
     )
     if st.session_state.get(slider_key()) != shown:  # moved by a button, a rewatch, training
         st.session_state[_SLIDER_VERSION] = st.session_state.get(_SLIDER_VERSION, 0) + 1
+        st.session_state[_SLIDER_ECHO] = (slider_key(), shown)
     row.select_slider(
         "Timeline",
         options=epochs,
