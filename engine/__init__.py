@@ -27,6 +27,7 @@ from .initializers import INITIALIZERS
 from .losses import LOSS_OUTPUTS, LOSSES, targets_for_output
 from .model import MAX_HIDDEN_LAYERS, MAX_UNITS_PER_LAYER, Model
 from .optimizers import OPTIMIZERS, OptimizerSettings
+from .snapshots import Snapshot, SnapshotRecorder
 from .trainer import (
     GOOD_LOSS_FACTOR,
     Divergence,
@@ -55,6 +56,8 @@ __all__ = [
     "Divergence",
     "Model",
     "OptimizerSettings",
+    "Snapshot",
+    "SnapshotRecorder",
     "TrainConfig",
     "TrainResult",
     "Trainer",

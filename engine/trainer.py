@@ -16,6 +16,7 @@ from .config import TrainConfig
 from .losses import CLASS_THRESHOLDS, check_targets, loss_code
 from .model import MAX_HIDDEN_LAYERS, Model
 from .optimizers import OPTIMIZERS
+from .snapshots import SnapshotRecorder
 
 EVALUATION_CHUNK_ROWS = 256  # rows per evaluation chunk (also the minimum workspace)
 MAX_EPOCHS_PER_CALL = checks.MAX_SEED  # any int64 count: memory does not depend on it
@@ -451,6 +452,7 @@ class Trainer:
         *,
         time_budget: float | None = None,
         should_stop: Callable[[], bool] | None = None,
+        recorder: SnapshotRecorder | None = None,
     ) -> TrainResult:
         """Train for ``epochs`` whole epochs, in compiled chunks of at most ``CHUNK_EPOCHS``.
 
@@ -468,6 +470,9 @@ class Trainer:
             should_stop: called before each chunk (chunks then last about
                 ``STOP_CHECK_SECONDS``); the call returns when it gives True, possibly
                 before any epoch ran.
+            recorder: an ``engine.SnapshotRecorder``: chunks also end on the epochs it keeps
+                (``next_epoch``), where it takes its snapshot (``record``); a rollback after
+                a divergence drops its later ones.
 
         Returns:
             how many epochs ran, whether the call stopped early and why, and, if training
@@ -502,11 +507,15 @@ class Trainer:
         cost_key = (X.shape, X_test.shape[0], batch_size, self.config.dropout > 0)
         call = _KernelCall(self, kernels.TRAIN, X, Y, X_test, Y_test, batch_size, epochs)
         done, status, bad_layer, stopped = 0, kernels.OK, -1, ""
+        if recorder is not None:
+            recorder.record(self)
         while done < epochs:
             if should_stop is not None and should_stop():
                 stopped = "should_stop"
                 break
             size = self._chunk_size(epochs - done, deadline, should_stop is not None, cost_key)
+            if recorder is not None:  # (one more kernel call per snapshot: ~100 µs)
+                size = min(size, recorder.next_epoch(self.epoch) - self.epoch)
             chunk_started = time.perf_counter()
             ran, status, bad_layer = call.run(size)
             if ran == size:
@@ -515,6 +524,8 @@ class Trainer:
             done += ran
             if status != kernels.OK:
                 break
+            if recorder is not None:
+                recorder.record(self)
             if deadline is not None and done < epochs and time.perf_counter() >= deadline:
                 stopped = "time_budget"
                 break
@@ -522,6 +533,8 @@ class Trainer:
             quantity = "loss" if status == kernels.DIVERGED_LOSS else "parameters"
             failed_epoch = self.epoch + 1
             self._roll_back_to_good(X, Y)
+            if recorder is not None:
+                recorder.truncate(self.epoch)
             self.divergence = Divergence(failed_epoch, bad_layer + 1, quantity, self.epoch)
         return TrainResult(done, self.divergence, stopped)
 

@@ -62,6 +62,11 @@ class TrainingRun:
     # when the data set or the view's structure changes, not every frame.
     figure_cache: tuple | None = field(default=None, repr=False, compare=False)
     own: OwnData | None = field(default=None, repr=False)  # your own data (dataset=custom)
+    # Parameters and optimiser state at a decimated set of epochs (the timeline: see
+    # playground.history; its memory bound is engine.snapshots').
+    snapshots: engine.SnapshotRecorder = field(
+        default_factory=engine.SnapshotRecorder, repr=False, compare=False
+    )
 
     @property
     def epoch(self) -> int:
@@ -215,7 +220,9 @@ def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None)
         run.test_inputs if has_test else None,
         run.test_targets if has_test else None,
         time_budget=time_budget,
+        recorder=run.snapshots,
     )
+    run.snapshots.record_recent(run.trainer)  # the moment this frame shows
     run.stop_reason = None
     if result.divergence is not None:
         run.stop_reason = result.divergence.message()
@@ -267,6 +274,7 @@ def rewind(run: TrainingRun, saved: Checkpoint) -> None:
     for name, value in saved.values.items():
         setattr(trainer, name, value)
     trainer.history = copy.copy(saved.history)
+    run.snapshots.truncate(trainer.epoch)
     run.stop_reason = None
 
 

@@ -39,7 +39,7 @@ from playground.settings import (
     outputs_for,
 )
 
-from . import own_data, state
+from . import own_data, state, timeline
 
 KEY_PREFIX = "control_"
 # Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
@@ -105,6 +105,7 @@ def set_playing(playing: bool) -> None:
     stopped (a divergence banner must not outlive it; it comes back if training stops again)."""
     playback = state.playback()
     if playing and not playback.playing:
+        timeline.continue_from_shown()  # what is on screen trains on
         playback.started += 1
     playback.playing = playing
     if playing:
@@ -118,6 +119,7 @@ def request_step(token: int) -> None:
         return
     playback.steps_handled = token
     playback.playing = False
+    timeline.continue_from_shown()
     run = state.run()
     train_chunk(run, 1)
     state.set_run(run)

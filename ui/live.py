@@ -60,7 +60,7 @@ from playground.run import (
 )
 from playground.settings import AUTO_SPEED
 
-from . import own_data, state
+from . import own_data, state, timeline
 from .live_plotly import browser_state, live_plotly
 
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
@@ -140,7 +140,8 @@ def current_spec(run: TrainingRun) -> ViewSpec:
 def apply_edit(edit: dict) -> None:
     """``live_plotly``'s ``on_edit``: the user clicked a link or a bias in the diagram and
     typed a value. Applied at once (playing or not, as in TensorFlow Playground: training
-    goes on from the new value); a value that cannot be used leaves a sentence."""
+    goes on from the new value); a value that cannot be used leaves a sentence. Shown an
+    earlier epoch (the timeline), the edit goes on from that one: what you see is what you edit."""
     run = state.run()
     try:
         try:
@@ -149,6 +150,7 @@ def apply_edit(edit: dict) -> None:
             raise ValueError("That connection does not exist in this network.") from None
         is_bias = edit.get("trace") == current_figure(run, current_spec(run)).index.bias_trace
         value = parse_parameter(edit.get("text"))
+        timeline.continue_from_shown()  # (in place: ``run`` is the same object)
         set_parameter(run, layer, None if is_bias else source, target, value)
     except ValueError as error:
         state.notices().append(plain(error))  # it may quote what was typed: see playground/quote.py
@@ -272,7 +274,8 @@ def _plan(min_interval: float) -> tuple[float, int]:
 
 def live_view(playing: bool) -> None:
     """The fragment: while playing, train the run's frames (``run_plan``), then draw."""
-    interval = _plan(server_pacer().update())[0] if playing else None
+    # Paused: no timer, unless the timeline is rewatching the recorded history.
+    interval = _plan(server_pacer().update())[0] if playing else timeline.rewatch_interval()
     st.session_state[_INTERVAL_SENT] = interval
 
     @st.fragment(run_every=interval)
@@ -281,6 +284,8 @@ def live_view(playing: bool) -> None:
             st.rerun(scope="app")  # the notices (or new widgets) are outside the fragment
         run = state.run()
         playback = state.playback()
+        if not playback.playing:
+            timeline.advance_rewatch(run)
         earlier: list[dict] = []
         pace = None
         interval = st.session_state.get(_INTERVAL_SENT) or RUN_INTERVAL
@@ -298,7 +303,8 @@ def live_view(playing: bool) -> None:
                     playback.playing = False
                     st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
             spacing = interval / (1 + len(earlier))
-            report = render_frame(run, playback.playing, earlier, spacing=spacing, pace=pace)
+            shown = run if playback.playing else timeline.shown_moment(run).run  # (the timeline)
+            report = render_frame(shown, playback.playing, earlier, spacing=spacing, pace=pace)
         except BaseException:  # Streamlit's RerunException/StopException included: re-raised
             if saved is not None:
                 rewind(run, saved)

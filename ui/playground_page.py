@@ -12,7 +12,7 @@ import streamlit as st
 
 from playground.figures import PRESENTATION_SCALE
 
-from . import controls, state
+from . import controls, state, timeline
 from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
 from .live_plotly import preload_plotly
@@ -81,7 +81,9 @@ def view_options(settings) -> None:
     )
     # The keys' help is a tooltip on a caption, not a popover: every new kind of element is one
     # more piece of Streamlit's code a new visitor's browser loads before the page is shown.
-    options.caption(":material/keyboard: Keys", help=shortcuts_help(controls.SHORTCUTS))
+    options.caption(
+        ":material/keyboard: Keys", help=shortcuts_help(timeline.shortcuts(controls.SHORTCUTS))
+    )
 
 
 def render() -> None:
@@ -90,7 +92,7 @@ def render() -> None:
         controls.sync_widgets(state.settings())
     settings = state.settings()
     page_style(settings.present)
-    keyboard_shortcuts(controls.SHORTCUTS)
+    keyboard_shortcuts(timeline.shortcuts(controls.SHORTCUTS))
     controls.ensure_widgets(settings)
     run = state.run()
     controls.playback_bar(settings)
@@ -103,6 +105,7 @@ def render() -> None:
         with top:
             controls.network_panel(settings)
             view_options(settings)
+        timeline.timeline_row(state.run())
         live_view(state.playback().playing)
         controls.setting_widget(settings, "log_loss", st.toggle, "Log-scale loss axis")
     # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new

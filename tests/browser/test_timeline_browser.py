@@ -1,0 +1,107 @@
+"""The timeline, as a user sees it: train past epoch 200, pause, go back to epoch 10 (the
+caption line says so and the output map looks different), step with ← and →, continue from
+there."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_playground_browser import GRAPH, METRICS, open_playground, press_play
+
+pytestmark = pytest.mark.browser
+
+TIMELINE = ".st-key-np-timeline"
+# The output map's box on the page (CSS pixels): the largest picture the live view draws.
+OUTPUT_MAP_BOX = f"""() => {{
+    const boxes = [...document.querySelectorAll('{GRAPH} .np-live-plotly-picture')]
+        .map((el) => el.getBoundingClientRect())
+        .sort((a, b) => b.width * b.height - a.width * a.height);
+    const r = boxes[0];
+    return r ? {{x: r.left, y: r.top, width: r.width, height: r.height}} : null;
+}}"""
+
+
+def caption(page) -> str:
+    return page.locator(METRICS).first.inner_text()
+
+
+def wait_for_caption_epoch(page, epoch: int) -> None:
+    # Timeout: one rerun of the page and a painted frame (~1 s); 20 s for a loaded machine.
+    page.wait_for_function(
+        f"document.querySelector('{METRICS}')?.innerText.startsWith('Epoch {epoch:,} ·')",
+        timeout=20_000,
+    )
+
+
+def output_map(page) -> np.ndarray:
+    box = page.evaluate(OUTPUT_MAP_BOX)
+    assert box and box["width"] > 100, box
+    png = page.screenshot(clip=box)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+
+
+def test_pause_go_back_to_epoch_10_step_with_the_arrows_and_continue(page, streamlit_url):
+    open_playground(page, streamlit_url, "?dataset=xor&speed=100")
+    press_play(page)
+    # Timeout: 200 epochs at 100 a frame, a few frames a second; 60 s for a loaded machine.
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 200", timeout=60_000
+    )
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the pause reruns the page, which then shows the timeline row (~1 s).
+    page.locator(TIMELINE).wait_for(timeout=20_000)
+    newest = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    assert newest >= 200 and caption(page).startswith(f"Epoch {newest:,} ·")
+    at_newest = output_map(page)
+
+    # The slider, from the keyboard: Home is epoch 0, then ten steps right.
+    thumb = page.locator(f"{TIMELINE} input[type=range]")
+    thumb.focus()
+    thumb.press("Home")
+    for _ in range(10):
+        thumb.press("ArrowRight")
+    wait_for_caption_epoch(page, 10)
+    changed = np.count_nonzero(np.abs(output_map(page) - at_newest).sum(axis=2) > 30)
+    assert changed > 1000, f"only {changed} pixels of the output map differ from epoch {newest}"
+    assert int(page.locator(METRICS).first.get_attribute("data-epoch")) == 10
+
+    # ← and → step through the recorded epochs (keys typed on a slider stay with it: leave it).
+    page.locator(GRAPH).click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowLeft")
+    wait_for_caption_epoch(page, 9)
+    page.keyboard.press("ArrowRight")
+    wait_for_caption_epoch(page, 10)
+
+    page.get_by_role("button", name="Continue from here").click()
+    # Timeout: one rerun; the button is disabled once the shown epoch is the present.
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('button')].some(
+            (b) => b.innerText.includes('Continue from here') && b.disabled)""",
+        timeout=20_000,
+    )
+    assert caption(page).startswith("Epoch 10 ·")
+    page.get_by_role("button", name="Step").click()
+    wait_for_caption_epoch(page, 11)
+
+    # Rewatch plays the recorded epochs 0 … 11 as an animation (10 a second), then stops.
+    page.get_by_role("button", name="Rewatch").click()
+    seen = page.evaluate(
+        f"""async () => {{
+            const seen = [];
+            for (let i = 0; i < 60; i++) {{  // 3 s
+                seen.push(+document.querySelector('{METRICS}')?.dataset.epoch);
+                await new Promise((r) => setTimeout(r, 50));
+            }}
+            return seen;
+        }}"""
+    )
+    shown = sorted(set(seen))
+    assert len(shown) >= 5 and shown[0] < 5, seen  # it moved through the early epochs
+    # Timeout: the rest of the 12 epochs at 10 a second, then a rerun; 20 s on a loaded machine.
+    page.get_by_role("button", name="Rewatch").wait_for(timeout=20_000)
+    wait_for_caption_epoch(page, 11)
+    assert "Traceback" not in page.inner_text("body")
+    assert not page.errors
