@@ -39,8 +39,11 @@ def output_map_pixels(page) -> np.ndarray:
     """The output map as it is on screen: (h, w, 3) uint8."""
     area = page.evaluate(OUTPUT_AREA)
     picture = Image.open(io.BytesIO(page.locator(GRAPH).screenshot())).convert("RGB")
-    box = (area["x"], area["y"], area["x"] + area["width"], area["y"] + area["height"])
-    return np.asarray(picture.crop(tuple(round(v) for v in box)))
+    # The same size every time (rounding each edge could make it one pixel wider when the map
+    # moves by a fraction of a pixel, e.g. while a widget above it re-renders).
+    left, top = round(area["x"]), round(area["y"])
+    box = (left, top, left + round(area["width"]), top + round(area["height"]))
+    return np.asarray(picture.crop(box))
 
 
 def differing_pixels(a: np.ndarray, b: np.ndarray) -> int:
