@@ -143,6 +143,12 @@ def thinned_indices(count: int, limit: int = MAX_LINE_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, count - 1, limit).round().astype(np.int64))
 
 
+def epoch_ticks(epochs: np.ndarray) -> dict:
+    """Whole-number epoch ticks (a few epochs would otherwise get ticks at 1.2, 1.4, …)."""
+    span = float(epochs[-1] - epochs[0]) if len(epochs) else 0.0
+    return {"tickformat": ",d", **({"dtick": 1} if span <= 8 else {})}
+
+
 def _positive_or_none(values: np.ndarray) -> list:
     """Values for a log axis: zero, negative and NaN become gaps (None)."""
     return [float(v) if v > 0 and math.isfinite(v) else None for v in values]
@@ -195,15 +201,18 @@ def gradient_flow_figure(
     x = epochs[keep].tolist()
     layout = base_layout(colors, scale)
     layout["showlegend"] = True
-    layout["legend"] = {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"}
-    layout["margin"]["b"] = round(4 * FONT_SIZE * scale)
-    domains = panel_domains(2, columns=2, gap=0.1)
+    # Above the panels' titles: below, it met the axis titles.
+    layout["legend"] = {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"}
+    layout["margin"]["t"] = round(5 * FONT_SIZE * scale)
+    domains = [(x, (y[0], 0.9)) for x, y in panel_domains(2, columns=2, gap=0.1)]
     titles = ("weight-gradient norm ‖∂L/∂W‖", "back-propagated error ‖δ‖")
     traces, annotations, shapes = [], [], []
     for k, (values, title) in enumerate(zip((grad_norms, delta_norms), titles)):
         x_name, y_name, x_ref, y_ref = _axis_names(k)
         (x_domain, y_domain) = domains[k]
-        layout[x_name] = _axis(colors, domain=x_domain, anchor=y_ref, title={"text": "epoch"})
+        layout[x_name] = _axis(
+            colors, domain=x_domain, anchor=y_ref, title={"text": "epoch"}, **epoch_ticks(epochs)
+        )
         layout[y_name] = _axis(
             colors, domain=y_domain, anchor=x_ref, type="log", exponentformat="power"
         )
@@ -451,6 +460,7 @@ def parameter_bands_figure(
                     anchor=y_ref,
                     title={"text": "epoch"} if last_row else None,
                     showticklabels=last_row,
+                    **epoch_ticks(epochs),
                 )
                 layout[y_name] = _axis(colors, domain=y_domain, anchor=x_ref)
                 title = f"{names[layer]}: {kind}"
