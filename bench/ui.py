@@ -378,7 +378,9 @@ def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
     expander = page.locator(f".st-key-{EXPANDER_KEY} summary")
 
     def settled_fps() -> float:
-        time.sleep(2.0)  # the rerun of the click, then steady state
+        # The click's rerun, then time for the live view's pacing to settle (it lowers its
+        # frame rate at once after a stall and raises it by a quarter every 2 s).
+        time.sleep(6.0)
         return measure([page], pid, seconds)["fps"][0]
 
     closed = [settled_fps()]

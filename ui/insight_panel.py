@@ -2,7 +2,7 @@
 
 An expander (closed by default) holds four tabs; only the open tab of an open expander is
 built (both rerun the page when switched, so ``.open`` says which). While playing, the open
-tab redraws in its own fragment every ``LIVE_INTERVAL`` seconds, not with every frame: a
+tab redraws in its own fragment every few seconds (``LIVE_INTERVALS``), not with every frame: a
 ``st.plotly_chart`` update makes Plotly redraw the whole figure, and its server time (the
 figure's validation) holds up the live view's next run. bench/ui.py (letter i) measures the
 live view's painted frames/s with a tab open against the expander closed.
@@ -28,7 +28,12 @@ EXPANDER_KEY = "expander_insight"
 TABS_KEY = "insight_tab"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
 TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
-LIVE_INTERVAL = 2.0  # s between redraws of the open tab while playing
+# Seconds between redraws of the open tab while playing. Each redraw remounts the tab's
+# Plotly charts in the browser (100-300 ms of its main thread on a busy 2-core machine, three
+# charts for Distributions), and the live view's pacing answers a stall by lowering its frame
+# rate for several seconds: at 2 s the live view painted 0.2-0.9 times its frames/s with the
+# panel closed (bench/ui.py i), so redraws are rarer, the heaviest tab the rarest.
+LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (trainer id, PercentileRecord) of this session
 CHART_CONFIG = {"displaylogo": False}
 
@@ -54,11 +59,11 @@ def insight_panel(
 
 
 def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None:
-    """One tab's figures, in a fragment that reruns every LIVE_INTERVAL s while playing (a
+    """One tab's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
     given ``model``, an earlier moment, is drawn once: it does not change)."""
     live = model is None and state.playback().playing
 
-    @st.fragment(run_every=LIVE_INTERVAL if live else None)
+    @st.fragment(run_every=LIVE_INTERVALS[name] if live else None)
     def views() -> None:
         run = state.run()  # the newest run object: the page swaps it whole
         shown = model if model is not None else run.model
