@@ -28,11 +28,13 @@ EXPANDER_KEY = "expander_insight"
 TABS_KEY = "insight_tab"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
 TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
-# Seconds between redraws of the open tab while playing. Each redraw remounts the tab's
-# Plotly charts in the browser (100-300 ms of its main thread on a busy 2-core machine, three
-# charts for Distributions), and the live view's pacing answers a stall by lowering its frame
-# rate for several seconds: at 2 s the live view painted 0.2-0.9 times its frames/s with the
-# panel closed (bench/ui.py i), so redraws are rarer, the heaviest tab the rarest.
+# Seconds between redraws of the open tab while playing. Each redraw holds the session's
+# script thread (building and validating the figures) and remounts the tab's Plotly charts in
+# the browser; the live view's pacing answers such a stall by lowering its frame rate and
+# climbs back by a quarter every 2 s. bench/ui.py i (load 11-20 on 2 cores, closed-panel fps
+# varying ±40 % between windows): at 2 s the live view painted 0.16-0.2 times its closed
+# frames/s on the per-epoch tabs; at 5 s, 15 s and with no redraws at all alike 0.4-0.9,
+# within that noise. The heaviest tab (three charts) redraws half as often.
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (trainer id, PercentileRecord) of this session
 CHART_CONFIG = {"displaylogo": False}
