@@ -498,6 +498,7 @@ def histogram_figure(
     rows = math.ceil(len(histograms) / MAX_COLUMNS)
     layout = base_layout(colors, scale, INSIGHT_HEIGHT * rows * 3 // 4)
     layout["barmode"] = "overlay"
+    layout["margin"]["t"] = round(4.5 * FONT_SIZE * scale)  # the note above the panel titles
     traces, annotations = [], []
     for layer, (histogram, (x_domain, y_domain)) in enumerate(zip(histograms, domains)):
         x_name, y_name, x_ref, y_ref = _axis_names(layer)
@@ -536,7 +537,7 @@ def histogram_figure(
             **_note("filled: weights · outlined: biases", colors, scale),
             "y": 1.0,
             "yanchor": "bottom",
-            "yshift": round(1.6 * FONT_SIZE * scale),
+            "yshift": round(2.0 * FONT_SIZE * scale),
         }
     )
     layout["annotations"] = annotations
