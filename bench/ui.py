@@ -29,7 +29,10 @@ g. ``painted_fps_8x16``: painted frames/s at ``?hidden=16,16,16,16,16,16,16,16``
    elements it considers stale while a run is in progress: 1.0 means never faded);
 h. ``pause_latency_8x16_s``: Pause pressed while playing at 8x16, seconds from the click to
    the last change of the epoch counter (``data-epoch``, watched by a MutationObserver in
-   the page), median of ``--loads`` pauses; the same at the defaults.
+   the page), median of ``--loads`` pauses; the same at the defaults;
+i. ``insight_fps_ratio_<tab>``: painted frames/s of the default view (speed 1) playing with
+   the Insight expander open on each tab, divided by the mean of the closed measurements just
+   before and after it (closed, tab, closed, tab, …, all in one session and one run).
 
 The load average is printed at the start and the end: the machine is shared, so say what it was.
 """
@@ -366,6 +369,39 @@ def concurrent_sessions(
     return ok
 
 
+def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
+    """i: painted fps with each Insight tab open against the panel closed, alternating."""
+    from ui.insight_panel import EXPANDER_KEY, TABS
+
+    page = open_page(browser, base + "?speed=1")
+    play(page)
+    expander = page.locator(f".st-key-{EXPANDER_KEY} summary")
+
+    def settled_fps() -> float:
+        # The live view in sight, as before the clicks scrolled down to the panel: the same
+        # viewport open and closed.
+        page.evaluate("window.scrollTo(0, 0)")
+        # The click's rerun, then time for the live view's pacing to settle (it lowers its
+        # frame rate at once after a stall and raises it by a quarter every 2 s).
+        time.sleep(8.0)
+        return measure([page], pid, seconds)["fps"][0]
+
+    closed = [settled_fps()]
+    for name in TABS:
+        expander.click()  # open (a rerun; the open tab is built, live every 2 s)
+        page.get_by_role("tab", name=name).click()
+        # Timeout: the tab's rerun and Plotly's first draw of its chart, on a busy machine.
+        page.locator(f".st-key-{EXPANDER_KEY} .js-plotly-plot").first.wait_for(timeout=30_000)
+        opened = settled_fps()
+        expander.click()  # closed again
+        closed.append(settled_fps())
+        ratio = opened / max((closed[-2] + closed[-1]) / 2, 1e-9)
+        key = name.lower().replace(" ", "_")
+        print(f"insight_fps_{key}={opened:.1f}  insight_fps_ratio_{key}={ratio:.2f}")
+    print(f"insight_fps_closed={', '.join(f'{fps:.1f}' for fps in closed)}")
+    page.context.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -375,7 +411,7 @@ def main() -> int:
     )
     parser.add_argument("--loads", type=int, default=3, help="page loads to time (median)")
     parser.add_argument(
-        "--only", default="abcdefgh", help="which measurements to run, e.g. 'ab' (default all)"
+        "--only", default="abcdefghi", help="which measurements to run, e.g. 'ab' (default all)"
     )
     args = parser.parse_args()
 
@@ -412,6 +448,8 @@ def main() -> int:
                 large_network(browser, base, args.seconds)
             if "h" in args.only:
                 pause_latency(browser, base, args.loads)
+            if "i" in args.only:
+                insight_cost(browser, base, server.pid, args.seconds)
             if "c" in args.only and args.pages > 0:
                 ok = concurrent_sessions(
                     browser, base, server.pid, args.pages, args.seconds, args.settle

@@ -91,7 +91,8 @@ TRAIN_ACCURACY = 2
 TEST_ACCURACY = 3
 DEAD_FRACTION = 4
 BATCH_LOSS = 5
-N_METRICS = 6
+CLIPPED_FRACTION = 6  # fraction of the epoch's mini-batches whose gradient was clipped
+N_METRICS = 7
 
 # Status codes returned by the training kernel.
 OK = 0
@@ -570,9 +571,10 @@ def weight_gradients(acts, deltas, grad_weights, layer, rows, fan_in, width):
 
 @kernel
 def clip_gradients(grads, clip_norm):
-    """Scale all gradients so their global L2 norm is at most ``clip_norm`` (if > 0)."""
+    """Scale all gradients so their global L2 norm is at most ``clip_norm`` (if > 0);
+    True if they were scaled (a clipping event)."""
     if clip_norm <= 0.0:
-        return
+        return False
     total = 0.0
     for p in range(grads.shape[0]):
         total += grads[p] * grads[p]
@@ -581,6 +583,8 @@ def clip_gradients(grads, clip_norm):
         scale = clip_norm / norm
         for p in range(grads.shape[0]):
             grads[p] *= scale
+        return True
+    return False
 
 
 @kernel(fastmath={"reassoc"})
@@ -699,6 +703,35 @@ def add_gradient_norms(grad_weights, layout, out, epoch_row):
         out[epoch_row, layer] += math.sqrt(total)
 
 
+@kernel(fastmath={"reassoc"})
+def add_delta_norms(deltas, layout, rows, out, epoch_row):
+    """Add each layer's back-propagated error norm to out[epoch_row, n_layers + layer].
+
+    δ in ``deltas`` carries the batch's 1/rows factor; times ``rows`` it is each row's own
+    dℓ/dz, and the norm recorded is the root mean square over the rows of that row's
+    L2 norm over the layer's units (independent of the batch size):
+
+    .. math:: \\lVert\\delta^{(l)}\\rVert = \\sqrt{\\tfrac{1}{B}\\textstyle\\sum_s
+              \\lVert B\\,\\delta^{(l)}_s\\rVert^2} = \\sqrt{B \\textstyle\\sum_{s,j}
+              (\\delta^{(l)}_{sj})^2}
+
+    Called for the epoch's last mini-batch only: once per batch, it cost ~9 % of a
+    2-8-8-8-1 epoch's time (bench/engine.py, 10-row batches); once per epoch it is within
+    noise, and a gradient-flow chart needs one value per epoch, not a mean. Every lane is
+    swept (padding δ are 0, as are the output layer's unused lanes): a fixed-length loop
+    that vectorises (``reassoc`` lets LLVM split the sum).
+    """
+    n_layers = layout.shape[0]
+    lanes = deltas.shape[2]
+    for layer in range(n_layers):
+        total = 0.0
+        for s in range(rows):
+            for j in range(lanes):
+                d = deltas[layer + 1, s, j]
+                total += d * d
+        out[epoch_row, n_layers + layer] += math.sqrt(rows * total)
+
+
 # ---------------------------------------------------------------- random numbers
 
 
@@ -739,7 +772,9 @@ def train_epochs(
     model, optimizer, data, work, settings, rng_state, n_epochs, metrics, grad_norms, backup
 ):
     """Run up to ``n_epochs`` epochs of mini-batch training; one row of ``metrics`` and
-    ``grad_norms`` per epoch.
+    ``grad_norms`` per epoch (``grad_norms`` (rows, 2 · n_layers): each layer's mean
+    weight-gradient norm over the epoch's mini-batches, then its ‖δ‖ in the epoch's last
+    mini-batch, see ``add_delta_norms``).
 
     ``model`` is a ``ModelArrays``, ``optimizer`` an ``OptimizerArrays``, ``data`` a
     ``TrainingData``, ``work`` a ``Workspace``, ``settings`` a ``TrainingSettings`` and
@@ -781,6 +816,7 @@ def train_epochs(
         if settings.shuffle:
             shuffle_in_place(order, rng_state)
         status, bad_layer, loss_total, n_batches = OK, -1, 0.0, 0
+        clipped = 0  # mini-batches whose gradient clip_gradients scaled down
         for start in range(0, n if mode != EVALUATE else 0, batch_size):
             rows = min(batch_size, n - start)
             load_rows(inputs, order, start, rows, acts)
@@ -810,7 +846,9 @@ def train_epochs(
                 metrics[epoch, BATCH_LOSS] = loss_here / rows
                 return 1, OK, -1
             add_gradient_norms(grad_weights, layout, grad_norms, epoch)
-            clip_gradients(grads, settings.clip_norm)
+            if start + batch_size >= n:  # the epoch's last mini-batch (see add_delta_norms)
+                add_delta_norms(deltas, layout, rows, grad_norms, epoch)
+            clipped += clip_gradients(grads, settings.clip_norm)
             step_counter[0] += 1
             if not optimizer_step(
                 params, grads, first, second, decay_mask, settings, step_counter[0]
@@ -826,6 +864,7 @@ def train_epochs(
         for layer in range(n_layers):
             grad_norms[epoch, layer] /= max(n_batches, 1)
         metrics[epoch, BATCH_LOSS] = loss_total / n
+        metrics[epoch, CLIPPED_FRACTION] = clipped / max(n_batches, 1)
         if (epoch + 1) % settings.evaluate_every == 0 or epoch == n_epochs - 1:
             # Full-set loss and accuracy of the train set (which = 0) and the test set (1),
             # in chunks of the workspace's rows, no dropout; the dead-ReLU fraction of the

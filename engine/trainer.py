@@ -72,7 +72,8 @@ class _Rows:
 
     def __init__(self, capacity: int, n_layers: int):
         self.metrics = np.full((capacity, kernels.N_METRICS), np.nan)
-        self.grad_norms = np.zeros((capacity, n_layers))
+        # Per layer: the weight-gradient norms (columns :n_layers), then ‖δ‖ (n_layers:).
+        self.grad_norms = np.zeros((capacity, 2 * n_layers))
         self.epochs = np.zeros(capacity, dtype=np.int64)
         self.written = 0
         self.shared = False
@@ -82,7 +83,9 @@ class TrainingHistory:
     """Per-epoch diagnostics, appended chunk by chunk; memory bounded by ``max_rows``.
 
     Columns: train/test loss, train/test accuracy, dead-ReLU fraction, mean mini-batch
-    loss, and per-layer mean gradient norms (rows, n_layers).  Rows of epochs that were
+    loss, the fraction of mini-batches whose gradient was clipped, and per layer the mean
+    weight-gradient norm and the back-propagated error norm ‖δ‖ of the epoch's last
+    mini-batch (rows, n_layers).  Rows of epochs that were
     not evaluated hold NaN.  ``epochs[i]`` is the (1-based) epoch that row i describes.
 
     Up to ``max_rows`` epochs every epoch has its row.  When a run goes past that, the
@@ -101,6 +104,7 @@ class TrainingHistory:
         "test_accuracy",
         "dead_fraction",
         "batch_loss",
+        "clipped_fraction",
     )
 
     def __init__(self, n_layers: int, max_rows: int = MAX_HISTORY_ROWS):
@@ -149,7 +153,14 @@ class TrainingHistory:
     @property
     def grad_norms(self) -> np.ndarray:
         """(rows, n_layers) mean per-mini-batch L2 norm of each layer's weight gradient."""
-        return _read_only(self._rows.grad_norms[: self.length])
+        return _read_only(self._rows.grad_norms[: self.length, : self._n_layers])
+
+    @property
+    def delta_norms(self) -> np.ndarray:
+        """(rows, n_layers) ‖δ‖ of each layer in the epoch's last mini-batch: the root mean
+        square over the batch's rows of the L2 norm of dℓ/dz over the layer's units (see
+        ``engine.kernels.add_delta_norms``; NaN for rows appended without it)."""
+        return _read_only(self._rows.grad_norms[: self.length, self._n_layers :])
 
     def last(self, name: str) -> float:
         """The newest evaluated (non-NaN) value of a metric, or NaN."""
@@ -162,13 +173,18 @@ class TrainingHistory:
     # -- writing
 
     def append(
-        self, metrics: np.ndarray, grad_norms: np.ndarray, first_epoch: int | None = None
+        self,
+        metrics: np.ndarray,
+        grad_norms: np.ndarray,
+        first_epoch: int | None = None,
+        delta_norms: np.ndarray | None = None,
     ) -> None:
         """Add the rows of consecutive epochs ``first_epoch``, ``first_epoch + 1``, …
         (default: right after the newest row); thins older rows if ``max_rows`` is reached.
 
         Args:
-            metrics: (n, len(COLUMNS)) values; grad_norms: (n, n_layers).
+            metrics: (n, len(COLUMNS)) values; grad_norms, delta_norms: (n, n_layers)
+                (delta_norms None: NaN, not known).
         """
         metrics = checks.float_array(metrics, "metrics", ndim=2, check=False)
         grad_norms = checks.float_array(grad_norms, "grad_norms", ndim=2, check=False)
@@ -178,13 +194,22 @@ class TrainingHistory:
                 f"metrics must be (n, {kernels.N_METRICS}) and grad_norms (n, {self._n_layers}); "
                 f"got {metrics.shape} and {grad_norms.shape}."
             )
+        if delta_norms is None:
+            delta_norms = np.full_like(grad_norms, np.nan)
+        delta_norms = checks.float_array(delta_norms, "delta_norms", ndim=2, check=False)
+        if delta_norms.shape != grad_norms.shape:
+            raise ValueError(
+                f"delta_norms must be shaped like grad_norms {grad_norms.shape}; got "
+                f"{delta_norms.shape}."
+            )
         if first_epoch is None:
             first_epoch = self.last_epoch + 1
         first_epoch = checks.whole_number(first_epoch, "first_epoch", self.last_epoch + 1)
-        self._append(metrics, grad_norms, first_epoch)
+        self._append(metrics, np.hstack([grad_norms, delta_norms]), first_epoch)
 
     def _append(self, metrics: np.ndarray, grad_norms: np.ndarray, first_epoch: int) -> None:
-        """``append`` without the checks (the trainer's rows are right by construction)."""
+        """``append`` without the checks (the trainer's rows are right by construction);
+        ``grad_norms`` (n, 2 · n_layers): gradient norms, then ‖δ‖."""
         n = metrics.shape[0]
         if n == 0:
             return
@@ -597,7 +622,7 @@ class _KernelCall:
         model = trainer.model
         rows = max(min(epochs, CHUNK_EPOCHS), 1)
         self.metrics = np.full((rows, kernels.N_METRICS), np.nan)
-        self.grad_norms = np.zeros((rows, len(model.layout)))
+        self.grad_norms = np.zeros((rows, 2 * len(model.layout)))  # then ‖δ‖, see the kernel
         params = model.params
         gradients = model._over(np.zeros_like(params))
         self.gradients = gradients

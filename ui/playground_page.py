@@ -13,6 +13,7 @@ import streamlit as st
 from playground.figures import PRESENTATION_SCALE
 
 from . import controls, state, timeline
+from .insight_panel import insight_panel
 from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
 from .live_plotly import preload_plotly
@@ -108,6 +109,9 @@ def render() -> None:
         timeline.timeline_row(state.run())
         live_view(state.playback().playing)
         controls.setting_widget(settings, "log_loss", st.toggle, "Log-scale loss axis")
+    # Gradient flow, distributions, hidden space, scores: at the epoch the timeline shows.
+    shown = timeline.shown_moment(state.run())
+    insight_panel(run, *((None, None) if shown.live else (shown.model, shown.epoch)))
     # The expanders' ~20 widgets are built only while open (opening one is a rerun): a new
     # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.

@@ -1,0 +1,88 @@
+"""The Insight views in real Chromium: each tab opens for binary, multi-class and regression
+data at 1280x720, its figure is drawn (pixels other than the background), no console errors."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ui.insight_panel import EXPANDER_KEY, TABS
+
+APP = "app.py"
+METRICS = '[data-testid="np-metrics"]'
+EXPANDER = f".st-key-{EXPANDER_KEY}"
+VIEWPORT = {"width": 1280, "height": 720}
+DATA = {
+    "binary": "?dataset=circle",
+    "multi-class": "?dataset=blobs&classes=3",
+    "regression": "?dataset=plane",
+}
+# NP_SCREENSHOTS=<folder> keeps a screenshot of every view (to look at them).
+SCREENSHOTS = os.environ.get("NP_SCREENSHOTS")
+
+pytestmark = pytest.mark.browser
+
+
+def drawn_fraction(png: bytes) -> float:
+    """Fraction of pixels that differ from the most common colour (the background)."""
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    background = colours[np.argmax(counts)]
+    return float(np.mean(np.any(pixels != background, axis=1)))
+
+
+def open_insight(browser, streamlit_url, query: str, width: int = VIEWPORT["width"]):
+    context = browser.new_context(viewport={**VIEWPORT, "width": width})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(streamlit_url(APP) + query)
+    # Timeout: first load may compile/load the Numba cache and Plotly.js; 60 s on a busy box.
+    page.locator(METRICS).first.wait_for(timeout=60_000)
+    for _ in range(2):  # two epochs: the per-epoch charts have a line
+        before = page.locator(METRICS).first.get_attribute("data-epoch")
+        page.get_by_role("button", name="Step", exact=True).click()
+        # Timeout: a step is one rerun (~0.3 s); 20 s on a loaded 2-core machine.
+        page.wait_for_function(
+            f"document.querySelector('{METRICS}').dataset.epoch !== '{before}'", timeout=20_000
+        )
+    page.locator(EXPANDER).get_by_text("Insight", exact=False).first.click()
+    return context, page, errors
+
+
+def show_tab(page, name: str):
+    """Click a tab; return the chart of its panel once Plotly drew it."""
+    page.get_by_role("tab", name=name).click()
+    panel = page.locator(f"{EXPANDER} [role=tabpanel]:visible")
+    chart = panel.locator(".js-plotly-plot .main-svg").first
+    # Timeout: switching tabs is a rerun, then Plotly.js draws (1-3 s on a busy machine).
+    chart.wait_for(timeout=30_000)
+    # The chart's element (its plot area), after the tab's rerun finished drawing it.
+    page.wait_for_timeout(500)  # Plotly's transitions and the tab's fade (300 ms) settle
+    return panel.locator(".stPlotlyChart").first
+
+
+@pytest.mark.parametrize("kind", DATA)
+def test_each_insight_tab_draws_its_figure(browser, streamlit_url, kind):
+    context, page, errors = open_insight(browser, streamlit_url, DATA[kind])
+    try:
+        for name in TABS:
+            chart = show_tab(page, name)
+            png = chart.screenshot()
+            if SCREENSHOTS:
+                Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=f"{SCREENSHOTS}/{kind}-{name.replace(' ', '_')}.png")
+                chart.screenshot(path=f"{SCREENSHOTS}/{kind}-{name.replace(' ', '_')}-chart.png")
+            box = chart.bounding_box()
+            assert box and box["width"] > 400 and box["height"] > 200, (name, box)
+            assert drawn_fraction(png) > 0.02, name  # lines, bands, boxes or cells drawn
+        assert not errors, errors
+    finally:
+        context.close()

@@ -1,0 +1,175 @@
+"""The Insight views under the live view: gradient flow, distributions, hidden space, scores.
+
+An expander (closed by default) holds four tabs; only the open tab of an open expander is
+built (both rerun the page when switched, so ``.open`` says which). While playing, the open
+tab redraws in its own fragment every few seconds (``LIVE_INTERVALS``), not with every frame: a
+``st.plotly_chart`` update makes Plotly redraw the whole figure, and its server time (the
+figure's validation) holds up the live view's next run. bench/ui.py (letter i) measures the
+live view's painted frames/s with a tab open against the expander closed.
+
+``insight_panel(run, model=None, moment=None)``: ``model`` defaults to the run's own; the
+timeline passes a model holding an earlier snapshot's parameters and its epoch as ``moment``
+(marked on the per-epoch charts).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import engine
+from playground import insight
+from playground.figures import PRESENTATION_SCALE
+from playground.palette import figure_colors
+from playground.run import TrainingRun
+
+from . import state
+
+EXPANDER_KEY = "expander_insight"
+TABS_KEY = "insight_tab"
+HIDDEN_LAYER_KEY = "insight_hidden_layer"
+TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
+# Seconds between redraws of the open tab while playing. Each redraw holds the session's
+# script thread (building and validating the figures) and remounts the tab's Plotly charts in
+# the browser; the live view's pacing answers such a stall by lowering its frame rate and
+# climbs back by a quarter every 2 s. bench/ui.py i (load 11-20 on 2 cores, closed-panel fps
+# varying ±40 % between windows): at 2 s the live view painted 0.16-0.2 times its closed
+# frames/s on the per-epoch tabs; at 5 s, 15 s and with no redraws at all alike 0.4-0.9,
+# within that noise. The heaviest tab (three charts) redraws half as often.
+LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
+_PERCENTILES = "_insight_percentiles"  # (trainer id, PercentileRecord) of this session
+CHART_CONFIG = {"displaylogo": False}
+
+
+def insight_panel(
+    run: TrainingRun, model: engine.Model | None = None, moment: int | None = None
+) -> None:
+    """The expander with the four tabs; builds only the open tab, live while playing."""
+    expander = st.expander(
+        "Insight: gradient flow, distributions, hidden space, scores",
+        key=EXPANDER_KEY,
+        on_change="rerun",
+        icon=":material/insights:",
+    )
+    with expander:
+        if not expander.open:
+            return
+        tabs = st.tabs(list(TABS), key=TABS_KEY, on_change="rerun")
+        for name, tab in zip(TABS, tabs):
+            if tab.open:
+                with tab:
+                    _open_tab(name, model, moment)
+
+
+def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None:
+    """One tab's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
+    given ``model``, an earlier moment, is drawn once: it does not change)."""
+    live = model is None and state.playback().playing
+
+    @st.fragment(run_every=LIVE_INTERVALS[name] if live else None)
+    def views() -> None:
+        run = state.run()  # the newest run object: the page swaps it whole
+        shown = model if model is not None else run.model
+        settings = run.settings
+        colors = figure_colors(settings.palette, state.theme_type())
+        scale = PRESENTATION_SCALE if settings.present else 1.0
+        style = {"colors": colors, "scale": scale}
+        for figure in BUILDERS[name](run, shown, moment, style):
+            st.plotly_chart(figure, config=CHART_CONFIG, theme=None)
+
+    views()
+
+
+def gradient_flow(run: TrainingRun, model, moment, style) -> list[dict]:
+    history = run.trainer.history
+    return [
+        insight.gradient_flow_figure(
+            history.epochs,
+            history.grad_norms,
+            history.delta_norms,
+            history.column("clipped_fraction"),
+            moment=moment,
+            **style,
+        )
+    ]
+
+
+def percentile_record(run: TrainingRun) -> insight.PercentileRecord:
+    """This session's record of parameter percentiles for this run (a new run, a new record
+    starting with the run's initial parameters at epoch 0)."""
+    kept = st.session_state.get(_PERCENTILES)
+    if kept is None or kept[0] != id(run.trainer):
+        record = insight.PercentileRecord()
+        if run.initial_params.shape == run.model.params.shape:
+            record.add(0, engine.Model(run.model.architecture, run.initial_params.copy()))
+        kept = (id(run.trainer), record)
+        st.session_state[_PERCENTILES] = kept
+    return kept[1]
+
+
+def distributions(run: TrainingRun, model, moment, style) -> list[dict]:
+    record = percentile_record(run)
+    if moment is None and run.epoch > 0:
+        record.add(run.epoch, model)
+    epochs, weights, biases = record.arrays()
+    figures = [
+        insight.parameter_bands_figure(epochs, weights, biases, moment=moment, **style),
+        insight.histogram_figure(model, **style),
+    ]
+    if len(run.train_inputs):  # an empty drawing has no activations to show
+        figures.append(insight.activations_figure(model, run.train_inputs, **style))
+    return figures
+
+
+def hidden_space(run: TrainingRun, model, moment, style) -> list[dict]:
+    hidden = len(model.layer_sizes) - 2
+    if hidden < 1:
+        st.info("This network has no hidden layer: add one to see how it bends the plane.")
+        return []
+    if not len(run.train.X):
+        st.info("Add points to see where the hidden layer puts them.")
+        return []
+    layer = st.selectbox(
+        "Hidden layer",
+        range(hidden),
+        format_func=lambda k: f"hidden layer {k + 1} ({model.layer_sizes[k + 1]} units)",
+        key=HIDDEN_LAYER_KEY,
+        width=320,
+    )
+    layer = min(layer or 0, hidden - 1)  # the network may have lost layers since
+    return [
+        insight.hidden_space_figure(
+            model,
+            layer,
+            list(run.settings.features),
+            run.train.X,
+            run.train.y,
+            run.train.kind,
+            **style,
+        )
+    ]
+
+
+def scores(run: TrainingRun, model, moment, style) -> list[dict]:
+    if not len(run.train.y):
+        st.info("Add points to see the scores.")
+        return []
+    return [
+        insight.scores_figure(
+            model,
+            run.train_inputs,
+            run.train.y,
+            run.test_inputs,
+            run.test.y,
+            run.train.kind,
+            run.train.n_classes,
+            **style,
+        )
+    ]
+
+
+BUILDERS = {
+    "Gradient flow": gradient_flow,
+    "Distributions": distributions,
+    "Hidden space": hidden_space,
+    "Scores": scores,
+}
