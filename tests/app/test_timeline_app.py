@@ -106,3 +106,19 @@ def test_rewatch_steps_the_shown_epoch_through_the_snapshots():
     assert shown == [1, 2, 3, 4]
     at.button(key="timeline_rewatch").click().run()  # Stop
     assert shown_epoch(at) == 4
+
+
+def test_the_insight_views_follow_the_timeline():
+    from tests.app.test_insight_app import charts
+    from ui.insight_panel import EXPANDER_KEY, TABS_KEY
+
+    at = trained_and_paused()
+    at.session_state[EXPANDER_KEY] = True
+    at.session_state[TABS_KEY] = "Scores"
+    at.run()
+    newest = charts(at)[0]
+    timeline(at).set_value(10).run()
+    assert not at.exception, at.exception
+    earlier = charts(at)[0]
+    # The confusion matrix of epoch 10's network, not the newest one's.
+    assert earlier["data"][0]["z"] != newest["data"][0]["z"], (earlier["data"][0]["z"],)
