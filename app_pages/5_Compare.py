@@ -1,0 +1,9 @@
+"""Compare: 2–4 runs of the Playground's setup side by side, each with a few settings changed,
+trained in step on the same data from the same initial weights (ui/compare_page.py)."""
+
+import streamlit as st
+
+from ui.compare_page import render
+
+st.set_page_config(page_title="NeuroPlay — Compare", page_icon="🧠", layout="wide")
+render()
