@@ -5,5 +5,11 @@ import streamlit as st
 
 from ui.compare_page import render
 
-st.set_page_config(page_title="NeuroPlay — Compare", page_icon="🧠", layout="wide")
+# The lanes need the width: a projector shows three lanes and the loss chart side by side.
+st.set_page_config(
+    page_title="NeuroPlay — Compare",
+    page_icon="🧠",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
 render()

@@ -109,8 +109,9 @@ def overlay_loss_figure(curves: list[LaneCurves], spec: ViewSpec) -> dict:
                     "mode": "lines",
                     "x": np.asarray(epochs),
                     "y": np.asarray(values, dtype=np.float32),
-                    "name": f"{lane.name} {kind}",
+                    "name": f"Lane {lane.name}",
                     "legendgroup": lane.name,
+                    "showlegend": kind == "train",  # one entry per lane: its colour
                     "line": {"color": color, "dash": dash, "width": 2},
                     "hovertemplate": f"Lane {lane.name} {kind} loss %{{y:.4f}} at epoch "
                     "%{x}<extra></extra>",

@@ -169,24 +169,13 @@ def _choice_names(name: str):
 def lane_controls(number: int, lane: Lane) -> None:
     """The lane's name (in its colour), which settings it changes, and a widget for each."""
     color = LANE_COLORS[number]
-    header = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    header.markdown(
+    st.markdown(
         f'<span style="color:{color};font-size:1.2rem">■</span> **Lane {LANE_NAMES[number]}**',
         unsafe_allow_html=True,
-        width="content",
     )
-    with header.popover("Settings", icon=":material/tune:", help="What this lane changes"):
-        st.multiselect(
-            "This lane changes",
-            list(LANE_SETTINGS),
-            key=widget_key(number, "vary"),
-            format_func=LANE_SETTINGS.get,
-            on_change=change_varying,
-            args=(number,),
-        )
+    row = st.container(horizontal=True, gap="small", wrap=True, vertical_alignment="bottom")
     if not lane.changes:
-        st.caption("Same as the base setup")
-    row = st.container(horizontal=True, gap="small", wrap=True)
+        row.caption("Same as the base setup")
     for name, _ in lane.changes:
         label, key = LANE_SETTINGS[name], widget_key(number, name)
         if name == "hidden":
@@ -208,6 +197,15 @@ def lane_controls(number: int, lane: Lane) -> None:
             on_change=change_setting,
             args=(number, name),
             width=130,
+        )
+    with row.popover("", icon=":material/tune:", help="Which settings this lane changes"):
+        st.multiselect(
+            "This lane changes",
+            list(LANE_SETTINGS),
+            key=widget_key(number, "vary"),
+            format_func=LANE_SETTINGS.get,
+            on_change=change_varying,
+            args=(number,),
         )
 
 
@@ -306,7 +304,11 @@ def play_bar(current: CompareState) -> None:
             help="Make the Playground's current setup the base of every lane (lanes keep their "
             "changes).",
         )
-    bar.caption(base_line(current.comparison.base))
+    same = len(set(weight_groups(current.comparison.runs))) == 1
+    bar.caption(
+        base_line(current.comparison.base)
+        + (" · the same data and initial weights in every lane" if same else "")
+    )
 
 
 def base_line(base: PlaygroundSettings) -> str:
@@ -324,8 +326,7 @@ def weights_note(comparison: Comparison) -> None:
     """Whether the lanes start from the same initial weights (they do where shapes agree)."""
     groups = weight_groups(comparison.runs)
     if len(set(groups)) == 1:
-        st.caption("Same data and the same initial weights in every lane.")
-        return
+        return  # the base line says so
     shapes = {
         LANE_NAMES[number]: "-".join(map(str, run.model.layer_sizes))
         for number, run in enumerate(comparison.runs)
@@ -452,6 +453,10 @@ def render() -> None:
     weights_note(comparison)
     # The lanes, then the loss chart, in one row: a projector shows every map and the chart.
     columns_spec = [1.0] * len(comparison.lanes) + [1.4]
+    # Every run, not only after a change: a widget whose state was set in an earlier run is
+    # sent without its value, and a browser that mounts it then (a second run right after the
+    # first) shows and reports its first option, which would become the lane's value.
+    sync_widgets(comparison)
     columns = st.columns(columns_spec, gap="small")
     for number, lane in enumerate(comparison.lanes):
         with columns[number]:
