@@ -85,6 +85,7 @@ def test_without_settings_in_the_link_the_playgrounds_setup_is_the_base():
     playground = BASE.with_changes(dataset="spiral", hidden=(8, 8))
     base, lanes, problems = comparison_from_query({"lanes": "lr:0.1|lr:1"}, playground)
     assert base == playground and problems == []
+    assert lanes == (Lane((("lr", 0.1),)), Lane((("lr", 1.0),)))
     assert base == comparison_from_query({}, playground)[0]
     assert comparison_from_query({}, None)[0] == BASE
 
@@ -136,7 +137,7 @@ def test_lanes_train_in_step_and_a_diverging_lane_stops_alone():
 
 
 def test_the_overlay_has_a_colour_per_lane_train_solid_test_dashed():
-    comparison = build_comparison(BASE, default_lanes(BASE) + (Lane((("lr", 1.0),)),))
+    comparison = build_comparison(BASE, (*default_lanes(BASE), Lane((("lr", 1.0),))))
     train_lockstep(comparison, 3)
     curves = [
         LaneCurves(
