@@ -361,35 +361,28 @@ def points_picture(current: CompareState, spec) -> dict:
 
 
 def lane_view(current: CompareState, number: int, theme: str | None) -> None:
+    """A lane's output map, why it stopped (if it did) and its link to the Playground."""
     comparison = current.comparison
     run, lane = comparison.runs[number], comparison.lanes[number]
-    with st.container(key=f"np-compare-lane-{number}"):
-        st.caption(metrics_line(run))
-        spec = view_spec(run, comparison.base.log_loss, theme)
-        figure = lane_map_figure(
-            spec,
-            frame_data(run).output_grid,
-            points_picture(current, spec),
-            comparison.base.discretize,
-        )
-        st.plotly_chart(
-            figure,
-            key=f"compare_map_{number}",
-            config={"displayModeBar": False, "staticPlot": False},
-            width="stretch",
-        )
-        if run.stop_reason:
-            if run.trainer.divergence is not None:
-                st.error(f"Lane {LANE_NAMES[number]} stopped. {plain(run.stop_reason)}")
-            else:
-                st.info(plain(run.stop_reason))
-        st.link_button(
-            "Open in Playground",
-            "/?" + urlencode(playground_query(comparison.base, lane)),
-            key=f"compare_open_{number}",
-            icon=":material/open_in_new:",
-            help="This lane's setup in the Playground (a new tab).",
-        )
+    spec = view_spec(run, comparison.base.log_loss, theme)
+    figure = lane_map_figure(
+        spec, frame_data(run).output_grid, points_picture(current, spec), comparison.base.discretize
+    )
+    st.plotly_chart(
+        figure, key=f"compare_map_{number}", config={"displayModeBar": False}, width="stretch"
+    )
+    if run.stop_reason:
+        if run.trainer.divergence is not None:
+            st.error(f"Lane {LANE_NAMES[number]} stopped. {plain(run.stop_reason)}")
+        else:
+            st.info(plain(run.stop_reason))
+    st.link_button(
+        "Open in Playground",
+        "/?" + urlencode(playground_query(comparison.base, lane)),
+        key=f"compare_open_{number}",
+        icon=":material/open_in_new:",
+        help="This lane's setup in the Playground (a new tab).",
+    )
 
 
 def loss_view(comparison: Comparison, theme: str | None) -> None:
@@ -430,8 +423,16 @@ def lanes_view(columns_spec: list[float]) -> None:
                 st.rerun(scope="app")  # stops the timer and shows Play again
         theme = state.theme_type()
         columns = st.columns(columns_spec, gap="small")
-        for number in range(len(comparison.runs)):
-            with columns[number]:
+        lanes = [
+            columns[number].container(key=f"np-compare-lane-{number}")
+            for number in range(len(comparison.runs))
+        ]
+        # Every caption first, one right after the other (a map takes a while to send): the
+        # browser shows the lanes' epochs change together.
+        for lane, run in zip(lanes, comparison.runs):
+            lane.caption(metrics_line(run))
+        for number, lane in enumerate(lanes):
+            with lane:
                 lane_view(current, number, theme)
         with columns[-1]:
             loss_view(comparison, theme)
