@@ -2,16 +2,14 @@
 
 * ``lane_map_figure``: one lane's output map, built from the Playground's own parts
   (``playground.figures.output_map`` and ``data_points_image``) on axes that fill the figure;
-  the output is drawn by the map's heat map (made visible), or for several classes as the
-  Playground's class picture.
+  ``lane_map_picture`` is its output picture, which the live component paints (as the
+  Playground's output map).
 * ``overlay_loss_figure``: every lane's loss curves on one chart, train solid and test dashed,
   one colour per lane (``playground.palette.LANE_COLORS``).
 """
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +19,7 @@ from .figures import (
     TRANSPARENT,
     ViewSpec,
     _output_surface,  # the Playground's surface per output mode (one declaration of it)
+    _output_uint8,  # and its picture's scale
     _thin,  # the Playground's loss thinning: the same points stay from frame to frame
     class_image_rgb,
     loss_ranges,
@@ -28,7 +27,9 @@ from .figures import (
 )
 from .palette import LANE_COLORS
 
-MAP_HEIGHT = 250  # px: three lanes' maps and the loss chart on a 1280×720 screen
+# px: a map as tall as its lane is wide on a 1280×720 screen (three lanes and the chart there;
+# four lanes' maps are narrower: a taller figure would only add space around them).
+MAP_HEIGHTS = {2: 250, 3: 250, 4: 200}
 LOSS_HEIGHT = 250
 
 
@@ -43,36 +44,19 @@ class LaneCurves:
     stopped: bool = False  # diverged or stopped: its curve does not set the chart's range
 
 
-def _png(rgb: np.ndarray) -> str:
-    """(h, w, 3) uint8 as a PNG data URL."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.fromarray(rgb).save(buffer, format="PNG", compress_level=6)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def lane_map_figure(
-    spec: ViewSpec, output_grid: np.ndarray, points_image: dict, discretize: bool = False
-) -> dict:
-    """A lane's output map with the data points on it.
+def lane_map_figure(spec: ViewSpec, points_image: dict, lanes: int = 2) -> dict:
+    """A lane's output map with the data points on it: the structure, drawn once; the output
+    picture (``layout.images[0]``) is filled by ``lane_map_picture``.
 
     Args:
         spec: the lane's view (``playground.frames.view_spec``).
-        output_grid: (k, r, r) the network's output over the plane, top row first.
         points_image: ``playground.figures.data_points_image`` of the data (the same for
             every lane: built once by the caller).
+        lanes: how many lanes share the width (the figure's height).
     """
     area = output_map(spec)
-    heat_map = dict(area.traces[0], showscale=False)
-    picture = dict(area.images[0])
-    if spec.output_mode == "multiclass":
-        picture["source"] = _png(class_image_rgb(output_grid, spec.colors))
-        heat_map["z"] = np.max(output_grid, axis=0).astype(np.float32)  # hover only
-    else:
-        heat_map["z"] = _output_surface(spec, output_grid, discretize).astype(np.float32)
-        heat_map["opacity"] = 1.0
-        picture = None
+    # The map's heat map only holds the axes here: the picture shows the output.
+    heat_map = dict(area.traces[0], showscale=False, hoverinfo="skip", hovertemplate=None)
     axes = {
         name: dict(axis, domain=[0.0, 1.0], title=None, showticklabels=False, ticks="")
         for name, axis in area.layout.items()
@@ -81,12 +65,39 @@ def lane_map_figure(
         "data": [heat_map],
         "layout": {
             **axes,
-            "images": [image for image in (picture, points_image) if image],
-            "height": MAP_HEIGHT,
+            "images": [area.images[0], points_image],
+            "height": MAP_HEIGHTS.get(lanes, min(MAP_HEIGHTS.values())),
             "margin": {"l": 2, "r": 2, "t": 2, "b": 2},
             "plot_bgcolor": TRANSPARENT,
             "paper_bgcolor": TRANSPARENT,
-            "uirevision": "keep",
+        },
+    }
+
+
+def lane_map_picture(spec: ViewSpec, output_grid: np.ndarray, discretize: bool) -> np.ndarray:
+    """The output picture of ``lane_map_figure``, as the Playground draws it: (r, r) uint8 on
+    the diverging scale, or (r, r, 3) RGB of the most likely class.
+
+    Args:
+        output_grid: (k, r, r) the network's output over the plane, top row first.
+    """
+    if spec.output_mode == "multiclass":
+        return class_image_rgb(output_grid, spec.colors)
+    return _output_uint8(spec, _output_surface(spec, output_grid, discretize))
+
+
+def overlay_updates(figure: dict) -> dict:
+    """What changes in ``overlay_loss_figure`` from one frame to the next (its curves and
+    ranges), as the live component's ``updates``."""
+    layout = figure["layout"]
+    return {
+        "traces": [
+            {"index": index, "set": {"x": trace["x"], "y": trace["y"]}}
+            for index, trace in enumerate(figure["data"])
+        ],
+        "layout": {
+            "xaxis.range": layout["xaxis"]["range"],
+            "yaxis.range": layout["yaxis"]["range"],
         },
     }
 
@@ -144,6 +155,5 @@ def overlay_loss_figure(curves: list[LaneCurves], spec: ViewSpec) -> dict:
             "showlegend": True,
             "plot_bgcolor": TRANSPARENT,
             "paper_bgcolor": TRANSPARENT,
-            "uirevision": "keep",
         },
     }

@@ -15,9 +15,11 @@ cannot land between two lanes' chunks and leave them at different epochs).
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import numpy as np
 import streamlit as st
 
 import engine
@@ -38,7 +40,13 @@ from playground.compare import (
     train_lockstep,
     weight_groups,
 )
-from playground.compare_figures import LaneCurves, lane_map_figure, overlay_loss_figure
+from playground.compare_figures import (
+    LaneCurves,
+    lane_map_figure,
+    lane_map_picture,
+    overlay_loss_figure,
+    overlay_updates,
+)
 from playground.figures import data_points_image
 from playground.frames import frame_data, metrics_line, view_spec
 from playground.palette import LANE_COLORS
@@ -46,6 +54,7 @@ from playground.quote import code, plain
 from playground.settings import FULL_BATCH, LAYERS, SETTING, PlaygroundSettings
 
 from . import state
+from .live_plotly import live_plotly
 from .playground_page import warm_engine
 
 COMPARE = "compare"  # the session's CompareState
@@ -56,6 +65,9 @@ PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
 .st-key-np-compare-title h1 { font-size: 1.6rem; padding: 0; }
+.np-compare-captions { display: grid; gap: 1rem; font-size: 0.875rem; line-height: 1.4;
+  color: rgba(49, 51, 63, 0.6); }
+@media (prefers-color-scheme: dark) { .np-compare-captions { color: rgba(250, 250, 250, 0.6); } }
 </style>
 """
 
@@ -169,10 +181,21 @@ def _choice_names(name: str):
 def lane_controls(number: int, lane: Lane) -> None:
     """The lane's name (in its colour), which settings it changes, and a widget for each."""
     color = LANE_COLORS[number]
-    st.markdown(
+    header = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    header.markdown(
         f'<span style="color:{color};font-size:1.2rem">■</span> **Lane {LANE_NAMES[number]}**',
         unsafe_allow_html=True,
+        width="content",
     )
+    with header.popover("", icon=":material/tune:", help="Which settings this lane changes"):
+        st.multiselect(
+            "This lane changes",
+            list(LANE_SETTINGS),
+            key=widget_key(number, "vary"),
+            format_func=LANE_SETTINGS.get,
+            on_change=change_varying,
+            args=(number,),
+        )
     row = st.container(horizontal=True, gap="small", wrap=True, vertical_alignment="bottom")
     if not lane.changes:
         row.caption("Same as the base setup")
@@ -185,7 +208,7 @@ def lane_controls(number: int, lane: Lane) -> None:
                 on_change=change_setting,
                 args=(number, name),
                 help="Neurons per hidden layer, e.g. 4,2 (none: no hidden layer).",
-                width=110,
+                width=120,
             )
             continue
         options = engine.HIDDEN_ACTIVATIONS if name == "activation" else SETTING[name].choices
@@ -196,16 +219,7 @@ def lane_controls(number: int, lane: Lane) -> None:
             format_func=_choice_names(name),
             on_change=change_setting,
             args=(number, name),
-            width=130,
-        )
-    with row.popover("", icon=":material/tune:", help="Which settings this lane changes"):
-        st.multiselect(
-            "This lane changes",
-            list(LANE_SETTINGS),
-            key=widget_key(number, "vary"),
-            format_func=LANE_SETTINGS.get,
-            on_change=change_varying,
-            args=(number,),
+            width=120,
         )
 
 
@@ -304,11 +318,7 @@ def play_bar(current: CompareState) -> None:
             help="Make the Playground's current setup the base of every lane (lanes keep their "
             "changes).",
         )
-    same = len(set(weight_groups(current.comparison.runs))) == 1
-    bar.caption(
-        base_line(current.comparison.base)
-        + (" · the same data and initial weights in every lane" if same else "")
-    )
+    bar.caption(f"{base_line(current.comparison.base)} · {weights_sentence(current.comparison)}")
 
 
 def base_line(base: PlaygroundSettings) -> str:
@@ -322,28 +332,21 @@ def base_line(base: PlaygroundSettings) -> str:
     )
 
 
-def weights_note(comparison: Comparison) -> None:
+def weights_sentence(comparison: Comparison) -> str:
     """Whether the lanes start from the same initial weights (they do where shapes agree)."""
     groups = weight_groups(comparison.runs)
     if len(set(groups)) == 1:
-        return  # the base line says so
-    shapes = {
-        LANE_NAMES[number]: "-".join(map(str, run.model.layer_sizes))
-        for number, run in enumerate(comparison.runs)
-    }
-    together = {}
+        return "the same data and initial weights in every lane"
+    together: dict[int, list[str]] = {}
     for number, group in enumerate(groups):
         together.setdefault(group, []).append(LANE_NAMES[number])
-    parts = [
-        f"lane{'s' * (len(names) > 1)} {' and '.join(names)} ({shapes[names[0]]})"
-        for names in together.values()
+    shapes = [
+        f"{' and '.join(names)} {'-'.join(map(str, comparison.runs[group].model.layer_sizes))}"
+        for group, names in together.items()
     ]
-    st.info(
-        "Same data in every lane, but not the same network shape: "
-        + "; ".join(parts)
-        + ". Lanes of the same shape start from the same initial weights; the others from "
-        "their own.",
-        icon=":material/info:",
+    return (
+        f"the same data in every lane, but not the same network ({'; '.join(shapes)}): the "
+        "same initial weights only where the network is the same"
     )
 
 
@@ -360,22 +363,56 @@ def points_picture(current: CompareState, spec) -> dict:
     return current.points[1]
 
 
+def captions_html(runs: list, columns_spec: list[float]) -> str:
+    """The lanes' caption lines (``playground.frames.metrics_line``) side by side, laid out
+    like the lanes' columns; ``data-lane`` and ``data-epoch`` are for tests."""
+    cells = "".join(
+        f'<div class="np-compare-caption" data-lane="{number}" data-epoch="{run.epoch}">'
+        f"{html.escape(metrics_line(run))}</div>"
+        for number, run in enumerate(runs)
+    )
+    template = " ".join(f"{share}fr" for share in columns_spec)
+    return (
+        f'<div class="np-compare-captions" style="grid-template-columns: {template}">{cells}</div>'
+    )
+
+
+def stop_notice(where, number: int, run) -> None:
+    """Why a lane stopped (it diverged, or met a stop condition), right under its caption."""
+    if not run.stop_reason:
+        return
+    if run.trainer.divergence is not None:
+        where.error(f"Lane {LANE_NAMES[number]} stopped. {plain(run.stop_reason)}")
+    else:
+        where.info(plain(run.stop_reason))
+
+
 def lane_view(current: CompareState, number: int, theme: str | None) -> None:
-    """A lane's output map, why it stopped (if it did) and its link to the Playground."""
+    """A lane's output map (a live graph: it stays mounted and only its picture changes) and
+    its link to the Playground."""
     comparison = current.comparison
     run, lane = comparison.runs[number], comparison.lanes[number]
     spec = view_spec(run, comparison.base.log_loss, theme)
-    figure = lane_map_figure(
-        spec, frame_data(run).output_grid, points_picture(current, spec), comparison.base.discretize
+    points = points_picture(current, spec)
+    lanes = len(comparison.runs)
+    figure = lane_map_figure(spec, points, lanes)
+    live_plotly(
+        figure,
+        spec.version((id(run.train), lanes)),
+        {},
+        key=f"compare_map_{number}",
+        height=figure["layout"]["height"],
+        images=[
+            {
+                "index": 0,
+                "values": lane_map_picture(
+                    spec, frame_data(run).output_grid, comparison.base.discretize
+                ),
+            }
+        ],
+        colorscale=spec.colors.image_colorscale,
+        frame_id=run.epoch,
     )
-    st.plotly_chart(
-        figure, key=f"compare_map_{number}", config={"displayModeBar": False}, width="stretch"
-    )
-    if run.stop_reason:
-        if run.trainer.divergence is not None:
-            st.error(f"Lane {LANE_NAMES[number]} stopped. {plain(run.stop_reason)}")
-        else:
-            st.info(plain(run.stop_reason))
     st.link_button(
         "Open in Playground",
         "/?" + urlencode(playground_query(comparison.base, lane)),
@@ -386,24 +423,28 @@ def lane_view(current: CompareState, number: int, theme: str | None) -> None:
 
 
 def loss_view(comparison: Comparison, theme: str | None) -> None:
+    """Every lane's loss curves on one live graph (only the curves and ranges change)."""
     curves = []
     for number, run in enumerate(comparison.runs):
         history = run.trainer.history
         curves.append(
             LaneCurves(
                 name=LANE_NAMES[number],
-                epochs=history.epochs,
-                train_loss=history.column("train_loss"),
-                test_loss=history.column("test_loss"),
+                epochs=np.asarray(history.epochs),
+                train_loss=np.asarray(history.column("train_loss")),
+                test_loss=np.asarray(history.column("test_loss")),
                 stopped=run.trainer.divergence is not None,
             )
         )
     spec = view_spec(comparison.runs[0], comparison.base.log_loss, theme)
-    st.plotly_chart(
-        overlay_loss_figure(curves, spec),
+    figure = overlay_loss_figure(curves, spec)
+    live_plotly(
+        figure,
+        repr((len(curves), spec.log_loss, spec.colors)),
+        overlay_updates(figure),
         key="compare_loss",
-        config={"displayModeBar": False},
-        width="stretch",
+        height=figure["layout"]["height"],
+        frame_id=comparison.epoch,
     )
 
 
@@ -422,17 +463,13 @@ def lanes_view(columns_spec: list[float]) -> None:
                 current.playing = False
                 st.rerun(scope="app")  # stops the timer and shows Play again
         theme = state.theme_type()
+        # Every lane's caption in one element: the browser paints them at once, so the
+        # epochs a viewer reads always agree (separate elements arrive one by one).
+        st.markdown(captions_html(comparison.runs, columns_spec), unsafe_allow_html=True)
         columns = st.columns(columns_spec, gap="small")
-        lanes = [
-            columns[number].container(key=f"np-compare-lane-{number}")
-            for number in range(len(comparison.runs))
-        ]
-        # Every caption first, one right after the other (a map takes a while to send): the
-        # browser shows the lanes' epochs change together.
-        for lane, run in zip(lanes, comparison.runs):
-            lane.caption(metrics_line(run))
-        for number, lane in enumerate(lanes):
-            with lane:
+        for number, run in enumerate(comparison.runs):
+            with columns[number].container(key=f"np-compare-lane-{number}"):
+                stop_notice(st, number, run)
                 lane_view(current, number, theme)
         with columns[-1]:
             loss_view(comparison, theme)
@@ -451,7 +488,6 @@ def render() -> None:
     current.notices.clear()
     comparison = current.comparison
     write_url(comparison)
-    weights_note(comparison)
     # The lanes, then the loss chart, in one row: a projector shows every map and the chart.
     columns_spec = [1.0] * len(comparison.lanes) + [1.4]
     # Every run, not only after a change: a widget whose state was set in an earlier run is

@@ -3,6 +3,9 @@ explains a bad link."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -26,7 +29,24 @@ def start(**query) -> AppTest:
 
 
 def epoch_captions(at: AppTest) -> list[str]:
-    return [caption.value for caption in at.caption if caption.value.startswith("Epoch")]
+    """Every lane's caption line (one element holds them all)."""
+    for element in at.markdown:
+        if element.value.startswith('<div class="np-compare-captions"'):
+            return [
+                html.unescape(text)
+                for text in re.findall(r'data-epoch="\d+">([^<]*)<', element.value)
+            ]
+    raise AssertionError("no captions on the page")
+
+
+def live_graphs(at: AppTest) -> dict[str, dict]:
+    """The live graphs on the page (the lanes' maps, the loss chart): key -> what was sent."""
+    graphs = {}
+    for element in at.get("bidi_component"):
+        if element.proto.component_name.endswith("neuroplay_live_plotly"):
+            data = json.loads(element.proto.json)
+            graphs[data["key"]] = data
+    return graphs
 
 
 def query_value(at: AppTest, key: str) -> str:
@@ -39,7 +59,9 @@ def test_the_page_renders_two_lanes_from_the_defaults():
     assert epoch_captions(at) == [epoch_captions(at)[0]] * 2
     assert epoch_captions(at)[0].startswith("Epoch 0 ·")
     assert [box.value for box in at.selectbox] == [0.03, 0.3]
-    assert len(at.get("plotly_chart")) == 3  # two maps and the loss chart
+    graphs = live_graphs(at)
+    assert sorted(graphs) == ["compare_loss", "compare_map_0", "compare_map_1"]
+    assert len(graphs["compare_loss"]["updates"]["traces"]) == 4  # train and test per lane
     assert query_value(at, "lanes") == "lr:0.03|lr:0.3"
     assert query_value(at, "dataset") == "circle"
     links = [button.proto.url for button in at.get("link_button")]
@@ -80,8 +102,8 @@ def test_a_lane_can_vary_another_setting_and_a_different_shape_is_said():
     at.text_input(key="compare_1_hidden").input("8,8").run()
     assert not at.exception
     assert query_value(at, "lanes") == "lr:0.03|hidden:8,8;lr:0.3"
-    info = " ".join(box.value for box in at.info)
-    assert "not the same network shape" in info and "2-8-8-1" in info
+    line = at.caption[0].value
+    assert "not the same network (A 2-4-2-1; B 2-8-8-1)" in line, line
     at.text_input(key="compare_1_hidden").input("8,many").run()
     assert "is not a list of hidden layers" in at.warning[0].value
     assert at.text_input(key="compare_1_hidden").value == "8,8"  # the lane kept its layers
