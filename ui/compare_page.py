@@ -65,9 +65,9 @@ PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
 .st-key-np-compare-title h1 { font-size: 1.6rem; padding: 0; }
+/* a caption's look in either theme: the text colour, faded */
 .np-compare-captions { display: grid; gap: 1rem; font-size: 0.875rem; line-height: 1.4;
-  color: rgba(49, 51, 63, 0.6); }
-@media (prefers-color-scheme: dark) { .np-compare-captions { color: rgba(250, 250, 250, 0.6); } }
+  opacity: 0.6; }
 </style>
 """
 
