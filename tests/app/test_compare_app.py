@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from playground.compare import train_lockstep
 from playground.settings import PlaygroundSettings
 from ui.compare_page import COMPARE
 
@@ -126,3 +127,29 @@ def test_the_playgrounds_setup_is_the_base_when_the_link_has_none():
     at.run()
     assert not at.exception
     assert query_value(at, "dataset") == "xor" and query_value(at, "noise") == "20"
+
+
+def test_a_diverging_lane_says_so_and_stops_while_the_other_goes_on():
+    at = start(dataset="plane", hidden="16,16", lanes="lr:0.03|lr:10;batch:1")
+    train_lockstep(at.session_state[COMPARE].comparison, 100)
+    at.button(key="compare_step").click().run()
+    assert not at.exception
+    steady, wild = at.session_state[COMPARE].comparison.runs
+    assert steady.epoch == 101 and wild.stop_reason
+    assert len(at.error) == 1 and at.error[0].value.startswith("Lane B stopped. Training diverged")
+    captions = epoch_captions(at)
+    assert captions[0].startswith("Epoch 101 ·") and not captions[1].startswith("Epoch 101")
+
+
+def test_the_playgrounds_newer_setup_can_become_the_base():
+    at = start(lanes="lr:0.003|optimizer:adam")
+    keys = [button.key for button in at.button]
+    assert "compare_use_playground" not in keys  # no Playground visited in this session
+    at.session_state["settings"] = PlaygroundSettings().with_changes(dataset="spiral")
+    at.run()
+    at.button(key="compare_use_playground").click().run()
+    assert not at.exception
+    assert query_value(at, "dataset") == "spiral"
+    assert query_value(at, "lanes") == "lr:0.003|optimizer:adam"  # the lanes kept their changes
+    runs = at.session_state[COMPARE].comparison.runs
+    assert all(run.settings.dataset == "spiral" for run in runs)
