@@ -20,8 +20,13 @@ from playground.compare import (
     train_lockstep,
     weight_groups,
 )
-from playground.compare_figures import LaneCurves, overlay_loss_figure
-from playground.frames import view_spec
+from playground.compare_figures import (
+    LaneCurves,
+    lane_map_figure,
+    lane_map_picture,
+    overlay_loss_figure,
+)
+from playground.frames import frame_data, view_spec
 from playground.palette import LANE_COLORS
 from playground.settings import SETTINGS, PlaygroundSettings
 
@@ -156,3 +161,24 @@ def test_the_overlay_has_a_colour_per_lane_train_solid_test_dashed():
         "Lane C",
     ]
     assert list(figure["data"][0]["x"]) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("changes", "shape"),
+    [
+        ({}, (100, 100)),  # two classes, tanh: the diverging scale
+        ({"dataset": "plane"}, (100, 100)),  # regression
+        ({"dataset": "blobs", "classes": 4}, (100, 100, 3)),  # the most likely class's colour
+    ],
+)
+def test_a_lanes_map_shows_its_networks_output_like_the_playground(changes, shape):
+    base = BASE.with_changes(**changes)
+    comparison = build_comparison(base, default_lanes(base))
+    run = comparison.runs[1]
+    spec = view_spec(run, False)
+    picture = lane_map_picture(spec, frame_data(run).output_grid, False)
+    assert picture.shape == shape and picture.dtype == np.uint8
+    train_lockstep(comparison, 20)
+    assert not np.array_equal(picture, lane_map_picture(spec, frame_data(run).output_grid, False))
+    figure = lane_map_figure(spec, {"source": "points"}, lanes=3)
+    assert figure["layout"]["images"][1] == {"source": "points"}  # the data on top of the output
