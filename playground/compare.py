@@ -15,6 +15,7 @@ set, noise, split, seeds, features) stays the base's, so every lane trains on th
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -190,6 +191,9 @@ class Comparison:
     runs: list[TrainingRun] = field(default_factory=list)
     # Measured seconds one epoch of every running lane takes together (sizes a chunk).
     seconds_per_epoch: float = 0.0
+    # Held while the lanes train (``train_lockstep``) and while a page reads them to draw: a
+    # reader never sees one lane trained and the next one not yet.
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def epoch(self) -> int:
@@ -238,16 +242,17 @@ def train_lockstep(comparison: Comparison, epochs: int) -> None:
     """Train every running lane ``epochs`` epochs (no time budget: a budget could stop one lane
     early and break the step); a lane that diverges or meets a stop condition stops where it is
     (its ``stop_reason`` says why), the others go on. Measures ``seconds_per_epoch``."""
-    running = comparison.running()
-    if not running or epochs <= 0:
-        return
-    before = [run.epoch for run in running]
-    started = time.perf_counter()
-    for run in running:
-        train_chunk(run, epochs)
-    trained = max(run.epoch - start for run, start in zip(running, before))
-    if trained > 0:
-        comparison.seconds_per_epoch = (time.perf_counter() - started) / trained
+    with comparison.lock:
+        running = comparison.running()
+        if not running or epochs <= 0:
+            return
+        before = [run.epoch for run in running]
+        started = time.perf_counter()
+        for run in running:
+            train_chunk(run, epochs)
+        trained = max(run.epoch - start for run, start in zip(running, before))
+        if trained > 0:
+            comparison.seconds_per_epoch = (time.perf_counter() - started) / trained
 
 
 def chunk_epochs(comparison: Comparison, budget: float, most: int = 200) -> int:

@@ -463,16 +463,19 @@ def lanes_view(columns_spec: list[float]) -> None:
                 current.playing = False
                 st.rerun(scope="app")  # stops the timer and shows Play again
         theme = state.theme_type()
-        # Every lane's caption in one element: the browser paints them at once, so the
-        # epochs a viewer reads always agree (separate elements arrive one by one).
-        st.markdown(captions_html(comparison.runs, columns_spec), unsafe_allow_html=True)
-        columns = st.columns(columns_spec, gap="small")
-        for number, run in enumerate(comparison.runs):
-            with columns[number].container(key=f"np-compare-lane-{number}"):
-                stop_notice(st, number, run)
-                lane_view(current, number, theme)
-        with columns[-1]:
-            loss_view(comparison, theme)
+        # Drawn under the lanes' lock: never while another run of the page is part-way
+        # through training them.
+        with comparison.lock:
+            # Every lane's caption in one element: the browser paints them at once, so the
+            # epochs a viewer reads always agree (separate elements arrive one by one).
+            st.markdown(captions_html(comparison.runs, columns_spec), unsafe_allow_html=True)
+            columns = st.columns(columns_spec, gap="small")
+            for number, run in enumerate(comparison.runs):
+                with columns[number].container(key=f"np-compare-lane-{number}"):
+                    stop_notice(st, number, run)
+                    lane_view(current, number, theme)
+            with columns[-1]:
+                loss_view(comparison, theme)
 
     view()
 
