@@ -7,10 +7,11 @@ writes it, plus ``lanes=``), rewritten after every change. A lane's widgets are 
 settings table (choices, URL spelling) and keyed ``compare_<lane>_<setting>``.
 
 Playing is an ``st.fragment(run_every=TICK)``: each run trains every running lane the same
-number of epochs (sized to ``TRAIN_BUDGET`` from the last measurement), then redraws the maps,
-captions and the loss chart. The buttons and a lane's widgets live outside it (a click is a
-full rerun; the fragment's training happens without a Streamlit call in between, so a click
-cannot land between two lanes' chunks and leave them at different epochs).
+number of epochs (the base's speed, as on the Playground, and no more than fit in
+``TRAIN_BUDGET`` by the last measurement), then redraws the maps, captions and the loss chart.
+The buttons and a lane's widgets live outside it (a click is a full rerun); the lanes' lock
+(``Comparison.lock``) keeps drawing and training apart, so no run shows one lane trained and
+the next one not yet.
 """
 
 from __future__ import annotations
@@ -49,9 +50,10 @@ from playground.compare_figures import (
 )
 from playground.figures import data_points_image
 from playground.frames import frame_data, metrics_line, view_spec
+from playground.pacing import AUTO_EPOCHS_PER_SECOND
 from playground.palette import LANE_COLORS
 from playground.quote import code, plain
-from playground.settings import FULL_BATCH, LAYERS, SETTING, PlaygroundSettings
+from playground.settings import AUTO_SPEED, FULL_BATCH, LAYERS, SETTING, PlaygroundSettings
 
 from . import state
 from .live_plotly import live_plotly
@@ -448,6 +450,13 @@ def loss_view(comparison: Comparison, theme: str | None) -> None:
     )
 
 
+def tick_epochs(comparison: Comparison) -> int:
+    """Epochs a fragment run trains at most: the base's speed, as on the Playground (auto: about
+    ``AUTO_EPOCHS_PER_SECOND``; else its epochs per frame), so a class sees the same pace."""
+    speed = comparison.base.speed
+    return max(1, round(AUTO_EPOCHS_PER_SECOND * TICK)) if speed == AUTO_SPEED else speed
+
+
 def lanes_view(columns_spec: list[float]) -> None:
     """The fragment: while playing, train every running lane a chunk, then draw."""
     current = compare_state()
@@ -458,7 +467,9 @@ def lanes_view(columns_spec: list[float]) -> None:
         comparison = current.comparison
         if current.playing:
             # No Streamlit call until every lane has trained: the lanes stay in step.
-            train_lockstep(comparison, chunk_epochs(comparison, TRAIN_BUDGET))
+            train_lockstep(
+                comparison, chunk_epochs(comparison, TRAIN_BUDGET, tick_epochs(comparison))
+            )
             if not comparison.running():
                 current.playing = False
                 st.rerun(scope="app")  # stops the timer and shows Play again
