@@ -169,3 +169,7 @@ DEFAULT_COLORS = FigureColors()
 DEFAULT_COLORSCALE: tuple[tuple[float, str], ...] = tuple(
     (position, color) for position, color in DEFAULT_COLORS.image_colorscale
 )
+#: One colour per lane of the Compare page (its name and its loss curves), in lane order:
+#: Okabe and Ito's blue, vermillion, bluish green and reddish purple, told apart by colour-blind
+#: eyes and readable on light and dark pages.
+LANE_COLORS: tuple[str, ...] = ("#0072b2", "#d55e00", "#009e73", "#cc79a7")
