@@ -18,12 +18,12 @@ from .figures import (
     FONT_SIZE,
     TRANSPARENT,
     ViewSpec,
-    _output_surface,  # the Playground's surface per output mode (one declaration of it)
-    _output_uint8,  # and its picture's scale
-    _thin,  # the Playground's loss thinning: the same points stay from frame to frame
     class_image_rgb,
     loss_ranges,
     output_map,
+    output_surface,
+    output_uint8,
+    thin_curves,  # the same points stay from frame to frame
 )
 from .palette import LANE_COLORS
 
@@ -83,7 +83,7 @@ def lane_map_picture(spec: ViewSpec, output_grid: np.ndarray, discretize: bool) 
     """
     if spec.output_mode == "multiclass":
         return class_image_rgb(output_grid, spec.colors)
-    return _output_uint8(spec, _output_surface(spec, output_grid, discretize))
+    return output_uint8(spec, output_surface(spec, output_grid, discretize))
 
 
 def overlay_updates(figure: dict) -> dict:
@@ -112,7 +112,7 @@ def overlay_loss_figure(curves: list[LaneCurves], spec: ViewSpec) -> dict:
     traces = []
     for number, lane in enumerate(curves):
         color = LANE_COLORS[number % len(LANE_COLORS)]
-        epochs, train, test = _thin(lane.epochs, lane.train_loss, lane.test_loss)
+        epochs, train, test = thin_curves(lane.epochs, lane.train_loss, lane.test_loss)
         for kind, values, dash in (("train", train, "solid"), ("test", test, "dash")):
             traces.append(
                 {

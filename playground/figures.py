@@ -778,7 +778,7 @@ def frame_updates(
     trace data behind the hover labels (output values, weight, bias and loss texts).
     """
     spec, index = figure.spec, figure.index
-    z = _output_surface(spec, frame.output_grid, discretize)
+    z = output_surface(spec, frame.output_grid, discretize)
     flat_biases = np.concatenate(frame.biases)
     layout = _link_patch(figure, frame.weights)
     layout.update(_loss_patch(figure, frame))
@@ -786,7 +786,7 @@ def frame_updates(
     layout.update(_shape_patch(index.bias_shapes, "fillcolor", bias_colors))
     traces: list[dict] = []
     if hover:
-        epochs, train_loss, test_loss = _thin(
+        epochs, train_loss, test_loss = thin_curves(
             frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_HOVER_POINTS
         )
         train_trace, test_trace = index.loss_traces
@@ -839,8 +839,8 @@ def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]
         images.append({"index": image, "values": to_uint8(values, limit)})
     if spec.output_mode == "multiclass":
         output = class_image_rgb(frame.output_grid, spec.colors)
-    else:  # the heat map's zmin..zmax on the pictures' scale
-        output = to_uint8(2.0 * z - 1.0 if spec.output_mode == "probability" else z)
+    else:
+        output = output_uint8(spec, z)
     images.append({"index": index.output_image, "values": output})
     return images
 
@@ -848,7 +848,7 @@ def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]
 def _loss_patch(figure: LiveFigure, frame: FrameData) -> dict[str, object]:
     """The loss chart's axis ranges and its two curves' paths."""
     log = figure.spec.log_loss
-    epochs, train_loss, test_loss = _thin(
+    epochs, train_loss, test_loss = thin_curves(
         frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
     )
     x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, log)
@@ -919,7 +919,12 @@ def _float32(values: np.ndarray) -> np.ndarray:
     return np.clip(values, -limit, limit).astype(np.float32)
 
 
-def _output_surface(spec: ViewSpec, grid: np.ndarray, discretize: bool) -> np.ndarray:
+def output_uint8(spec: ViewSpec, z: np.ndarray) -> np.ndarray:
+    """The output surface on the pictures' 0..255 colour scale (the heat map's zmin..zmax)."""
+    return to_uint8(2.0 * z - 1.0 if spec.output_mode == "probability" else z)
+
+
+def output_surface(spec: ViewSpec, grid: np.ndarray, discretize: bool) -> np.ndarray:
     """The heat map's z: the single output, P(class 1), or the top class's confidence."""
     if spec.output_mode == "multiclass":
         return np.max(grid, axis=0)
@@ -938,7 +943,7 @@ def _link_texts(weights: list[np.ndarray]) -> list[str]:
     ]
 
 
-def _thin(epochs: np.ndarray, *series: np.ndarray, limit: int = MAX_LOSS_POINTS):
+def thin_curves(epochs: np.ndarray, *series: np.ndarray, limit: int = MAX_LOSS_POINTS):
     """At most ``limit`` + 1 evenly spaced points, always keeping the newest.
 
     The stride is a power of two and the kept indices its multiples, so the same points are
