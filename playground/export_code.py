@@ -333,7 +333,7 @@ def train(model, epochs):
         for start in range(0, len(inputs), BATCH_SIZE):
             rows = order[start : start + BATCH_SIZE]
             loss = loss_of(model(inputs[rows]), target[rows])
-            total += float(loss) * len(rows)
+            total += loss.item() * len(rows)
             penalty = sum(L1 * w.abs().sum() + 0.5 * L2 * (w * w).sum() for w in weights)
             optimizer.zero_grad()
             (loss + penalty).backward()
