@@ -51,7 +51,8 @@ def open_insight(browser, streamlit_url, query: str, width: int = VIEWPORT["widt
         page.get_by_role("button", name="Step", exact=True).click()
         # Timeout: a step is one rerun (~0.3 s); 20 s on a loaded 2-core machine.
         page.wait_for_function(
-            f"document.querySelector('{METRICS}').dataset.epoch !== '{before}'", timeout=20_000
+            f"+document.querySelector('{METRICS}')?.dataset.epoch > {int(before or 0)}",
+            timeout=20_000,
         )
     page.locator(EXPANDER).get_by_text("Insight", exact=False).first.click()
     return context, page, errors
