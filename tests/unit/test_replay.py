@@ -57,9 +57,7 @@ def test_each_frame_is_its_recorded_epoch(run):
         assert np.abs(frame.output - output).max() <= 1 / 127.5 + 1e-9
         assert frame.network.layer_sizes == (2, 3, 2, 1)
         assert len(frame.network.neuron_maps) == 2 + 3 + 2
-        assert all(
-            np.array_equal(w, v) for w, v in zip(frame.network.weights, shown.model.weights)
-        )
+        assert all(np.array_equal(w, v) for w, v in zip(frame.network.weights, shown.model.weights))
     assert not np.array_equal(frames[0].output, frames[-1].output)
 
 
