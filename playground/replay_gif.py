@@ -4,10 +4,11 @@
 the epoch and the losses) as one picture: a caption line on top ("Epoch 120 · train loss 0.123
 · test loss 0.145"), the output map in the figures' colours on the left, the network in the
 middle (when the frame has one: a column of neuron maps per input and hidden layer, the links
-coloured by their weights, as the live view's diagram without its labels), the loss curves up
-to that epoch on the right (the whole replay's range on both axes, so the curve grows from
-frame to frame), and returns the GIF's bytes. Where the frames come from (the recorded history
-of issue 13: ``playground.replay``) is the caller's business; nothing here knows about a run.
+coloured by their weights, as the live view's diagram without its labels), the loss curves on
+the right (the whole replay's faint, the part up to that epoch in colour, a dotted line at the
+epoch; the whole replay's range on both axes), and returns the GIF's bytes. Where the frames
+come from (the recorded history of issue 13: ``playground.replay``) is the caller's business;
+nothing here knows about a run.
 
 The map is coloured as the live view colours it: -1 the palette's negative end, 0 the theme's
 neutral grey, +1 its positive end, linear in between (``FigureColors.scale_rgb``).
@@ -32,6 +33,7 @@ NEURON_GAP = 3  # px between two neurons of a layer
 MAX_NEURON_SIZE = 28  # px: a neuron map's side in a small network
 MARGIN = 8  # px around and between the pictures
 CAPTION_SIZE = 14  # px: the caption's type
+AXIS_TEXT_SIZE = 11  # px: the loss chart's two labels
 MAX_FRAMES = 1000
 MIN_FRAME_SECONDS = 0.02  # GIF delays are in hundredths of a second; browsers slow faster ones
 
@@ -144,6 +146,8 @@ def render_gif(
         pictures.append(picture)
         if progress is not None:
             progress(index + 1, len(frames))
+    palette = shared_palette(pictures, colors)
+    pictures = [picture.quantize(palette=palette, dither=Image.Dither.NONE) for picture in pictures]
     buffer = io.BytesIO()
     pictures[0].save(
         buffer,
@@ -155,6 +159,35 @@ def render_gif(
         optimize=False,  # frames may look alike; every one must stay (its caption differs)
     )
     return buffer.getvalue()
+
+
+def shared_palette(pictures: Sequence[Image.Image], colors: FigureColors) -> Image.Image:
+    """One 256-colour palette for every frame: the diverging scale in 64 steps and the theme's
+    line and text colours, then what the first, middle and last frames use most.
+
+    Pillow's own per-frame palette merges colours a few pixels use into their neighbours (the
+    red test curve came out orange); one palette also makes the frames' colours agree.
+    """
+    negative, neutral, positive = colors.scale_rgb()
+    steps = np.linspace(-1.0, 1.0, 64)[:, None]
+    scale = np.where(
+        steps < 0, neutral + -steps * (negative - neutral), neutral + steps * (positive - neutral)
+    )
+    theme = colors.theme
+    fixed = [
+        hex_to_rgb(c)
+        for c in (*theme.loss, theme.text, theme.frame, theme.neutral, theme.background)
+    ]
+    fixed_colors = np.rint(np.vstack([scale, np.array(fixed, dtype=np.float64)])).astype(np.uint8)
+    samples = [pictures[0], pictures[len(pictures) // 2], pictures[-1]]
+    rest = Image.new("RGB", (samples[0].width, samples[0].height * len(samples)))
+    for k, sample in enumerate(samples):
+        rest.paste(sample, (0, k * sample.height))
+    spare = 256 - len(fixed_colors)
+    most_used = rest.quantize(colors=spare, dither=Image.Dither.NONE).getpalette()[: 3 * spare]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([*fixed_colors.ravel().tolist(), *most_used])
+    return palette
 
 
 def draw_network(
@@ -232,6 +265,9 @@ class _LossChart:
         theme = colors.theme
         self.line_colors = {"train": hex_to_rgb(theme.loss[0]), "test": hex_to_rgb(theme.loss[1])}
         self.frame_color = hex_to_rgb(theme.frame)
+        self.ahead_color = hex_to_rgb(theme.neutral)
+        self.text_color = hex_to_rgb(theme.text)
+        self.font = ImageFont.load_default(AXIS_TEXT_SIZE)
 
     def draw(self, draw: ImageDraw.ImageDraw, index: int, origin: tuple[int, int]) -> None:
         left, top = origin
@@ -239,12 +275,34 @@ class _LossChart:
         draw.rectangle((left, top, left + width - 1, top + height - 1), outline=self.frame_color)
         first, last = self.epochs[0], self.epochs[-1]
         span = max(last - first, 1.0)
-        for name, losses in self.losses.items():
-            shown = np.isfinite(losses[: index + 1])
-            x = left + 2 + (self.epochs[: index + 1][shown] - first) / span * (width - 5)
-            y = top + height - 3 - losses[: index + 1][shown] / self.top * (height - 6)
-            points = list(zip(x.tolist(), y.tolist()))
-            if len(points) >= 2:
-                draw.line(points, fill=self.line_colors[name], width=2)
-            elif points:
-                draw.ellipse((x[0] - 2, y[0] - 2, x[0] + 2, y[0] + 2), fill=self.line_colors[name])
+
+        def x_of(epochs: np.ndarray) -> np.ndarray:
+            return left + 2 + (epochs - first) / span * (width - 5)
+
+        # The whole replay's curves faint, then the part up to this frame in colour, and a
+        # dotted line at its epoch: early frames (many, as the recorder keeps early epochs) sit
+        # at the left of an epoch axis, and the line says where.
+        for upto, colors in ((len(self.epochs), None), (index + 1, self.line_colors)):
+            for name, losses in self.losses.items():
+                shown = np.isfinite(losses[:upto])
+                x = x_of(self.epochs[:upto][shown])
+                y = top + height - 3 - losses[:upto][shown] / self.top * (height - 6)
+                points = list(zip(x.tolist(), y.tolist()))
+                color = self.ahead_color if colors is None else colors[name]
+                if len(points) >= 2:
+                    draw.line(points, fill=color, width=2)
+                elif points:
+                    draw.ellipse((x[0] - 2, y[0] - 2, x[0] + 2, y[0] + 2), fill=color)
+        at = float(x_of(self.epochs[index]))
+        for y in range(top + 2, top + height - 2, 6):
+            draw.line((at, y, at, y + 2), fill=self.text_color, width=1)
+        draw.text(
+            (left + 4, top + 2), f"loss up to {self.top:.2g}", fill=self.text_color, font=self.font
+        )
+        draw.text(
+            (left + width - 4, top + height - 4),
+            f"epoch {last:,.0f}",
+            fill=self.text_color,
+            font=self.font,
+            anchor="rb",
+        )
