@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.replay_gif --frames 200 --repeats 5
 
 A real run's recorded history: a spiral network (4 features, 8 × 8 hidden) trained 2,000 epochs
-in frames of 5 (the snapshot recorder keeps every early epoch, fewer later ones). Timed, as the
+in frames of 5 (the snapshot recorder keeps every early epoch, fewer later ones), longer when
+more frames are asked for than it recorded. Timed, as the
 app's "Render the replay" button runs it (``playground.replay.replay_gif``): the frames from
 the history (``history.moment`` and the live view's pictures for each chosen epoch) and the
 drawing and GIF encoding (``replay_gif.render_gif``), each part on its own too. Not timed: the
@@ -26,13 +27,17 @@ from playground.run import TrainingRun, build_run, train_chunk
 from playground.settings import PlaygroundSettings
 
 
-def trained_run(epochs: int = 2000) -> TrainingRun:
+def trained_run(frames: int, epochs: int = 2000) -> TrainingRun:
+    """``epochs`` epochs in frames of 5, then (for a long replay) frames of 100 until the
+    recorder holds ``frames`` epochs (~177 after 2,000 epochs: 20 more per factor of ten)."""
     settings, _ = PlaygroundSettings.from_query_params(
         {"dataset": "spiral", "hidden": "8,8", "features": "x1,x2,sin_x1,sin_x2", "lr": "0.03"}
     )
     run = build_run(settings)
     while run.epoch < epochs:
         train_chunk(run, 5)
+    while len(recorded_epochs(run)) < frames:
+        train_chunk(run, 100)
     return run
 
 
@@ -51,7 +56,7 @@ def main() -> None:
     parser.add_argument("--frames", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     arguments = parser.parse_args()
-    run = trained_run()
+    run = trained_run(arguments.frames)
     epochs = replay_epochs(recorded_epochs(run), arguments.frames)
     replay_frames(run, epochs[:2])  # compile and warm what the first frame needs
     print(f"run: epoch {run.epoch:,}, {len(recorded_epochs(run))} recorded epochs")
