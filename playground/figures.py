@@ -197,6 +197,7 @@ class FigureIndex:
     loss_shapes: range  # train, test: the loss curves
     bias_shapes: range  # the bias squares of the hidden and output neurons
     output_node_shapes: range  # the output neurons' squares
+    loss_marker: int  # the loss chart's line at the epoch an earlier moment shows
 
 
 @dataclass(frozen=True, eq=False)
@@ -230,11 +231,12 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> LiveF
     biases = bias_squares(spec, diagram)
     outputs = output_neurons(spec, diagram)
     loss, legend, colours = loss_chart(spec), loss_legend(spec), colour_legend(spec)
+    marker = loss_marker(spec)
     # Each list is in drawing order: later items are drawn on top of earlier ones.
     images, image_at = _stack("images", maps, points, output)
     hover = neuron_hover(spec, diagram, pictures=image_at[maps])
     traces, trace_at = _stack("traces", output, hover, links, biases, loss, legend)
-    shapes, shape_at = _stack("shapes", links, maps, loss, biases, outputs)
+    shapes, shape_at = _stack("shapes", links, maps, loss, biases, outputs, marker)
     annotations, _ = _stack("annotations", maps, colours)
     layout = page_layout(spec)
     for area in (output, points, maps, hover, links, biases, outputs, loss, legend, colours):
@@ -252,6 +254,7 @@ def playground_figure(spec: ViewSpec, train_X, train_y, test_X, test_y) -> LiveF
         loss_shapes=shape_at[loss],
         bias_shapes=shape_at[biases],
         output_node_shapes=shape_at[outputs],
+        loss_marker=shape_at[marker][0],
     )
     return LiveFigure(spec, {"data": traces, "layout": layout}, index)
 
@@ -688,6 +691,24 @@ def loss_chart(spec: ViewSpec) -> Area:
     return Area(traces=markers, shapes=paths, layout=axes)
 
 
+def loss_marker(spec: ViewSpec) -> Area:
+    """A dotted vertical line across the loss chart at the epoch the timeline shows (frames
+    place it: ``FrameData.marker_epoch``); hidden while the view shows the run's present."""
+    line = {
+        "type": "line",
+        "xref": "x3",
+        "yref": "y3 domain",  # from the chart's bottom to its top, whatever the loss range
+        "x0": 0,
+        "x1": 0,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": spec.colors.theme.text, "width": 1.5 * spec.scale, "dash": "dot"},
+        "layer": "above",
+        "visible": False,
+    }
+    return Area(shapes=[line])
+
+
 def loss_legend(spec: ViewSpec) -> Area:
     """The legend naming the two curves, just above the chart's top right corner: an empty
     line trace per curve (the curves themselves are shapes, which a legend does not list)."""
@@ -766,6 +787,9 @@ class FrameData:
     epochs: np.ndarray  # (e,) epoch numbers of the loss history
     train_loss: np.ndarray  # (e,)
     test_loss: np.ndarray  # (e,)
+    # The epoch an earlier moment shows (the timeline): the loss chart marks it on the whole
+    # curve. None: the run's present (the curve ends there).
+    marker_epoch: float | None = None
 
 
 def frame_updates(
@@ -846,19 +870,24 @@ def _pictures(figure: LiveFigure, frame: FrameData, z: np.ndarray) -> list[dict]
 
 
 def _loss_patch(figure: LiveFigure, frame: FrameData) -> dict[str, object]:
-    """The loss chart's axis ranges and its two curves' paths."""
+    """The loss chart's axis ranges, its two curves' paths and the marker of an earlier
+    epoch (hidden for the present)."""
     log = figure.spec.log_loss
     epochs, train_loss, test_loss = thin_curves(
         frame.epochs, frame.train_loss, frame.test_loss, limit=MAX_LOSS_POINTS
     )
     x_range, y_range = loss_ranges(frame.epochs, frame.train_loss, frame.test_loss, log)
     paths = [loss_path(epochs, values, log) for values in (train_loss, test_loss)]
-    shapes = figure.index.loss_shapes
+    shapes, marker = figure.index.loss_shapes, figure.index.loss_marker
+    at = 0.0 if frame.marker_epoch is None else float(frame.marker_epoch)
     return {
         "xaxis3.range": x_range,
         "yaxis3.range": y_range,
         **_shape_patch(shapes, "path", [path or "M0,0" for path in paths]),
         **_shape_patch(shapes, "visible", [bool(path) for path in paths]),
+        f"shapes[{marker}].x0": at,
+        f"shapes[{marker}].x1": at,
+        f"shapes[{marker}].visible": frame.marker_epoch is not None,
     }
 
 

@@ -50,8 +50,13 @@ def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> Vie
     )
 
 
-def frame_data(run: TrainingRun) -> FrameData:
-    """Everything one frame shows, computed from the run (two kernel calls)."""
+def frame_data(run: TrainingRun, present: TrainingRun | None = None) -> FrameData:
+    """Everything one frame shows, computed from the run (two kernel calls).
+
+    ``present``: the run an earlier moment ``run`` was taken from (``history.moment``): the
+    loss chart shows its whole history, with a marker at ``run``'s epoch, so the user sees
+    where in training the moment is.
+    """
     model = run.model
     neuron_layers = model.activations(run.neuron_grid_inputs)[:-1]
     size = neuron_map_resolution(run.settings.hidden)
@@ -62,7 +67,7 @@ def frame_data(run: TrainingRun) -> FrameData:
     ]
     output = model.forward(run.grid_inputs)
     output_grid = output.T.reshape(-1, GRID_RESOLUTION, GRID_RESOLUTION)
-    history = run.trainer.history
+    history = (present or run).trainer.history
     return FrameData(
         output_grid=output_grid,
         neuron_maps=neuron_maps,
@@ -71,6 +76,7 @@ def frame_data(run: TrainingRun) -> FrameData:
         epochs=np.asarray(history.epochs),  # long runs keep thinned rows: not 1…length
         train_loss=np.asarray(history.column("train_loss")),
         test_loss=np.asarray(history.column("test_loss")),
+        marker_epoch=None if present is None else run.epoch,
     )
 
 

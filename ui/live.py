@@ -170,10 +170,16 @@ def caption(run: TrainingRun, pace: float | None = None) -> dict:
 
 
 def snapshot(
-    run: TrainingRun, figure: LiveFigure, hover: bool = False, pace: float | None = None
+    run: TrainingRun,
+    figure: LiveFigure,
+    hover: bool = False,
+    pace: float | None = None,
+    present: TrainingRun | None = None,
 ) -> dict:
-    """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id", "caption"}``."""
-    updates, images = frame_updates(figure, frame_data(run), run.settings.discretize, hover=hover)
+    """One frame of ``run`` as it is now: ``{"updates", "images", "frame_id", "caption"}``
+    (``present``: the run an earlier moment was taken from, ``frame_data``'s)."""
+    data = frame_data(run, present)
+    updates, images = frame_updates(figure, data, run.settings.discretize, hover=hover)
     return {
         "updates": updates,
         "images": images,
@@ -188,6 +194,7 @@ def render_frame(
     earlier: list[dict] | None = None,
     spacing: float | None = None,
     pace: float | None = None,
+    present: TrainingRun | None = None,
 ) -> dict | None:
     """Draw the current state of ``run`` (no training); returns the browser's last frame
     statistics (see ``live_plotly``).
@@ -195,10 +202,11 @@ def render_frame(
     ``earlier``: snapshots taken during this run before the current state (oldest first);
     the browser draws them first and the current state last, ``spacing`` seconds apart.
     ``pace``: the measured epochs/s for the caption line (while playing).
+    ``present``: the run that ``run``, an earlier moment (the timeline), was taken from.
     """
     spec = current_spec(run)
     figure = current_figure(run, spec)
-    frames = [*(earlier or []), snapshot(run, figure, hover=_hover_due(playing), pace=pace)]
+    frames = [*(earlier or []), snapshot(run, figure, _hover_due(playing), pace, present)]
     for frame in frames:
         # The run interval in effect (s), for bench/ui.py; empty while paused.
         frame["caption"]["data"]["interval"] = st.session_state.get(_INTERVAL_SENT) or ""
@@ -304,7 +312,10 @@ def live_view(playing: bool) -> None:
                     st.rerun(scope="app")  # stops the timer and shows why, outside the fragment
             spacing = interval / (1 + len(earlier))
             shown = run if playback.playing else timeline.shown_moment(run).run  # (the timeline)
-            report = render_frame(shown, playback.playing, earlier, spacing=spacing, pace=pace)
+            present = None if shown is run else run  # (the loss chart marks the shown epoch)
+            report = render_frame(
+                shown, playback.playing, earlier, spacing=spacing, pace=pace, present=present
+            )
         except BaseException:  # Streamlit's RerunException/StopException included: re-raised
             if saved is not None:
                 rewind(run, saved)

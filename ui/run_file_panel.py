@@ -5,7 +5,8 @@ it), built only while open, like "More settings". "Save run" downloads a run fil
 (``playground.run_file``), "Load run" takes one back: the new run replaces the session's in one
 step, or a bad file leaves one sentence under the uploader and the run as it was. "Export code"
 downloads the run as a NumPy script, a PyTorch script or a Jupyter notebook
-(``playground.export_code``).
+(``playground.export_code``). "Download the replay (GIF)" renders the recorded history as an
+animation (``ui.replay_panel``).
 
 The files are made when a button is clicked (Streamlit calls ``data`` on another thread, after
 the page was drawn), from the run this session holds then (``RunHolder``): training changes that
@@ -23,7 +24,7 @@ from playground.quote import code
 from playground.run import TrainingRun
 from playground.run_file import MAX_BYTES
 
-from . import state
+from . import replay_panel, state
 
 EXPANDER_KEY = "expander_run_file"
 SAVE_KEY = "run_file_save"
@@ -94,7 +95,7 @@ def use_run(run: TrainingRun) -> None:
 def run_file_panel() -> None:
     """The expander: Save run, Load run, Export code (widgets built only while open)."""
     panel = st.expander(
-        "Save, load or export this run: run file, NumPy, PyTorch, notebook",
+        "Save, load or export this run: run file, NumPy, PyTorch, notebook, replay GIF",
         key=EXPANDER_KEY,
         on_change="rerun",
         icon=":material/save:",
@@ -150,6 +151,7 @@ def _panel_widgets() -> None:
     if message is not None:
         kind, sentence = message
         (st.error if kind == "error" else st.success)(sentence)
+    replay_panel.replay_part(run)
 
 
 EXPORT_HELP = {

@@ -60,7 +60,10 @@ def test_the_figure_index_points_at_each_part(trained):
     assert layout["images"][index.output_image]["xref"] == "x"
     assert len(index.neuron_images) == sum(spec.layer_sizes[:-1])
     assert all(layout["images"][i]["xref"] == "x2" for i in index.neuron_images)
-    assert len(layout["shapes"]) == index.output_node_shapes.stop
+    # The loss marker is the last shape (after the output neurons'): the parts before it keep
+    # their places.
+    assert len(layout["shapes"]) == index.output_node_shapes.stop + 1 == index.loss_marker + 1
+    assert layout["shapes"][index.loss_marker]["yref"] == "y3 domain"
     assert [layout["shapes"][i]["type"] for i in index.link_shapes] == ["line"] * len(
         data[index.link_trace]["customdata"]
     )

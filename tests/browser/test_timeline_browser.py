@@ -126,4 +126,60 @@ def test_play_and_pause_do_not_move_the_view(page, streamlit_url):
     page.locator(TIMELINE).get_by_role("button", name="Continue from here").wait_for(timeout=15_000)
     paused = page.evaluate(GRAPH_TOP)
     assert before == playing == paused, (before, playing, paused)
+
+
+# The loss chart's plot area in page pixels, and where an epoch is on it (Plotly's own axes).
+LOSS_CHART = f"""(epoch) => {{
+    const gd = document.querySelector('{GRAPH}');
+    const box = gd.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis3, ya = gd._fullLayout.yaxis3;
+    return {{x: box.left + xa._offset, y: box.top + ya._offset, width: xa._length,
+             height: ya._length, at: xa.l2p(epoch)}};
+}}"""
+
+
+def loss_chart(page, epoch: int) -> tuple[np.ndarray, float]:
+    """The loss chart's plot area as drawn, and the column (px from its left) of ``epoch``."""
+    chart = page.evaluate(LOSS_CHART, epoch)
+    clip = {name: chart[name] for name in ("x", "y", "width", "height")}
+    picture = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
+    return np.asarray(picture, dtype=np.int16), chart["at"]
+
+
+def test_scrubbed_back_the_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, streamlit_url):
+    open_playground(page, streamlit_url, "?dataset=xor&speed=100")
+    press_play(page)
+    # Timeout: 300 epochs at 100 a frame, a few frames a second; 60 s for a loaded machine.
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 300", timeout=60_000
+    )
+    page.get_by_role("button", name="Pause", exact=True).click()
+    # Timeout: the pause reruns the page, which then shows the timeline row (~1 s).
+    page.locator(TIMELINE).wait_for(timeout=20_000)
+    newest = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    page.locator(GRAPH).click(position={"x": 5, "y": 5})  # (← and → step the timeline)
+    page.keyboard.press("ArrowLeft")
+    # Timeout: one rerun of the page and a painted frame (~1 s); 20 s for a loaded machine.
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch < {newest}", timeout=20_000
+    )
+    shown = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    page.wait_for_timeout(500)  # (the frame is painted with its caption; let Plotly settle)
+    scrubbed, at = loss_chart(page, shown)
+    page.keyboard.press("ArrowRight")  # back to the present
+    wait_for_caption_epoch(page, newest)
+    page.wait_for_timeout(500)
+    live, live_at = loss_chart(page, shown)
+    assert abs(at - live_at) < 1  # the same axis: the scrubbed chart shows the whole curve
+
+    changed = np.abs(scrubbed - live).sum(axis=2) > 60
+    columns = np.flatnonzero(changed.any(axis=0))
+    assert len(columns), "the scrubbed loss chart looks like the live one: no marker"
+    # Only a thin upright line at the shown epoch differs: the curve is the same whole curve.
+    assert columns.min() >= at - 3 and columns.max() <= at + 3, (columns, at)
+    height = changed.shape[0]
+    assert changed.any(axis=1).sum() > 0.4 * height  # a dotted line over the chart's height
+    # The marker is drawn in the text colour (#444444 on the light theme); live, it is gone.
+    marker = scrubbed[changed]
+    assert np.abs(marker - 0x44).max(axis=1).mean() < 60, marker[:5]
     assert not page.errors

@@ -107,3 +107,25 @@ def test_frames_it_cannot_draw_get_a_sentence(bad, words):
         render_gif(bad)
     with pytest.raises(ValueError, match="at least"):
         render_gif(frames(2), seconds_per_frame=0.001)
+
+
+def test_the_curves_keep_their_colours_and_a_line_marks_each_frames_epoch():
+    # One palette for all frames (replay_gif.shared_palette): a curve a few pixels wide keeps
+    # its colour (Pillow's own per-frame palette turned the red test curve orange).
+    pictures = decoded(render_gif(frames(12), map_size=120))
+    chart = slice(2 * MARGIN + 120, None)
+    theme = DEFAULT_COLORS.theme
+    for colour in theme.loss:
+        distance = np.abs(pictures[-1][:, chart] - np.array(hex_to_rgb(colour))).max(axis=2)
+        assert np.count_nonzero(distance <= 8) > 30, colour
+    # The dotted line at the frame's epoch moves right from frame to frame.
+    text = np.array(hex_to_rgb(theme.text))
+    columns = [
+        np.argmax(
+            (np.abs(picture[CAPTION_HEIGHT + MARGIN + 20 :, chart] - text).max(axis=2) <= 8).sum(
+                axis=0
+            )
+        )
+        for picture in pictures
+    ]
+    assert columns == sorted(columns) and columns[0] < columns[-1], columns
