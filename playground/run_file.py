@@ -154,7 +154,8 @@ def _history_section(history: engine.TrainingHistory) -> dict[str, Any]:
         "stride": history._stride,
         "epochs": _packed(history.epochs, "<i8"),
         "metrics": _packed(np.stack([history.column(c) for c in history.COLUMNS], 1), "<f8"),
-        "grad_norms": _packed(history.grad_norms, "<f8"),
+        # Per layer the weight-gradient norms, then ‖δ‖ (TrainingHistory's own row layout).
+        "grad_norms": _packed(np.hstack([history.grad_norms, history.delta_norms]), "<f8"),
     }
 
 
@@ -638,7 +639,7 @@ def _history_arrays(
     return (
         _unpacked(section["epochs"], "<i8", (rows,)),
         _unpacked(section["metrics"], "<f8", (rows, columns)),
-        _unpacked(section["grad_norms"], "<f8", (rows, n_layers)),
+        _unpacked(section["grad_norms"], "<f8", (rows, 2 * n_layers)),
     )
 
 

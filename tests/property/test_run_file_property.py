@@ -81,3 +81,9 @@ def test_save_load_then_train_is_bit_identical_to_training_on(run_setup, before,
             original.trainer.history.column(column),
             equal_nan=True,
         )
+    for per_layer in ("grad_norms", "delta_norms"):  # the insight views' gradient flow
+        assert np.array_equal(
+            getattr(loaded.trainer.history, per_layer),
+            getattr(original.trainer.history, per_layer),
+            equal_nan=True,
+        )
