@@ -5,7 +5,6 @@ there."""
 from __future__ import annotations
 
 import io
-import time
 
 import numpy as np
 import pytest
@@ -106,26 +105,6 @@ def test_pause_go_back_to_epoch_10_step_with_the_arrows_and_continue(page, strea
     wait_for_caption_epoch(page, 11)
     assert "Traceback" not in page.inner_text("body")
     assert not page.errors
-
-
-GRAPH_TOP = f"() => Math.round(document.querySelector('{GRAPH}').getBoundingClientRect().top)"
-
-
-def test_play_and_pause_do_not_move_the_view(page, streamlit_url):
-    # The timeline row is there from the start, as tall as with its buttons (ui/playground.css).
-    open_playground(page, streamlit_url, "?speed=20")
-    time.sleep(1.5)  # the lazily loaded widgets above the graph settle (as test_playground_layout)
-    before = page.evaluate(GRAPH_TOP)
-    press_play(page)
-    # Timeout: a few frames at ≥ 5 frames/s on a busy machine.
-    page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch >= 40",
-                           timeout=30_000)  # fmt: skip
-    playing = page.evaluate(GRAPH_TOP)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    # Timeout: Pause reruns the page and the timeline's buttons appear (well under 1 s).
-    page.locator(TIMELINE).get_by_role("button", name="Continue from here").wait_for(timeout=15_000)
-    paused = page.evaluate(GRAPH_TOP)
-    assert before == playing == paused, (before, playing, paused)
 
 
 # The loss chart's plot area in page pixels, and where an epoch is on it (Plotly's own axes).
