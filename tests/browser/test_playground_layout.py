@@ -188,10 +188,11 @@ def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
     page.wait_for_function(
         f"+document.querySelector('{METRICS}')?.dataset.epoch > 5", timeout=30_000
     )
+    # Focus the empty spot again (a Space on a focused button would also click it).
+    page.mouse.click(5, 400)
     page.keyboard.press(" ")
-    page.get_by_role("button", name="Play", exact=True).wait_for(
-        timeout=15_000
-    )  # Timeout: one rerun.
+    # Timeout: one rerun after the playing run ends; 30 s as it once took > 15 s in a CI run.
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=30_000)
     page.keyboard.press("r")
     # Timeout: Replay rebuilds the run from its first weights: epoch 0 on the next rerun.
     page.wait_for_function(f"+document.querySelector('{METRICS}')?.dataset.epoch === 0",
