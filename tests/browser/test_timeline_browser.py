@@ -43,17 +43,23 @@ def output_map(page) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
 
 
-def test_pause_go_back_to_epoch_10_step_with_the_arrows_and_continue(page, streamlit_url):
+def trained_then_paused(page, streamlit_url, epochs: int) -> int:
+    """XOR played at speed 100 until ``epochs``, then paused with the timeline shown; returns
+    the newest epoch."""
     open_playground(page, streamlit_url, "?dataset=xor&speed=100")
     press_play(page)
-    # Timeout: 200 epochs at 100 a frame, a few frames a second; 60 s for a loaded machine.
+    # Timeout: a few hundred epochs at 100 a frame, a few frames a second; 60 s under load.
     page.wait_for_function(
-        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 200", timeout=60_000
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= {epochs}", timeout=60_000
     )
     page.get_by_role("button", name="Pause", exact=True).click()
     # Timeout: the pause reruns the page, which then shows the timeline row (~1 s).
     page.locator(TIMELINE).wait_for(timeout=20_000)
-    newest = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    return int(page.locator(METRICS).first.get_attribute("data-epoch"))
+
+
+def test_pause_go_back_to_epoch_10_step_with_the_arrows_and_continue(page, streamlit_url):
+    newest = trained_then_paused(page, streamlit_url, 200)
     assert newest >= 200 and caption(page).startswith(f"Epoch {newest:,} ·")
     at_newest = output_map(page)
 
@@ -126,16 +132,7 @@ def loss_chart(page, epoch: int) -> tuple[np.ndarray, float]:
 
 
 def test_scrubbed_back_the_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, streamlit_url):
-    open_playground(page, streamlit_url, "?dataset=xor&speed=100")
-    press_play(page)
-    # Timeout: 300 epochs at 100 a frame, a few frames a second; 60 s for a loaded machine.
-    page.wait_for_function(
-        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 300", timeout=60_000
-    )
-    page.get_by_role("button", name="Pause", exact=True).click()
-    # Timeout: the pause reruns the page, which then shows the timeline row (~1 s).
-    page.locator(TIMELINE).wait_for(timeout=20_000)
-    newest = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    newest = trained_then_paused(page, streamlit_url, 300)
     page.locator(GRAPH).click(position={"x": 5, "y": 5})  # (← and → step the timeline)
     page.keyboard.press("ArrowLeft")
     # Timeout: one rerun of the page and a painted frame (~1 s); 20 s for a loaded machine.
