@@ -7,4 +7,5 @@ bash scripts/setup.sh --with-browser
 .venv/bin/ruff format --check .
 node_modules/.bin/biome ci --error-on-warnings  # the components' JavaScript (biome.jsonc)
 .venv/bin/pre-commit validate-config .pre-commit-config.yaml
-exec .venv/bin/python -m pytest "$@"
+# Two workers: the browser tests (one group, tests/browser/conftest.py) beside all the others.
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
