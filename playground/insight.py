@@ -30,6 +30,7 @@ import numpy as np
 
 import engine
 from engine.losses import CLASS_THRESHOLDS
+from engine.model import Architecture
 
 from .figures import FONT_SIZE, TRANSPARENT
 from .palette import DEFAULT_COLORS, FigureColors, translucent
@@ -367,6 +368,45 @@ class PercentileRecord:
         )
 
 
+@dataclass
+class SnapshotPercentiles:
+    """Parameter percentiles of every snapshot a run recorded (``engine.SnapshotRecorder``),
+    each computed once: the bands cover the whole run, from epoch 0, however long the
+    Distributions tab was closed, and their memory follows the recorder's bound.
+
+    A snapshot is recognised by its object and its loss (``Fingerprint``), so a snapshot of the
+    same epoch taken again after going back in time (different weights if a live setting
+    changed since) is computed anew; one the recorder dropped is forgotten here too.
+    """
+
+    by_epoch: dict[int, tuple[tuple, np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    def arrays(
+        self, architecture: Architecture, recorder: engine.SnapshotRecorder
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(epochs (E,), weights (n_layers, E, Q), biases (n_layers, E, Q)) of the recorder's
+        snapshots now."""
+        epochs = recorder.epochs
+        for gone in self.by_epoch.keys() - set(epochs):
+            del self.by_epoch[gone]
+        for epoch in epochs:
+            snapshot = recorder.get(epoch)
+            fingerprint = (id(snapshot), snapshot.loss_now, snapshot.step_counter)
+            kept = self.by_epoch.get(epoch)
+            if kept is None or kept[0] != fingerprint:
+                model = engine.Model(architecture, snapshot.params)
+                weights, biases = parameter_percentiles(list(model.weights), list(model.biases))
+                self.by_epoch[epoch] = (fingerprint, weights, biases)
+        if not epochs:
+            empty = np.zeros((0, 0, len(PERCENTILES)))
+            return np.zeros(0, dtype=np.int64), empty, empty
+        return (
+            np.array(epochs),
+            np.stack([self.by_epoch[epoch][1] for epoch in epochs], axis=1),
+            np.stack([self.by_epoch[epoch][2] for epoch in epochs], axis=1),
+        )
+
+
 def band_traces(
     epochs: np.ndarray,
     percentiles: np.ndarray,
@@ -434,7 +474,7 @@ def parameter_bands_figure(
     Args:
         epochs: (E,) recorded epochs, increasing.
         weight_percentiles, bias_percentiles: (n_layers, E, len(PERCENTILES)), e.g. from
-            ``PercentileRecord.arrays`` or ``parameter_percentiles`` of history snapshots.
+            ``SnapshotPercentiles.arrays`` (a run's snapshots) or ``PercentileRecord.arrays``.
         moment: an epoch to mark with a vertical line.
     """
     n_layers = weight_percentiles.shape[0]

@@ -14,6 +14,7 @@ timeline passes a model holding an earlier snapshot's parameters and its epoch a
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 import engine
@@ -36,7 +37,7 @@ TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # frames/s on the per-epoch tabs; at 5 s, 15 s and with no redraws at all alike 0.4-0.9,
 # within that noise. The heaviest tab (three charts) redraws half as often.
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
-_PERCENTILES = "_insight_percentiles"  # (trainer id, PercentileRecord) of this session
+_PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
 
 
@@ -93,24 +94,21 @@ def gradient_flow(run: TrainingRun, model, moment, style) -> list[dict]:
     ]
 
 
-def percentile_record(run: TrainingRun) -> insight.PercentileRecord:
-    """This session's record of parameter percentiles for this run (a new run, a new record
-    starting with the run's initial parameters at epoch 0)."""
+def snapshot_percentiles(run: TrainingRun) -> tuple:
+    """The parameter percentiles of the run's snapshots, each computed once in this session
+    (kept per recorder: a new run starts a new cache)."""
     kept = st.session_state.get(_PERCENTILES)
-    if kept is None or kept[0] != id(run.trainer):
-        record = insight.PercentileRecord()
-        if run.initial_params.shape == run.model.params.shape:
-            record.add(0, engine.Model(run.model.architecture, run.initial_params.copy()))
-        kept = (id(run.trainer), record)
+    if kept is None or kept[0] != id(run.snapshots):
+        kept = (id(run.snapshots), insight.SnapshotPercentiles())
         st.session_state[_PERCENTILES] = kept
-    return kept[1]
+    return kept[1].arrays(run.model.architecture, run.snapshots)
 
 
 def distributions(run: TrainingRun, model, moment, style) -> list[dict]:
-    record = percentile_record(run)
-    if moment is None and run.epoch > 0:
-        record.add(run.epoch, model)
-    epochs, weights, biases = record.arrays()
+    epochs, weights, biases = snapshot_percentiles(run)
+    if not len(epochs):  # nothing recorded before the first step: the weights shown now
+        now = insight.parameter_percentiles(list(model.weights), list(model.biases))
+        epochs, weights, biases = np.array([run.epoch]), now[0][:, None], now[1][:, None]
     figures = [
         insight.parameter_bands_figure(epochs, weights, biases, moment=moment, **style),
         insight.histogram_figure(model, **style),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ui.insight_panel import EXPANDER_KEY, TABS
 
@@ -74,7 +75,7 @@ def open_expander(page) -> None:
             # Timeout: opening is a rerun that builds the first tab (1-3 s; 15 s under load).
             tabs.first.wait_for(timeout=15_000)
             return
-        except Exception:  # noqa: BLE001 -- Playwright's TimeoutError: look and click again
+        except PlaywrightTimeout:  # look, and click again
             pass
     state = header.evaluate("summary => summary.closest('details')?.open")
     raise AssertionError(

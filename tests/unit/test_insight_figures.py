@@ -218,3 +218,28 @@ def test_the_builders_import_neither_streamlit_nor_plotly():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_snapshot_percentiles_cover_the_recorded_run_and_follow_a_rewind():
+    X = np.random.default_rng(0).uniform(-1, 1, (40, 2))
+    Y = (X[:, :1] > 0).astype(float)
+    model = engine.Model.create([2, 3, 1], seed=0)
+    trainer = engine.Trainer(model, "mse", learning_rate=0.1, batch_size=8)
+    recorder = engine.SnapshotRecorder()
+    trainer.train(X, Y, 30, recorder=recorder)
+    percentiles = insight.SnapshotPercentiles()
+    epochs, weights, biases = percentiles.arrays(model.architecture, recorder)
+    assert list(epochs) == recorder.epochs and epochs[0] == 0 and epochs[-1] == 30
+    assert weights.shape == biases.shape == (2, len(epochs), len(insight.PERCENTILES))
+    first = engine.Model(model.architecture, recorder.get(0).params)
+    assert np.array_equal(weights[0, 0], np.percentile(first.weights[0], insight.PERCENTILES))
+    # Back to epoch 10, then on with another rate: epochs 11-30 are new weights.
+    recorder.restore(trainer, 10)
+    recorder.truncate(10)
+    trainer.config = trainer.config.replace(learning_rate=0.5)
+    trainer.train(X, Y, 20, recorder=recorder)
+    again = percentiles.arrays(model.architecture, recorder)[1]
+    now = engine.Model(model.architecture, recorder.get(30).params)
+    assert np.array_equal(again[0, -1], np.percentile(now.weights[0], insight.PERCENTILES))
+    assert not np.array_equal(again[0, -1], weights[0, -1])
+    assert np.array_equal(again[0, :11], weights[0, :11])  # the kept moments are unchanged
