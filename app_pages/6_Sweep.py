@@ -37,6 +37,9 @@ THUMBNAIL_PX = 120  # drawn size of a 32 × 32 decision boundary: 4 cells fit 12
 DEFAULT_EPOCHS = 300
 TOP_K = 10
 POLL_SECONDS = 0.5  # the progress bar's refresh while a sweep runs
+# The pictures, heat map and table's refresh while a sweep runs: they fill in as results
+# arrive, less often than the bar (each refresh rebuilds every thumbnail element).
+RESULTS_SECONDS = 2.0
 PLAYGROUND_SETTINGS = "settings"  # ui.state's key of the Playground's settings in this session
 URL_READ = "sweep_url_read"  # this session has taken the setup in the URL into the widgets
 
@@ -366,7 +369,7 @@ def render() -> None:
     if job is not None:
         live = job.running
         st.fragment(progress, run_every=POLL_SECONDS if live else None)(job, live)
-        results(job)
+        st.fragment(results, run_every=RESULTS_SECONDS if live else None)(job)
     recent_sweeps(job)
 
 

@@ -63,13 +63,19 @@ def test_a_sweep_runs_to_thumbnails_a_second_is_cancelled_and_a_reload_finds_the
     first_sweep = page.url
     assert parse_qs(urlsplit(first_sweep).query)["epochs"] == ["30"]
 
-    # A second, longer sweep (27 runs of 3,000 epochs: several seconds), cancelled midway.
-    type_into(page, "sweep_epochs", "3000")
+    # A second, longer sweep (27 runs of 20,000 epochs: tens of seconds): its pictures fill in
+    # while it runs, then it is cancelled midway.
+    type_into(page, "sweep_epochs", "20000")
     type_into(page, "sweep_seeds", "3")
     page.locator(".st-key-sweep_run button").click()
     cancel = page.locator(".st-key-sweep_cancel button")
     # Timeout: the progress fragment draws Cancel with the first refresh (< 1 s; loaded: 30 s).
     cancel.wait_for(timeout=30_000)
+    # Timeout: the results refresh every 2 s while running; the first run of 20,000 epochs
+    # takes ~2 s per worker here (30 s on a loaded box).
+    thumbnails.first.wait_for(timeout=30_000)
+    running = re.search(r"(\d+)/27 runs", progress.inner_text())
+    assert running and int(running.group(1)) < 27 and cancel.is_visible()
     cancel.click()
     # Timeout: the cancel and the page's rerun take < 1 s; 30 s on a loaded box.
     progress.get_by_text(re.compile(r"cancelled after")).wait_for(timeout=30_000)
