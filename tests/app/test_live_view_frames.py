@@ -120,7 +120,8 @@ def test_nice_ceil_and_loss_ranges_change_in_steps():
     epochs = np.arange(1, 1201)
     loss = 0.5 / np.sqrt(epochs)
     x_range, y_range = loss_ranges(epochs, loss, loss * 1.2, log=False)
-    assert x_range == [0.0, 1500.0] and y_range == [0.0, 0.6]
+    assert x_range == [0.0, 2000.0] and y_range == [0.0, 0.6]  # epochs: 1, 2 or 5 × 10^k
+    assert loss_ranges(epochs[:501], loss[:501], loss[:501], log=False)[0] == [0.0, 1000.0]
     _, log_range = loss_ranges(epochs, loss, loss * 1.2, log=True)
     assert log_range[0] <= np.log10(loss.min()) and log_range[1] >= np.log10(0.6)
     # Nothing finite yet: default ranges, never an exception.

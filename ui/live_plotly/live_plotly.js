@@ -1330,9 +1330,12 @@ const FAST_SHAPE_PATH = /^shapes\[(\d+)\]\.(line\.color|line\.width|fillcolor|pa
 // An axis range change needs Plotly (ticks, grid), which redraws every shape: ~0.7 s with the
 // ~2,000 shapes of a big network. Such a change waits (the graph keeps its old range, a curve
 // may run past the edge for a moment) while the last Plotly.react was less than
-// REACT_SPACING times its own duration ago: Plotly then takes at most ~1/8 of the time.
+// REACT_SPACING times its own duration ago: Plotly then takes at most ~1/8 of the time. The
+// wait never exceeds AXIS_WAIT_MAX_MS: a slow first draw (1-2 s on a loaded machine) must not
+// freeze the loss chart's axis for 10 s while the caption counts hundreds of epochs.
 const AXIS_RANGE_PATH = /^[xy]axis\d*\.range$/;
 const REACT_SPACING = 8;
+const AXIS_WAIT_MAX_MS = 1500;
 const OPAQUE_COLOR = /^(#[0-9a-f]{3}|#[0-9a-f]{6}|rgb\([^)]*\))$/i;
 
 function getPath(target, parts) {
@@ -1363,7 +1366,8 @@ function fastOperations(state, frame, drawn) {
     return null;
   }
   const ops = { shapes: [], deferred: [] };
-  const wait = performance.now() - state.lastReactEnd < REACT_SPACING * state.lastReactMs;
+  const spacing = Math.min(REACT_SPACING * state.lastReactMs, AXIS_WAIT_MAX_MS);
+  const wait = performance.now() - state.lastReactEnd < spacing;
   for (const path of new Set([...Object.keys(updates.layout || {}), ...state.deferredPaths])) {
     const parts = parsePath(path);
     const value = getPath(state.layout, parts);
