@@ -42,6 +42,9 @@ DIAGRAM_WIDTH = 1.4  # diagram units; the diagram is 1 unit tall (its aspect fit
 DIAGRAM_LEFT = 0.13  # room left of the input column for the feature names
 MAX_NEURON_SIZE = 0.15  # side of a neuron picture in diagram units, when few neurons share a column
 BIAS_FRACTION = 0.2  # side of a bias square, as a fraction of a neuron picture's side
+# Deeper networks title their columns "in", "L1", …, "out": at 1280 px a column of 5+ hidden
+# layers is narrower than "layer 1".
+MAX_LONG_TITLED_LAYERS = 4
 MAX_LOSS_POINTS = 400  # loss curves are thinned to this many points per frame
 MAX_LOSS_HOVER_POINTS = 200  # hover markers along each loss curve
 FONT_SIZE = 14  # px of axis titles, ticks and labels at scale 1
@@ -490,7 +493,11 @@ def _diagram_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
     """Each column's title above it, and each input picture's feature (X₁, sin(X₂), ...) to
     its left."""
     size, theme = round((FONT_SIZE - 1) * spec.scale), spec.colors.theme
-    hidden = [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
+    n_hidden = len(spec.layer_sizes) - 2
+    if n_hidden <= MAX_LONG_TITLED_LAYERS:
+        names = ["features", *(f"layer {i}" for i in range(1, n_hidden + 1)), "output"]
+    else:  # "layer 1" is wider than a column of a deeper network: titles would overlap
+        names = ["in", *(f"L{i}" for i in range(1, n_hidden + 1)), "out"]
     titles = [
         {
             "text": title,
@@ -500,7 +507,7 @@ def _diagram_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
             "yanchor": "bottom",
             "font": {"size": size, "color": theme.muted},
         }
-        for title, column in zip(["features", *hidden, "output"], diagram.centres)
+        for title, column in zip(names, diagram.centres)
     ]
     features = [
         {

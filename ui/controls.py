@@ -45,6 +45,9 @@ KEY_PREFIX = "control_"
 # Width (px) of the play bar's choosers: the bar wraps onto a second row on a narrow screen
 # instead of squeezing every label to one letter.
 BAR_SELECT_WIDTH = 112
+# px of a hidden layer's neuron count; from 5 layers on the narrower width keeps all 8 in the
+# row above the diagram at 1280 px (a second row pushes the whole view down).
+UNITS_INPUT_WIDTH, UNITS_INPUT_WIDTH_DEEP, MAX_WIDE_UNITS_INPUTS = 96, 52, 4
 
 
 def key(name: str) -> str:
@@ -494,7 +497,7 @@ def network_panel(settings: PlaygroundSettings) -> None:
             args=(layer,),
             help=f"Neurons in hidden layer {layer + 1} (1–{engine.MAX_UNITS_PER_LAYER}).",
             label_visibility="collapsed",
-            width=96,
+            width=UNITS_INPUT_WIDTH if count <= MAX_WIDE_UNITS_INPUTS else UNITS_INPUT_WIDTH_DEEP,
         )
 
 

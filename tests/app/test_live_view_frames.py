@@ -321,3 +321,18 @@ def test_rewinding_a_run_undoes_the_epochs_of_frames_never_sent():
     train_chunk(fresh, 12)
     train_chunk(run, 7)
     np.testing.assert_allclose(run.model.params, fresh.model.params)
+
+
+@pytest.mark.parametrize(
+    ("hidden", "titles"),
+    [
+        ((4, 2), ["features", "layer 1", "layer 2", "output"]),
+        ((2,) * 6, ["in", *(f"L{i}" for i in range(1, 7)), "out"]),
+    ],
+)
+def test_column_titles_fit_the_columns_of_deep_networks(hidden, titles):
+    run = build_run(PlaygroundSettings(hidden=hidden))
+    spec = view_spec(run, log_loss=False)
+    figure = playground_figure(spec, run.train.X, run.train.y, run.test.X, run.test.y)
+    shown = [a["text"] for a in figure.plotly["layout"]["annotations"] if a.get("yref") == "paper"]
+    assert [text for text in shown if text in titles] == titles
