@@ -27,9 +27,12 @@ CHUNK_EPOCHS = 4096
 STOP_CHECK_SECONDS = 0.05
 # The first chunk of a timed call before this data's epoch time has been measured.
 FIRST_CHUNK_EPOCHS = 1
-# Rows a TrainingHistory keeps before thinning older ones: ≤ 100,000 × (7 + layers) × 8 B,
-# at most 13 MB for 9 dense layers.
-MAX_HISTORY_ROWS = 100_000
+# Rows a TrainingHistory keeps before thinning older ones: ≤ 10,000 × (7 metrics + 2 norms
+# per layer + the epoch) × 8 B, at most 2.1 MB for 9 dense layers; with the largest run's
+# snapshots (engine.snapshots, ≤ 17.7 MB) a session's history stays under 20 MB. Every view
+# draws at most a few hundred points of a curve, so 10,000 epochs at full resolution and
+# evenly thinned beyond lose nothing on screen.
+MAX_HISTORY_ROWS = 10_000
 # A state whose training loss is at most this many times the best loss so far is "good": a
 # divergence rolls back to the newest good state. The start of the failing epoch is not enough:
 # on the way to infinity the loss passes 1e+200, and from there any learning rate fails at once.
@@ -120,6 +123,12 @@ class TrainingHistory:
         clone.__dict__.update(self.__dict__)
         self._rows.shared = True
         return clone
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the history's arrays (their capacity, not only the rows in use)."""
+        rows = self._rows
+        return rows.metrics.nbytes + rows.grad_norms.nbytes + rows.epochs.nbytes
 
     def copy(self) -> TrainingHistory:
         """An independent copy."""
