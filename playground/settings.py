@@ -501,7 +501,9 @@ class PlaygroundSettings:
     def broken_locks(self, new: PlaygroundSettings) -> tuple[str, ...]:
         """The settings these lock whose values ``new`` changes, with the links' own ``lock``,
         ``hide`` and ``challenge`` (no control changes them: a change of them is not the
-        user's)."""
+        user's). Nothing locked: nothing to break."""
+        if not self.lock:
+            return ()
         return tuple(
             spec.name
             for spec in SETTINGS
