@@ -167,7 +167,9 @@ def caption(run: TrainingRun, pace: float | None = None) -> dict:
     ``data-pace`` (epochs/s, empty while paused) are for tests and bench/ui.py."""
     data = {"testid": "np-metrics", "epoch": run.epoch, "pace": "" if pace is None else pace}
     # A challenge's goal, checked for this frame's run (``data-goal``: met/open, for tests).
-    text, data["goal"] = challenge_bar.caption_text(run, metrics_line(run, pace))
+    text, goal = challenge_bar.caption_text(run, metrics_line(run, pace))
+    if goal:
+        data["goal"] = goal
     return {"text": text, "data": data}
 
 
