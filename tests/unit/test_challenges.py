@@ -78,3 +78,17 @@ def test_numbers_are_the_runs_own():
     assert numbers.epoch == 3 and numbers.hidden == (8, 4) and numbers.hidden_units == 12
     assert numbers.test_loss == history.last("test_loss")
     assert not math.isnan(numbers.test_accuracy)
+
+
+def test_lock_words_follow_the_hide_words_and_the_data_set_locks_your_own_points():
+    locked, problems = PlaygroundSettings.from_query_params(
+        {"dataset": "blobs", "lock": "DATASET,stop"}
+    )
+    assert problems == [] and locked.lock == ("dataset", "stop")
+    assert all(locked.locks(name) for name in ("dataset", "classes", "points"))
+    assert locked.locks("stop_epoch") and locked.locks("stop_loss") and not locked.locks("lr")
+    assert not any(locked.locks(name) for name in ("init_seed", "palette", "present", "hide"))
+    # A change of a locked setting, itself or as a consequence, is named; others are free.
+    assert locked.broken_locks(locked.with_changes(classes=4)) == ("classes",)
+    assert locked.broken_locks(locked.with_changes(lr=0.1, stop_epoch=9)) == ("stop_epoch",)
+    assert PlaygroundSettings().broken_locks(PlaygroundSettings(dataset="xor")) == ()
