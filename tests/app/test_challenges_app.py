@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.challenges import CHALLENGES
 from playground.run import train_chunk
-from playground.settings import PlaygroundSettings
+from playground.settings import LOCKABLE, SETTINGS, PlaygroundSettings
 from ui.assignment_panel import EXPANDER_KEY, GOAL_KEY, HIDE_KEY, LOCK_KEY
 from ui.challenge_bar import PROGRESS
 from ui.challenges_page import open_key
@@ -132,3 +132,27 @@ def test_share_as_assignment_builds_a_link_with_exactly_those_hidden_and_locked(
     at.selectbox(key=GOAL_KEY).set_value("spiral-twelve").run()
     goal, _ = PlaygroundSettings.from_query_params(parse_qs(urlsplit(at.code[-1].value).query))
     assert goal.challenge == "spiral-twelve" and goal.lock == ("lr", "features", "dataset", "noise")
+
+
+def test_a_link_can_lock_the_widget_of_every_lockable_setting():
+    """Like ``hide=`` (tests/app/test_settings_widgets_app.py), from the settings table: every
+    setting that ``lock=`` can lock has its widget shown and disabled, and without ``lock=``
+    enabled."""
+    every = {"dataset": "blobs", "classes": "4"}  # a data set with a choice of classes
+
+    def opened(**query) -> dict[str, bool]:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for name, value in {**every, **query}.items():
+            at.query_params[name] = value
+        at.session_state[MORE_SETTINGS] = True
+        at.run()
+        assert not at.exception, at.exception
+        return disabled(at)
+
+    free, locked = opened(), opened(lock=",".join(LOCKABLE))
+    widgets = {spec.name: key(spec.name) for spec in SETTINGS if spec.widget and spec.lock}
+    widgets.update(hidden=key("units_0"), layers="add_layer", seed_button="regenerate")
+    for name, widget in widgets.items():
+        assert free[widget] is False, f"{name}: {widget!r} is disabled without lock="
+        assert locked[widget] is True, f"{name}: {widget!r} is not disabled with lock="
+    assert locked["step"] is False and locked[key("per_layer")] is True  # training goes on
