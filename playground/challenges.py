@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 import engine
 
 from .run import TrainingRun, metrics
-from .settings import PlaygroundSettings
+from .settings import SETTINGS, PlaygroundSettings
 
 ALL_FEATURES = tuple(engine.FEATURES)
 RAW_INPUTS = ("x1", "x2")
@@ -97,13 +97,21 @@ class Challenge:
         """The Playground link that opens it (relative to the app's root)."""
         return "/?" + urlencode(self.settings().to_query_params(), safe=",")
 
+    def terms(self) -> dict[str, Any]:
+        """The settings its locks fix, at the challenge's values (the goal counts only with
+        these)."""
+        locking = self.settings()
+        return {
+            spec.name: getattr(self.setup, spec.name)
+            for spec in SETTINGS
+            if locking.locks(spec.name)
+        }
+
     def met(self, numbers: Numbers) -> bool:
         """Whether a run meets the goal: trained at least one epoch, on the challenge's terms
         (every locked setting as the challenge set it), and its ``check`` holds."""
         on_terms = all(
-            getattr(numbers.settings, name) == getattr(self.setup, name)
-            for name in dataclasses.asdict(self.setup)
-            if self.settings().locks(name) and name not in ("lock", "hide", "challenge")
+            getattr(numbers.settings, name) == value for name, value in self.terms().items()
         )
         return numbers.epoch > 0 and on_terms and bool(self.check(numbers))
 

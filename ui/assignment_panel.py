@@ -62,13 +62,7 @@ def assignment_settings(
     also at the challenge's values for what it locks, and locking those too."""
     if goal:
         challenge = CHALLENGES[goal]
-        pinned = challenge.settings()
-        fixed = {
-            name: getattr(challenge.setup, name)
-            for name in dataclasses.asdict(challenge.setup)
-            if pinned.locks(name) and name not in ("lock", "hide", "challenge")
-        }
-        settings = settings.with_changes(**fixed)
+        settings = settings.with_changes(**challenge.terms())
         lock = tuple(dict.fromkeys((*lock, *challenge.lock)))
     return dataclasses.replace(settings, hide=hide, lock=lock, challenge=goal)
 

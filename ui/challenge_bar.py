@@ -15,6 +15,8 @@ from playground.challenges import goal_state as checked_goal
 from playground.run import TrainingRun
 from playground.settings import PlaygroundSettings
 
+from .assignment_panel import control_name
+
 PROGRESS = "challenge_progress"  # session state: the slugs of the goals met in this session
 
 
@@ -49,6 +51,6 @@ def goal_line(settings: PlaygroundSettings) -> None:
     st.caption(
         f":material/flag: **{challenge.title}**{done} · Goal: {challenge.goal}",
         help=f"{challenge.statement}\n\nHint: {challenge.hint}\n\nLocked: "
-        + ", ".join(challenge.lock),
+        + ", ".join(map(control_name, challenge.lock)),
         width="content",
     )
