@@ -156,3 +156,22 @@ def test_a_link_can_lock_the_widget_of_every_lockable_setting():
         assert free[widget] is False, f"{name}: {widget!r} is disabled without lock="
         assert locked[widget] is True, f"{name}: {widget!r} is not disabled with lock="
     assert locked["step"] is False and locked[key("per_layer")] is True  # training goes on
+
+
+def test_back_to_an_address_that_changes_a_locked_setting_keeps_the_lock(monkeypatch):
+    import ui.state
+
+    at = app(dataset="xor", lock="lr", lr="0.03")
+    at.query_params["lr"] = "0.3"  # an address from before the lock (Back), or edited by hand
+    at.query_params["lock"] = ""
+    monkeypatch.setattr(ui.state, "is_history_navigation", lambda: True)
+    at.run()
+    assert not at.exception, at.exception
+    settings = at.session_state["settings"]
+    assert settings.lr == 0.03 and settings.lock == ("lr",)
+    assert query(at)["lr"] == "0.03" and query(at)["lock"] == "lr"  # the address says so again
+    # An address that keeps the locks is followed as before.
+    at.query_params["dataset"] = "circle"
+    at.query_params["lock"] = "lr"
+    at.run()
+    assert at.session_state["settings"].dataset == "circle"
