@@ -165,6 +165,9 @@ class Setting:
     why: str = "{pair} is not one of the choices"
     fit: Callable[[Any, Mapping[str, Any]], Any] | None = None
     hide: bool | str = True  # whether ``hide=`` may hide its control: as its name, or this word
+    # Whether ``lock=`` may lock it (its control shown but disabled, every change refused): as
+    # its ``hide=`` word, or this word (your own points are locked with the data set).
+    lock: bool | str = True
     # Whether a change needs new data or a new network (else it is applied live), or what of
     # the settings the run depends on (classes matter only where the data set has a choice).
     rebuilds: bool | Callable[[PlaygroundSettings], Any] = False
@@ -242,6 +245,14 @@ def _float(text: str) -> float:
 
 
 TEXT = Kind(str.lower)
+LOCKS = Kind(  # like NAMES, but "none" (the default as a sentence writes it) locks nothing
+    lambda text: () if text.strip().lower() == "none" else _names(text),
+    lambda names: ",".join(names) or "none",
+)
+CHALLENGE = Kind(  # a challenge's slug; "" (none) as "none"
+    lambda text: "" if text.strip().lower() == "none" else text.strip().lower(),
+    lambda slug: slug or "none",
+)
 RAW = Kind(str)  # as written: own data's points are base64 (letter case matters)
 WHOLE = Kind(int)
 NUMBER = Kind(_float, _number)
@@ -333,6 +344,26 @@ def _fit_hide(names: Any, values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(name for name in names if name in HIDEABLE)  # an unknown word hides nothing
 
 
+def _fit_lock(names: Any, values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Unlike ``hide=``, an unknown word is reported: a typo must not leave a control open
+    that the teacher meant to lock (and the sentence names the words there are)."""
+    unknown = [name for name in names if name not in LOCKABLE]
+    if unknown:
+        raise UnusableError(
+            f"There is no control called {code(unknown[0])} to lock (the choices: "
+            f"{', '.join(LOCKABLE)})"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def _challenge_exists(slug: Any, values: Mapping[str, Any]) -> bool:
+    if slug == "":
+        return True  # (no import: the challenges' own setups are checked while it loads)
+    from .challenges import CHALLENGES  # (it builds its setups from these settings)
+
+    return slug in CHALLENGES
+
+
 def _one_of(registry, there_is_no: str) -> dict[str, Any]:
     choices = tuple(registry)
     return {
@@ -367,7 +398,7 @@ class PlaygroundSettings:
     # Your own data (dataset=custom): its points, or its shape when a link cannot carry them
     # (playground.drawing). Drawing a point changes it without a new network: the session's
     # own data is given to the run (ui.state); only its shape (in n_classes) rebuilds.
-    points: str = setting("", RAW, fit=_fit_points, hide=False, widget=None,
+    points: str = setting("", RAW, fit=_fit_points, hide=False, lock="dataset", widget=None,
                           in_link=lambda settings: bool(settings.points))
     classes: int = setting(3, WHOLE, bounds=MULTICLASS_RANGE, hide="dataset",
                            why="The number of classes must be {}–{}".format(*MULTICLASS_RANGE),
@@ -377,7 +408,8 @@ class PlaygroundSettings:
     noise: int = setting(0, WHOLE, choices=NOISE_LEVELS, rebuilds=True)  # TF Playground's 0–50
     ratio: int = setting(50, WHOLE, choices=TRAIN_RATIOS, rebuilds=True)  # % used for training
     seed: int = setting(1, WHOLE, **SEED, rebuilds=True)  # the data's
-    init_seed: int = setting(1, WHOLE, **SEED, rebuilds=True, hide=False, widget=None)  # weights'
+    init_seed: int = setting(1, WHOLE, **SEED, rebuilds=True, hide=False, lock=False,  # weights'
+                             widget=None)
     features: tuple[str, ...] = setting(engine.DEFAULT_FEATURES, NAMES, fit=_fit_features,
                                         rebuilds=True, widget=list)
     hidden: tuple[int, ...] = setting((4, 2), LAYERS, usable=_network, why=NETWORK, rebuilds=True,
@@ -408,12 +440,20 @@ class PlaygroundSettings:
     discretize: bool = setting(False, SWITCH, **ON_OFF)
     log_loss: bool = setting(False, SWITCH, **ON_OFF)  # the loss chart's y axis
     present: bool = setting(  # presentation mode: type and lines sized for a projector
-        False, Kind(_boolean, lambda on: "1" if on else "0"), **ON_OFF, hide=False,
+        False, Kind(_boolean, lambda on: "1" if on else "0"), **ON_OFF, hide=False, lock=False,
         in_link=lambda settings: settings.present)
     palette: str = setting(  # the figures' data colours (playground.palette.PALETTES)
-        DEFAULT_PALETTE, TEXT, **_one_of(PALETTES, "There are no colours"), hide=False)
+        DEFAULT_PALETTE, TEXT, **_one_of(PALETTES, "There are no colours"), hide=False,
+        lock=False)
+    # The controls a classroom link locks (LOCKABLE: shown, disabled, every change refused), and
+    # the challenge whose goal the Playground checks (playground.challenges; "": none).
+    lock: tuple[str, ...] = setting((), LOCKS, fit=_fit_lock, hide=False, lock=False, widget=None,
+                                    in_link=lambda settings: bool(settings.lock))
+    challenge: str = setting("", CHALLENGE, usable=_challenge_exists, hide=False, lock=False,
+                             widget=None, why="There is no challenge called {value}",
+                             in_link=lambda settings: bool(settings.challenge))
     hide: tuple[str, ...] = setting(  # the controls a classroom link hides (HIDEABLE)
-        (), NAMES, fit=_fit_hide, hide=False, widget=None,
+        (), NAMES, fit=_fit_hide, hide=False, lock=False, widget=None,
         in_link=lambda settings: bool(settings.hide))
     # fmt: on
 
@@ -451,6 +491,25 @@ class PlaygroundSettings:
         """Whether the link hides the control of setting ``name`` (or of the control ``edit``)."""
         word = SETTING[name].hide if name in SETTING else name
         return bool(word) and word in self.hide
+
+    def locks(self, name: str) -> bool:
+        """Whether the link locks setting ``name`` (or the control ``edit``): its control is
+        shown disabled and no change of it is taken (``broken_locks``)."""
+        word = SETTING[name].lock if name in SETTING else name
+        return bool(word) and word in self.lock
+
+    def broken_locks(self, new: PlaygroundSettings) -> tuple[str, ...]:
+        """The settings these lock whose values ``new`` changes, with the links' own ``lock``,
+        ``hide`` and ``challenge`` (no control changes them: a change of them is not the
+        user's). Nothing locked: nothing to break."""
+        if not self.lock:
+            return ()
+        return tuple(
+            spec.name
+            for spec in SETTINGS
+            if (self.locks(spec.name) or spec.name in ("lock", "hide", "challenge"))
+            and getattr(new, spec.name) != getattr(self, spec.name)
+        )
 
     # -- validation
 
@@ -555,11 +614,13 @@ class PlaygroundSettings:
 
 
 def _filled_in(field: dataclasses.Field) -> Setting:
-    """A field's Setting with its name, default, URL key and ``hide=`` word ("": none)."""
+    """A field's Setting with its name, default, URL key, ``hide=`` and ``lock=`` words ("":
+    none)."""
     spec, name = field.metadata[SPEC], field.name
     hide = (name if spec.hide is True else spec.hide) or ""
+    lock = (hide if spec.lock is True else spec.lock) or ""
     return dataclasses.replace(
-        spec, name=name, default=field.default, key=spec.key or name, hide=hide
+        spec, name=name, default=field.default, key=spec.key or name, hide=hide, lock=lock
     )
 
 
@@ -572,5 +633,11 @@ QUERY_KEYS: tuple[str, ...] = tuple(spec.key for spec in SETTINGS)
 # The words ``hide=`` understands (classroom mode): the settings' controls, then the others.
 HIDEABLE: tuple[str, ...] = (
     *dict.fromkeys(spec.hide for spec in SETTINGS if spec.hide),
+    *HIDEABLE_CONTROLS,
+)
+# The words ``lock=`` understands: the same controls (``edit`` locks the weight editor and the
+# diagram's click-to-edit).
+LOCKABLE: tuple[str, ...] = (
+    *dict.fromkeys(spec.lock for spec in SETTINGS if spec.lock),
     *HIDEABLE_CONTROLS,
 )

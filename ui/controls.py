@@ -80,14 +80,28 @@ def ensure_widgets(settings: PlaygroundSettings) -> None:
 
 
 def apply(**changes) -> None:
-    """Apply setting changes from a callback and re-sync every widget."""
+    """Apply setting changes from a callback and re-sync every widget. A change of a setting
+    the link locks (``lock=``), itself or as a consequence, is refused with a sentence: the
+    widget is disabled, but a keyboard shortcut or a stale page can still ask."""
     try:
         new = state.settings().with_changes(**changes)
     except (ValueError, TypeError) as error:
         state.notices().append(f"That change could not be applied: {plain(error)}")
         new = state.settings()
+    broken = state.settings().broken_locks(new)
+    if broken:
+        state.notices().append(locked_sentence(broken))
+        new = state.settings()
     state.set_settings(new)
     sync_widgets(new)
+
+
+def locked_sentence(names: tuple[str, ...]) -> str:
+    """Why a change was not applied: the link locks these settings."""
+    from .assignment_panel import control_name  # (it builds links from these controls)
+
+    shown = ", ".join(dict.fromkeys(control_name(SETTING[name].lock or name) for name in names))
+    return f"This assignment locks {shown}: it stays as the link set it."
 
 
 def _on_change(name: str, convert=None) -> None:
@@ -223,8 +237,9 @@ def setting_widget(
 ) -> None:
     """``make(label, *args, **kwargs)`` (``st.toggle``, ``bar.selectbox``, …) as the widget of
     setting ``name``: keyed ``control_<name>``, bound to it (``convert``: widget value -> setting
-    value), left out when the link hides it."""
+    value), left out when the link hides it, disabled when it locks it."""
     if not settings.hides(name):
+        kwargs["disabled"] = kwargs.get("disabled", False) or settings.locks(name)
         make(label, *args, key=key(name), on_change=bound(name, convert), **kwargs)
 
 
@@ -402,6 +417,7 @@ def data_panel(settings: PlaygroundSettings) -> None:
             key=key("dataset"),
             on_change=own_data.choose_dataset,
             format_func=own_data.dataset_title,
+            disabled=settings.locks("dataset"),
             help="Classification (two or more classes) or regression (plane, multi Gaussian), "
             "or your own points: draw them on the output map or upload a file.",
             width="stretch",
@@ -445,6 +461,7 @@ def data_panel(settings: PlaygroundSettings) -> None:
             "New",
             key="regenerate",
             on_click=regenerate_data,
+            disabled=settings.locks("seed"),
             help="Regenerate the data with the next seed.",
         )
     if not own:
@@ -466,6 +483,7 @@ def network_panel(settings: PlaygroundSettings) -> None:
     if settings.hides("hidden"):
         return
     count = len(settings.hidden)
+    locked = settings.locks("hidden")
     row = st.container(
         key="np-layers", horizontal=True, vertical_alignment="center", gap="small", wrap=True
     )
@@ -474,7 +492,7 @@ def network_panel(settings: PlaygroundSettings) -> None:
         key="remove_layer",
         on_click=change_depth,
         args=(-1,),
-        disabled=count == 0,
+        disabled=count == 0 or locked,
         icon=":material/remove:",
         help="Remove the last hidden layer.",
     )
@@ -483,7 +501,7 @@ def network_panel(settings: PlaygroundSettings) -> None:
         key="add_layer",
         on_click=change_depth,
         args=(1,),
-        disabled=count >= engine.MAX_HIDDEN_LAYERS,
+        disabled=count >= engine.MAX_HIDDEN_LAYERS or locked,
         icon=":material/add:",
         help="Add a hidden layer.",
     )
@@ -495,6 +513,7 @@ def network_panel(settings: PlaygroundSettings) -> None:
             key=key(f"units_{layer}"),
             on_change=change_units,
             args=(layer,),
+            disabled=locked,
             help=f"Neurons in hidden layer {layer + 1} (1–{engine.MAX_UNITS_PER_LAYER}).",
             label_visibility="collapsed",
             width=UNITS_INPUT_WIDTH if count <= MAX_WIDE_UNITS_INPUTS else UNITS_INPUT_WIDTH_DEEP,
@@ -513,7 +532,10 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
         setting_select(settings, "init", "Initialisation", width="stretch")
         if not settings.hides("activation") and settings.hidden:
             st.toggle(
-                "A different activation per layer", key=key("per_layer"), on_change=toggle_per_layer
+                "A different activation per layer",
+                key=key("per_layer"),
+                on_change=toggle_per_layer,
+                disabled=settings.locks("activation"),
             )
             if len(settings.activation) > 1:
                 for layer in range(len(settings.hidden)):
@@ -524,6 +546,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
                         format_func=words.name,
                         on_change=change_layer_activation,
                         args=(layer,),
+                        disabled=settings.locks("activation"),
                     )
     with middle:
         st.markdown("**Optimisation**")
@@ -563,6 +586,9 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
 def weight_editor(settings: PlaygroundSettings) -> None:
     """Pick one weight or bias and set its value; the views update at once."""
     if settings.hides("edit"):
+        return
+    if settings.locks("edit"):
+        st.caption("This assignment locks the weights: they change only by training.")
         return
     run = state.run()
     sizes = run.model.layer_sizes

@@ -60,7 +60,7 @@ from playground.run import (
 )
 from playground.settings import AUTO_SPEED
 
-from . import own_data, state, timeline
+from . import challenge_bar, own_data, state, timeline
 from .live_plotly import browser_state, live_plotly
 
 # (min px, max px, bottom margin px, max height / width): the graph fills the window below where
@@ -166,7 +166,11 @@ def caption(run: TrainingRun, pace: float | None = None) -> dict:
     moves with every frame, not every run). ``data-testid="np-metrics"``, ``data-epoch`` and
     ``data-pace`` (epochs/s, empty while paused) are for tests and bench/ui.py."""
     data = {"testid": "np-metrics", "epoch": run.epoch, "pace": "" if pace is None else pace}
-    return {"text": metrics_line(run, pace), "data": data}
+    # A challenge's goal, checked for this frame's run (``data-goal``: met/open, for tests).
+    text, goal = challenge_bar.caption_text(run, metrics_line(run, pace))
+    if goal:
+        data["goal"] = goal
+    return {"text": text, "data": data}
 
 
 def snapshot(
@@ -225,7 +229,7 @@ def render_frame(
         # The newest weights and biases, every run: what a click on a link or bias prefills
         # (nothing editable when the link hides editing: hide=edit).
         editable={}
-        if "edit" in run.settings.hide
+        if run.settings.hides("edit") or run.settings.locks("edit")
         else editable_option(figure, run.model.weights, run.model.biases),
         on_edit=apply_edit,
         # Your own data: a click on the output map adds or removes a point (ui.own_data).

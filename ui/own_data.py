@@ -97,6 +97,9 @@ def use_own_data(own: OwnData, keep_network: bool = False) -> None:
     """Show ``own`` as the data set (its split carried from now on: drawing keeps each point's
     side). A new network unless ``keep_network`` and the data's shape stays."""
     settings = state.settings()
+    if settings.locks("dataset"):  # (its buttons are disabled: a stale page's click)
+        state.notices().append("This assignment locks the data set: it stays as the link set it.")
+        return
     if own.is_train is None:
         own = drawing.joined(*own.split(settings.ratio / 100, settings.seed))
     state.set_own_data(own, keep_network)
@@ -183,7 +186,7 @@ def draw_click(click: dict) -> None:
     """The live view's ``on_click``: add a point of the chosen class or target there, or remove
     the nearest point. The run keeps its weights (training goes on while playing)."""
     settings = state.settings()
-    if settings.dataset != CUSTOM or settings.hides("dataset"):
+    if settings.dataset != CUSTOM or settings.hides("dataset") or settings.locks("dataset"):
         return
     run = state.run()
     x, y = click["x"], click["y"]
@@ -206,7 +209,7 @@ def draw_click(click: dict) -> None:
 
 def drawing_option(settings: PlaygroundSettings) -> dict | None:
     """``live_plotly``'s ``click_area`` while your own data is shown (None: clicks do nothing)."""
-    if settings.dataset != CUSTOM or settings.hides("dataset"):
+    if settings.dataset != CUSTOM or settings.hides("dataset") or settings.locks("dataset"):
         return None
     return CLICK_AREA
 
@@ -224,6 +227,7 @@ def data_buttons(settings: PlaygroundSettings) -> None:
     download)."""
     run = state.run()
     _remember_download(run)
+    locked = settings.locks("dataset")  # (lock=dataset: the points stay as the link set them)
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     if settings.dataset == CUSTOM:
         row.button(
@@ -231,6 +235,7 @@ def data_buttons(settings: PlaygroundSettings) -> None:
             key=CLEAR_KEY,
             icon=":material/delete_sweep:",
             on_click=clear_points,
+            disabled=locked,
             help="Remove every point (the network stays).",
         )
     else:
@@ -239,6 +244,7 @@ def data_buttons(settings: PlaygroundSettings) -> None:
             key=START_FROM_KEY,
             icon=":material/edit:",
             on_click=start_from_shown,
+            disabled=locked,
             help="Start your own data from these points: then click on the output map to add "
             "points, or remove them.",
         )
@@ -249,6 +255,7 @@ def data_buttons(settings: PlaygroundSettings) -> None:
             type=["csv", "tsv", "txt"],
             key=UPLOAD_KEY,
             on_change=upload_file,
+            disabled=locked,
             help="Columns x1, x2 and label (classes) or target (regression), header optional; "
             "a split column (train/test) is kept. At most 10,000 rows and 5 MB. Points "
             "outside the view (−6 … 6) are moved and scaled to fit, with a note.",

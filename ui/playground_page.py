@@ -12,7 +12,8 @@ import streamlit as st
 
 from playground.figures import PRESENTATION_SCALE
 
-from . import controls, state, timeline
+from . import challenge_bar, controls, state, timeline
+from .assignment_panel import assignment_panel
 from .insight_panel import insight_panel
 from .keys import keyboard_shortcuts, shortcuts_help
 from .live import live_view
@@ -106,6 +107,7 @@ def render() -> None:
         with top:
             controls.network_panel(settings)
             view_options(settings)
+            challenge_bar.goal_line(settings)
         timeline.timeline_row(state.run())
         live_view(state.playback().playing)
         controls.setting_widget(settings, "log_loss", st.toggle, "Log-scale loss axis")
@@ -128,3 +130,4 @@ def render() -> None:
         if editor.open:
             controls.weight_editor(settings)
     run_file_panel()  # save, load, export: below the one-screen layout
+    assignment_panel()  # a link for students, with controls hidden or locked and a goal

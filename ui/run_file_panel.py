@@ -71,6 +71,13 @@ def load_uploaded() -> None:
     except RunFileError as problem:  # a Markdown-safe sentence (playground.run_file)
         st.session_state[_MESSAGE] = ("error", str(problem))
         return
+    if state.settings().broken_locks(run.settings):  # an assignment's locks hold for files too
+        st.session_state[_MESSAGE] = (
+            "error",
+            f"{code(uploaded.name)} was not loaded: this assignment locks settings the file "
+            "changes.",
+        )
+        return
     use_run(run)
     st.session_state[_MESSAGE] = (
         "success",

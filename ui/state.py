@@ -84,7 +84,11 @@ def follow_address_bar() -> bool:
     if SETTINGS not in st.session_state or not is_history_navigation():
         return False
     loaded = _settings_in_url()
-    if loaded == st.session_state[SETTINGS]:
+    current = st.session_state[SETTINGS]
+    if loaded == current:
+        return False
+    if current.broken_locks(loaded):  # an address from before the assignment's locks
+        write_url(current)
         return False
     set_settings(loaded)
     return True

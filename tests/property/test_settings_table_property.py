@@ -15,11 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from playground.challenges import CHALLENGES
 from playground.drawing import link_value
 from playground.run import build_run, updated_run
 from playground.settings import (
     CUSTOM,
     HIDEABLE,
+    LOCKABLE,
     SETTING,
     SETTINGS,
     PlaygroundSettings,
@@ -58,6 +60,8 @@ RULED = {
         else st.just("")
     ),
     "hide": lambda values: st.lists(st.sampled_from(HIDEABLE), unique=True).map(tuple),
+    "lock": lambda values: st.lists(st.sampled_from(LOCKABLE), unique=True).map(tuple),
+    "challenge": lambda values: st.sampled_from(("", *CHALLENGES)),
 }
 BINARY_DATASETS = [name for name, data in engine.DATASETS.items() if data.n_classes == 2]
 
@@ -198,6 +202,8 @@ def test_the_settings_a_link_cannot_hide_are_the_ones_without_a_control_of_their
         "present",
         "palette",
         "hide",
+        "lock",  # (lock= and challenge=: a link's, no control of their own)
+        "challenge",
     }
 
 
