@@ -85,7 +85,15 @@ class CompareState:
 
 def compare_state() -> CompareState:
     """This session's comparison: from the link the first time (else from the Playground's
-    current setup, else the defaults)."""
+    current setup, else the defaults), and again after Back/Forward to an address holding
+    another comparison (``state.is_history_navigation``: other runs never read the address,
+    which may lag the page's own last change)."""
+    if COMPARE in st.session_state and state.is_history_navigation():
+        shown = st.session_state[COMPARE].comparison
+        playground = st.session_state.get(state.SETTINGS)
+        base, lanes, _ = comparison_from_query(st.query_params.to_dict(), playground)
+        if comparison_query(base, lanes) != comparison_query(shown.base, shown.lanes):
+            del st.session_state[COMPARE]  # the address's comparison, built below
     if COMPARE not in st.session_state:
         playground = st.session_state.get(state.SETTINGS)
         base, lanes, problems = comparison_from_query(st.query_params.to_dict(), playground)

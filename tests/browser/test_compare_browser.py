@@ -91,3 +91,15 @@ def test_three_lanes_play_in_step_with_one_colour_each_and_open_in_the_playgroun
     assert playground.get_by_label("Learning rate", exact=True).first.input_value() == "0.3"
     assert playground.get_by_label("Data set", exact=True).first.input_value() == "Circle"
     playground.close()
+
+    # A fourth lane goes into the address; Back goes back to the three lanes, Forward to four.
+    page.locator(".st-key-compare_add_lane button").first.click()
+    # Timeout: a rerun builds the new lane (< 1 s; 30 s on a loaded box).
+    page.locator(CAPTION.format(3)).wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('lr%3A0.3%7C')", timeout=30_000)
+    page.go_back()
+    # Timeout: Back reruns the page with the earlier address (as above).
+    page.locator(CAPTION.format(3)).wait_for(state="detached", timeout=30_000)
+    assert page.locator(CAPTION.format(2)).count() == 1
+    page.go_forward()
+    page.locator(CAPTION.format(3)).wait_for(timeout=30_000)  # Timeout: as above
