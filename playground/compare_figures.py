@@ -19,6 +19,7 @@ from .figures import (
     TRANSPARENT,
     ViewSpec,
     class_image_rgb,
+    float32_for_the_wire,
     loss_ranges,
     output_map,
     output_surface,
@@ -44,7 +45,9 @@ class LaneCurves:
     stopped: bool = False  # diverged or stopped: its curve does not set the chart's range
 
 
-def lane_map_figure(spec: ViewSpec, points_image: dict, lanes: int = 2) -> dict:
+def lane_map_figure(
+    spec: ViewSpec, points_image: dict, lanes: int = 2, hover: bool = False
+) -> dict:
     """A lane's output map with the data points on it: the structure, drawn once; the output
     picture (``layout.images[0]``) is filled by ``lane_map_picture``.
 
@@ -53,10 +56,14 @@ def lane_map_figure(spec: ViewSpec, points_image: dict, lanes: int = 2) -> dict:
         points_image: ``playground.figures.data_points_image`` of the data (the same for
             every lane: built once by the caller).
         lanes: how many lanes share the width (the figure's height).
+        hover: the invisible heat map under the picture shows x₁, x₂ and the output at the
+            pointer (its values: ``lane_map_hover``), as the Playground's map does while
+            paused; without, it only holds the axes.
     """
     area = output_map(spec)
-    # The map's heat map only holds the axes here: the picture shows the output.
-    heat_map = dict(area.traces[0], showscale=False, hoverinfo="skip", hovertemplate=None)
+    heat_map = dict(area.traces[0], showscale=False)
+    if not hover:
+        heat_map.update(hoverinfo="skip", hovertemplate=None)
     axes = {
         name: dict(axis, domain=[0.0, 1.0], title=None, showticklabels=False, ticks="")
         for name, axis in area.layout.items()
@@ -84,6 +91,12 @@ def lane_map_picture(spec: ViewSpec, output_grid: np.ndarray, discretize: bool) 
     if spec.output_mode == "multiclass":
         return class_image_rgb(output_grid, spec.colors)
     return output_uint8(spec, output_surface(spec, output_grid, discretize))
+
+
+def lane_map_hover(spec: ViewSpec, output_grid: np.ndarray, discretize: bool) -> dict:
+    """The live component's ``updates`` giving a hovering ``lane_map_figure`` its values."""
+    z = output_surface(spec, output_grid, discretize)
+    return {"traces": [{"index": 0, "set": {"z": float32_for_the_wire(z)}}]}
 
 
 def overlay_updates(figure: dict) -> dict:

@@ -772,7 +772,11 @@ def editable_option(
     (layer, source, target) address; source -1 for a bias)."""
     index = figure.index
     return {
-        trace: {"values": _float32(np.concatenate(values)), "decimals": 3, "label": label}
+        trace: {
+            "values": float32_for_the_wire(np.concatenate(values)),
+            "decimals": 3,
+            "label": label,
+        }
         for trace, values, label in (
             (index.link_trace, [w.ravel() for w in weights], "Weight"),
             (index.bias_trace, biases, "Bias"),
@@ -823,10 +827,10 @@ def frame_updates(
         train_trace, test_trace = index.loss_traces
         traces += [
             {"index": index.bias_trace, "set": {"text": [f"bias {b:.3f}" for b in flat_biases]}},
-            {"index": index.output_trace, "set": {"z": _float32(z)}},
+            {"index": index.output_trace, "set": {"z": float32_for_the_wire(z)}},
             {"index": index.link_trace, "set": {"text": _link_texts(frame.weights)}},
-            {"index": train_trace, "set": {"x": epochs, "y": _float32(train_loss)}},
-            {"index": test_trace, "set": {"x": epochs, "y": _float32(test_loss)}},
+            {"index": train_trace, "set": {"x": epochs, "y": float32_for_the_wire(train_loss)}},
+            {"index": test_trace, "set": {"x": epochs, "y": float32_for_the_wire(test_loss)}},
         ]
     return {"traces": traces, "layout": layout}, _pictures(figure, frame, z)
 
@@ -955,7 +959,7 @@ def loss_path(epochs: np.ndarray, values: np.ndarray, log: bool) -> str:
     return "".join(parts)
 
 
-def _float32(values: np.ndarray) -> np.ndarray:
+def float32_for_the_wire(values: np.ndarray) -> np.ndarray:
     """float32 for the wire; values beyond its range are clipped (NaN stays NaN: a gap)."""
     limit = np.finfo(np.float32).max
     return np.clip(values, -limit, limit).astype(np.float32)

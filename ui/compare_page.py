@@ -44,6 +44,7 @@ from playground.compare import (
 from playground.compare_figures import (
     LaneCurves,
     lane_map_figure,
+    lane_map_hover,
     lane_map_picture,
     overlay_loss_figure,
     overlay_updates,
@@ -405,21 +406,16 @@ def lane_view(current: CompareState, number: int, theme: str | None) -> None:
     spec = view_spec(run, comparison.base.log_loss, theme)
     points = points_picture(current, spec)
     lanes = len(comparison.runs)
-    figure = lane_map_figure(spec, points, lanes)
+    hover = not current.playing  # hover values are trace data: sent only while paused
+    figure = lane_map_figure(spec, points, lanes, hover)
+    grid, discretize = frame_data(run).output_grid, comparison.base.discretize
     live_plotly(
         figure,
-        spec.version((id(run.train), lanes)),
-        {},
+        spec.version((id(run.train), lanes, hover)),
+        lane_map_hover(spec, grid, discretize) if hover else {},
         key=f"compare_map_{number}",
         height=figure["layout"]["height"],
-        images=[
-            {
-                "index": 0,
-                "values": lane_map_picture(
-                    spec, frame_data(run).output_grid, comparison.base.discretize
-                ),
-            }
-        ],
+        images=[{"index": 0, "values": lane_map_picture(spec, grid, discretize)}],
         colorscale=spec.colors.image_colorscale,
         frame_id=run.epoch,
     )

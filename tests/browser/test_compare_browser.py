@@ -66,6 +66,15 @@ def test_three_lanes_play_in_step_with_one_colour_each_and_open_in_the_playgroun
     paused = page.evaluate(EPOCHS, 3)
     assert len(set(paused)) == 1 and paused[0] >= together[-1], paused
 
+    # Paused, a lane's map tells its output under the pointer, as the Playground's does.
+    lane_map = page.locator(".st-key-compare_map_0 .js-plotly-plot")
+    box = lane_map.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.4)
+    label = lane_map.locator(".hoverlayer .hovertext")
+    label.wait_for(timeout=10_000)  # Timeout: Plotly shows it on the next mouse event
+    text = label.text_content()  # (an SVG element: no inner_text)
+    assert "x₁" in text and "output" in text, text
+
     # One colour per lane on the loss chart, each a solid (train) and a dashed (test) line.
     lines = page.evaluate(LOSS_LINES)
     expected = {f"rgb({r}, {g}, {b})" for r, g, b in map(hex_to_rgb, LANE_COLORS[:3])}
