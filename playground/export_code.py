@@ -86,6 +86,8 @@ TORCH_OPTIMIZERS: dict[str, str] = {
     "rmsprop": "torch.optim.RMSprop(model.parameters(), lr={lr}, alpha={rho}, eps={epsilon})",
     "adam": "torch.optim.Adam(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), "
     "eps={epsilon})",
+    "adadelta": "torch.optim.Adadelta(model.parameters(), lr={lr}, rho={rho}, "
+    "eps={adadelta_epsilon})",
 }
 
 
