@@ -63,3 +63,17 @@ def test_the_caption_shows_the_rate_of_the_next_epoch_only_with_a_schedule():
     train_chunk(run, 4)
     assert "learning rate 0.0455" in metrics_line(run)  # epoch 4: 5/11 of η
     assert "learning rate" not in metrics_line(build_run(PlaygroundSettings(lr=0.1)))
+
+
+def test_the_optimisers_lesson_shows_every_update_rule_and_the_schedules_lesson_its_formulas():
+    from teach.optimizer_paths import UPDATE_RULES
+    from tests.app.test_teaching_pages import start as open_page
+
+    at = open_page("Lessons", lesson="optimizers")
+    shown = [element.value.strip("$\n") for element in at.latex]  # st.latex wraps it in $$
+    assert shown == [formula for _, formula in UPDATE_RULES]
+    assert r"\hat m = \frac{m}{1-\beta_1^t}" in shown[-1]  # Adam with its bias correction
+    text = " ".join(element.value for element in at.markdown)
+    assert all(f"**{name}**" in text for name, _ in UPDATE_RULES)
+    at = open_page("Lessons", lesson="schedules")
+    assert not at.error and len(at.latex) == 4
