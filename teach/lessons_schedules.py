@@ -63,22 +63,24 @@ SCHEDULE_LESSONS: tuple[Lesson, ...] = (
             f"On the circle with learning rate 3, a constant rate stalls: after {_SCHEDULES} "
             "epochs the training loss is still above 0.4. The same rate decayed exponentially "
             "(×0.1 every 10 epochs: 0.3 by epoch 10, 0.03 by epoch 20) ends below half of that "
-            "loss and with a higher test accuracy."
+            "loss and with a higher test accuracy. A warm-up of 20 epochs alone does not rescue "
+            "it: afterwards the rate is 3 again, and the loss also ends above 0.4."
         ),
         look_for=(
             "The rate chart (log scale) and the loss curves: the decayed run's loss falls as "
             "soon as its rate comes down; the constant run's jumps about or stays flat."
         ),
         try_next=(
-            "Open the constant run in the Playground and add a warm-up of 20 epochs (More "
-            "settings → Optimisation): does easing in to rate 3 help, or is 3 too high for "
-            "good? Then try a cosine decay over 100 epochs."
+            "Open the warm-up run in the Playground and lower its rate to 1: warm-up is for "
+            "a rate that is too high only at the start. Then try a cosine decay over 100 "
+            "epochs from rate 3 (More settings → Optimisation)."
         ),
         variants=_variants(
             _SCHEDULES,
             {"dataset": "circle", "lr": 3.0},
             ("constant", "Rate 3, constant", {}),
             ("decay", "Rate 3, ×0.1 every 10 epochs", _DECAY),
+            ("warmup", "Rate 3 after 20 warm-up epochs", {"warmup": 20}),
         ),
         epochs=_SCHEDULES,
         measure=_measure_schedules,
@@ -94,6 +96,10 @@ SCHEDULE_LESSONS: tuple[Lesson, ...] = (
             Clause(
                 "Decayed: a higher test accuracy than the constant rate",
                 lambda n: n["test_accuracy_decay"] > n["test_accuracy_constant"],
+            ),
+            Clause(
+                "Warm-up alone: training loss also above 0.4",
+                lambda n: n["final_loss_warmup"] > 0.4,
             ),
         ),
         readouts=(
