@@ -120,17 +120,16 @@ def distances_to_minimum(paths: dict[str, np.ndarray]) -> dict[str, float]:
 def paths_figure(paths: dict[str, np.ndarray], names: dict[str, str]) -> go.Figure:
     """The bowl's contours and each optimiser's path from the same start (a pure builder)."""
     w1 = np.linspace(-4.0, 4.0, 121)
-    w2 = np.linspace(-2.5, 4.0, 101)
+    w2 = np.linspace(-1.5, 5.0, 101)  # SGD's and Adam's first steps overshoot to w₂ ≈ 4.6
     grid1, grid2 = np.meshgrid(w1, w2)
     figure = go.Figure(
         go.Contour(
             x=w1,
             y=w2,
             z=np.log10(loss_surface(grid1, grid2) + 1e-3),
-            colorscale="Greys",
-            reversescale=True,
             showscale=False,
-            contours={"coloring": "lines"},
+            contours={"coloring": "none"},  # lines only, in one grey: the paths carry colour
+            line={"color": "#999999", "width": 1},
             hoverinfo="skip",
             name="loss (log scale)",
         )
@@ -156,9 +155,11 @@ def paths_figure(paths: dict[str, np.ndarray], names: dict[str, str]) -> go.Figu
             showlegend=False,
         )
     )
-    figure.update_layout(base_layout(height=480, legend=True))
+    figure.update_layout(base_layout(height=520, legend=True))
     figure.update_layout(
-        title=f"{STEPS} steps of each optimiser on a long, tilted bowl",
+        title={"text": f"{STEPS} steps of each optimiser on a long, tilted bowl", "y": 0.98},
+        legend={"y": -0.18, "yanchor": "top"},  # below the plot: the title keeps the top
+        margin={"t": 50, "b": 110},
         xaxis={"title": "w₁", "range": [w1[0], w1[-1]]},
         yaxis={"title": "w₂", "range": [w2[0], w2[-1]], "scaleanchor": "x"},
     )
