@@ -211,3 +211,20 @@ def test_a_snapshot_of_an_adadelta_run_with_a_schedule_trains_on_bit_for_bit():
     assert np.array_equal(resumed.model.params, original.model.params)
     assert np.array_equal(resumed.first_moment, original.first_moment)
     assert np.array_equal(resumed.second_moment, original.second_moment)
+
+
+def test_a_run_file_keeps_the_schedule_and_adadeltas_state_and_trains_on_alike():
+    from playground.run import build_run, train_chunk
+    from playground.run_file import load_run, save_run
+    from playground.settings import PlaygroundSettings
+
+    settings = PlaygroundSettings(
+        optimizer="adadelta", lr=1.0, schedule="cosine", decay_epochs=10, warmup=5
+    )
+    original = build_run(settings)
+    train_chunk(original, 7)
+    loaded = load_run(save_run(original))
+    assert loaded.trainer.config == original.trainer.config and loaded.epoch == 7
+    train_chunk(original, 6)
+    train_chunk(loaded, 6)  # epochs 7–12: the end of the warm-up … the cosine's floor
+    assert np.array_equal(loaded.model.params, original.model.params)
