@@ -9,11 +9,27 @@ from playwright.sync_api import expect
 
 from teach.optimizer_paths import UPDATE_RULES
 from tests.browser.test_playground_browser import METRICS, open_playground, press_play
+from ui.playground_page import MORE_SETTINGS
 
 APP = "app.py"
 pytestmark = pytest.mark.browser
 
 STEP_DECAY = "?optimizer=adadelta&lr=1&schedule=step&decay_epochs=10&decay_rate=0.5&stop_epoch=20"
+
+
+def open_more_settings(page) -> None:
+    """Open the More settings expander. A click that lands while the first frames' reruns are
+    in flight can be lost (the expander is redrawn closed): then click again."""
+    details = page.locator(f".st-key-{MORE_SETTINGS} details")
+    for attempt in range(3):
+        details.locator("summary").click()
+        try:
+            # Timeout: the <details> opens at the click itself; 5 s for a loaded machine.
+            expect(details).to_have_attribute("open", "", timeout=5_000)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
 
 
 def test_a_step_decay_link_trains_with_the_rate_halving_and_the_lesson_draws_the_rules(
@@ -23,7 +39,7 @@ def test_a_step_decay_link_trains_with_the_rate_halving_and_the_lesson_draws_the
     metrics = page.locator(METRICS).first
     expect(page.get_by_label("Optimiser", exact=True).first).to_have_value("AdaDelta")
     expect(metrics).to_contain_text("learning rate 1")  # epoch 0: the full rate
-    page.get_by_text("More settings", exact=False).first.click()
+    open_more_settings(page)
     # Timeout: opening the expander is a rerun that builds its widgets; 30 s on a loaded box.
     expect(page.get_by_text("Decay rate", exact=True)).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Decay epochs", exact=True)).to_be_visible()
