@@ -61,6 +61,9 @@ def lesson_picker() -> Lesson:
 
 def lesson_text(lesson: Lesson) -> None:
     st.write(lesson.story)
+    for name, formula in lesson.equations:  # the rules the lesson is about
+        st.markdown(f"**{name}**")
+        st.latex(formula)
     st.markdown(f"**The claim.** {lesson.claim}")
     st.markdown(f"**What to look for.** {lesson.look_for}")
     st.markdown(f"**Try this next.** {lesson.try_next}")

@@ -27,6 +27,7 @@ from .initializers import INITIALIZERS
 from .losses import LOSS_OUTPUTS, LOSSES, targets_for_output
 from .model import MAX_HIDDEN_LAYERS, MAX_UNITS_PER_LAYER, Model
 from .optimizers import OPTIMIZERS, OptimizerSettings
+from .schedules import SCHEDULES
 from .snapshots import Snapshot, SnapshotRecorder
 from .trainer import (
     GOOD_LOSS_FACTOR,
@@ -52,6 +53,7 @@ __all__ = [
     "MAX_UNITS_PER_LAYER",
     "OPTIMIZERS",
     "OUTPUT_ACTIVATIONS",
+    "SCHEDULES",
     "Dataset",
     "Divergence",
     "Model",

@@ -9,9 +9,11 @@ from . import checks
 from .checks import lookup
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS, OptimizerSettings
+from .schedules import SCHEDULES, Schedule, rate_multiplier
 
 MAX_LEARNING_RATE = 1e3
 MAX_CLIP_NORM = 1e12
+MAX_SCHEDULE_EPOCHS = 10**12  # warm-up and decay lengths: far from int64 overflow in the kernel
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,14 @@ class TrainConfig:
     # optimiser's step (weights only). Unlike l2 it never passes through an adaptive
     # optimiser's scaling; with plain SGD the two are the same.
     weight_decay: float = 0.0
+    # The learning-rate schedule (engine/schedules.py has the formulas): a key of
+    # engine.SCHEDULES, then an optional linear warm-up over ``warmup_epochs`` epochs. The
+    # epoch count is the trainer's: it continues across train calls.
+    schedule: str = "constant"
+    warmup_epochs: int = 0  # ≥ 0; 0: no warm-up
+    decay_epochs: int = 100  # ≥ 1: step's epochs a step, exponential's a factor, cosine's length
+    decay_rate: float = 0.5  # in (0, 1]: step's and exponential's factor per decay_epochs
+    final_fraction: float = 0.0  # in [0, 1]: cosine's multiplier of η once decay_epochs are over
 
     def __post_init__(self) -> None:
         lookup(LOSSES, self.loss, "loss")
@@ -67,9 +77,37 @@ class TrainConfig:
             else checks.instance(settings, OptimizerSettings, "optimizer_settings"),
             "evaluate_every": checks.whole_number(self.evaluate_every, "evaluate_every", 1),
             "weight_decay": checks.real_number(self.weight_decay, "weight_decay", 0.0),
+            "warmup_epochs": checks.whole_number(
+                self.warmup_epochs, "warmup_epochs", 0, MAX_SCHEDULE_EPOCHS
+            ),
+            "decay_epochs": checks.whole_number(
+                self.decay_epochs, "decay_epochs", 1, MAX_SCHEDULE_EPOCHS
+            ),
+            "decay_rate": checks.real_number(
+                self.decay_rate, "decay_rate", 0.0, 1.0, low_open=True
+            ),
+            "final_fraction": checks.real_number(self.final_fraction, "final_fraction", 0.0, 1.0),
         }
+        lookup(SCHEDULES, self.schedule, "schedule")
         for name, value in checked.items():
             object.__setattr__(self, name, value)  # frozen: the checked, normalised value
+
+    @property
+    def kernel_schedule(self) -> Schedule:
+        """The schedule as the training kernel takes it."""
+        return Schedule(
+            code=SCHEDULES[self.schedule],
+            warmup_epochs=int(self.warmup_epochs),
+            decay_epochs=int(self.decay_epochs),
+            decay_rate=float(self.decay_rate),
+            final_fraction=float(self.final_fraction),
+        )
+
+    def rate_at(self, epoch: int) -> float:
+        """The learning rate of 0-based ``epoch`` (epochs trained before it): η times the
+        schedule's multiplier, exactly as the training kernel computes it."""
+        epoch = checks.whole_number(epoch, "epoch", 0, allowed=checks.NON_NEGATIVE_INT64)
+        return self.learning_rate * rate_multiplier(self.kernel_schedule, epoch)
 
     def replace(self, **changes) -> TrainConfig:
         """A copy with ``changes`` applied, validated like a new config."""

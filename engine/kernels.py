@@ -54,6 +54,7 @@ from .activations import (
     fast_tanh,
 )
 from .jit import kernel
+from .schedules import Schedule, rate_multiplier
 
 # Lanes per register block in the dense loops (padded widths are multiples of it).
 BLOCK = 8
@@ -76,6 +77,7 @@ NESTEROV = 2
 ADAGRAD = 3
 RMSPROP = 4
 ADAM = 5
+ADADELTA = 6
 
 # What ``train_epochs`` does (``settings.mode``).  One entry point for all three keeps
 # the compiled code in one place: each separately compiled caller re-optimises and
@@ -121,8 +123,8 @@ class OptimizerArrays(NamedTuple):
     gradients: np.ndarray  # like params: the mini-batch's gradient (then the step, in place)
     gradient_weights: np.ndarray  # (n_layers, lanes, lanes) view of gradients
     gradient_biases: np.ndarray  # (n_layers, lanes) view of gradients
-    first_moment: np.ndarray  # like params: momentum's velocity, Adam's m
-    second_moment: np.ndarray  # like params: AdaGrad's sum, RMSprop's and Adam's v
+    first_moment: np.ndarray  # like params: momentum's velocity, Adam's m, AdaDelta's E[Δ²]
+    second_moment: np.ndarray  # like params: AdaGrad's G, RMSprop's / Adam's v, AdaDelta's E[g²]
     step_counter: np.ndarray  # int64 (1,): optimiser steps taken (Adam's t)
 
 
@@ -182,6 +184,10 @@ class TrainingSettings(NamedTuple):
     dropout: float  # probability of dropping a hidden unit (0: no dropout)
     class_threshold: float  # a single output ≥ it is class 1
     weight_decay: float  # decoupled (AdamW-style) weight decay λ: w ← w − η λ w (0: off)
+    # The learning-rate schedule: epoch → multiplier of ``learning_rate`` (engine.schedules),
+    # and the epochs trained before this call, where the schedule's count continues.
+    schedule: Schedule
+    first_epoch: int
 
 
 # ---------------------------------------------------------------- forward pass
@@ -588,9 +594,10 @@ def clip_gradients(grads, clip_norm):
 
 
 @kernel(fastmath={"reassoc"})
-def optimizer_step(params, grads, first, second, decay_mask, settings, step):
-    """One optimiser step over the whole flat parameter vector; False if any result is
-    non-finite.
+def optimizer_step(params, grads, first, second, decay_mask, settings, step, lr):
+    """One optimiser step with learning rate ``lr`` (this epoch's: the schedule's multiplier
+    times ``settings.learning_rate``) over the whole flat parameter vector; False if any
+    result is non-finite.
 
     Regularisation touches weights only (``decay_mask``: 1 for a weight, 0 for a bias).
     L2 adds ``l2·w`` to the gradient, so an adaptive optimiser rescales it (coupled L2).
@@ -611,7 +618,6 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, step):
     branch, so the loop vectorises.
     """
     optimizer_code = settings.optimizer_code
-    lr = settings.learning_rate
     l1 = settings.l1
     l2 = settings.l2
     mu = settings.momentum
@@ -643,6 +649,15 @@ def optimizer_step(params, grads, first, second, decay_mask, settings, step):
         for p in range(n):
             second[p] = rho * second[p] + (1.0 - rho) * grads[p] * grads[p]
             grads[p] = lr * grads[p] / (math.sqrt(second[p]) + eps)
+    elif optimizer_code == ADADELTA:
+        # Zeiler (2012), as torch.optim.Adadelta: E[g²] in ``second``, E[Δ²] in ``first``;
+        # η only scales the step (1 is Zeiler's own rule).
+        rho = settings.rho
+        for p in range(n):
+            second[p] = rho * second[p] + (1.0 - rho) * grads[p] * grads[p]
+            delta = math.sqrt(first[p] + eps) / math.sqrt(second[p] + eps) * grads[p]
+            first[p] = rho * first[p] + (1.0 - rho) * delta * delta
+            grads[p] = lr * delta
     else:
         beta1 = settings.beta1
         beta2 = settings.beta2
@@ -809,6 +824,9 @@ def train_epochs(
     chunk = acts.shape[1]
     stored_order = data.stored_order
     for epoch in range(n_epochs):
+        rate = settings.learning_rate * rate_multiplier(
+            settings.schedule, settings.first_epoch + epoch
+        )
         copy_all(params, backup.params)
         copy_all(first, backup.first_moment)
         copy_all(second, backup.second_moment)
@@ -851,7 +869,7 @@ def train_epochs(
             clipped += clip_gradients(grads, settings.clip_norm)
             step_counter[0] += 1
             if not optimizer_step(
-                params, grads, first, second, decay_mask, settings, step_counter[0]
+                params, grads, first, second, decay_mask, settings, step_counter[0], rate
             ):
                 status, bad_layer = DIVERGED_PARAMETERS, first_nonfinite_layer(model)
                 break

@@ -658,6 +658,7 @@ class _KernelCall:
             kernel_settings(trainer, mode, batch_size),
             trainer.rng_state,
         )
+        self._trainer = trainer  # its epoch: where each chunk's learning-rate schedule starts
         self._backup = kernels.Backup(
             np.empty_like(params), np.empty_like(params), np.empty_like(params)
         )
@@ -669,8 +670,19 @@ class _KernelCall:
             self.metrics[:epochs] = np.nan
             self.grad_norms[:epochs] = 0.0
         self._fresh = False
+        model, optimizer, data, work, settings, rng_state = self._arguments
+        settings = settings._replace(first_epoch=self._trainer.epoch)  # (~1 µs a chunk)
         done, status, bad_layer = kernels.train_epochs(
-            *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
+            model,
+            optimizer,
+            data,
+            work,
+            settings,
+            rng_state,
+            epochs,
+            self.metrics,
+            self.grad_norms,
+            self._backup,
         )
         return done, status, bad_layer
 
@@ -697,11 +709,13 @@ def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.Tra
         beta1=float(optimizer.beta1),
         beta2=float(optimizer.beta2),
         rho=float(optimizer.rho),
-        epsilon=float(optimizer.epsilon),
+        epsilon=float(optimizer.epsilon_of(config.optimizer)),
         clip_norm=config.clip_norm or 0.0,
         dropout=config.dropout,
         class_threshold=float(CLASS_THRESHOLDS.get(trainer.model.architecture.output, 0.0)),
         weight_decay=config.weight_decay,
+        schedule=config.kernel_schedule,
+        first_epoch=int(trainer.epoch),
     )
 
 

@@ -126,7 +126,16 @@ def compile_backward_half() -> None:
         work.transposed,
     )
     moments = np.zeros_like(m.params), np.zeros_like(m.params)
-    _compile(kernels.optimizer_step, m.params, g.params, *moments, m.decay_mask, x.settings, whole)
+    _compile(
+        kernels.optimizer_step,
+        m.params,
+        g.params,
+        *moments,
+        m.decay_mask,
+        x.settings,
+        whole,
+        x.real,
+    )
     _compile(
         kernels.batch_loss,
         m.layout,

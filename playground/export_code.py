@@ -10,7 +10,8 @@ Each writer takes a ``TrainingRun`` and returns the file's text (no Streamlit):
   is a few ulp from NumPy's; tests/unit/test_export_code.py checks every activation);
 * ``pytorch_script``: the same network as a float64 ``nn.Sequential`` with the weights loaded,
   the same features, and a short training loop that continues with the run's loss,
-  optimiser, learning rate, batch size, regularisation, dropout and clipping (PyTorch's
+  optimiser, learning rate and its schedule (from the run's epoch on), batch size,
+  regularisation, dropout and clipping (PyTorch's
   optimiser starts with fresh moments: the app's optimiser state stays in the run file);
 * ``notebook``: an nbformat v4 notebook that rebuilds the data and the network with
   NeuroPlay's ``engine``, trains it the same way (same seeds, same config: the same weights
@@ -86,6 +87,8 @@ TORCH_OPTIMIZERS: dict[str, str] = {
     "rmsprop": "torch.optim.RMSprop(model.parameters(), lr={lr}, alpha={rho}, eps={epsilon})",
     "adam": "torch.optim.Adam(model.parameters(), lr={lr}, betas=({beta1}, {beta2}), "
     "eps={epsilon})",
+    "adadelta": "torch.optim.Adadelta(model.parameters(), lr={lr}, rho={rho}, "
+    "eps={adadelta_epsilon})",
 }
 
 
@@ -271,6 +274,8 @@ continues training with the run's loss and optimiser; predict(model, x1, x2) giv
 Needs PyTorch: python this_file.py trains {EPOCHS_TO_CONTINUE} more epochs and prints the loss.
 """
 
+import math
+
 import torch
 from torch import nn
 
@@ -280,6 +285,7 @@ DROPOUT = {config.dropout!r}  # after each hidden layer while training
 BATCH_SIZE = {config.batch_size!r}
 L1, L2 = {config.l1!r}, {config.l2!r}  # on the weights, not the biases
 CLIP_NORM = {config.clip_norm!r}  # largest global gradient norm (None: no clipping)
+{_schedule_code(run)}
 {_parameters(run)}
 {_data(run)}
 
@@ -324,6 +330,10 @@ def train(model, epochs):
     points = torch.tensor(TRAIN_X, dtype=torch.float64).reshape(-1, 2)
     inputs, target = features(points[:, 0], points[:, 1]), targets(TRAIN_Y)
     optimizer = {optimizer}
+    # The run's learning-rate schedule, continuing from the epoch the run reached.
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda epoch: rate_factor(START_EPOCH + epoch)
+    )
     weights = [layer.weight for layer in model if isinstance(layer, nn.Linear)]
     total = float("nan")
     for _ in range(epochs):
@@ -340,6 +350,7 @@ def train(model, epochs):
             if CLIP_NORM:
                 nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)
             optimizer.step()
+        scheduler.step()
         total /= len(inputs)
     return total
 
@@ -353,6 +364,34 @@ if __name__ == "__main__":
 
 
 EPOCHS_TO_CONTINUE = 100
+
+
+def _schedule_code(run: TrainingRun) -> str:
+    """The learning-rate schedule as a Python function of the 0-based epoch (engine/schedules.py
+    restated; tests/unit/test_export_code.py compares it with the engine's)."""
+    config = run.trainer.config
+    return f'''# Learning-rate schedule (NeuroPlay's engine/schedules.py): in 0-based epoch e the
+# rate is the optimiser's lr times rate_factor(e); training continues at the run's epoch.
+SCHEDULE = {config.schedule!r}  # constant, step, exponential or cosine
+WARMUP_EPOCHS, DECAY_EPOCHS = {config.warmup_epochs!r}, {config.decay_epochs!r}
+DECAY_RATE, FINAL_FRACTION = {config.decay_rate!r}, {config.final_fraction!r}
+START_EPOCH = {run.epoch!r}
+
+
+def rate_factor(epoch):
+    """The multiplier of the learning rate in 0-based epoch ``epoch``."""
+    if epoch < WARMUP_EPOCHS:
+        return (epoch + 1) / (WARMUP_EPOCHS + 1)
+    after = epoch - WARMUP_EPOCHS
+    if SCHEDULE == "step":
+        return DECAY_RATE ** (after // DECAY_EPOCHS)
+    if SCHEDULE == "exponential":
+        return DECAY_RATE ** (after / DECAY_EPOCHS)
+    if SCHEDULE == "cosine":
+        progress = min(after, DECAY_EPOCHS) / DECAY_EPOCHS
+        return FINAL_FRACTION + (1 - FINAL_FRACTION) * 0.5 * (1 + math.cos(math.pi * progress))
+    return 1.0
+'''
 
 
 # ---------------------------------------------------------------- notebook

@@ -122,7 +122,8 @@ def dead_units(run: TrainingRun) -> tuple[int, int]:
 def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     """'Epoch 1,234 · 81 epochs/s · train loss 0.123 · test loss 0.145 · test accuracy 97.2%'
     (``pace``: the measured epochs per second while playing, else left out), and
-    '· dead units 3/16' for a network with ReLU or leaky ReLU layers."""
+    '· dead units 3/16' for a network with ReLU or leaky ReLU layers, '· learning rate 0.0152'
+    (the next epoch's) when a learning-rate schedule is on."""
     parts = [f"Epoch {run.epoch:,}"]
     if not len(run.train):  # an empty drawing
         return " · ".join([*parts, "no training points yet: click on the output map to add some"])
@@ -141,6 +142,9 @@ def metrics_line(run: TrainingRun, pace: float | None = None) -> str:
     dead, dying = dead_units(run)
     if dying:
         parts.append(f"dead units {dead}/{dying}")
+    config = run.trainer.config
+    if config.schedule != "constant" or config.warmup_epochs:  # the rate of the next epoch
+        parts.append(f"learning rate {config.rate_at(run.epoch):.3g}")
     if run.settings.dataset == CUSTOM:  # a drawing's count changes with every click
         parts.append(f"{len(run.train) + len(run.test):,} points ({len(run.test):,} test)")
     return " · ".join(parts)

@@ -48,6 +48,12 @@ SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200, 500)  # epochs per frame, chosen explic
 AUTO_SPEED = 0
 SPEED_CHOICES = (AUTO_SPEED, *SPEEDS)
 CLIP_NORMS = (0.0, 0.1, 0.5, 1.0, 5.0, 10.0)  # 0 = no clipping
+# Learning-rate schedules (engine/schedules.py): warm-up and decay lengths in epochs, the
+# factor per decay length (step, exponential) and cosine's final fraction of the rate.
+WARMUP_EPOCHS = (0, 5, 10, 20, 50, 100, 200, 500)
+DECAY_EPOCHS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+DECAY_RATES = (0.1, 0.2, 0.5, 0.8, 0.9)
+FINAL_FRACTIONS = (0.0, 0.01, 0.1, 0.5)
 DROPOUTS = (0.0, 0.1, 0.2, 0.3, 0.5)
 NOISE_LEVELS = tuple(range(0, 55, 5))  # TensorFlow Playground's 0–50 slider
 TRAIN_RATIOS = tuple(range(10, 100, 10))
@@ -429,6 +435,15 @@ class PlaygroundSettings:
     reg: str = setting("none", TEXT, **_one_of(REGULARIZATIONS, "There is no regularisation"))
     reg_rate: float = setting(0.0, NUMBER, choices=REGULARIZATION_RATES)
     clip: float = setting(0.0, NUMBER, choices=CLIP_NORMS)
+    # The learning-rate schedule (one hide= word for all of it): which one, its warm-up, and
+    # the parameters of step / exponential (decay_epochs, decay_rate) and cosine (decay_epochs,
+    # final_fraction). Every link carries them, as every other hyper-parameter.
+    schedule: str = setting("constant", TEXT, hide="schedule",
+                            **_one_of(engine.SCHEDULES, "There is no learning-rate schedule"))
+    warmup: int = setting(0, WHOLE, choices=WARMUP_EPOCHS, hide="schedule")
+    decay_epochs: int = setting(100, WHOLE, choices=DECAY_EPOCHS, hide="schedule")
+    decay_rate: float = setting(0.5, NUMBER, choices=DECAY_RATES, hide="schedule")
+    final_fraction: float = setting(0.0, NUMBER, choices=FINAL_FRACTIONS, hide="schedule")
     # -- pace and stopping (0: never)
     speed: int = setting(AUTO_SPEED, SPEED, choices=SPEED_CHOICES)  # epochs per frame
     stop_epoch: int = setting(0, WHOLE, bounds=(0, MAX_STOP_EPOCH), hide="stop", why=(
@@ -610,6 +625,11 @@ class PlaygroundSettings:
             weight_decay=self.reg_rate if self.reg == "decay" else 0.0,
             dropout=self.dropout,
             clip_norm=self.clip or None,
+            schedule=self.schedule,
+            warmup_epochs=self.warmup,
+            decay_epochs=self.decay_epochs,
+            decay_rate=self.decay_rate,
+            final_fraction=self.final_fraction,
         )
 
 

@@ -33,6 +33,7 @@ NAMES: dict[str, str] = {
     "adagrad": "AdaGrad",
     "rmsprop": "RMSProp",
     "adam": "Adam",
+    "adadelta": "AdaDelta",
     # losses
     "mse": "Mean squared error",
     "mae": "Mean absolute error",
@@ -57,3 +58,12 @@ def number(value: float) -> str:
         return "0"
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     return text
+
+
+# Learning-rate schedules: their own table, as "constant" is also an initialiser's key.
+SCHEDULE_NAMES: dict[str, str] = {
+    "constant": "Constant",
+    "step": "Step decay",
+    "exponential": "Exponential decay",
+    "cosine": "Cosine decay",
+}

@@ -14,6 +14,8 @@ from plotly.subplots import make_subplots
 from engine import DOMAIN
 
 from .lessons import SATURATION, LessonRun, saturated_fractions
+from .lessons_schedules import SCHEDULE_FIGURES
+from .optimizer_paths import optimizer_paths, paths_figure
 from .runs import MAP_RESOLUTION, VariantResult
 from .style import BLUE, CLASS_COLORS, COLORSCALE, VARIANT_COLORS, base_layout
 
@@ -377,6 +379,15 @@ def first_layer_weights(run: LessonRun) -> go.Figure:
     return figure
 
 
+def optimizer_paths_figure(run: LessonRun) -> go.Figure:
+    """Every optimiser's path on the two-parameter bowl (the same for every run: it has no
+    random part; see teach/optimizer_paths.py)."""
+    from playground.words import name
+
+    paths = optimizer_paths()
+    return paths_figure(paths, {key: name(key) for key in paths})
+
+
 FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "decision_maps": decision_maps,
     "loss_curves": loss_curves,
@@ -388,4 +399,6 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "delta_norms": delta_norms,
     "activation_spread": activation_spread,
     "first_layer_weights": first_layer_weights,
+    "optimizer_paths": optimizer_paths_figure,
+    **SCHEDULE_FIGURES,
 }

@@ -24,6 +24,7 @@ import engine
 from playground.run import TrainingRun
 from playground.settings import SPEEDS, PlaygroundSettings
 
+from .optimizer_paths import UPDATE_RULES, optimizer_paths, surface_numbers
 from .runs import Probe, VariantResult, train_variant
 
 FRAMES_PER_LESSON = 60  # the Playground reaches a lesson's epoch budget in about this many frames
@@ -94,6 +95,8 @@ class Lesson:
     readouts: tuple[Readout, ...]
     figures: tuple[str, ...]  # keys of ``teach.lesson_figures.FIGURES``
     probe: Probe | None = field(default=None, repr=False)
+    # Formulas the page shows with the story, each (name, LaTeX): the rules a lesson is about.
+    equations: tuple[tuple[str, str], ...] = ()
 
     @property
     def settings(self) -> PlaygroundSettings:
@@ -315,6 +318,12 @@ def _measure_race(run: LessonRun) -> dict[str, float]:
     for key, result in run.results.items():
         numbers[f"final_loss_{key}"] = result.last("train_loss")
     return numbers
+
+
+def _measure_optimizers(run: LessonRun) -> dict[str, float]:
+    """The race's final losses and what the paths on the two-parameter bowl show (the same
+    for every seed: the bowl has no random part)."""
+    return {**_measure_race(run), **surface_numbers(optimizer_paths())}
 
 
 def _measure_clipping(run: LessonRun) -> dict[str, float]:
@@ -937,7 +946,9 @@ LESSON_LIST: tuple[Lesson, ...] = (
         look_for="The loss curves: which one drops first, and which one stalls.",
         try_next=(
             "Set momentum's learning rate to 0.001 (effective step 0.01) and race it against "
-            "SGD at 0.01."
+            "SGD at 0.01. On the bowl below, AdaDelta has barely left the start: its first "
+            "steps are about √ε/√(1 − ρ) ≈ 0.003 long, and grow only as its record of past "
+            "steps E[Δ²] grows; try it in the Playground with learning rate 1."
         ),
         variants=_variants(
             _RACE,
@@ -948,7 +959,7 @@ LESSON_LIST: tuple[Lesson, ...] = (
             ("adam", "Adam, 0.01", {"optimizer": "adam"}),
         ),
         epochs=_RACE,
-        measure=_measure_race,
+        measure=_measure_optimizers,
         clauses=(
             Clause("SGD at 0.01 stays above 0.3", lambda n: n["final_loss_sgd"] > 0.3),
             Clause(
@@ -963,14 +974,29 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 "Adam at 0.01 ends below half of SGD's",
                 lambda n: n["final_loss_adam"] < n["final_loss_sgd"] / 2,
             ),
+            Clause(
+                "On the bowl, SGD at 0.9 zig-zags: it crosses the valley's floor in each of its "
+                "first 10 steps",
+                lambda n: n["surface_sgd_zigzags"] == 10,
+            ),
+            Clause(
+                "On the bowl, Adam's first step moves each weight by η (0.3): m̂/√v̂ = g/|g|",
+                lambda n: abs(n["surface_adam_first_step"] - 0.3) < 1e-6,
+            ),
+            Clause(
+                "On the bowl, AdaDelta (ε = 10⁻⁶) moves less than 0.1 in its first 10 steps",
+                lambda n: n["surface_adadelta_10_steps"] < 0.1,
+            ),
         ),
         readouts=(
             Readout("final_loss_sgd", "Final loss, SGD 0.01", "{:.3f}"),
             Readout("final_loss_momentum", "Final loss, momentum 0.01", "{:.3f}"),
             Readout("final_loss_sgd_equal", "Final loss, SGD 0.1", "{:.3f}"),
             Readout("final_loss_adam", "Final loss, Adam", "{:.3f}"),
+            Readout("surface_distance_adam", "Bowl: Adam's distance to the minimum", "{:.2f}"),
         ),
-        figures=("loss_curves",),
+        figures=("loss_curves", "optimizer_paths"),
+        equations=UPDATE_RULES,
     ),
     Lesson(
         number=13,
@@ -1028,6 +1054,17 @@ LESSON_LIST: tuple[Lesson, ...] = (
     ),
 )
 
+# Chapters kept in modules of their own (they use this module's Lesson, Clause, …), numbered
+# after the ones above.
+from .lessons_schedules import SCHEDULE_LESSONS  # noqa: E402
+
+LESSON_LIST = (
+    *LESSON_LIST,
+    *(
+        dataclasses.replace(lesson, number=len(LESSON_LIST) + i + 1)
+        for i, lesson in enumerate(SCHEDULE_LESSONS)
+    ),
+)
 LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSON_LIST}
 
 

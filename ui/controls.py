@@ -557,6 +557,7 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
             "Clip gradient norm",
             format_func=lambda norm: "off" if norm == 0 else words.number(norm),
         )
+        schedule_controls(settings)
     with right:
         st.markdown("**Stopping**")
         setting_widget(
@@ -581,6 +582,45 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
             convert=float,
         )
         setting_select(settings, "palette", "Colours", format_func=lambda n: PALETTES[n].title)
+
+
+def schedule_controls(settings: PlaygroundSettings) -> None:
+    """The learning-rate schedule, its warm-up, and only the parameters the chosen one uses."""
+    setting_select(
+        settings,
+        "schedule",
+        "Learning-rate schedule",
+        format_func=words.SCHEDULE_NAMES.get,
+        width="stretch",
+        help="How the learning rate changes from epoch to epoch: the rate on the bar times a "
+        "factor that starts at 1 (after the warm-up) and decays. The current rate shows beside "
+        "the loss.",
+    )
+    setting_slider(
+        settings,
+        "warmup",
+        "Warm-up epochs",
+        help="Start at a fraction of the rate and grow it linearly to the full rate over these "
+        "epochs (0: no warm-up).",
+    )
+    if settings.schedule != "constant":
+        setting_slider(
+            settings,
+            "decay_epochs",
+            "Decay epochs",
+            help={
+                "step": "Multiply the rate by the decay rate every this many epochs.",
+                "exponential": "The rate shrinks smoothly by the decay rate per this many epochs.",
+                "cosine": "The rate follows half a cosine down to its final fraction over this "
+                "many epochs, then stays there.",
+            }[settings.schedule],
+        )
+    if settings.schedule in ("step", "exponential"):
+        setting_slider(settings, "decay_rate", "Decay rate", format_func=words.number)
+    if settings.schedule == "cosine":
+        setting_slider(
+            settings, "final_fraction", "Final fraction of the rate", format_func=words.number
+        )
 
 
 def weight_editor(settings: PlaygroundSettings) -> None:

@@ -36,9 +36,11 @@ def widget_keys(at: AppTest) -> set[str]:
 
 
 def test_a_link_can_hide_the_widget_of_every_hideable_setting():
+    # A schedule shows only the parameters it uses: step's and cosine's together are all.
     shown, hidden = (
-        widget_keys(start(**EVERY_WIDGET)),
-        widget_keys(start(**EVERY_WIDGET, hide=",".join(HIDEABLE))),
+        widget_keys(start(**EVERY_WIDGET, schedule=schedule, **hide))
+        | widget_keys(start(**EVERY_WIDGET, schedule="cosine", **hide))
+        for schedule, hide in (("step", {}), ("step", {"hide": ",".join(HIDEABLE)}))
     )
     controls = {spec.name: [key(spec.name)] for spec in SETTINGS if spec.widget and spec.hide}
     controls["hidden"] = [key("units_0"), key("units_1")]  # a box per layer

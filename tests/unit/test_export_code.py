@@ -209,3 +209,17 @@ def test_a_changed_run_gets_the_apps_weights_in_the_notebook(tmp_path):
     assert accuracy == pytest.approx(
         run.trainer.evaluate(run.train_inputs, run.train_targets)[1], abs=1e-9
     )
+
+
+@pytest.mark.parametrize("schedule", ["cosine", "step", "exponential"])
+def test_the_pytorch_script_trains_on_with_the_runs_learning_rate_schedule(schedule, tmp_path):
+    params = {"schedule": schedule, "warmup": "5", "decay_epochs": "10", "final_fraction": "0.1"}
+    run = trained(epochs=3, **params)
+    path = tmp_path / "network_torch.py"
+    path.write_text(pytorch_script(run), encoding="utf-8")
+    module = runpy.run_path(str(path))
+    config = run.trainer.config
+    for epoch in (0, 3, 4, 5, 9, 17, 40):  # warm-up, its end, decay, cosine's floor
+        factor = module["rate_factor"](epoch)
+        assert factor * config.learning_rate == pytest.approx(config.rate_at(epoch), rel=1e-14)
+    assert module["START_EPOCH"] == 3  # the script continues where the run is

@@ -126,7 +126,16 @@ def test_adam_first_two_steps():
 
 
 def test_every_optimizer_has_a_hand_worked_test():
-    assert set(engine.OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}
+    # AdaDelta's first step by hand: tests/unit/test_adadelta_and_schedules.py
+    assert set(engine.OPTIMIZERS) == {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adadelta",
+    }
 
 
 def test_optimizer_settings_are_used():
