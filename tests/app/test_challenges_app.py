@@ -141,13 +141,17 @@ def test_a_link_can_lock_the_widget_of_every_lockable_setting():
     every = {"dataset": "blobs", "classes": "4"}  # a data set with a choice of classes
 
     def opened(**query) -> dict[str, bool]:
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        for name, value in {**every, **query}.items():
-            at.query_params[name] = value
-        at.session_state[MORE_SETTINGS] = True
-        at.run()
-        assert not at.exception, at.exception
-        return disabled(at)
+        # A schedule shows only its own parameters' widgets: step's, then cosine's.
+        states: dict[str, bool] = {}
+        for schedule in ("step", "cosine"):
+            at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+            for name, value in {**every, "schedule": schedule, **query}.items():
+                at.query_params[name] = value
+            at.session_state[MORE_SETTINGS] = True
+            at.run()
+            assert not at.exception, at.exception
+            states.update(disabled(at))
+        return states
 
     free, locked = opened(), opened(lock=",".join(LOCKABLE))
     widgets = {spec.name: key(spec.name) for spec in SETTINGS if spec.widget and spec.lock}
