@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from engine import DOMAIN
 
+from .chapter_figures import CHAPTER_FIGURES
 from .lessons import SATURATION, LessonRun, saturated_fractions
 from .runs import MAP_RESOLUTION, VariantResult
 from .style import BLUE, CLASS_COLORS, COLORSCALE, VARIANT_COLORS, base_layout
@@ -388,4 +389,5 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "delta_norms": delta_norms,
     "activation_spread": activation_spread,
     "first_layer_weights": first_layer_weights,
+    **CHAPTER_FIGURES,
 }
