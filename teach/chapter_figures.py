@@ -13,12 +13,87 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from engine import DOMAIN
 from playground.insight import band_traces, layer_names
 
 from .lessons import LessonRun
-from .style import BLUE, ORANGE, VARIANT_COLORS, base_layout
+from .runs import MAP_RESOLUTION, VariantResult
+from .style import BLUE, CLASS_COLORS, COLORSCALE, ORANGE, VARIANT_COLORS, base_layout
 
 HISTOGRAM_BINS = 41  # odd: one bin is centred on 0, where L1's weights pile up
+
+
+def _regression_panel(result: VariantResult) -> tuple[go.Heatmap, go.Scatter, str]:
+    """One variant's output over the plane and its training points: a linear output's value
+    (points coloured by their target, same scale), or a softmax's most likely class."""
+    step = 2 * DOMAIN / MAP_RESOLUTION
+    centres = -DOMAIN + step * (np.arange(MAP_RESOLUTION) + 0.5)
+    grid, points = result.output_grid, result.train_points
+    if result.settings.output == "softmax":
+        k = grid.shape[0]
+        scale = [[edge / k, CLASS_COLORS[c]] for c in range(k) for edge in (c, c + 1)]
+        values, limits, opacity = np.argmax(grid, axis=0), (-0.5, k - 0.5), 0.45
+        marker = {
+            "color": [CLASS_COLORS[int(c)] for c in result.train_labels],
+            "line": {"width": 0.8, "color": "white"},
+        }
+        title = f"{result.label}<br>test accuracy {result.last('test_accuracy'):.0%}"
+    else:
+        scale, values, limits, opacity = COLORSCALE, grid[0], (-1.0, 1.0), 1.0
+        # Points in their target's colour on the same scale, outlined to stand out where the
+        # fit is good (and so matches the background).
+        marker = {
+            "color": result.train_labels,
+            "colorscale": COLORSCALE,
+            "cmin": -1,
+            "cmax": 1,
+            "line": {"width": 0.8, "color": "#444444"},
+        }
+        title = f"{result.label}<br>training loss {result.last('train_loss'):.4f}"
+    heatmap = go.Heatmap(
+        x=centres,
+        y=centres[::-1],
+        z=values,
+        colorscale=scale,
+        zmin=limits[0],
+        zmax=limits[1],
+        opacity=opacity,
+        showscale=False,
+        hovertemplate="x₁ %{x:.1f}, x₂ %{y:.1f}<br>output %{z:.2f}<extra></extra>",
+    )
+    scatter = go.Scatter(
+        x=points[:, 0],
+        y=points[:, 1],
+        mode="markers",
+        marker={**marker, "size": 5},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    return heatmap, scatter, title
+
+
+def regression_maps(run: LessonRun) -> go.Figure:
+    """Each variant's output over the plane with its training points, side by side: linear
+    regression's plane of values, softmax regression's straight-edged class regions."""
+    results = list(run.results.values())
+    panels = [_regression_panel(result) for result in results]
+    figure = make_subplots(
+        rows=1,
+        cols=len(results),
+        subplot_titles=[title for _, _, title in panels],
+        horizontal_spacing=0.05,
+    )
+    axis = {"range": [-DOMAIN, DOMAIN], "showgrid": False, "zeroline": False}
+    for column, (heatmap, scatter, _) in enumerate(panels, start=1):
+        figure.add_trace(heatmap, row=1, col=column)
+        figure.add_trace(scatter, row=1, col=column)
+        figure.update_xaxes(axis, row=1, col=column, constrain="domain")
+        anchor = "x" if column == 1 else f"x{column}"
+        figure.update_yaxes(axis, row=1, col=column, scaleanchor=anchor, constrain="domain")
+    figure.update_layout(base_layout(height=360))
+    figure.update_layout(margin={"t": 60})
+    figure.update_annotations(font_size=13)
+    return figure
 
 
 def least_squares_path(run: LessonRun) -> go.Figure:
@@ -168,11 +243,13 @@ def weight_sparsity(run: LessonRun) -> go.Figure:
     figure.update_xaxes(title="epoch", row=1, col=1)
     figure.update_yaxes(title="count", row=1, col=2)
     figure.update_xaxes(title="weight", row=1, col=2)
-    figure.update_layout(base_layout(height=340, legend=True), barmode="overlay")
+    figure.update_layout(base_layout(height=360, legend=True), barmode="overlay")
+    figure.update_layout(margin={"t": 90}, legend={"y": 1.14})
     return figure
 
 
 CHAPTER_FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
+    "regression_maps": regression_maps,
     "least_squares_path": least_squares_path,
     "likelihood_check": likelihood_check,
     "weight_bands": weight_bands,

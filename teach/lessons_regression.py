@@ -228,6 +228,6 @@ def lesson(number: int) -> Lesson:
             Readout("label_probability_after", "Geometric mean of p(label), trained", "{:.3f}"),
             Readout("test_accuracy_softmax", "Test accuracy, softmax regression"),
         ),
-        figures=("least_squares_path", "likelihood_check", "decision_maps"),
+        figures=("least_squares_path", "likelihood_check", "regression_maps"),
         probe=regression_probe,
     )

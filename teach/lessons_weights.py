@@ -74,6 +74,10 @@ def measure(run: LessonRun) -> dict[str, float]:
         numbers[f"zeros_never_fall_{key}"] = float(np.all(np.diff(zeros) >= 0))
         numbers[f"zeros_kept_{key}"] = float(extras["zeros_kept"])
         numbers[f"test_accuracy_{key}"] = result.last("test_accuracy")
+        # How much of the first layer's weight (Σ|w|) leaves from X₁² and X₂².
+        first = np.abs(result.weights[0]).sum(axis=1)
+        squares = [result.settings.features.index(name) for name in ("x1_sq", "x2_sq")]
+        numbers[f"squares_share_{key}"] = float(first[squares].sum() / first.sum())
     return numbers
 
 
@@ -99,13 +103,14 @@ def lesson(number: int) -> Lesson:
             "epochs: without regularisation no weight is exactly 0; L2 (0.01) leaves none at 0 "
             "either but ends with the weights' root mean square below 60% of the unregularised "
             "network's and below its own start; L1 (0.003) sets at least 60% of the weights to "
-            "exactly 0, and a weight once 0 is still 0 at every later recorded epoch; all three "
+            "exactly 0, and a weight once 0 is still 0 at every later recorded epoch; the weights "
+            "it keeps leave from X₁² and X₂² (at least 90% of the first layer's Σ|w|); all three "
             "still reach at least 95% test accuracy."
         ),
         look_for=(
             "In the bands, L2's layers narrow towards 0 while the plain network's widen; L1's "
             "median sits on 0. In the Playground, L1's zero weights are links that vanish, and "
-            "the inputs it keeps are X₁² and X₂², the ones a circle needs."
+            "the inputs left connected are X₁² and X₂², the ones a circle needs."
         ),
         try_next=(
             "Raise L1's rate to 0.03: how many weights survive, and does the network still "
@@ -134,6 +139,10 @@ def lesson(number: int) -> Lesson:
                 lambda n: n["zeros_kept_l1"] == 1 and n["zeros_never_fall_l1"] == 1,
             ),
             Clause(
+                "L1: X₁² and X₂² carry at least 90% of the first layer's Σ|w|",
+                lambda n: n["squares_share_l1"] >= 0.9,
+            ),
+            Clause(
                 "All three: test accuracy ≥ 95%",
                 lambda n: min(n[f"test_accuracy_{key}"] for key in ("plain", "l2", "l1")) >= 0.95,
             ),
@@ -143,6 +152,7 @@ def lesson(number: int) -> Lesson:
             Readout("rms_l2", "Weights' RMS, L2", "{:.3f}"),
             Readout("zero_share_l1", "Weights exactly 0, L1"),
             Readout("zero_share_l2", "Weights exactly 0, L2"),
+            Readout("squares_share_l1", "L1: first-layer Σ|w| from X₁² and X₂²"),
         ),
         figures=("weight_bands", "weight_sparsity"),
         probe=weight_probe,
