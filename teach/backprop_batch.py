@@ -35,6 +35,7 @@ import engine
 
 from .backprop import (
     _ACTIVATION_TEX,
+    _SLOPE_TEX,
     DIGITS,
     INPUT_LIMIT,
     SmallNetwork,
@@ -335,7 +336,15 @@ def _setup_lines(result: BatchTrace) -> list[str]:
 def _hidden_forward_lines(result: BatchTrace) -> list[str]:
     net, x = result.network, result.inputs
     return [
-        _display(r"Z^{(1)} = X W^{(1)} + \mathbf 1 b^{(1)} =", matrix(result.hidden_z)),
+        _display(
+            r"Z^{(1)} = X W^{(1)} + \mathbf 1 b^{(1)} =",
+            matrix(x),
+            matrix(net.hidden_weights),
+            "+",
+            matrix(net.hidden_biases),
+            "=",
+            matrix(result.hidden_z),
+        ),
         "Row 1, unit 1 by hand: "
         f"$z_{{11}} = {_n(x[0, 0])}\\cdot{_n(net.hidden_weights[0, 0])} + "
         f"{_n(x[0, 1])}\\cdot{_n(net.hidden_weights[1, 0])} + {_n(net.hidden_biases[0])} = "
@@ -355,10 +364,18 @@ def _output_forward_lines(result: BatchTrace) -> list[str]:
     applied = (
         r"\operatorname{softmax}_{\text{rows}}(Z^{(2)})"
         if name == "softmax"
-        else (_applied(name, "Z^{(2)}"))
+        else _applied(name, "Z^{(2)}")
     )
     return [
-        _display(r"Z^{(2)} = A^{(1)} W^{(2)} + \mathbf 1 b^{(2)} =", matrix(result.output_z)),
+        _display(
+            r"Z^{(2)} = A^{(1)} W^{(2)} + \mathbf 1 b^{(2)} =",
+            matrix(a),
+            matrix(net.output_weights),
+            "+",
+            matrix(net.output_biases),
+            "=",
+            matrix(result.output_z),
+        ),
         f"Row 1, output 1 by hand: $z_{{11}} = {terms} + {_n(net.output_biases[0])} = "
         f"{_v(result.output_z[0, 0])}$",
         _display(f"\\hat Y = {applied} =", matrix(result.output_a)),
@@ -379,14 +396,31 @@ def _output_delta_lines(result: BatchTrace) -> list[str]:
         return [
             "With softmax and cross-entropy the output error is simply "
             r"$\Delta^{(2)} = \hat Y - Y$, one row per example:",
-            _display(r"\Delta^{(2)} = \hat Y - Y =", matrix(result.output_delta)),
+            _display(
+                r"\Delta^{(2)} = \hat Y - Y =",
+                matrix(a),
+                "-",
+                matrix(y),
+                "=",
+                matrix(result.output_delta),
+            ),
             f"Row 1, output 1: $\\delta_{{11}} = {_v(a[0, 0])} - {_n(y[0, 0])} = "
             f"{_v(result.output_delta[0, 0])}$",
         ]
+    slope = _SLOPE_TEX[result.network.output_activation]
     return [
-        r"$\Delta^{(2)} = (\hat Y - Y) \odot g'(Z^{(2)})$, $\odot$ multiplying entry by entry:",
-        _display(r"g'(Z^{(2)}) =", matrix(result.output_slope)),
-        _display(r"\Delta^{(2)} =", matrix(result.output_delta)),
+        r"$\Delta^{(2)} = (\hat Y - Y) \odot g'(Z^{(2)})$, $\odot$ multiplying entry by entry, "
+        f"with $g'(z) = {slope}$:",
+        _display(
+            r"\Delta^{(2)} = \left(",
+            matrix(a),
+            "-",
+            matrix(y),
+            r"\right) \odot",
+            matrix(result.output_slope),
+            "=",
+            matrix(result.output_delta),
+        ),
         f"Row 1, output 1: $\\delta_{{11}} = ({_v(a[0, 0])} - {_n(y[0, 0])})\\cdot "
         f"{_v(result.output_slope[0, 0])} = {_v(result.output_delta[0, 0])}$",
     ]
@@ -397,12 +431,26 @@ def _hidden_delta_lines(result: BatchTrace) -> list[str]:
     terms = " + ".join(
         f"{_n(d[0, k])}\\cdot{_n(net.output_weights[0, k])}" for k in range(net.outputs)
     )
+    slope = _SLOPE_TEX[net.hidden_activation]
     return [
         r"$\Delta^{(1)} = (\Delta^{(2)} W^{(2)\top}) \odot g'(Z^{(1)})$: each row's output "
-        "errors flow back through the transposed weights, then meet the hidden slopes.",
-        _display(r"\Delta^{(2)} W^{(2)\top} =", matrix(result.hidden_error)),
-        _display(r"g'(Z^{(1)}) =", matrix(result.hidden_slope)),
-        _display(r"\Delta^{(1)} =", matrix(result.hidden_delta)),
+        "errors flow back through the transposed weights, then meet the hidden slopes "
+        f"$g'(z) = {slope}$.",
+        _display(
+            r"\Delta^{(2)} W^{(2)\top} =",
+            matrix(d),
+            matrix(net.output_weights.T),
+            "=",
+            matrix(result.hidden_error),
+        ),
+        _display(
+            r"\Delta^{(1)} =",
+            matrix(result.hidden_error),
+            r"\odot",
+            matrix(result.hidden_slope),
+            "=",
+            matrix(result.hidden_delta),
+        ),
         f"Row 1, unit 1: $({terms})\\cdot{_v(result.hidden_slope[0, 0])} = "
         f"{_v(result.hidden_error[0, 0])}\\cdot{_v(result.hidden_slope[0, 0])} = "
         f"{_v(result.hidden_delta[0, 0])}$",
@@ -411,6 +459,7 @@ def _hidden_delta_lines(result: BatchTrace) -> list[str]:
 
 def _gradient_lines(result: BatchTrace) -> list[str]:
     n, x, a = result.rows, result.inputs, result.hidden_a
+    fraction = f"\\tfrac1{{{n}}}"
     hidden_terms = " + ".join(
         f"{_n(x[i, 0])}\\cdot{_n(result.hidden_delta[i, 0])}" for i in range(n)
     )
@@ -422,30 +471,56 @@ def _gradient_lines(result: BatchTrace) -> list[str]:
         "each row's single-example gradient, divided by $n$; a bias's gradient is its "
         "column of $\\Delta$ summed over the rows, divided by $n$.",
         _display(
-            r"\partial L/\partial W^{(2)} = A^{(1)\top}\Delta^{(2)}/n =",
+            r"\partial L/\partial W^{(2)} = \tfrac1n A^{(1)\top}\Delta^{(2)} =",
+            fraction,
+            matrix(a.T),
+            matrix(result.output_delta),
+            "=",
             matrix(result.grad_output_weights),
-            r",\quad \partial L/\partial b^{(2)} =",
-            matrix(result.grad_output_biases),
         ),
         f"Entry (1, 1) by hand: $[{output_terms}]/{n} = {_v(result.grad_output_weights[0, 0])}$",
         _display(
-            r"\partial L/\partial W^{(1)} = X^\top\Delta^{(1)}/n =",
+            r"\partial L/\partial b^{(2)} = \tfrac1n \mathbf 1^\top \Delta^{(2)} =",
+            matrix(result.grad_output_biases),
+        ),
+        _display(
+            r"\partial L/\partial W^{(1)} = \tfrac1n X^\top\Delta^{(1)} =",
+            fraction,
+            matrix(x.T),
+            matrix(result.hidden_delta),
+            "=",
             matrix(result.grad_hidden_weights),
-            r",\quad \partial L/\partial b^{(1)} =",
-            matrix(result.grad_hidden_biases),
         ),
         f"Entry (1, 1) by hand: $[{hidden_terms}]/{n} = {_v(result.grad_hidden_weights[0, 0])}$",
+        _display(
+            r"\partial L/\partial b^{(1)} = \tfrac1n \mathbf 1^\top \Delta^{(1)} =",
+            matrix(result.grad_hidden_biases),
+        ),
     ]
 
 
 def _step_lines(result: BatchTrace) -> list[str]:
-    eta, new = _v(result.learning_rate), result.updated
+    eta, new, old = _v(result.learning_rate), result.updated, result.network
     return [
         f"One step for the whole batch: $W \\leftarrow W - \\eta\\,\\partial L/\\partial W$ "
-        f"with $\\eta = {eta}$.",
-        _display(r"W^{(1)} \leftarrow", matrix(new.hidden_weights)),
-        _display(r"W^{(2)} \leftarrow", matrix(new.output_weights)),
-        f"For example $w^{{(1)}}_{{11}}: {_v(result.network.hidden_weights[0, 0])} - {eta}\\cdot"
+        f"with $\\eta = {eta}$ (the biases likewise).",
+        _display(
+            r"W^{(1)} \leftarrow",
+            matrix(old.hidden_weights),
+            f"- {eta}",
+            matrix(result.grad_hidden_weights),
+            "=",
+            matrix(new.hidden_weights),
+        ),
+        _display(
+            r"W^{(2)} \leftarrow",
+            matrix(old.output_weights),
+            f"- {eta}",
+            matrix(result.grad_output_weights),
+            "=",
+            matrix(new.output_weights),
+        ),
+        f"For example $w^{{(1)}}_{{11}}: {_v(old.hidden_weights[0, 0])} - {eta}\\cdot"
         f"{_n(result.grad_hidden_weights[0, 0])} = {_v(new.hidden_weights[0, 0])}$.",
         f"With the new weights the mean loss on this batch goes from {_v(result.loss)} to "
         f"**{_v(result.loss_after_step)}**.",

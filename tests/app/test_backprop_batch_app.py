@@ -38,7 +38,7 @@ def test_batch_mode_walks_through_every_phase_in_matrices_checked_against_the_en
         assert not at.exception
         assert heading(at) == f"**Step {step} of 8: {BATCH_PHASES[step - 1]}**"
         if step == 7:
-            assert r"X^\top\Delta^{(1)}/n" in markdown_text(at)
+            assert r"\tfrac1n X^\top\Delta^{(1)}" in markdown_text(at)
     before, after = re.search(
         r"mean loss on this batch goes from ([\d.]+) to \*\*([\d.]+)\*\*", markdown_text(at)
     ).groups()

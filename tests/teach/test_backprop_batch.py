@@ -83,32 +83,42 @@ def test_every_shown_matrix_follows_from_the_shown_ones(case):
     result = batch_trace(network, inputs, targets, 0.3)
     phases = [matrices(batch_phase_lines(result, phase)) for phase in range(len(BATCH_PHASES))]
     X, Y, W1, b1, W2, b2 = phases[0]
-    Z1, A1 = phases[1]
-    Z2, Yhat = phases[2]
+    X_, W1_, b1_, Z1, A1 = phases[1]
+    A1_, W2_, b2_, Z2, Yhat = phases[2]
+    for operand, shown in ((X_, X), (W1_, W1), (b1_, b1), (A1_, A1), (W2_, W2), (b2_, b2)):
+        np.testing.assert_array_equal(operand, shown)  # the same numbers as shown before
     n = X.shape[0]
-    softmax = network.output_activation == "softmax"
     assert_by_hand(Z1, X @ W1 + b1)
     assert_by_hand(A1, activation(network.hidden_activation, Z1))
     assert_by_hand(Z2, A1 @ W2 + b2)
-    if softmax:
-        (D2,) = phases[4]
+    if network.output_activation == "softmax":
         assert_by_hand(Yhat, softmax_rows(Z2))
+        Yhat_, Y_, D2 = phases[4]
         assert_by_hand(D2, Yhat - Y)
     else:
-        slope, D2 = phases[4]
         assert_by_hand(Yhat, activation(network.output_activation, Z2))
+        Yhat_, Y_, slope, D2 = phases[4]
         assert_by_hand(D2, (Yhat - Y) * slope)
-    error, hidden_slope, D1 = phases[5]
+    np.testing.assert_array_equal(Yhat_, Yhat)
+    np.testing.assert_array_equal(Y_, Y)
+    D2_, W2T, error, error_, hidden_slope, D1 = phases[5]
+    np.testing.assert_array_equal(W2T, W2.T)
     assert_by_hand(error, D2 @ W2.T)
     assert_by_hand(D1, error * hidden_slope)
-    dW2, db2, dW1, db1 = phases[6]
+    A1T, D2__, dW2, db2, XT, D1_, dW1, db1 = phases[6]
+    np.testing.assert_array_equal(A1T, A1.T)
+    np.testing.assert_array_equal(XT, X.T)
     assert_by_hand(dW2, A1.T @ D2 / n)  # ∂L/∂W = Aᵀ Δ / n, from the shown Aᵀ and Δ
     assert_by_hand(db2, D2.sum(axis=0) / n)
     assert_by_hand(dW1, X.T @ D1 / n)
     assert_by_hand(db1, D1.sum(axis=0) / n)
-    W1_new, W2_new = phases[7]
+    for same, shown in ((D2_, D2), (error_, error), (D2__, D2), (D1_, D1)):
+        np.testing.assert_array_equal(same, shown)
+    W1__, dW1_, W1_new, W2__, dW2_, W2_new = phases[7]
     assert_by_hand(W1_new, W1 - 0.3 * dW1)
     assert_by_hand(W2_new, W2 - 0.3 * dW2)
+    for same, shown in ((W1__, W1), (dW1_, dW1), (W2__, W2), (dW2_, dW2)):
+        np.testing.assert_array_equal(same, shown)
 
 
 def test_worked_entries_add_up():
