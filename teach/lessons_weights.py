@@ -2,7 +2,7 @@
 
 The probe reads every snapshot the run recorded (``engine.snapshots``: each epoch up to 100,
 then log-spaced) and keeps, per recorded epoch, the percentiles of each layer's weights
-(``playground.insight.parameter_percentiles``, TensorBoard's distribution bands), the root
+(``playground.insight.PERCENTILES``, TensorBoard's distribution bands), the root
 mean square of all weights and how many weights are exactly zero. The engine's L1 is
 TensorFlow Playground's: a weight whose penalty step would cross zero is set to exactly 0 and
 stays there, so under L1 the count of zeros can only grow; L2 pulls every weight towards 0 in
@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from playground.insight import parameter_percentiles
+import engine
+from playground.insight import PERCENTILES
 from playground.run import TrainingRun
-
-from .lessons_regression import snapshot_parameters
 
 if TYPE_CHECKING:
     from .lessons import Lesson, LessonRun
@@ -36,29 +35,46 @@ def _all_weights(weights: list[np.ndarray]) -> np.ndarray:
     return np.concatenate([w.ravel() for w in weights])
 
 
+def parameter_positions(model: engine.Model) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per layer, where its weights and its biases sit in the flat parameter vector (the
+    layers are views of it: filled with 0, 1, 2, … they read out their own positions)."""
+    numbered = model.copy()
+    numbered.params[:] = np.arange(numbered.params.size)
+    return (
+        [w.astype(np.int64).ravel() for w in numbered.weights],
+        [b.astype(np.int64).ravel() for b in numbered.biases],
+    )
+
+
 def weight_probe(training_run: TrainingRun) -> dict[str, np.ndarray]:
     """Per recorded epoch (``snapshot_epochs``, E): ``weight_percentiles`` (layers, E, Q) and
-    ``bias_percentiles`` (as ``playground.insight.PercentileRecord.arrays``), ``weight_rms`` (E,)
-    and ``zero_weights`` (E,) the count of weights exactly 0; ``zeros_kept``, whether every
+    ``bias_percentiles``, ``playground.insight.PERCENTILES`` of each layer's weights and biases
+    (as ``playground.insight.PercentileRecord.arrays``); ``weight_rms`` (E,) and
+    ``zero_weights`` (E,), the count of weights exactly 0; ``zeros_kept``, whether every
     weight once 0 stayed 0; and ``final_weights``, every weight now (for histograms)."""
-    moments = snapshot_parameters(training_run)
-    if not moments:  # before training: nothing recorded yet
-        return {"final_weights": _all_weights(list(training_run.model.weights))}
-    percentiles = [parameter_percentiles(w, b) for _, w, b in moments]
+    model, snapshots = training_run.model, training_run.snapshots
+    final = _all_weights(list(model.weights))
+    if not snapshots.epochs:  # before training: nothing recorded yet
+        return {"final_weights": final}
+    # (E, n_parameters): every recorded parameter vector, then each layer's columns at once.
+    params = np.stack([snapshots.get(epoch).params for epoch in snapshots.epochs])
+    weight_positions, bias_positions = parameter_positions(model)
+    weights = params[:, np.concatenate(weight_positions)]
+
+    def percentiles(positions: list[np.ndarray]) -> np.ndarray:
+        return np.stack([np.percentile(params[:, p], PERCENTILES, axis=1).T for p in positions])
+
+    zero = weights == 0.0
     return {
-        "snapshot_epochs": np.array([epoch for epoch, _, _ in moments], dtype=np.int64),
-        "weight_percentiles": np.stack([p[0] for p in percentiles], axis=1),
-        "bias_percentiles": np.stack([p[1] for p in percentiles], axis=1),
-        "weight_rms": np.array([np.sqrt(np.mean(_all_weights(w) ** 2)) for _, w, _ in moments]),
-        "zero_weights": np.array([np.sum(_all_weights(w) == 0.0) for _, w, _ in moments]),
-        "zeros_kept": np.array(_zeros_kept([_all_weights(w) for _, w, _ in moments])),
-        "final_weights": _all_weights(list(training_run.model.weights)),
+        "snapshot_epochs": np.array(snapshots.epochs, dtype=np.int64),
+        "weight_percentiles": percentiles(weight_positions),
+        "bias_percentiles": percentiles(bias_positions),
+        "weight_rms": np.sqrt(np.mean(weights**2, axis=1)),
+        "zero_weights": zero.sum(axis=1),
+        # A weight 0 at one recorded epoch is 0 at the next (so at every later one).
+        "zeros_kept": np.array(bool(np.all(zero[1:] | ~zero[:-1]))),
+        "final_weights": final,
     }
-
-
-def _zeros_kept(weights: list[np.ndarray]) -> bool:
-    """Whether every weight that is exactly 0 at a recorded epoch is 0 at every later one."""
-    return all(np.all(later[earlier == 0.0] == 0.0) for earlier, later in zip(weights, weights[1:]))
 
 
 def measure(run: LessonRun) -> dict[str, float]:

@@ -10,8 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from playground.insight import parameter_percentiles
+from playground.run import build_run, train_chunk
 from teach.lessons import LESSON_LIST, LESSONS
 from teach.lessons_regression import least_squares, mean_negative_log_likelihood
+from teach.lessons_weights import weight_probe
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,3 +69,19 @@ def test_a_chapter_module_imported_first_still_gets_its_lesson_listed():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "1", result.stderr
+
+
+def test_weight_probe_bands_are_the_insight_views_percentiles():
+    # The probe computes every recorded epoch's percentiles at once; its newest row must be
+    # what playground.insight (the Distributions view) computes from the model itself.
+    lesson = LESSONS["weights"]
+    settings = next(v.settings for v in lesson.variants if v.key == "l1")
+    run = build_run(settings)
+    train_chunk(run, 20)
+    extras = weight_probe(run)
+    weights, biases = parameter_percentiles(list(run.model.weights), list(run.model.biases))
+    np.testing.assert_array_equal(extras["weight_percentiles"][:, -1], weights)
+    np.testing.assert_array_equal(extras["bias_percentiles"][:, -1], biases)
+    assert extras["snapshot_epochs"].tolist() == list(range(21))
+    final = np.concatenate([w.ravel() for w in run.model.weights])
+    assert extras["zero_weights"][-1] == np.sum(final == 0.0) > 0  # L1 has zeroed some already
