@@ -247,7 +247,14 @@ def batch_from_frame(frame: pd.DataFrame, network: SmallNetwork) -> tuple[np.nda
     values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
     inputs = values[:, :2]
     if network.loss != "cross_entropy":
-        return inputs, values[:, 2:]
+        targets = values[:, 2:]
+        low, high = TARGET_RANGES[network.output_activation]
+        if not np.all((targets >= low) & (targets <= high)):  # NaN fails too
+            raise ValueError(
+                f"Every target of a {network.output_activation} output must be a number from "
+                f"{low:g} to {high:g}."
+            )
+        return inputs, targets
     classes = values[:, 2]
     if not np.all(np.isin(classes, np.arange(1, network.outputs + 1))):
         raise ValueError(f"Each row's class must be a whole number from 1 to {network.outputs}.")
@@ -303,7 +310,8 @@ def render() -> None:
         st.radio("Walk through", (ONE_SAMPLE, BATCH), horizontal=True, key="backprop_mode") == BATCH
     )
     with st.expander(
-        f"Network, {'batch' if batch_mode else 'sample'} and learning rate", expanded=True
+        "Network and learning rate" if batch_mode else "Network, sample and learning rate",
+        expanded=True,
     ):
         hidden_units, outputs, hidden_activation, output, learning_rate = network_controls()
         if not batch_mode:

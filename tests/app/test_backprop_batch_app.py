@@ -69,6 +69,14 @@ def test_an_edited_batch_row_changes_the_matrices_and_a_bad_cell_gets_a_sentence
     at.run()
     assert not at.exception
     assert "must be a number between" in at.error[0].value
+    at.session_state[BATCH_EDITOR] = {
+        "edited_rows": {1: {"y₁": 3.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert "target of a tanh output must be a number from" in at.error[0].value
 
 
 def test_softmax_batch_takes_a_class_per_row():
