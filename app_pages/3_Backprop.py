@@ -1,5 +1,8 @@
-"""Back-prop, step by step: one sample through a tiny network, forward, backward, one step."""
+"""Back-prop, step by step: one sample (or a mini-batch, in matrix form) through a tiny
+network, forward, backward, one step."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 import engine
@@ -23,6 +26,15 @@ from teach.backprop import (
     trace,
     unit_names,
 )
+from teach.backprop_batch import (
+    BATCH_PHASES,
+    batch_phase_lines,
+    batch_trace,
+    default_batch,
+    engine_batch_difference,
+    hand_batch_difference,
+    hand_batch_trace,
+)
 from teach.figures import backprop_diagram
 
 PHASE = "backprop_phase"
@@ -35,6 +47,7 @@ OUTPUT_LABELS = {
     "softmax": "softmax (cross-entropy loss)",
 }
 TARGET_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "linear": (-10.0, 10.0)}
+ONE_SAMPLE, BATCH = "One sample", "A mini-batch, in matrix form"
 
 
 def go_to_phase(phase: int) -> None:
@@ -149,7 +162,7 @@ def weight_editors(hidden_units: int, outputs: int, hidden_activation: str, outp
     return network_from_frames(edited_hidden, edited_output, hidden_activation, output)
 
 
-def phase_navigation(phase: int) -> None:
+def phase_navigation(phase: int, titles: tuple[str, ...] = PHASES) -> None:
     back, forward, restart, where = st.columns([1, 1, 1, 5], vertical_alignment="center")
     back.button(
         "◀ Back",
@@ -164,14 +177,14 @@ def phase_navigation(phase: int) -> None:
         key="backprop_next",
         on_click=go_to_phase,
         args=(phase + 1,),
-        disabled=phase == len(PHASES) - 1,
+        disabled=phase == len(titles) - 1,
         type="primary",
         width="stretch",
     )
     restart.button(
         "Start over", key="backprop_restart", on_click=go_to_phase, args=(0,), width="stretch"
     )
-    where.markdown(f"**Step {phase + 1} of {len(PHASES)}: {PHASES[phase]}**")
+    where.markdown(f"**Step {phase + 1} of {len(titles)}: {titles[phase]}**")
 
 
 def gradient_tables(result: Trace, phase: int) -> None:
@@ -216,11 +229,93 @@ def explanation(result: Trace, phase: int, seed: int) -> None:
         )
 
 
+def batch_frame(network: SmallNetwork) -> pd.DataFrame:
+    """The starting batch as an editable table: x₁, x₂ and the targets (softmax: the class)."""
+    inputs, targets = default_batch(network)
+    frame = pd.DataFrame(inputs, columns=["x₁", "x₂"])
+    if network.loss == "cross_entropy":
+        frame["class"] = np.argmax(targets, axis=1) + 1
+    else:
+        for k in range(network.outputs):
+            frame[f"y{'₁₂₃'[k]}"] = targets[:, k]
+    return frame
+
+
+def batch_from_frame(frame: pd.DataFrame, network: SmallNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """(inputs, targets) from the edited table; a ``ValueError`` with a sentence if a cell is
+    unusable (the rows themselves are checked by ``teach.backprop_batch.check_batch``)."""
+    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    inputs = values[:, :2]
+    if network.loss != "cross_entropy":
+        targets = values[:, 2:]
+        low, high = TARGET_RANGES[network.output_activation]
+        if not np.all((targets >= low) & (targets <= high)):  # NaN fails too
+            raise ValueError(
+                f"Every target of a {network.output_activation} output must be a number from "
+                f"{low:g} to {high:g}."
+            )
+        return inputs, targets
+    classes = values[:, 2]
+    if not np.all(np.isin(classes, np.arange(1, network.outputs + 1))):
+        raise ValueError(f"Each row's class must be a whole number from 1 to {network.outputs}.")
+    return inputs, np.eye(network.outputs)[classes.astype(int) - 1]
+
+
+def batch_editor(network: SmallNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """The editable batch (rows can be added or deleted); its key follows the target columns,
+    so another output starts from its own default batch."""
+    kind = "class" if network.loss == "cross_entropy" else network.output_activation
+    st.markdown("**The batch** (one row per example; add or delete rows: 2–6)")
+    edited = st.data_editor(
+        batch_frame(network),
+        num_rows="dynamic",
+        key=f"backprop_batch_{kind}_{network.outputs}",
+        hide_index=True,
+    )
+    return batch_from_frame(edited, network)
+
+
+def render_batch(network: SmallNetwork, learning_rate: float) -> None:
+    """The mini-batch walk-through: matrices for every phase, computed by hand."""
+    try:
+        inputs, targets = batch_editor(network)
+        result = batch_trace(network, inputs, targets, learning_rate)
+    except ValueError as error:
+        st.error(plain(error))
+        return
+    shown = hand_batch_trace(result)
+    phase = st.session_state[PHASE]
+    phase_navigation(phase, BATCH_PHASES)
+    for line in batch_phase_lines(shown, phase):
+        st.markdown(line)
+    if phase == len(BATCH_PHASES) - 1:
+        st.button(
+            "Continue from the new weights",
+            key="backprop_keep",
+            on_click=keep_updated,
+            args=(shown.updated, st.session_state.get(BASE, (0, None))[0]),
+        )
+    st.caption(
+        "Checked against the engine: its own forward and backward pass over these rows gives "
+        "the same activations, mean loss and gradients (largest difference "
+        f"{engine_batch_difference(result):.1e}). The numbers shown are rounded to 3 decimals "
+        "and computed by hand from one another; they differ from the exact ones by at most "
+        f"{hand_batch_difference(result, shown):.3f}."
+    )
+
+
 def render() -> None:
     st.session_state.setdefault(PHASE, 0)
-    with st.expander("Network, sample and learning rate", expanded=True):
+    batch_mode = (
+        st.radio("Walk through", (ONE_SAMPLE, BATCH), horizontal=True, key="backprop_mode") == BATCH
+    )
+    with st.expander(
+        "Network and learning rate" if batch_mode else "Network, sample and learning rate",
+        expanded=True,
+    ):
         hidden_units, outputs, hidden_activation, output, learning_rate = network_controls()
-        sample, target = sample_controls(outputs, output)
+        if not batch_mode:
+            sample, target = sample_controls(outputs, output)
     with st.expander("Weights and biases: edit any cell", expanded=False):
         try:
             network = weight_editors(hidden_units, outputs, hidden_activation, output)
@@ -229,6 +324,9 @@ def render() -> None:
             st.error(plain(error))
     if network is None:
         st.info("Fix the weights above to see the steps.")
+        return
+    if batch_mode:
+        render_batch(network, learning_rate)
         return
     try:
         result = trace(network, sample, target, learning_rate)
@@ -261,6 +359,7 @@ st.set_page_config(page_title="NeuroPlay — Back-prop", page_icon="🧠", layou
 st.title("Back-propagation, step by step", anchor=False)
 st.caption(
     "One sample goes forward through a small network, the loss is measured, the error flows "
-    "back layer by layer, and every weight takes one gradient-descent step. Press Next."
+    "back layer by layer, and every weight takes one gradient-descent step. Press Next. Or "
+    "take a mini-batch: the same steps for several rows at once, as matrices."
 )
 render()

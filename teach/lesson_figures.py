@@ -13,6 +13,7 @@ from plotly.subplots import make_subplots
 
 from engine import DOMAIN
 
+from .chapter_figures import CHAPTER_FIGURES
 from .lessons import SATURATION, LessonRun, saturated_fractions
 from .lessons_schedules import SCHEDULE_FIGURES
 from .optimizer_paths import optimizer_paths, paths_figure
@@ -401,4 +402,5 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "first_layer_weights": first_layer_weights,
     "optimizer_paths": optimizer_paths_figure,
     **SCHEDULE_FIGURES,
+    **CHAPTER_FIGURES,
 }

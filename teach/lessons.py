@@ -1065,6 +1065,15 @@ LESSON_LIST = (
         for i, lesson in enumerate(SCHEDULE_LESSONS)
     ),
 )
+
+# Issue 16's chapters, each in its own module, numbered on from the lessons above.
+from . import lessons_regression, lessons_weights  # noqa: E402  (they use the classes above)
+
+LESSON_LIST += tuple(
+    chapter.lesson(len(LESSON_LIST) + k)
+    for k, chapter in enumerate((lessons_regression, lessons_weights), start=1)
+)
+
 LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSON_LIST}
 
 
