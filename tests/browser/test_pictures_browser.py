@@ -134,7 +134,8 @@ def test_the_view_and_each_figure_download_as_on_screen_at_twice_the_size(page, 
         assert all(inside(part, box) for part in parts[figure]), (figure, box, parts[figure])
         assert box["width"] * box["height"] < 0.6 * graph["width"] * graph["height"]
         assert_twice(picture, box)
-        assert not_blank(picture) > 0.03, (figure, not_blank(picture))
+        # Measured: 3 % (the loss chart at epoch 0: axes and labels) to 60 %; blank: 0.
+        assert not_blank(picture) > 0.01, (figure, not_blank(picture))
         # Measured: under 2 (the same pixels, Plotly's rendering at 2× box-averaged back).
         assert like_the_screen(picture, screen(page, box), figure) < 12, figure
     assert not page.errors
