@@ -22,8 +22,8 @@ const FALLBACK_COLORSCALE = [
   [0.0, "#000000"],
   [1.0, "#ffffff"],
 ];
-// The modebar's PNG download (see downloadPng) is at 2x the figure's on-screen size: slide
-// resolution. A figure's own config.toImageButtonOptions replaces this.
+// The modebar's PNG downloads (see downloadPng) are at PICTURE_SCALE (2x) the on-screen size:
+// slide resolution. toImageButtonOptions is Plotly's setting for its own button (removed).
 // showSendToCloud: Plotly's "Share chart" button needs a chart-studio server; without one the
 // click only logs an error.
 const DEFAULT_CONFIG = {
