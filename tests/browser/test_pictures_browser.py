@@ -53,15 +53,18 @@ def download(page, title: str) -> tuple[str, Image.Image]:
 
 
 def settled(page) -> dict:
-    """The view's boxes once they stay put: the graph fits the window after it loads (a
-    cold first load may still be resizing it)."""
-    view, before = page.evaluate(VIEW), None
-    for _ in range(20):  # Timeout: settles within a second; 20 × 0.3 s on a loaded machine.
-        if view == before:
+    """The view's boxes once the page stopped moving them: the widgets' code loads after the
+    graph is drawn (the layer row then grows by 28 px, moving the view down and the graph
+    11 px shorter; as test_run_file_browser's ``settled_box``)."""
+    # Timeout: a new session's widgets: a few s when busy.
+    page.get_by_label("Learning rate").first.wait_for(timeout=30_000)
+    views = [page.evaluate(VIEW)]
+    for _ in range(40):  # Timeout: three equal looks 0.75 s apart; up to 30 s when busy.
+        if len(views) >= 3 and views[-1] == views[-2] == views[-3]:
             break
-        page.wait_for_timeout(300)
-        before, view = view, page.evaluate(VIEW)
-    return view
+        page.wait_for_timeout(750)
+        views.append(page.evaluate(VIEW))
+    return views[-1]
 
 
 def screen(page, box: dict) -> np.ndarray:
