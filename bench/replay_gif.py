@@ -21,7 +21,7 @@ import statistics
 import time
 
 from playground.history import recorded_epochs
-from playground.replay import replay_epochs, replay_frames, replay_gif
+from playground.replay import MAP_SIZES, replay_epochs, replay_frames, replay_gif, replay_points
 from playground.replay_gif import render_gif
 from playground.run import TrainingRun, build_run, train_chunk
 from playground.settings import PlaygroundSettings
@@ -55,21 +55,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--size", choices=list(MAP_SIZES), default="large")
+    parser.add_argument("--log-loss", action="store_true", help="a log-scale loss axis")
     arguments = parser.parse_args()
     run = trained_run(arguments.frames)
     epochs = replay_epochs(recorded_epochs(run), arguments.frames)
     replay_frames(run, epochs[:2])  # compile and warm what the first frame needs
     print(f"run: epoch {run.epoch:,}, {len(recorded_epochs(run))} recorded epochs")
     load_before = os.getloadavg()
-    walls, cpus, gif = timed(lambda: replay_gif(run, arguments.frames, 10), arguments.repeats)
+    walls, cpus, gif = timed(
+        lambda: replay_gif(
+            run, arguments.frames, 10, log_loss=arguments.log_loss, size=arguments.size
+        ),
+        arguments.repeats,
+    )
     print(
-        f"{arguments.frames} frames, whole replay: median {statistics.median(walls):.2f} s, "
-        f"fastest {min(walls):.2f} s (CPU {statistics.median(cpus):.2f} s), "
-        f"GIF {len(gif) / 1e6:.2f} MB"
+        f"{arguments.frames} frames ({arguments.size}), whole replay: median "
+        f"{statistics.median(walls):.2f} s, fastest {min(walls):.2f} s "
+        f"(CPU {statistics.median(cpus):.2f} s), GIF {len(gif) / 1e6:.2f} MB"
     )
     walls, _, frames = timed(lambda: replay_frames(run, epochs), arguments.repeats)
     print(f"  frames from the history: median {statistics.median(walls):.2f} s")
-    walls, _, _ = timed(lambda: render_gif(frames), arguments.repeats)
+    points = replay_points(run)
+    walls, _, _ = timed(
+        lambda: render_gif(
+            frames, map_size=MAP_SIZES[arguments.size], points=points, log_loss=arguments.log_loss
+        ),
+        arguments.repeats,
+    )
     print(f"  drawing and encoding:    median {statistics.median(walls):.2f} s")
     print(f"load average before {load_before}, after {os.getloadavg()}")
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from PIL import ImageColor
 
-from .figures import frame_updates, playground_figure
+from .figures import frame_updates, playground_figure, point_colors
 from .frames import frame_data, view_spec
 from .history import moment, recorded_epochs
-from .replay_gif import NetworkPicture, ReplayFrame, render_gif
+from .replay_gif import NetworkPicture, ReplayFrame, ReplayPoints, render_gif
 from .run import TrainingRun, metrics
 
 MIN_FRAMES = 2
@@ -28,6 +29,10 @@ DEFAULT_FRAMES = 50
 MIN_SPEED = 1  # frames per second
 MAX_SPEED = 25  # a GIF's delay is in hundredths of a second: 25/s is 4, faster ones blur
 DEFAULT_SPEED = 10
+# The output map's side in px: the GIF's size ("large": ~800 × 300 px in all, ~1 MB for 100
+# frames; "small" for a page or a chat: about half the bytes).
+MAP_SIZES = {"large": 240, "small": 160}
+DEFAULT_SIZE = "large"
 
 
 def replay_epochs(recorded: list[int], count: int) -> list[int]:
@@ -82,14 +87,30 @@ def replay_frames(
     return frames
 
 
+def replay_points(run: TrainingRun, theme: str | None = None) -> ReplayPoints:
+    """The run's training points in their class colours, as the live view draws them."""
+    spec = view_spec(run, log_loss=False, theme=theme)
+    colors = point_colors(run.train.y, spec.output_mode, spec.colors)
+    return ReplayPoints(
+        xy=np.asarray(run.train.X[:, :2], dtype=np.float64),
+        # "#rrggbb" for classes, "rgb(r,g,b)" for a regression's targets.
+        colors=np.array([ImageColor.getrgb(c)[:3] for c in colors], dtype=np.uint8).reshape(-1, 3),
+    )
+
+
 def replay_gif(
     run: TrainingRun,
     count: int,
     speed: float,
     theme: str | None = None,
     progress: Callable[[float], None] | None = None,
+    log_loss: bool | None = None,
+    size: str = DEFAULT_SIZE,
 ) -> bytes:
     """The run's recorded history as a GIF of ``count`` frames shown ``speed`` per second.
+
+    ``log_loss``: the loss chart's y axis is logarithmic (None: the run's setting). ``size``:
+    a key of ``MAP_SIZES``.
 
     ``progress(fraction)`` goes from 0 to 1: the first half while the frames are computed,
     the second while they are drawn. Raises ``ValueError`` with a sentence for a count or
@@ -97,13 +118,18 @@ def replay_gif(
     """
     if not MIN_SPEED <= speed <= MAX_SPEED:
         raise ValueError(f"A replay shows {MIN_SPEED} to {MAX_SPEED} frames per second.")
+    if size not in MAP_SIZES:
+        raise ValueError(f"A replay is {' or '.join(MAP_SIZES)}; not {size!r}.")
     epochs = replay_epochs(recorded_epochs(run), count)
     report = progress or (lambda fraction: None)
     frames = replay_frames(run, epochs, theme, lambda done: report(done / (2 * count)))
     return render_gif(
         frames,
         seconds_per_frame=1.0 / speed,
+        map_size=MAP_SIZES[size],
         colors=view_spec(run, log_loss=False, theme=theme).colors,
+        points=replay_points(run, theme),
+        log_loss=run.settings.log_loss if log_loss is None else log_loss,
         progress=lambda done, total: report(0.5 + done / (2 * total)),
     )
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -66,6 +68,13 @@ class TrainingRun:
     # playground.history; its memory bound is engine.snapshots').
     snapshots: engine.SnapshotRecorder = field(
         default_factory=engine.SnapshotRecorder, repr=False, compare=False
+    )
+    # Held while the run changes (``train_chunk``, ``rewind``) and while it is read whole
+    # (``run_file.save_run``, on the download button's thread): a file saved during play has
+    # one epoch's weights, optimiser state and history. Not an init field: a copy made with
+    # ``dataclasses.replace`` (a timeline moment) gets its own.
+    lock: threading.RLock = field(
+        default_factory=threading.RLock, init=False, repr=False, compare=False
     )
 
     @property
@@ -200,6 +209,18 @@ def restart(run: TrainingRun) -> TrainingRun:
     return fresh
 
 
+def holding_lock(change):
+    """``change(run, ...)`` made while holding ``run.lock`` (see ``TrainingRun.lock``)."""
+
+    @functools.wraps(change)
+    def locked(run: TrainingRun, *args, **kwargs):
+        with run.lock:
+            return change(run, *args, **kwargs)
+
+    return locked
+
+
+@holding_lock
 def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None) -> None:
     """Train up to ``epochs`` epochs, or fewer once ``time_budget`` seconds are spent (at least
     one), honouring the stop conditions; sets ``stop_reason``."""
@@ -260,6 +281,7 @@ def checkpoint(run: TrainingRun) -> Checkpoint:
     )
 
 
+@holding_lock
 def rewind(run: TrainingRun, saved: Checkpoint) -> None:
     """Back to a ``checkpoint``, in place: weights (the model's layer views follow), optimiser
     state, shuffling state, epoch and history."""

@@ -73,8 +73,11 @@ class RunFileError(ValueError):
 
 
 def save_run(run: TrainingRun) -> bytes:
-    """The run as a run file (UTF-8 JSON, at most ``MAX_BYTES``)."""
-    document = run_document(run)
+    """The run as a run file (UTF-8 JSON, at most ``MAX_BYTES``), read under the run's lock:
+    Save runs on the download button's thread, perhaps while the live view trains this run
+    (one epoch's weights with another's history otherwise)."""
+    with run.lock:
+        document = run_document(run)
     text = _dumps(document)
     while len(text) > MAX_BYTES and document["history"]["rows"] > 2:
         document["history"] = _thinned(document["history"], len(run.model.layout))

@@ -49,6 +49,7 @@ from playground.pacing import (
     TrainingPace,
     run_plan,
 )
+from playground.pictures import pictures_option
 from playground.quote import plain
 from playground.run import (
     TrainingRun,
@@ -246,6 +247,8 @@ def render_frame(
         stream=str(state.playback().started) if playing else None,
         stop_on_click=f".st-key-{state.PLAY_BUTTON_KEY}",
         changes_only=WHOLE_FRAME_EVERY if playing else None,
+        # The PNG buttons: the whole view and each figure, named by data set and epoch.
+        pictures=pictures_option(figure, run.settings.dataset),
     )["stats"]
 
 

@@ -18,9 +18,11 @@ from . import state
 
 FRAMES_KEY = "replay_frames"
 SPEED_KEY = "replay_speed"
+SIZE_KEY = "replay_size"
 RENDER_KEY = "replay_render"
 DOWNLOAD_KEY = "replay_download"
-_MADE = "_replay_gif"  # ((id of the run's recorder, epoch, frames, speed), GIF bytes | sentence)
+# ((id of the run's recorder, epoch, frames, speed, size, log axis), GIF bytes | sentence)
+_MADE = "_replay_gif"
 
 
 def replay_part(run: TrainingRun) -> None:
@@ -46,9 +48,22 @@ def replay_part(run: TrainingRun) -> None:
         key=SPEED_KEY,
         width=160,
     )
-    made_for = (id(run.snapshots), run.epoch, int(count), int(speed))
+    size = row.selectbox(
+        "Size",
+        options=list(replay.MAP_SIZES),
+        index=list(replay.MAP_SIZES).index(replay.DEFAULT_SIZE),
+        format_func=lambda name: f"{name} ({replay.MAP_SIZES[name]} px map)",
+        key=SIZE_KEY,
+        width=170,
+        help="The GIF's size: small is about half the bytes (for a chat or a page).",
+    )
+    log_loss = state.settings().log_loss  # the loss chart's axis, as the live view's
+    made_for = (id(run.snapshots), run.epoch, int(count), int(speed), size, log_loss)
     if row.button("Render the replay", key=RENDER_KEY, icon=":material/movie:"):
-        st.session_state[_MADE] = (made_for, _render(run, int(count), int(speed)))
+        st.session_state[_MADE] = (
+            made_for,
+            _render(run, int(count), int(speed), size, log_loss),
+        )
     made = st.session_state.get(_MADE)
     if made is None or made[0] != made_for:
         return
@@ -70,7 +85,7 @@ def replay_part(run: TrainingRun) -> None:
     )
 
 
-def _render(run: TrainingRun, count: int, speed: int) -> bytes | str:
+def _render(run: TrainingRun, count: int, speed: int, size: str, log_loss: bool) -> bytes | str:
     """The GIF, with a progress bar while it renders; or the sentence saying why not."""
     bar = st.progress(0.0, text="Rendering the replay…")
     try:
@@ -82,6 +97,8 @@ def _render(run: TrainingRun, count: int, speed: int) -> bytes | str:
             progress=lambda fraction: bar.progress(
                 min(fraction, 1.0), text=f"Rendering the replay… {fraction:.0%}"
             ),
+            log_loss=log_loss,
+            size=size,
         )
     except ValueError as problem:  # a sentence (playground.replay)
         bar.empty()

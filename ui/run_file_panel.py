@@ -10,7 +10,9 @@ animation (``ui.replay_panel``).
 
 The files are made when a button is clicked (Streamlit calls ``data`` on another thread, after
 the page was drawn), from the run this session holds then (``RunHolder``): training changes that
-run in place, so a file saved after playing without a full rerun has the newest epochs.
+run in place, so a file saved after playing without a full rerun has the newest epochs. Each
+file is read under the run's lock (``TrainingRun.lock``): while the live view trains, a Save
+or an export has one epoch's weights, optimiser state and history, never a mix.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class RunHolder:
     def exported(self, kind: str) -> str:
         from playground import export_code
 
-        return export_code.EXPORTS[kind].write(self.run)
+        with self.run.lock:  # one epoch's weights, while the live view may be training the run
+            return export_code.EXPORTS[kind].write(self.run)
 
 
 def holder() -> RunHolder:

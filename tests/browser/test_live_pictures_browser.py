@@ -163,7 +163,10 @@ PICTURE_PLACES = f"""(slots) => {{
         places[k] = {{x: r.left - svg.left, y: r.top - svg.top, width: r.width, height: r.height,
                      page: {{x: r.left, y: r.top, width: r.width, height: r.height}}}};
     }}
-    return {{places, width: gd._fullLayout.width, height: gd._fullLayout.height}};
+    // The caption line above the graph: the view's PNG has it on top (issue 15).
+    const caption = document.querySelector('.np-live-plotly-caption').getBoundingClientRect();
+    return {{places, width: gd._fullLayout.width, height: gd._fullLayout.height,
+             caption: svg.top - caption.top}};
 }}"""
 ORANGE, BLUE = (np.array(hex_to_rgb(c)) for c in (DEFAULT_COLORS.palette.negative,
                                                    DEFAULT_COLORS.palette.positive))  # fmt: skip
@@ -194,8 +197,9 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
     with page.expect_download(timeout=20_000) as download:
         page.locator(GRAPH).get_by_role("button", name=DOWNLOAD_PNG).click()
     path = download.value.path()
-    # Plotly's name for a figure without a title.
-    assert download.value.suggested_filename == "plot-image.png"
+    # The data set and the epoch the caption shows (issue 15).
+    epoch = page.locator(METRICS).first.get_attribute("data-epoch")
+    assert download.value.suggested_filename == f"neuroplay-circle-epoch-{epoch}.png"
     # The pictures' data URLs went into a copy of the figure only: not into the live graph.
     assert page.evaluate(NEW_URLS) == []
     assert page.evaluate(sources) == live_sources
@@ -203,13 +207,13 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
     ARTIFACTS.mkdir(exist_ok=True)  # to look at
     png.save(ARTIFACTS / "downloaded_png.png")
     scale = png.size[0] / figure["width"]
-    # The figure's background is transparent (as on screen): seen on the page's white.
+    # The page's white behind the figure (was transparent, as Plotly's own PNG).
     white = Image.new("RGBA", png.size, "white")
     flat = Image.alpha_composite(white, png.convert("RGBA")).convert("RGB")
 
     def crop(place: dict, size: tuple[int, int] | None = None) -> np.ndarray:
         """The PNG's pixels of a picture, box-averaged back to ``size`` (screen pixels)."""
-        box = [round(scale * place[key]) for key in ("x", "y")]
+        box = [round(scale * place["x"]), round(scale * (place["y"] + figure["caption"]))]
         box += [box[0] + round(scale * place["width"]), box[1] + round(scale * place["height"])]
         region = flat.crop(box)
         return np.asarray(region.resize(size, Image.Resampling.BOX) if size else region, np.int16)
@@ -229,8 +233,9 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
     square = crop(figure["places"][str(output)])
     orange, blue = near(square, ORANGE), near(square, BLUE)
     assert orange > 0.3 and blue > 0.06, (orange, blue)
-    # Slide resolution: the figure's on-screen size (fractional CSS pixels) × 2.
-    expected = (2 * figure["width"], 2 * figure["height"])
+    # Slide resolution: the view's on-screen size (caption line and figure; fractional CSS
+    # pixels) × 2.
+    expected = (2 * figure["width"], 2 * (figure["caption"] + figure["height"]))
     assert np.abs(np.subtract(png.size, expected)).max() < 1, (png.size, expected)
     assert not page.errors
 

@@ -18,6 +18,7 @@ from playground.replay_gif import (
     MARGIN,
     ReplayFrame,
     caption_text,
+    frame_layout,
     output_picture,
     render_gif,
 )
@@ -80,7 +81,8 @@ def test_the_map_is_in_the_figures_colours():
         hex_to_rgb(figure_colors("colorblind", "dark").colorscale[1][1])
     )
     gif = decoded(render_gif([ReplayFrame(np.full((4, 4), -1.0), 1, 0.1)], map_size=40))[0]
-    centre = gif[CAPTION_HEIGHT + MARGIN + 20, MARGIN + 20]
+    left, top = frame_layout(40, network=False).map_origin
+    centre = gif[top + 20, left + 20]
     assert np.abs(centre - np.array(negative)).max() <= 8  # (GIF palette rounding)
 
 
@@ -113,7 +115,7 @@ def test_the_curves_keep_their_colours_and_a_line_marks_each_frames_epoch():
     # One palette for all frames (replay_gif.shared_palette): a curve a few pixels wide keeps
     # its colour (Pillow's own per-frame palette turned the red test curve orange).
     pictures = decoded(render_gif(frames(12), map_size=120))
-    chart = slice(2 * MARGIN + 120, None)
+    chart = slice(frame_layout(120, network=False).loss_origin[0], None)
     theme = DEFAULT_COLORS.theme
     for colour in theme.loss:
         distance = np.abs(pictures[-1][:, chart] - np.array(hex_to_rgb(colour))).max(axis=2)

@@ -337,6 +337,7 @@ def live_plotly(
     stream: str | None = None,
     stop_on_click: str | None = None,
     changes_only: float | None = None,
+    pictures: Mapping[str, Any] | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -378,6 +379,10 @@ def live_plotly(
         changes_only: send only the layout values and pictures that differ from what this
             browser was last sent, and everything at least every ``changes_only`` seconds and
             with a new structure (Streamlit may skip a message under load). ``None``: whole.
+        pictures: ``{"name": file name stem, "figures": [{"id", "title", "icon", "axes": [x,
+            y], "annotations": [k], "colorbar": bool, "legend": bool}]}``: the PNG files'
+            name (the caption's epoch is added) and a modebar button per figure that downloads
+            that part of the graph (``None``: only the whole view's button).
 
     Returns:
         What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
@@ -418,6 +423,8 @@ def live_plotly(
         data["stream"] = str(stream)
     if stop_on_click:
         data["stop_on_click"] = str(stop_on_click)
+    if pictures is not None:
+        data["pictures"] = _to_wire(dict(pictures))
     if later_frames:
         data["later"] = [
             {

@@ -22,8 +22,8 @@ const FALLBACK_COLORSCALE = [
   [0.0, "#000000"],
   [1.0, "#ffffff"],
 ];
-// The modebar's PNG download (see downloadPng) is at 2x the figure's on-screen size: slide
-// resolution. A figure's own config.toImageButtonOptions replaces this.
+// The modebar's PNG downloads (see downloadPng) are at PICTURE_SCALE (2x) the on-screen size:
+// slide resolution. toImageButtonOptions is Plotly's setting for its own button (removed).
 // showSendToCloud: Plotly's "Share chart" button needs a chart-studio server; without one the
 // click only logs an error.
 const DEFAULT_CONFIG = {
@@ -415,22 +415,36 @@ function syncCanvases(state) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The modebar's "Download plot as a PNG". Plotly's own button renders the figure again from its
+// Pictures (PNG) for a slide: the whole view (the caption line above the graph, and the graph)
+// and each figure of ``pictures`` (a part of the graph), at PICTURE_SCALE x their on-screen
+// CSS size, as the user sees them. Plotly's own button renders the figure again from its
 // layout, where every canvas-drawn picture is BLANK_SOURCE: the file would show empty squares.
-// This button (same icon, title, options and file name) renders a copy of the figure in which
-// each picture shown in a canvas carries that canvas's pixels as a data URL: one URL per
-// picture and click, set only in Plotly's hidden export graph, never on the live graph (whose
-// <image> elements keep BLANK_SOURCE). Size: the figure's on-screen size, like Plotly's.
+// Here Plotly.toImage renders a copy of the figure in which each picture shown in a canvas
+// carries that canvas's pixels as a data URL (one URL per picture and click, set only in
+// Plotly's hidden export graph, never on the live graph, whose <image> elements keep
+// BLANK_SOURCE); that rendering is drawn into a canvas on the page's background, with the
+// caption line's text (the whole view) or cropped to the figure's box (one figure).
+// File names: ``pictures.name`` + "-epoch-<the caption's data-epoch>" (+ "-<figure id>").
 // ---------------------------------------------------------------------------------------------
 
 const PNG_TITLE = "Download plot as a PNG"; // Plotly's words (tests find the button by them)
+const PICTURE_SCALE = 2;
+const PICTURE_PAD = 4; // CSS px of room around a figure's parts
+const DEFAULT_PICTURE_NAME = "plot-image"; // Plotly's name, for a graph without ``pictures``
+// 16 x 16 modebar icons of the figures (the whole view keeps Plotly's camera).
+const FIGURE_ICONS = {
+  map: "M1 1h14v14H1zM3 3v10h10V3zM8 5a3 3 0 1 0 0.01 0z",
+  network: "M1 2h4v4H1zM1 10h4v4H1zM11 6h4v4h-4zM5 3.5l6 3.5v1.2L5 4.7zM5 11.3l6-3.1v1.2l-6 3.1z",
+  chart: "M1 1h1.5v12.5H15V15H1zM4 3l4 6 3 1.6 4 0.9v1.5l-4.5-1-3.6-2L3 4z",
+};
 
-function withPngButton(config) {
+function withPngButton(config, pictures) {
+  const figures = Array.isArray(pictures?.figures) ? pictures.figures : [];
   return {
     ...config,
     modeBarButtonsToRemove: [...(config.modeBarButtonsToRemove || []), "toImage"],
-    // Rebuilt with each figure from the same function and icon, so Plotly.react sees the same
-    // config (a changed config would make it redraw from scratch).
+    // Rebuilt with each figure (a new structure redraws the graph from scratch anyway); the
+    // same config object is kept between frames, so Plotly.react never sees it change.
     modeBarButtonsToAdd: [
       ...(config.modeBarButtonsToAdd || []),
       {
@@ -439,6 +453,12 @@ function withPngButton(config) {
         icon: window.Plotly.Icons.camera,
         click: downloadPng,
       },
+      ...figures.map((figure) => ({
+        name: "npDownloadPng-" + figure.id,
+        title: String(figure.title),
+        icon: { width: 16, height: 16, path: FIGURE_ICONS[figure.icon] || FIGURE_ICONS.chart },
+        click: (gd) => downloadFigurePng(gd, figure),
+      })),
     ],
   };
 }
@@ -482,30 +502,215 @@ function figureAsShown(gd) {
   return { data: copyFigurePart(gd.data || []), layout, config: gd._context };
 }
 
-// What Plotly's button does with Plotly.downloadImage(gd, ...), on figureAsShown(gd). Given a
-// figure instead of a graph, Plotly does not read the graph's size: it is passed here. The
-// graph div's data-downloading is set meanwhile (a second click waits for the first).
-async function downloadPng(gd) {
-  const Plotly = window.Plotly;
+// The graph rendered by Plotly at PICTURE_SCALE x its on-screen size (a figure passed
+// instead of a graph: Plotly does not read the graph's size, it is passed here), as an image.
+async function graphPixels(gd) {
   const full = gd._fullLayout;
-  if (!Plotly || !full || gd.dataset.downloading) {
-    return;
-  }
-  const options = gd._context.toImageButtonOptions || {};
-  const opts = { format: options.format || "png", width: full.width, height: full.height };
-  for (const key of ["filename", "width", "height", "scale"]) {
-    if (key in options) {
-      opts[key] = options[key];
+  const url = await window.Plotly.toImage(figureAsShown(gd), {
+    format: "png",
+    width: full.width,
+    height: full.height,
+    scale: PICTURE_SCALE,
+  });
+  return new Promise((resolve, reject) => {
+    const image = new Image();
+    image.onload = () => resolve(image);
+    image.onerror = () => reject(new Error("the rendered graph could not be read"));
+    image.src = url;
+  });
+}
+
+// The colour behind an element: the first ancestor's opaque background (the graph's own
+// background is transparent: the page shows through it), else white.
+function backgroundBehind(element) {
+  for (let el = element; el; el = el.parentElement) {
+    const color = getComputedStyle(el).backgroundColor;
+    if (color && color !== "transparent" && !/^rgba\(.*,\s*0\)$/.test(color)) {
+      return color;
     }
   }
-  gd.dataset.downloading = opts.format;
+  return "#ffffff";
+}
+
+// A canvas of ``width`` x ``height`` CSS px at PICTURE_SCALE, filled with ``background``.
+function pictureCanvas(width, height, background) {
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(width * PICTURE_SCALE);
+  canvas.height = Math.round(height * PICTURE_SCALE);
+  const context = canvas.getContext("2d");
+  context.fillStyle = background;
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  return { canvas, context };
+}
+
+// The caption line's text where it is on the page (relative to ``left``, ``top``), in its
+// font and colour, cut at the line's box as on screen (overflow: hidden).
+function drawCaption(context, caption, left, top) {
+  const style = getComputedStyle(caption);
+  const box = caption.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(caption);
+  const text = range.getBoundingClientRect();
+  context.save();
+  context.scale(PICTURE_SCALE, PICTURE_SCALE);
+  context.beginPath();
+  context.rect(box.left - left, box.top - top, box.width, box.height);
+  context.clip();
+  context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  context.fillStyle = style.color;
+  context.textBaseline = "middle";
+  context.fillText(caption.textContent, text.left - left, (text.top + text.bottom) / 2 - top);
+  context.restore();
+}
+
+function pictureName(state, suffix) {
+  const name = state?.pictures?.name ? String(state.pictures.name) : DEFAULT_PICTURE_NAME;
+  const epoch = state?.caption?.isConnected ? state.caption.dataset.epoch : undefined;
+  const parts = [name];
+  if (epoch !== undefined && epoch !== "") {
+    parts.push("epoch", epoch);
+  }
+  if (suffix) {
+    parts.push(suffix);
+  }
+  return parts.join("-").replace(/[^A-Za-z0-9._-]+/g, "_") + ".png";
+}
+
+function saveCanvas(canvas, fileName) {
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((blob) => {
+      if (!blob) {
+        reject(new Error("the picture could not be encoded"));
+        return;
+      }
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = fileName;
+      link.style.display = "none";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      // The download has its own copy by then; a minute is ample on a loaded machine.
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+      resolve();
+    }, "image/png");
+  });
+}
+
+// Runs ``work`` with the graph div's data-downloading set ("png"; a second click meanwhile
+// does nothing); a failure is logged.
+async function downloading(gd, work) {
+  if (!window.Plotly || !gd._fullLayout || gd.dataset.downloading) {
+    return;
+  }
+  gd.dataset.downloading = "png";
   try {
-    await Plotly.downloadImage(figureAsShown(gd), opts);
+    await work();
   } catch (err) {
     console.warn("live_plotly: the picture could not be downloaded", err);
   } finally {
     delete gd.dataset.downloading;
   }
+}
+
+// The whole view: the caption line (when there is one) and the graph below it.
+function downloadPng(gd) {
+  const state = gd.__npLivePlotly;
+  return downloading(gd, async () => {
+    const graph = gd.getBoundingClientRect();
+    const caption = state?.caption?.isConnected && state.caption.textContent ? state.caption : null;
+    const line = caption ? caption.getBoundingClientRect() : graph;
+    const left = Math.min(graph.left, line.left);
+    const top = Math.min(graph.top, line.top);
+    const width = Math.max(graph.right, line.right) - left;
+    const height = Math.max(graph.bottom, line.bottom) - top;
+    const image = await graphPixels(gd);
+    const { canvas, context } = pictureCanvas(width, height, backgroundBehind(gd));
+    context.drawImage(
+      image,
+      (graph.left - left) * PICTURE_SCALE,
+      (graph.top - top) * PICTURE_SCALE,
+      graph.width * PICTURE_SCALE,
+      graph.height * PICTURE_SCALE,
+    );
+    if (caption) {
+      drawCaption(context, caption, left, top);
+    }
+    await saveCanvas(canvas, pictureName(state, ""));
+  });
+}
+
+// A figure's box in the graph (CSS px from its top left corner, whole pixels): its plot area
+// (``axes``: [x axis, y axis] ids) and, as drawn, its axes' tick labels and titles, its
+// ``annotations`` (layout indices), and the colour bar and the legend when it has them;
+// PICTURE_PAD around, inside the graph. Null when its axes are not drawn.
+function figureBox(gd, figure) {
+  const full = gd._fullLayout;
+  const [x, y] = Array.isArray(figure.axes) ? figure.axes : [];
+  const xa = full[String(x).replace(/^x/, "xaxis")];
+  const ya = full[String(y).replace(/^y/, "yaxis")];
+  if (!xa || !ya) {
+    return null;
+  }
+  const origin = gd.getBoundingClientRect();
+  const box = {
+    left: xa._offset,
+    top: ya._offset,
+    right: xa._offset + xa._length,
+    bottom: ya._offset + ya._length,
+  };
+  const selectors = [
+    `.subplot.${x}${y} .xaxislayer-above`,
+    `.subplot.${x}${y} .yaxislayer-above`,
+    `.g-${x}title`,
+    `.g-${y}title`,
+    ...(figure.annotations || []).map((k) => `.annotation[data-index="${Number(k)}"]`),
+    ...(figure.colorbar ? [".colorbar"] : []),
+    ...(figure.legend ? [".legend"] : []),
+  ];
+  for (const element of gd.querySelectorAll(selectors.join(","))) {
+    const r = element.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) {
+      box.left = Math.min(box.left, r.left - origin.left);
+      box.top = Math.min(box.top, r.top - origin.top);
+      box.right = Math.max(box.right, r.right - origin.left);
+      box.bottom = Math.max(box.bottom, r.bottom - origin.top);
+    }
+  }
+  const left = Math.max(0, Math.floor(box.left - PICTURE_PAD));
+  const top = Math.max(0, Math.floor(box.top - PICTURE_PAD));
+  const right = Math.min(Math.floor(full.width), Math.ceil(box.right + PICTURE_PAD));
+  const bottom = Math.min(Math.floor(full.height), Math.ceil(box.bottom + PICTURE_PAD));
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+// One figure of ``pictures``: the graph's rendering cut to the figure's box. The box is on the
+// graph div as data-picture-box while it downloads (tests compare the file with the screen).
+function downloadFigurePng(gd, figure) {
+  const state = gd.__npLivePlotly;
+  return downloading(gd, async () => {
+    const box = figureBox(gd, figure);
+    if (!box || box.width <= 0 || box.height <= 0) {
+      return;
+    }
+    gd.dataset.pictureBox = JSON.stringify({ id: figure.id, ...box });
+    const image = await graphPixels(gd);
+    const sx = image.width / gd._fullLayout.width;
+    const sy = image.height / gd._fullLayout.height;
+    const { canvas, context } = pictureCanvas(box.width, box.height, backgroundBehind(gd));
+    context.drawImage(
+      image,
+      box.left * sx,
+      box.top * sy,
+      box.width * sx,
+      box.height * sy,
+      0,
+      0,
+      canvas.width,
+      canvas.height,
+    );
+    await saveCanvas(canvas, pictureName(state, String(figure.id)));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -606,6 +811,7 @@ function createState(parentElement) {
     schemeWatched: false,
     frameId: null,
     caption: null, // the caption line's element, created with the first caption
+    pictures: null, // the ``pictures`` option: PNG file name and figures (see downloadFigurePng)
     captionHeight: null, // px: its height at scale 1 (Python's CAPTION_HEIGHT, in every payload)
     statsEvery: 0,
     lastReportAt: null,
@@ -661,6 +867,7 @@ function createState(parentElement) {
     }, PURGE_DELAY_MS);
   };
   parentElement.__npLivePlotly = state;
+  graph.__npLivePlotly = state; // the modebar's picture buttons get the graph only
   return state;
 }
 
@@ -829,7 +1036,7 @@ function applyFigure(state, wireFigure, version) {
   }
   state.traces = traces;
   state.layout = layout;
-  state.config = withPngButton({ ...DEFAULT_CONFIG, ...(figure.config || {}) });
+  state.config = withPngButton({ ...DEFAULT_CONFIG, ...(figure.config || {}) }, state.pictures);
   // The enlarged picture of the hover zoom goes after the figure's own images.
   state.zoomSlot = Array.isArray(layout.images) ? layout.images.length : 0;
   state.zoomIndex = null;
@@ -1770,6 +1977,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
   state.statsEvery = data.stats_every || 0;
   state.key = String(data.key);
   state.captionHeight = data.caption_height;
+  state.pictures = data.pictures && typeof data.pictures === "object" ? data.pictures : null;
   state.fit = validFit(data.fit_height);
   if (!state.fit && typeof data.height === "number") {
     state.root.style.height = data.height + "px";
