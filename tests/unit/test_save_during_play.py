@@ -5,6 +5,7 @@ epoch, its weights and its history's last row agree (``TrainingRun.lock``)."""
 from __future__ import annotations
 
 import threading
+import time
 
 import numpy as np
 
@@ -12,8 +13,8 @@ from playground.run import build_run, train_chunk
 from playground.run_file import load_run, save_run
 from playground.settings import PlaygroundSettings
 
-EPOCHS = 400  # the training thread's epochs, one at a time (~0.1 ms each)
 SAVES = 12
+EPOCHS_BETWEEN_SAVES = 3  # at least: each save sees a later epoch than the one before
 
 
 def test_saving_while_training_gives_one_epochs_state():
@@ -21,29 +22,36 @@ def test_saving_while_training_gives_one_epochs_state():
         {"dataset": "xor", "optimizer": "adam", "hidden": "4,3", "lr": "0.03"}
     )
     assert not problems
-    # The same run trained alone, epoch by epoch: its weights and losses at each epoch.
-    reference = build_run(settings)
-    weights, losses = {0: reference.model.params.copy()}, {}
-    for _ in range(EPOCHS):
-        train_chunk(reference, 1)
-        weights[reference.epoch] = reference.model.params.copy()
-        losses[reference.epoch] = reference.trainer.history.last("train_loss")
-
     run = build_run(settings)
-    done = threading.Event()
+    stop = threading.Event()
 
-    def play() -> None:
-        while run.epoch < EPOCHS:
+    def play() -> None:  # the live view: epoch after epoch until paused
+        while not stop.is_set():
             train_chunk(run, 1)
-        done.set()
 
     player = threading.Thread(target=play)
     player.start()
     files = []
-    while not done.is_set() and len(files) < SAVES:
-        files.append(save_run(run))
-    player.join()
-    assert len(files) >= 2, "the training ended before two saves: too few epochs to test"
+    try:
+        for _ in range(SAVES):
+            files.append(save_run(run))
+            # The next save after the training moved on: on a loaded machine the saves could
+            # otherwise all come before the training thread gets the processor.
+            moved_on = run.epoch + EPOCHS_BETWEEN_SAVES
+            deadline = time.monotonic() + 10  # a loaded 2-core machine: seconds, not ms
+            while run.epoch < moved_on and time.monotonic() < deadline:
+                time.sleep(0.001)
+    finally:
+        stop.set()
+        player.join()
+
+    # The same run trained alone, epoch by epoch: its weights and losses at each epoch.
+    reference = build_run(settings)
+    weights, losses = {0: reference.model.params.copy()}, {}
+    while reference.epoch < run.epoch:
+        train_chunk(reference, 1)
+        weights[reference.epoch] = reference.model.params.copy()
+        losses[reference.epoch] = reference.trainer.history.last("train_loss")
 
     saved_epochs = []
     for data in files:
