@@ -377,6 +377,7 @@ class Trainer:
     def config(self, config: TrainConfig) -> None:
         config = checks.instance(config, TrainConfig, "config")
         code = loss_code(config.loss, self.model.architecture.output)
+        check_batchnorm_batch(self.model, config.batch_size)
         previous = self.__dict__.get("_config")
         self._config = config
         self._loss_code = code
@@ -528,6 +529,7 @@ class Trainer:
         self.divergence = None
         deadline = None if time_budget is None else started + time_budget
         batch_size = min(self.config.batch_size, X.shape[0])
+        check_batchnorm_batch(self.model, batch_size)
         # What an epoch's time depends on: a measurement on other data does not carry over.
         cost_key = (X.shape, X_test.shape[0], batch_size, self.config.dropout > 0)
         call = _KernelCall(self, kernels.TRAIN, X, Y, X_test, Y_test, batch_size, epochs)
@@ -636,6 +638,7 @@ class _KernelCall:
                 first_moment=trainer.first_moment,
                 second_moment=trainer.second_moment,
                 step_counter=trainer.step_counter,
+                gradient_norm=gradients.norm,
             ),
             kernels.TrainingData(
                 train_inputs=X,
@@ -664,6 +667,23 @@ class _KernelCall:
             *self._arguments, epochs, self.metrics, self.grad_norms, self._backup
         )
         return done, status, bad_layer
+
+
+def check_batchnorm_batch(model: Model, batch_size: int) -> None:
+    """``ValueError`` if ``model`` batch-normalises and a mini-batch would have one row.
+
+    A batch's variance needs two rows: with one, every normalised value is 0 (the layer
+    would output β whatever the input) and the weights below get no gradient. PyTorch's
+    ``BatchNorm1d`` raises in training for the same reason; so does the trainer, before
+    any epoch runs. (A last, shorter mini-batch of one row is allowed: it outputs β, adds
+    nothing to the gradients of the layers below and leaves the running statistics as
+    they were; see ``engine.kernels.batchnorm_forward``.)
+    """
+    if model.architecture.batchnorm and batch_size < 2:
+        raise ValueError(
+            "Batch normalisation needs at least 2 rows per mini-batch (it normalises with "
+            f"the batch's mean and variance); the batch size is {batch_size}."
+        )
 
 
 def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.TrainingSettings:
