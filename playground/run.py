@@ -114,6 +114,7 @@ def build_run(settings: PlaygroundSettings, own: OwnData | None = None) -> Train
         output=settings.output,
         init=settings.init,
         seed=settings.init_seed,
+        batchnorm=settings.batchnorm,
     )
     trainer = engine.Trainer(model, settings.loss, seed=settings.init_seed)
     run = TrainingRun(
