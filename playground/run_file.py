@@ -682,9 +682,10 @@ def _set_layers(model: engine.Model, flat: np.ndarray, section: dict[str, list])
         target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
     for target, values in zip(over.biases, section["biases"], strict=True):
         target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
-    for name, targets in over.batchnorm_arrays().items():  # (none without batch norm)
-        for target, values in zip(targets, section["batchnorm"][name], strict=True):
-            target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
+    if model.architecture.batchnorm:
+        for name, targets in over.batchnorm_arrays().items():
+            for target, values in zip(targets, section["batchnorm"][name], strict=True):
+                target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
 
 
 def _history_arrays(
