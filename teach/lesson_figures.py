@@ -14,6 +14,7 @@ from plotly.subplots import make_subplots
 from engine import DOMAIN
 
 from .lessons import SATURATION, LessonRun, saturated_fractions
+from .lessons_batchnorm import activations_with, activations_without
 from .runs import MAP_RESOLUTION, VariantResult
 from .style import BLUE, CLASS_COLORS, COLORSCALE, VARIANT_COLORS, base_layout
 
@@ -388,4 +389,6 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "delta_norms": delta_norms,
     "activation_spread": activation_spread,
     "first_layer_weights": first_layer_weights,
+    "batchnorm_activations_without": activations_without,
+    "batchnorm_activations_with": activations_with,
 }

@@ -1028,6 +1028,17 @@ LESSON_LIST: tuple[Lesson, ...] = (
     ),
 )
 
+
+def _batchnorm_chapter() -> Lesson:
+    """Batch normalisation (issue 16), from its own module (which builds on this one's
+    classes, hence the import here), numbered after the lessons above."""
+    from .lessons_batchnorm import batchnorm_lesson
+
+    return batchnorm_lesson(len(LESSON_LIST) + 1)
+
+
+LESSON_LIST += (_batchnorm_chapter(),)
+
 LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSON_LIST}
 
 
