@@ -73,6 +73,7 @@ class ViewSpec:
     log_loss: bool
     scale: float = 1.0  # type and line size: PRESENTATION_SCALE in presentation mode
     colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (playground.palette)
+    batchnorm: bool = False  # hidden layers batch-normalised: their titles say "(BN)"
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
@@ -490,7 +491,8 @@ def _diagram_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
     """Each column's title above it, and each input picture's feature (X₁, sin(X₂), ...) to
     its left."""
     size, theme = round((FONT_SIZE - 1) * spec.scale), spec.colors.theme
-    hidden = [f"layer {i}" for i in range(1, len(spec.layer_sizes) - 1)]
+    marked = " (BN)" if spec.batchnorm else ""
+    hidden = [f"layer {i}{marked}" for i in range(1, len(spec.layer_sizes) - 1)]
     titles = [
         {
             "text": title,
