@@ -9,7 +9,9 @@ named tuples defined below, ``ModelArrays``, ``OptimizerArrays``, ``TrainingData
   its biases ``biases[l, :fan_out]`` of a (n_layers, lanes) view, both sharing
   ``params``' memory (``lanes`` = 8 or 16).  Padding entries are zero and stay zero
   (their gradients are 0: padding weights and padding δ are 0), so the optimiser can sweep
-  the flat vector and the hot loops can sweep whole blocks of eight lanes.
+  the flat vector and the hot loops can sweep whole blocks of eight lanes.  A model with
+  batch normalisation has γ, β, running mean and running variance after the biases
+  (``ModelArrays.norm``, a (4, n_layers, lanes) view; (4, 0, lanes) without).
 * ``layout``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
 * A mini-batch's activations: ``acts`` (n_layers + 1, rows, lanes), the input features in
   ``acts[0]``; ``deltas`` (dL/dz) and dropout ``masks`` share that shape.
