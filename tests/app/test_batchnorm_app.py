@@ -41,3 +41,22 @@ def test_the_toggle_builds_a_normalised_network_and_a_batch_of_one_is_refused():
     assert at.session_state["run"].settings.batch == 25  # kept, not replaced by a default
     assert at.select_slider(key=key("batch")).value == 25
     assert at.session_state["run"].epoch == 1  # the run is kept too
+
+
+def test_a_compare_lane_with_a_batch_of_one_on_a_normalised_base_gets_a_sentence():
+    page = Path(APP).parent / "app_pages" / "5_Compare.py"
+    at = AppTest.from_file(str(page), default_timeout=TIMEOUT)
+    at.query_params["batchnorm"] = "on"
+    at.query_params["lanes"] = "batch:5|batch:1"  # lane B's batch is refused by the link
+    at.run()
+    assert not at.exception, at.exception
+    comparison = at.session_state["compare"].comparison
+    assert [run.settings.batch for run in comparison.runs] == [5, 10]
+    assert all(run.model.architecture.batchnorm for run in comparison.runs)
+    at.multiselect(key="compare_1_vary").set_value(["batch", "lr"]).run()
+    at.selectbox(key="compare_1_batch").set_value(1).run()  # and by the lane's control
+    assert not at.exception, at.exception
+    shown = " ".join(warning.value.replace("\\", "") for warning in at.warning)
+    assert "Lane B: Batch normalisation needs at least 2 points per mini-batch" in shown
+    assert "choose a larger batch size or turn batch normalisation off." in shown
+    assert at.session_state["compare"].comparison.runs[1].settings.batch == 10
