@@ -721,6 +721,9 @@ def loss_and_gradients(
 ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
     """Mean loss over the rows of X and its gradient, without regularisation or dropout.
 
+    A batch-normalised model is normalised with the statistics of X's rows (training mode,
+    one batch), and its running statistics are left as they are.
+
     Args:
         model: the network (finite parameters).
         X: (n, n_inputs) inputs.
