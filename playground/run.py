@@ -213,6 +213,13 @@ def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None)
     if not len(run.train):
         run.stop_reason = "Add points to train on: the training set is empty."
         return
+    if run.model.architecture.batchnorm and min(run.trainer.config.batch_size, len(run.train)) < 2:
+        # (engine.trainer.check_batchnorm_batch would refuse it: a drawing's first point.)
+        run.stop_reason = (
+            "Batch normalisation needs at least 2 training points per mini-batch: add points "
+            "(or turn batch normalisation off) to train."
+        )
+        return
     has_test = len(run.test) > 0  # a drawing's single point trains and has no test yet
     result = run.trainer.train(
         run.train_inputs,

@@ -85,3 +85,23 @@ def test_exported_numpy_and_pytorch_code_predict_as_the_app(run, tmp_path):
     exported = module["predict"](model, grid[:, 0], grid[:, 1]).numpy()
     assert np.abs(exported - app).max() <= 1e-6
     assert "batchnorm=True" in notebook(run) and "BATCHNORM" in notebook(run)
+
+
+def test_a_single_drawn_point_with_batchnorm_says_why_it_does_not_train():
+    settings, _ = PlaygroundSettings.from_query_params({"batchnorm": "on", "hidden": "3"})
+    run = build_run(settings)  # as your own data's first drawn point: one training row
+    run.train = engine.Dataset(run.train.X[:1], run.train.y[:1], 2, "classification")
+    run.train_inputs, run.train_targets = run.train_inputs[:1], run.train_targets[:1]
+    train_chunk(run, 5)
+    assert run.epoch == 0
+    assert run.stop_reason == (
+        "Batch normalisation needs at least 2 training points per mini-batch: add points "
+        "(or turn batch normalisation off) to train."
+    )
+    run.train = engine.Dataset(
+        run.train.X[:1].repeat(2, 0), run.train.y[:1].repeat(2), 2, "classification"
+    )
+    run.train_inputs = run.train_inputs[:1].repeat(2, 0)
+    run.train_targets = run.train_targets[:1].repeat(2, 0)
+    train_chunk(run, 5)  # two points: it trains
+    assert run.epoch == 5 and run.stop_reason is None
