@@ -9,7 +9,9 @@ named tuples defined below, ``ModelArrays``, ``OptimizerArrays``, ``TrainingData
   its biases ``biases[l, :fan_out]`` of a (n_layers, lanes) view, both sharing
   ``params``' memory (``lanes`` = 8 or 16).  Padding entries are zero and stay zero
   (their gradients are 0: padding weights and padding δ are 0), so the optimiser can sweep
-  the flat vector and the hot loops can sweep whole blocks of eight lanes.
+  the flat vector and the hot loops can sweep whole blocks of eight lanes.  A model with
+  batch normalisation has γ, β, running mean and running variance after the biases
+  (``ModelArrays.norm``, a (4, n_layers, lanes) view; (4, 0, lanes) without).
 * ``layout``: int64 (n_layers, 3); row l = (fan_in, fan_out, activation_code).
 * A mini-batch's activations: ``acts`` (n_layers + 1, rows, lanes), the input features in
   ``acts[0]``; ``deltas`` (dL/dz) and dropout ``masks`` share that shape.
@@ -101,6 +103,15 @@ OK = 0
 DIVERGED_LOSS = 1
 DIVERGED_PARAMETERS = 2
 
+# How ``forward_batch`` batch-normalises hidden layers (models with batch normalisation).
+NORM_RUNNING = 0  # evaluation: the running mean and variance
+NORM_BATCH = 1  # training: the batch's mean and (biased) variance, running statistics kept
+NORM_UPDATE = 2  # training: as NORM_BATCH, and the running statistics move towards the batch's
+# Rows of ``ModelArrays.norm`` (engine.model.NORM_ARRAYS) and PyTorch's BatchNorm1d defaults.
+GAMMA, BETA, RUNNING_MEAN, RUNNING_VAR = 0, 1, 2, 3
+NORM_EPSILON = 1e-5
+NORM_MOMENTUM = 0.1
+
 # Columns of ``layout``.
 FAN_IN = 0
 FAN_OUT = 1
@@ -115,6 +126,9 @@ class ModelArrays(NamedTuple):
     biases: np.ndarray  # (n_layers, lanes) view of params; layer l: [l, :fan_out]
     layout: np.ndarray  # int64 (n_layers, 3): fan_in, fan_out, activation code of each layer
     decay_mask: np.ndarray  # like params: 1 for a weight, 0 for a bias (never regularised)
+    # (4, n_layers, lanes) view of params' tail: γ, β, running mean, running variance of each
+    # batch-normalised hidden layer; (4, 0, lanes) for a model without batch normalisation.
+    norm: np.ndarray
 
 
 class OptimizerArrays(NamedTuple):
@@ -126,6 +140,7 @@ class OptimizerArrays(NamedTuple):
     first_moment: np.ndarray  # like params: momentum's velocity, Adam's m, AdaDelta's E[Δ²]
     second_moment: np.ndarray  # like params: AdaGrad's G, RMSprop's / Adam's v, AdaDelta's E[g²]
     step_counter: np.ndarray  # int64 (1,): optimiser steps taken (Adam's t)
+    gradient_norm: np.ndarray  # (4, n_layers or 0, lanes) view of gradients: ∂L/∂γ, ∂L/∂β, 0, 0
 
 
 class TrainingData(NamedTuple):
@@ -149,6 +164,8 @@ class Workspace(NamedTuple):
     flat_acts: np.ndarray  # (n_layers + 1, rows · lanes) view of acts: whole-layer loops
     transposed: np.ndarray  # (lanes, lanes): scratch for one layer's Wᵀ
     alive: np.ndarray  # bool (n_layers, lanes): the unit was active on some training row
+    normed: np.ndarray  # like acts (batch normalisation only, else (1, 1, lanes)): x̂ per layer
+    inv_std: np.ndarray  # (n_layers + 1, lanes): 1/√(σ² + ε) of each layer's batch
 
 
 class Backup(NamedTuple):
@@ -323,18 +340,113 @@ def apply_dropout(block, mask, rows, width, keep, rng_state):
 
 
 @kernel
-def forward_batch(weights, biases, layout, acts, flat_acts, rows, logits, masks, keep, rng_state):
+def batchnorm_forward(acts, layer, rows, lanes, norm, normed, inv_std, norm_mode):
+    """Batch normalisation of hidden layer ``layer``'s z in acts[layer + 1], in place.
+
+    .. math:: \\hat z = (z - \\mu) / \\sqrt{\\sigma^2 + \\epsilon},\\quad
+              y = \\gamma \\hat z + \\beta
+
+    Training (NORM_BATCH, NORM_UPDATE): μ and the biased σ² of the batch's rows; x̂ goes
+    to ``normed`` and 1/√(σ² + ε) to ``inv_std`` for the backward pass.  NORM_UPDATE also
+    moves the running statistics as PyTorch's BatchNorm1d does, the variance unbiased:
+    r ← (1 − m) r + m · stat, m = NORM_MOMENTUM; a one-row batch has no unbiased variance
+    and leaves them unchanged (its σ² is 0, so every ẑ is 0 and the layer outputs β).
+    Evaluation (NORM_RUNNING): μ and σ² are the running ones.  Padding lanes have z = 0,
+    γ = β = 0 and stay 0.
+    """
+    if norm_mode == NORM_RUNNING:
+        for j in range(lanes):
+            mean = norm[RUNNING_MEAN, layer, j]
+            scale = norm[GAMMA, layer, j] / math.sqrt(norm[RUNNING_VAR, layer, j] + NORM_EPSILON)
+            shift = norm[BETA, layer, j]
+            for s in range(rows):
+                acts[layer + 1, s, j] = (acts[layer + 1, s, j] - mean) * scale + shift
+        return
+    for j in range(lanes):
+        total = 0.0
+        for s in range(rows):
+            total += acts[layer + 1, s, j]
+        mean = total / rows
+        squares = 0.0
+        for s in range(rows):
+            d = acts[layer + 1, s, j] - mean
+            squares += d * d
+        variance = squares / rows
+        inverse = 1.0 / math.sqrt(variance + NORM_EPSILON)
+        inv_std[layer + 1, j] = inverse
+        gamma, beta = norm[GAMMA, layer, j], norm[BETA, layer, j]
+        for s in range(rows):
+            x_hat = (acts[layer + 1, s, j] - mean) * inverse
+            normed[layer + 1, s, j] = x_hat
+            acts[layer + 1, s, j] = gamma * x_hat + beta
+        if norm_mode == NORM_UPDATE and rows > 1:
+            unbiased = squares / (rows - 1)
+            norm[RUNNING_MEAN, layer, j] += NORM_MOMENTUM * (mean - norm[RUNNING_MEAN, layer, j])
+            norm[RUNNING_VAR, layer, j] += NORM_MOMENTUM * (unbiased - norm[RUNNING_VAR, layer, j])
+
+
+@kernel
+def batchnorm_backward(deltas, layer, rows, lanes, norm, grad_norm, normed, inv_std):
+    """Turn dL/dy in deltas[layer] (y: hidden layer ``layer - 1``'s normalised output) into
+    dL/dz, and write ∂L/∂γ and ∂L/∂β of that layer to ``grad_norm``.
+
+    .. math:: \\frac{\\partial L}{\\partial \\gamma} = \\textstyle\\sum_s \\delta_s \\hat z_s,\\
+              \\frac{\\partial L}{\\partial \\beta} = \\sum_s \\delta_s,\\
+              \\frac{\\partial L}{\\partial z_s} = \\frac{\\gamma}{N\\sqrt{\\sigma^2+\\epsilon}}
+              \\bigl(N \\delta_s - \\sum_r \\delta_r - \\hat z_s \\sum_r \\delta_r \\hat z_r\\bigr)
+
+    (δ already carries the batch's 1/N, so these are batch means as the other gradients.)
+    """
+    hidden = layer - 1
+    for j in range(lanes):
+        sum_delta = 0.0
+        sum_delta_x = 0.0
+        for s in range(rows):
+            d = deltas[layer, s, j]
+            sum_delta += d
+            sum_delta_x += d * normed[layer, s, j]
+        grad_norm[GAMMA, hidden, j] = sum_delta_x
+        grad_norm[BETA, hidden, j] = sum_delta
+        factor = norm[GAMMA, hidden, j] * inv_std[layer, j] / rows
+        for s in range(rows):
+            deltas[layer, s, j] = factor * (
+                rows * deltas[layer, s, j] - sum_delta - normed[layer, s, j] * sum_delta_x
+            )
+
+
+@kernel
+def forward_batch(
+    weights,
+    biases,
+    layout,
+    acts,
+    flat_acts,
+    rows,
+    logits,
+    masks,
+    keep,
+    rng_state,
+    norm,
+    normed,
+    inv_std,
+    norm_mode,
+):
     """Forward pass of ``rows`` rows already loaded into acts[0].
 
     Keeps the output layer's z in ``logits`` (for stable losses).  With keep < 1, hidden
     activations get inverted dropout (training only).  The per-batch kernels index
     ``acts[layer, s, j]`` directly instead of taking views: each view (or array taken
-    out of a tuple) costs a reference-count update, ~8 % of a batch in all.
+    out of a tuple) costs a reference-count update, ~8 % of a batch in all.  A model
+    with batch normalisation (``norm`` has rows) normalises each hidden layer's z before
+    its activation, as ``norm_mode`` says (see ``batchnorm_forward``).
     """
     n_layers = layout.shape[0]
     lanes = acts.shape[2]
+    normalised = norm.shape[1] > 0
     for layer in range(n_layers - 1):
         dense_forward(weights, biases, layout, layer, acts, rows, lanes)
+        if normalised:
+            batchnorm_forward(acts, layer, rows, lanes, norm, normed, inv_std, norm_mode)
         activate_rows(layout[layer, ACTIVATION], flat_acts, layer + 1, rows * lanes)
         if keep < 1.0:
             apply_dropout(
@@ -453,7 +565,20 @@ def batch_output_delta(layout, acts, targets, order, start, rows, loss_code, del
 
 @kernel(slp=True)
 def backward_batch(
-    weights, layout, acts, deltas, rows, grad_weights, grad_biases, masks, keep, transposed
+    weights,
+    layout,
+    acts,
+    deltas,
+    rows,
+    grad_weights,
+    grad_biases,
+    masks,
+    keep,
+    transposed,
+    norm,
+    grad_norm,
+    normed,
+    inv_std,
 ):
     """Back-propagate δ from deltas[n_layers] and fill the gradient views.
 
@@ -464,7 +589,9 @@ def backward_batch(
     sweep every padded lane in blocks of eight running sums held in registers (padding δ
     are 0, so padding gradients are 0); the output layer only its true units.
     ``transposed`` (lanes, lanes) is scratch for Wᵀ, which turns δ Wᵀ into the same
-    running-sum form as the forward pass instead of one dot product per unit.
+    running-sum form as the forward pass instead of one dot product per unit.  With batch
+    normalisation (``norm`` has rows), ``batchnorm_backward`` turns each hidden layer's
+    dL/dy into dL/dz and fills ``grad_norm`` (∂L/∂γ, ∂L/∂β).
     """
     last = layout.shape[0] - 1
     lanes = acts.shape[2]
@@ -538,6 +665,8 @@ def backward_batch(
             for s in range(rows):
                 for i in range(fan_in):
                     deltas[layer, s, i] *= derivative_from_output(prev_code, acts[layer, s, i])
+        if norm.shape[1] > 0:
+            batchnorm_backward(deltas, layer, rows, lanes, norm, grad_norm, normed, inv_std)
 
 
 @kernel(slp=True)
@@ -818,6 +947,11 @@ def train_epochs(
     flat_acts, transposed, alive = work.flat_acts, work.transposed, work.alive
     loss_code, batch_size, mode = settings.loss_code, settings.batch_size, settings.mode
     keep = 1.0 - settings.dropout
+    norm, grad_norm = model.norm, optimizer.gradient_norm
+    normed, inv_std = work.normed, work.inv_std
+    # Batch statistics while training; only real training steps move the running ones.
+    train_norm_mode = NORM_UPDATE if mode == TRAIN else NORM_BATCH
+    running_norm_mode = NORM_RUNNING + 0 * mode  # not a literal: that would compile a 2nd copy
     n = inputs.shape[0]
     n_layers = layout.shape[0]
     out_width, threshold = layout[n_layers - 1, FAN_OUT], settings.class_threshold
@@ -839,7 +973,20 @@ def train_epochs(
             rows = min(batch_size, n - start)
             load_rows(inputs, order, start, rows, acts)
             forward_batch(
-                weights, biases, layout, acts, flat_acts, rows, logits, masks, keep, rng_state
+                weights,
+                biases,
+                layout,
+                acts,
+                flat_acts,
+                rows,
+                logits,
+                masks,
+                keep,
+                rng_state,
+                norm,
+                normed,
+                inv_std,
+                train_norm_mode,
             )
             loss_here = batch_loss(layout, acts, logits, targets, order, start, rows, loss_code)
             if not math.isfinite(loss_here):
@@ -859,6 +1006,10 @@ def train_epochs(
                 masks,
                 keep,
                 transposed,
+                norm,
+                grad_norm,
+                normed,
+                inv_std,
             )
             if mode == GRADIENTS:
                 metrics[epoch, BATCH_LOSS] = loss_here / rows
@@ -901,7 +1052,20 @@ def train_epochs(
                     rows = min(chunk, size - start)
                     load_rows(set_inputs, stored_order, start, rows, acts)
                     forward_batch(
-                        weights, biases, layout, acts, flat_acts, rows, logits, acts, 1.0, rng_state
+                        weights,
+                        biases,
+                        layout,
+                        acts,
+                        flat_acts,
+                        rows,
+                        logits,
+                        acts,
+                        1.0,
+                        rng_state,
+                        norm,
+                        normed,
+                        inv_std,
+                        running_norm_mode,
                     )
                     total += batch_loss(
                         layout, acts, logits, set_targets, stored_order, start, rows, loss_code
@@ -978,7 +1142,7 @@ def all_layer_outputs(model, out, n, n_inputs, chunk):
     exactly the per-neuron heat maps.  Points go in chunks of ``chunk`` so the working
     rows stay cache-resident.
     """
-    weights, biases, layout = model.weights, model.biases, model.layout
+    weights, biases, layout, norm = model.weights, model.biases, model.layout, model.norm
     only_row = n_inputs - n_inputs  # 0, but not a literal: that would compile a 2nd copy
     for first in range(0, n, chunk):
         width = min(chunk, n - first)
@@ -1002,6 +1166,14 @@ def all_layer_outputs(model, out, n, n_inputs, chunk):
                     inputs = out[origin : origin + width]
                     for s in range(width):
                         row[s] += w * inputs[s]
+                if norm.shape[1] > 0 and layer < layout.shape[0] - 1:
+                    # Evaluation: batch normalisation with the running statistics.
+                    mean = norm[RUNNING_MEAN, layer, j]
+                    scale = norm[GAMMA, layer, j] / math.sqrt(
+                        norm[RUNNING_VAR, layer, j] + NORM_EPSILON
+                    )
+                    for s in range(width):
+                        row[s] = (row[s] - mean) * scale + norm[BETA, layer, j]
             if code == SOFTMAX:
                 softmax_columns(out, n, target, fan_out, first, width)
             else:

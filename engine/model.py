@@ -20,6 +20,9 @@ MAX_SIZE = 2**63 - 1  # sizes beyond it are refused before the range checks name
 WHOLE = "whole numbers"
 MAX_BINS = 10_000  # of a histogram
 GRID_CHUNK_POINTS = 512  # points per kernel chunk: the working rows stay in L1/L2 cache
+# Batch normalisation's arrays, in this order, after the biases in ``params`` (each
+# (n_layers, lanes); the output layer's row stays unused): see ``Model.norm``.
+NORM_ARRAYS = ("gamma", "beta", "running_mean", "running_var")
 
 
 class ParameterList(list):
@@ -49,6 +52,10 @@ class Architecture:
     layer_sizes: tuple[int, ...]
     hidden_activations: tuple[str, ...]
     output: str
+    # Batch normalisation of every hidden layer's pre-activation (engine.kernels): part of
+    # the network, as a BatchNorm1d layer is in PyTorch, since it adds parameters (γ, β)
+    # and running statistics that change what the trained network computes.
+    batchnorm: bool = False
 
     @property
     def n_layers(self) -> int:
@@ -57,7 +64,10 @@ class Architecture:
 
 
 def validate_architecture(
-    layer_sizes: Sequence[int], activation: str | Sequence[str], output: str
+    layer_sizes: Sequence[int],
+    activation: str | Sequence[str],
+    output: str,
+    batchnorm: bool = False,
 ) -> Architecture:
     """Check sizes and names; raise ``ValueError`` with a plain sentence if anything is off
     (``TypeError`` for a value of the wrong kind, such as a string of sizes)."""
@@ -117,7 +127,7 @@ def validate_architecture(
         raise ValueError(
             f"A softmax output needs at least 2 units (one per class); got {sizes[-1]}{given}."
         )
-    return Architecture(tuple(sizes), names, output)
+    return Architecture(tuple(sizes), names, output, checks.flag(batchnorm, "batchnorm"))
 
 
 class Model:
@@ -156,7 +166,16 @@ class Model:
         split = n_layers * self.lanes * self.lanes
         # Views sharing params' memory: what the kernels index (see engine.kernels).
         self.padded_weights = self.params[:split].reshape(n_layers, self.lanes, self.lanes)
-        self.padded_biases = self.params[split:].reshape(n_layers, self.lanes)
+        biases_end = split + n_layers * self.lanes
+        self.padded_biases = self.params[split:biases_end].reshape(n_layers, self.lanes)
+        # Batch normalisation's γ, β, running mean and running variance (NORM_ARRAYS), each
+        # (n_layers, lanes), after the biases; (4, 0, lanes) without batch normalisation.
+        # In ``params`` so that the optimiser trains γ and β like any parameter, and the
+        # divergence rollback, snapshots and copies carry all four with no code of their
+        # own; the running statistics get gradient 0 (never written), so no optimiser rule
+        # moves them (each step is a multiple of the gradient or of its moments, all 0),
+        # and ``decay_mask`` keeps all four out of regularisation.
+        self.norm = self.params[biases_end:].reshape(len(NORM_ARRAYS), -1, self.lanes)
         if like is None:
             # 1 for weights, 0 for biases: regularisation applies to weights only.
             self.decay_mask = np.zeros_like(self.params)
@@ -165,7 +184,12 @@ class Model:
             self.decay_mask = like.decay_mask
         # The model's arrays as the kernels take them.
         self.kernel_arrays = kernels.ModelArrays(
-            self.params, self.padded_weights, self.padded_biases, self.layout, self.decay_mask
+            self.params,
+            self.padded_weights,
+            self.padded_biases,
+            self.layout,
+            self.decay_mask,
+            self.norm,
         )
 
     # -- construction
@@ -178,6 +202,7 @@ class Model:
         output: str = "tanh",
         init: str = "playground",
         seed: int = 0,
+        batchnorm: bool = False,
     ) -> Model:
         """A new model with freshly initialised parameters.
 
@@ -187,8 +212,10 @@ class Model:
             output: ``tanh`` (TensorFlow Playground), ``sigmoid``, ``softmax`` or ``linear``.
             init: a key of ``engine.INITIALIZERS``.
             seed: seeds the initial weights (same seed ⇒ same weights), 0 … 2⁶³ − 1.
+            batchnorm: batch-normalise every hidden layer's pre-activation (γ = 1, β = 0,
+                running mean 0 and variance 1 to start, as PyTorch's ``BatchNorm1d``).
         """
-        architecture = validate_architecture(layer_sizes, activation, output)
+        architecture = validate_architecture(layer_sizes, activation, output, batchnorm)
         initializer = lookup(INITIALIZERS, init, "initialiser", "init")
         rng = np.random.default_rng(checks.seed(seed))
         model = cls(architecture, np.zeros(cls.n_parameters_for(architecture)))
@@ -197,6 +224,9 @@ class Model:
             weights, biases = initializer(rng, fan_in, fan_out)
             model.padded_weights[layer, :fan_in, :fan_out] = weights
             model.padded_biases[layer, :fan_out] = biases
+            if architecture.batchnorm and layer < architecture.n_layers - 1:
+                model.norm[NORM_ARRAYS.index("gamma"), layer, :fan_out] = 1.0
+                model.norm[NORM_ARRAYS.index("running_var"), layer, :fan_out] = 1.0
         return model
 
     @staticmethod
@@ -208,13 +238,15 @@ class Model:
     def n_parameters_for(cls, architecture: Architecture) -> int:
         """Length of the padded flat parameter vector."""
         lanes = cls.lanes_for(architecture)
-        return architecture.n_layers * lanes * (lanes + 1)
+        norm_rows = len(NORM_ARRAYS) if architecture.batchnorm else 0
+        return architecture.n_layers * lanes * (lanes + 1 + norm_rows)
 
     @property
     def n_parameters(self) -> int:
         """How many weights and biases the network really has (without padding)."""
         sizes = self.layer_sizes
-        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        scale_and_shift = 2 * sum(sizes[1:-1]) if self.architecture.batchnorm else 0
+        return sum((a + 1) * b for a, b in zip(sizes, sizes[1:])) + scale_and_shift
 
     @staticmethod
     def _layout(architecture: Architecture) -> np.ndarray:
@@ -263,6 +295,17 @@ class Model:
     @biases.setter
     def biases(self, values: Sequence[np.ndarray]) -> None:
         self._assign(self.biases, values)
+
+    def batchnorm_arrays(self, flat: np.ndarray | None = None) -> dict[str, list[np.ndarray]]:
+        """Batch normalisation's arrays by name (``NORM_ARRAYS``), each a list of one
+        (units,) view per hidden layer, of ``params`` or of another vector in its layout
+        (e.g. an optimiser moment); empty lists without batch normalisation."""
+        norm = self.norm if flat is None else self._over(flat).norm
+        hidden = self.layer_sizes[1:-1] if self.architecture.batchnorm else ()
+        return {
+            name: [norm[k, layer, :units] for layer, units in enumerate(hidden)]
+            for k, name in enumerate(NORM_ARRAYS)
+        }
 
     @staticmethod
     def _assign(targets: ParameterList, values: Sequence[np.ndarray]) -> None:
@@ -325,6 +368,7 @@ class Model:
         logits = np.zeros((rows, self.lanes))
         transposed = np.zeros((self.lanes, self.lanes))
         alive = np.zeros((len(self.layout), self.lanes), dtype=np.bool_)
+        normed_shape = shape if self.architecture.batchnorm else (1, 1, self.lanes)
         return kernels.Workspace(
             acts=acts,
             deltas=np.zeros(shape),
@@ -333,6 +377,8 @@ class Model:
             flat_acts=flat,
             transposed=transposed,
             alive=alive,
+            normed=np.zeros(normed_shape),
+            inv_std=np.zeros((shape[0], self.lanes)),
         )
 
     def histograms(self, bins: int = 20) -> list[dict[str, tuple[np.ndarray, np.ndarray]]]:
@@ -347,4 +393,5 @@ class Model:
     def __repr__(self) -> str:
         sizes = "-".join(map(str, self.layer_sizes))
         hidden = ",".join(self.architecture.hidden_activations) or "none"
-        return f"Model({sizes}, hidden={hidden}, output={self.architecture.output})"
+        norm = ", batchnorm" if self.architecture.batchnorm else ""
+        return f"Model({sizes}, hidden={hidden}, output={self.architecture.output}{norm})"

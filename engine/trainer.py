@@ -386,6 +386,7 @@ class Trainer:
     def config(self, config: TrainConfig) -> None:
         config = checks.instance(config, TrainConfig, "config")
         code = loss_code(config.loss, self.model.architecture.output)
+        check_batchnorm_batch(self.model, config.batch_size)
         previous = self.__dict__.get("_config")
         self._config = config
         self._loss_code = code
@@ -537,6 +538,7 @@ class Trainer:
         self.divergence = None
         deadline = None if time_budget is None else started + time_budget
         batch_size = min(self.config.batch_size, X.shape[0])
+        check_batchnorm_batch(self.model, batch_size)
         # What an epoch's time depends on: a measurement on other data does not carry over.
         cost_key = (X.shape, X_test.shape[0], batch_size, self.config.dropout > 0)
         call = _KernelCall(self, kernels.TRAIN, X, Y, X_test, Y_test, batch_size, epochs)
@@ -645,6 +647,7 @@ class _KernelCall:
                 first_moment=trainer.first_moment,
                 second_moment=trainer.second_moment,
                 step_counter=trainer.step_counter,
+                gradient_norm=gradients.norm,
             ),
             kernels.TrainingData(
                 train_inputs=X,
@@ -687,6 +690,23 @@ class _KernelCall:
         return done, status, bad_layer
 
 
+def check_batchnorm_batch(model: Model, batch_size: int) -> None:
+    """``ValueError`` if ``model`` batch-normalises and a mini-batch would have one row.
+
+    A batch's variance needs two rows: with one, every normalised value is 0 (the layer
+    would output β whatever the input) and the weights below get no gradient. PyTorch's
+    ``BatchNorm1d`` raises in training for the same reason; so does the trainer, before
+    any epoch runs. (A last, shorter mini-batch of one row is allowed: it outputs β, adds
+    nothing to the gradients of the layers below and leaves the running statistics as
+    they were; see ``engine.kernels.batchnorm_forward``.)
+    """
+    if model.architecture.batchnorm and batch_size < 2:
+        raise ValueError(
+            "Batch normalisation needs at least 2 rows per mini-batch (it normalises with "
+            f"the batch's mean and variance); the batch size is {batch_size}."
+        )
+
+
 def kernel_settings(trainer: Trainer, mode: int, batch_size: int) -> kernels.TrainingSettings:
     """The trainer's config as the training kernel takes it, for one call in ``mode``.
 
@@ -723,6 +743,9 @@ def loss_and_gradients(
     model: Model, X: np.ndarray, Y: np.ndarray, loss: str
 ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
     """Mean loss over the rows of X and its gradient, without regularisation or dropout.
+
+    A batch-normalised model is normalised with the statistics of X's rows (training mode,
+    one batch), and its running statistics are left as they are.
 
     Args:
         model: the network (finite parameters).

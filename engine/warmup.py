@@ -103,6 +103,10 @@ def compile_forward_half() -> None:
         work.masks,
         x.real,
         rng_state,
+        m.norm,
+        work.normed,
+        work.inv_std,
+        x.whole,
     )
     m.activations(np.zeros((4, 2)))  # the grid kernel: an entry point, called directly
 
@@ -124,6 +128,10 @@ def compile_backward_half() -> None:
         work.masks,
         x.real,
         work.transposed,
+        m.norm,
+        g.norm,
+        work.normed,
+        work.inv_std,
     )
     moments = np.zeros_like(m.params), np.zeros_like(m.params)
     _compile(

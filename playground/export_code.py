@@ -34,6 +34,7 @@ import nbformat
 
 import engine
 from engine.activations import ELU_ALPHA, LEAKY_SLOPE
+from engine.kernels import NORM_EPSILON
 from engine.losses import CLASS_THRESHOLDS
 
 from .run import TrainingRun
@@ -130,10 +131,21 @@ def _features_function(run: TrainingRun, torch: bool = False) -> str:
 
 
 def _parameters(run: TrainingRun) -> str:
-    """WEIGHTS (per layer: fan_in lists of fan_out numbers) and BIASES, exact."""
+    """WEIGHTS (per layer: fan_in lists of fan_out numbers) and BIASES, exact; with batch
+    normalisation also BATCHNORM (γ, β, running mean and variance per hidden layer)."""
     weights = [layer.tolist() for layer in run.model.weights]
     biases = [layer.tolist() for layer in run.model.biases]
-    return f"WEIGHTS = {weights!r}\nBIASES = {biases!r}"
+    text = f"WEIGHTS = {weights!r}\nBIASES = {biases!r}"
+    if run.model.architecture.batchnorm:
+        norm = {
+            name: [layer.tolist() for layer in layers]
+            for name, layers in run.model.batchnorm_arrays().items()
+        }
+        text += (
+            f"\n# Batch normalisation of each hidden layer's z, before its activation.\n"
+            f"BATCHNORM = {norm!r}\nBATCHNORM_EPSILON = {NORM_EPSILON!r}"
+        )
+    return text
 
 
 def _data(run: TrainingRun) -> str:
@@ -185,6 +197,14 @@ def numpy_script(run: TrainingRun) -> str:
         f"    {name!r}: lambda z: {NUMPY_ACTIVATIONS[name]},"
         for name in dict.fromkeys([*run.settings.hidden_activations, run.settings.output])
     )
+    layer_code = "a = ACTIVATIONS[name](a @ np.array(weights) + np.array(biases))"
+    if run.model.architecture.batchnorm:  # evaluation: the running statistics
+        layer_code = """z = a @ np.array(weights) + np.array(biases)
+        if index < len(HIDDEN_ACTIVATIONS):
+            norm = {key: np.array(BATCHNORM[key][index]) for key in BATCHNORM}
+            z = (z - norm["running_mean"]) / np.sqrt(norm["running_var"] + BATCHNORM_EPSILON)
+            z = norm["gamma"] * z + norm["beta"]
+        a = ACTIVATIONS[name](z)"""
     return f'''"""{_title(run)}.
 
 predict(x1, x2) gives the network's output for points; run the file to see its accuracy on the
@@ -208,8 +228,8 @@ def predict(x1, x2):
     """The network's output for points: (n,) for one output unit, (n, classes) for softmax."""
     a = features(x1, x2)
     names = [*HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATION]
-    for name, weights, biases in zip(names, WEIGHTS, BIASES):
-        a = ACTIVATIONS[name](a @ np.array(weights) + np.array(biases))
+    for index, (name, weights, biases) in enumerate(zip(names, WEIGHTS, BIASES)):
+        {layer_code}
     return a[:, 0] if a.shape[1] == 1 else a
 
 
@@ -257,6 +277,17 @@ def pytorch_script(run: TrainingRun) -> str:
         TORCH_ACTIVATIONS[name] for name in [*settings.hidden_activations, settings.output]
     )
     n_classes = run.train.n_classes
+    norm_code = ""
+    if run.model.architecture.batchnorm:  # BatchNorm1d between each hidden Linear and activation
+        norm_code = """
+        if index < len(HIDDEN_ACTIVATIONS):
+            norm = nn.BatchNorm1d(len(biases), eps=BATCHNORM_EPSILON, dtype=torch.float64)
+            with torch.no_grad():
+                norm.weight.copy_(torch.tensor(BATCHNORM["gamma"][index], dtype=torch.float64))
+                norm.bias.copy_(torch.tensor(BATCHNORM["beta"][index], dtype=torch.float64))
+                norm.running_mean.copy_(torch.tensor(BATCHNORM["running_mean"][index]))
+                norm.running_var.copy_(torch.tensor(BATCHNORM["running_var"][index]))
+            layers.append(norm)"""
     targets = (
         {
             "tanh": "2.0 * labels - 1.0",  # ±1 (TensorFlow Playground)
@@ -301,7 +332,8 @@ def build_model():
         with torch.no_grad():
             linear.weight.copy_(torch.tensor(weights, dtype=torch.float64).T)
             linear.bias.copy_(torch.tensor(biases, dtype=torch.float64))
-        layers += [linear, ACTIVATIONS[index]]
+        layers.append(linear){norm_code}
+        layers.append(ACTIVATIONS[index])
         if DROPOUT and index < len(HIDDEN_ACTIVATIONS):
             layers.append(nn.Dropout(DROPOUT))
     return nn.Sequential(*layers)
@@ -472,7 +504,8 @@ def notebook(run: TrainingRun) -> str:
                     f"model = engine.Model.create({sizes!r}, "
                     f"activation={list(settings.hidden_activations)!r}, "
                     f"output={settings.output!r}, init={settings.init!r}, "
-                    f"seed={settings.init_seed!r})",
+                    f"seed={settings.init_seed!r}"
+                    + (", batchnorm=True)" if settings.batchnorm else ")"),
                     f"config = engine.TrainConfig({config_code})",
                     f"trainer = engine.Trainer(model, config=config, seed={settings.init_seed!r})",
                     f"EPOCHS = {run.epoch!r}",
@@ -502,6 +535,15 @@ def notebook(run: TrainingRun) -> str:
                     "    model.weights = [np.array(w).reshape(-1, len(b)) for w, b in "
                     "zip(APP_WEIGHTS, APP_BIASES)]",
                     "    model.biases = [np.array(b) for b in APP_BIASES]",
+                    *(
+                        [
+                            "    for name, layers in model.batchnorm_arrays().items():",
+                            "        for target, values in zip(layers, BATCHNORM[name]):",
+                            "            target[...] = values",
+                        ]
+                        if settings.batchnorm
+                        else []
+                    ),
                     "train_loss, train_accuracy = trainer.evaluate(X_train, Y_train)",
                     "print(f'train loss {train_loss:.6f}, train accuracy {train_accuracy:.6f}')",
                     "if has_test:",

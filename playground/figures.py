@@ -76,6 +76,7 @@ class ViewSpec:
     log_loss: bool
     scale: float = 1.0  # type and line size: PRESENTATION_SCALE in presentation mode
     colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (playground.palette)
+    batchnorm: bool = False  # hidden layers batch-normalised: their titles say "(BN)"
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
@@ -494,10 +495,12 @@ def _diagram_names(diagram: Diagram, spec: ViewSpec) -> list[dict]:
     its left."""
     size, theme = round((FONT_SIZE - 1) * spec.scale), spec.colors.theme
     n_hidden = len(spec.layer_sizes) - 2
+    # A batch-normalised layer says so on a second line of its title (no wider than before).
+    marked = "<br>BN" if spec.batchnorm else ""
     if n_hidden <= MAX_LONG_TITLED_LAYERS:
-        names = ["features", *(f"layer {i}" for i in range(1, n_hidden + 1)), "output"]
+        names = ["features", *(f"layer {i}{marked}" for i in range(1, n_hidden + 1)), "output"]
     else:  # "layer 1" is wider than a column of a deeper network: titles would overlap
-        names = ["in", *(f"L{i}" for i in range(1, n_hidden + 1)), "out"]
+        names = ["in", *(f"L{i}{marked}" for i in range(1, n_hidden + 1)), "out"]
     titles = [
         {
             "text": title,

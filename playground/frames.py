@@ -47,6 +47,7 @@ def view_spec(run: TrainingRun, log_loss: bool, theme: str | None = None) -> Vie
         log_loss=log_loss,
         scale=PRESENTATION_SCALE if settings.present else 1.0,
         colors=figure_colors(settings.palette, theme),
+        batchnorm=run.model.architecture.batchnorm,
     )
 
 

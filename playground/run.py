@@ -123,6 +123,7 @@ def build_run(settings: PlaygroundSettings, own: OwnData | None = None) -> Train
         output=settings.output,
         init=settings.init,
         seed=settings.init_seed,
+        batchnorm=settings.batchnorm,
     )
     trainer = engine.Trainer(model, settings.loss, seed=settings.init_seed)
     run = TrainingRun(
@@ -232,6 +233,13 @@ def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None)
         return
     if not len(run.train):
         run.stop_reason = "Add points to train on: the training set is empty."
+        return
+    if run.model.architecture.batchnorm and min(run.trainer.config.batch_size, len(run.train)) < 2:
+        # (engine.trainer.check_batchnorm_batch would refuse it: a drawing's first point.)
+        run.stop_reason = (
+            "Batch normalisation needs at least 2 training points per mini-batch: add points "
+            "(or turn batch normalisation off) to train."
+        )
         return
     has_test = len(run.test) > 0  # a drawing's single point trains and has no test yet
     result = run.trainer.train(

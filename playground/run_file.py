@@ -15,8 +15,10 @@ The document (``"format": "neuroplay-run"``, ``"version": 1``; docs/architecture
 * ``data``: the generator's name and seed (the settings give noise, classes and split), or,
   for your own data, the points themselves with their split (``train`` and ``test``);
 * ``network``: layer sizes, then per dense layer a (fan_in, fan_out) table of weights and a
-  (fan_out,) list of biases, every float as its shortest exact text (``repr``);
-* ``optimizer``: both moment estimates in the same shapes, and the step count;
+  (fan_out,) list of biases, every float as its shortest exact text (``repr``); with batch
+  normalisation (``batchnorm=on``) also ``batchnorm``: γ, β, running mean and running variance,
+  each a list per hidden layer (``engine.model.NORM_ARRAYS``);
+* ``optimizer``: both moment estimates in the same shapes (γ's and β's too), and the step count;
 * ``training``: epoch, the shuffle/dropout random state (SplitMix64, a uint64), the current
   row order (the kernel shuffles it in place, so it is state too), the losses the divergence
   rollback compares with (null: infinite or unknown) and the divergence, if any;
@@ -45,6 +47,7 @@ import numpy as np
 
 import engine
 from engine.checks import MAX_ABS_POINT, MAX_ABS_VALUE
+from engine.model import NORM_ARRAYS
 from engine.trainer import MAX_HISTORY_ROWS
 
 from .drawing import joined, link_value
@@ -140,10 +143,16 @@ def _points(data: engine.Dataset) -> dict[str, list]:
 def _layers(model: engine.Model, flat: np.ndarray) -> dict[str, list]:
     """Per-layer weights (fan_in, fan_out) and biases (fan_out,) of a flat padded vector."""
     over = model._over(np.ascontiguousarray(flat, dtype=np.float64))
-    return {
+    section = {
         "weights": [layer.tolist() for layer in over.weights],
         "biases": [layer.tolist() for layer in over.biases],
     }
+    if model.architecture.batchnorm:
+        section["batchnorm"] = {
+            name: [layer.tolist() for layer in layers]
+            for name, layers in over.batchnorm_arrays().items()
+        }
+    return section
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -246,15 +255,20 @@ def _vector(length: int, what: str, bound: float | None = None) -> dict[str, Any
     )
 
 
-def _parameters_schema(sizes: list[int], what: str, bound: float | None) -> dict[str, Any]:
-    """Weights and biases of every dense layer for these layer sizes."""
+def _parameters_schema(
+    sizes: list[int], what: str, bound: float | None, batchnorm: bool = False
+) -> dict[str, Any]:
+    """Weights and biases of every dense layer for these layer sizes (and batch
+    normalisation's arrays of every hidden layer, if ``batchnorm``)."""
     pairs = list(zip(sizes, sizes[1:]))
     shape = "-".join(map(str, sizes))
     layers = len(pairs)
+    extra = {"batchnorm": _batchnorm_schema(sizes[1:-1], what, bound)} if batchnorm else {}
     return {
         "type": "object",
-        "required": ["weights", "biases"],
+        "required": ["weights", "biases", *extra],
         "properties": {
+            **extra,
             "weights": _message(
                 f"The run file's {what} should have {layers} layers of weights (a {shape} "
                 "network).",
@@ -282,6 +296,47 @@ def _parameters_schema(sizes: list[int], what: str, bound: float | None) -> dict
             ),
         },
     }
+
+
+def _batchnorm_schema(hidden: list[int], what: str, bound: float | None) -> dict[str, Any]:
+    """γ, β, running mean and running variance: a list per hidden layer, each of its size."""
+    names = NORM_ARRAYS
+    return _message(
+        f"The run file's {what} should hold batch normalisation's {', '.join(names)} of "
+        f"{len(hidden)} hidden layers (its settings have batchnorm=on).",
+        {
+            "type": "object",
+            "required": list(names),
+            "properties": {
+                name: {
+                    "type": "array",
+                    "minItems": len(hidden),
+                    "maxItems": len(hidden),
+                    "prefixItems": [
+                        _vector(units, f"{name} of hidden layer {index + 1}", bound)
+                        if name != "running_var" or bound is None
+                        else _variances(units, f"running variance of hidden layer {index + 1}")
+                        for index, units in enumerate(hidden)
+                    ],
+                }
+                for name in names
+            },
+        },
+    )
+
+
+def _variances(length: int, what: str) -> dict[str, Any]:
+    """A running variance: ``length`` numbers from 0 (a negative one has no square root)."""
+    return _message(
+        f"The run file's {what} should be a list of {length} numbers from 0 to "
+        f"{MAX_PARAMETER:,.0f}.",
+        {
+            "type": "array",
+            "minItems": length,
+            "maxItems": length,
+            "items": {"type": "number", "minimum": 0, "maximum": MAX_PARAMETER},
+        },
+    )
 
 
 def _points_schema(kind: str, n_classes: int) -> dict[str, Any]:
@@ -341,6 +396,8 @@ def document_schema(settings: PlaygroundSettings, n_train: int | None = None) ->
             },
         )
     history_rows = MAX_HISTORY_ROWS
+    norm = settings.batchnorm
+    network = _parameters_schema(sizes, "weights", MAX_PARAMETER, norm)
     packed = {"type": "string", "pattern": _BASE64}
     return {
         **ENVELOPE_SCHEMA,
@@ -362,12 +419,9 @@ def document_schema(settings: PlaygroundSettings, n_train: int | None = None) ->
                 f"The run file's network must be the {'-'.join(map(str, sizes))} network its "
                 "settings make.",
                 {
-                    **_parameters_schema(sizes, "weights", MAX_PARAMETER),
-                    "required": ["layer_sizes", "weights", "biases"],
-                    "properties": {
-                        "layer_sizes": {"const": sizes},
-                        **_parameters_schema(sizes, "weights", MAX_PARAMETER)["properties"],
-                    },
+                    **network,
+                    "required": ["layer_sizes", *network["required"]],
+                    "properties": {"layer_sizes": {"const": sizes}, **network["properties"]},
                 },
             ),
             "optimizer": _message(
@@ -378,8 +432,8 @@ def document_schema(settings: PlaygroundSettings, n_train: int | None = None) ->
                     "required": ["name", "first_moment", "second_moment", "step"],
                     "properties": {
                         "name": {"const": settings.optimizer},
-                        "first_moment": _parameters_schema(sizes, "first moment", None),
-                        "second_moment": _parameters_schema(sizes, "second moment", None),
+                        "first_moment": _parameters_schema(sizes, "first moment", None, norm),
+                        "second_moment": _parameters_schema(sizes, "second moment", None, norm),
                         "step": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
                     },
                 },
@@ -631,6 +685,10 @@ def _set_layers(model: engine.Model, flat: np.ndarray, section: dict[str, list])
         target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
     for target, values in zip(over.biases, section["biases"], strict=True):
         target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
+    if model.architecture.batchnorm:
+        for name, targets in over.batchnorm_arrays().items():
+            for target, values in zip(targets, section["batchnorm"][name], strict=True):
+                target[...] = np.array(values, dtype=np.float64).reshape(target.shape)
 
 
 def _history_arrays(

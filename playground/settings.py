@@ -346,6 +346,19 @@ def _fit_loss(loss: Any, values: Mapping[str, Any]) -> str:
     return loss
 
 
+# Why a batch of one point cannot be used with batch normalisation (engine.trainer).
+BATCHNORM_BATCH = (
+    "Batch normalisation needs at least 2 points per mini-batch (it normalises with the "
+    "batch's mean and variance)"
+)
+
+
+def _fit_batch(size: Any, values: Mapping[str, Any]) -> int:
+    if size == 1 and values.get("batchnorm"):
+        raise UnusableError(f"{BATCHNORM_BATCH}, so {code('batch=1')} cannot be used with it")
+    return size
+
+
 def _fit_hide(names: Any, values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(name for name in names if name in HIDEABLE)  # an unknown word hides nothing
 
@@ -427,8 +440,9 @@ class PlaygroundSettings:
     loss: str = setting("mse", TEXT, fit=_fit_loss, rebuilds=True)
     init: str = setting("playground", TEXT, rebuilds=True,
                         **_one_of(engine.INITIALIZERS, "There is no initialisation"))
+    batchnorm: bool = setting(False, SWITCH, **ON_OFF, rebuilds=True)  # of every hidden layer
     # -- training: applied live (playground.run.apply_hyperparameters)
-    batch: int = setting(10, BATCH, choices=BATCH_SIZES)
+    batch: int = setting(10, BATCH, choices=BATCH_SIZES, fit=_fit_batch)
     dropout: float = setting(0.0, NUMBER, choices=DROPOUTS)
     optimizer: str = setting("sgd", TEXT, **_one_of(engine.OPTIMIZERS, "There is no optimiser"))
     lr: float = setting(0.03, NUMBER, choices=LEARNING_RATES)
@@ -565,6 +579,11 @@ class PlaygroundSettings:
         candidate = dataclasses.replace(candidate, output=output, loss=loss)
         if len(candidate.activation) > 1 and len(candidate.activation) != len(candidate.hidden):
             candidate = dataclasses.replace(candidate, activation=candidate.activation[:1])
+        if candidate.batchnorm and candidate.batch == 1 and {"batch", "batchnorm"} & set(changes):
+            # Refused, not replaced: the controls say why and keep the user's setup.
+            raise ValueError(
+                f"{BATCHNORM_BATCH}; choose a larger batch size or turn batch normalisation off."
+            )
         return candidate.normalized()[0]
 
     # -- URL

@@ -15,6 +15,7 @@ from engine import DOMAIN
 
 from .chapter_figures import CHAPTER_FIGURES
 from .lessons import SATURATION, LessonRun, saturated_fractions
+from .lessons_batchnorm import activations_with, activations_without
 from .lessons_schedules import SCHEDULE_FIGURES
 from .optimizer_paths import optimizer_paths, paths_figure
 from .runs import MAP_RESOLUTION, VariantResult
@@ -403,4 +404,6 @@ FIGURES: dict[str, Callable[[LessonRun], go.Figure]] = {
     "optimizer_paths": optimizer_paths_figure,
     **SCHEDULE_FIGURES,
     **CHAPTER_FIGURES,
+    "batchnorm_activations_without": activations_without,
+    "batchnorm_activations_with": activations_with,
 }

@@ -1054,25 +1054,18 @@ LESSON_LIST: tuple[Lesson, ...] = (
     ),
 )
 
-# Chapters kept in modules of their own (they use this module's Lesson, Clause, …), numbered
-# after the ones above.
-from .lessons_schedules import SCHEDULE_LESSONS  # noqa: E402
+# Issue 16's chapters, each in a module of its own with a function that builds its lesson
+# (importing this module's classes inside it, so either module may be imported first),
+# numbered on from the lessons above.
+from . import lessons_batchnorm, lessons_regression, lessons_schedules, lessons_weights  # noqa: E402
 
-LESSON_LIST = (
-    *LESSON_LIST,
-    *(
-        dataclasses.replace(lesson, number=len(LESSON_LIST) + i + 1)
-        for i, lesson in enumerate(SCHEDULE_LESSONS)
-    ),
+_CHAPTERS = (
+    lessons_batchnorm.lesson,
+    lessons_weights.lesson,
+    lessons_schedules.lesson,
+    lessons_regression.lesson,
 )
-
-# Issue 16's chapters, each in its own module, numbered on from the lessons above.
-from . import lessons_regression, lessons_weights  # noqa: E402  (they use the classes above)
-
-LESSON_LIST += tuple(
-    chapter.lesson(len(LESSON_LIST) + k)
-    for k, chapter in enumerate((lessons_regression, lessons_weights), start=1)
-)
+LESSON_LIST += tuple(chapter(len(LESSON_LIST) + k) for k, chapter in enumerate(_CHAPTERS, 1))
 
 LESSONS: dict[str, Lesson] = {lesson.slug: lesson for lesson in LESSON_LIST}
 

@@ -6,10 +6,14 @@ is the engine's own (``engine.TrainConfig.rate_at``), drawn by ``learning_rates`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
-from .lessons import Clause, Lesson, LessonRun, Readout, _variants
 from .style import VARIANT_COLORS, base_layout
+
+if TYPE_CHECKING:
+    from .lessons import Lesson, LessonRun
 
 _SCHEDULES = 100
 _DECAY = {"schedule": "exponential", "decay_epochs": 10, "decay_rate": 0.1}
@@ -46,9 +50,14 @@ def learning_rates(run: LessonRun) -> go.Figure:
 
 SCHEDULE_FIGURES = {"learning_rates": learning_rates}
 
-SCHEDULE_LESSONS: tuple[Lesson, ...] = (
-    Lesson(
-        number=0,  # numbered where teach.lessons registers it
+
+def lesson(number: int) -> Lesson:
+    """The lesson on schedules, numbered where teach.lessons registers it (which imports this
+    module: its classes are imported here, when both are loaded)."""
+    from .lessons import Clause, Lesson, Readout, _variants
+
+    return Lesson(
+        number=number,
         slug="schedules",
         title="Learning-rate schedules: too high at first, fine later",
         story=(
@@ -118,5 +127,4 @@ SCHEDULE_LESSONS: tuple[Lesson, ...] = (
             ),
             ("Warm-up (W epochs)", r"\eta_e = \eta\, \frac{e + 1}{W + 1} \quad (e < W)"),
         ),
-    ),
-)
+    )

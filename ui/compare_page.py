@@ -170,6 +170,12 @@ def change_setting(number: int, name: str) -> None:
         value = (value,)
     lanes = list(current.comparison.lanes)
     lanes[number] = lanes[number].with_value(name, value)
+    try:
+        lanes[number].settings(current.comparison.base)
+    except ValueError as refused:  # batch 1 with batch normalisation: said, not applied
+        current.notices.append(f"Lane {LANE_NAMES[number]}: {plain(refused)}")
+        sync_widgets(current.comparison)
+        return
     set_lanes(tuple(lanes))
 
 

@@ -530,6 +530,14 @@ def advanced_panel(settings: PlaygroundSettings) -> None:
         losses = losses_for(settings.output, settings.dataset)
         setting_select(settings, "loss", "Loss", st, losses, width="stretch")
         setting_select(settings, "init", "Initialisation", width="stretch")
+        setting_widget(
+            settings,
+            "batchnorm",
+            st.toggle,
+            "Batch normalisation",
+            help="Normalise each hidden layer's inputs to its activation over the mini-batch "
+            "(then scale and shift them by a learned γ and β); predictions use running averages.",
+        )
         if not settings.hides("activation") and settings.hidden:
             st.toggle(
                 "A different activation per layer",

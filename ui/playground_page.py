@@ -118,7 +118,8 @@ def render() -> None:
     # visitor's page is ready ~0.2 s sooner without them (docs/benchmarks.md, session 4).
     # The settings object, not the widgets, holds their values, so nothing is lost meanwhile.
     more = st.expander(
-        "More settings: output, loss, initialisation, dropout, clipping, learning-rate schedule, "
+        "More settings: output, loss, initialisation, batch normalisation, dropout, clipping, "
+        "learning-rate schedule, "
         "stopping",
         key=MORE_SETTINGS,
         on_change="rerun",

@@ -62,6 +62,10 @@ RULED = {
     "hide": lambda values: st.lists(st.sampled_from(HIDEABLE), unique=True).map(tuple),
     "lock": lambda values: st.lists(st.sampled_from(LOCKABLE), unique=True).map(tuple),
     "challenge": lambda values: st.sampled_from(("", *CHALLENGES)),
+    # A batch of one point is unusable with batch normalisation (its variance needs two).
+    "batch": lambda values: st.sampled_from(
+        [size for size in SETTING["batch"].choices if size != 1 or not values["batchnorm"]]
+    ),
 }
 BINARY_DATASETS = [name for name, data in engine.DATASETS.items() if data.n_classes == 2]
 
@@ -212,7 +216,7 @@ def test_only_the_data_and_the_network_rebuild_the_run():
     every view) changes while the network trains on."""
     assert {spec.name for spec in SETTINGS if spec.rebuilds} == {
         *("dataset", "classes", "noise", "ratio", "seed", "init_seed"),
-        *("features", "hidden", "activation", "output", "loss", "init"),
+        *("features", "hidden", "activation", "output", "loss", "init", "batchnorm"),
     }
 
 
