@@ -76,7 +76,7 @@ class ViewSpec:
     log_loss: bool
     scale: float = 1.0  # type and line size: PRESENTATION_SCALE in presentation mode
     colors: FigureColors = DEFAULT_COLORS  # palette and light/dark theme (playground.palette)
-    batchnorm: bool = False  # hidden layers batch-normalised: their titles say "(BN)"
+    batchnorm: bool = False  # hidden layers batch-normalised: their titles say "BN"
 
     def version(self, data_version: object) -> str:
         return repr((self, data_version))
