@@ -20,20 +20,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import words
 from .quote import code
 from .run import TrainingRun, build_run, restart, train_chunk
 from .settings import LEARNING_RATES, SETTING, SETTINGS, PlaygroundSettings, UnusableError
 
 # The settings a lane may change, in the settings table's order, with the label people see.
 LANE_SETTINGS: dict[str, str] = {
-    "hidden": "Hidden layers",
-    "activation": "Activation",
-    "batch": "Batch size",
-    "dropout": "Dropout",
-    "optimizer": "Optimiser",
-    "lr": "Learning rate",
-    "reg": "Regularisation",
-    "reg_rate": "Regularisation rate",
+    name: words.CONTROL_NAMES[name]
+    for name in ("hidden", "activation", "batch", "dropout", "optimizer", "lr", "reg", "reg_rate")
 }
 MIN_LANES, MAX_LANES = 2, 4
 LANE_NAMES = "ABCD"  # lane i is called "Lane A", "Lane B", ...

@@ -67,3 +67,30 @@ SCHEDULE_NAMES: dict[str, str] = {
     "exponential": "Exponential decay",
     "cosine": "Cosine decay",
 }
+
+# The controls' names as their widgets say them, by setting (or hide=/lock= word).
+CONTROL_NAMES = {
+    "dataset": "Data set",
+    "noise": "Noise",
+    "ratio": "Training data (%)",
+    "seed": "Data seed",
+    "features": "Input features",
+    "hidden": "Hidden layers",
+    "activation": "Activation",
+    "output": "Output activation",
+    "loss": "Loss",
+    "init": "Initialisation",
+    "batch": "Batch size",
+    "dropout": "Dropout",
+    "optimizer": "Optimiser",
+    "lr": "Learning rate",
+    "reg": "Regularisation",
+    "reg_rate": "Regularisation rate",
+    "clip": "Clip gradient norm",
+    "speed": "Speed",
+    "stop": "Stopping",
+    "show_test": "Show test data",
+    "discretize": "Discretize output",
+    "log_loss": "Log-scale loss axis",
+    "edit": "Weight editing",
+}

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from playground import words
 from playground.challenges import CHALLENGES
 from playground.settings import HIDEABLE, LOCKABLE, PlaygroundSettings
 
@@ -22,37 +23,11 @@ EXPANDER_KEY = "expander_assignment"
 HIDE_KEY, LOCK_KEY, GOAL_KEY = "assignment_hide", "assignment_lock", "assignment_goal"
 LINK_KEY = "assignment_link"  # the st.code block's container (tests read the link there)
 NO_GOAL = ""
-# The controls' names as their widgets say them (a word without one is shown as it is).
-CONTROL_NAMES = {
-    "dataset": "Data set",
-    "noise": "Noise",
-    "ratio": "Training data (%)",
-    "seed": "Data seed",
-    "features": "Input features",
-    "hidden": "Hidden layers",
-    "activation": "Activation",
-    "output": "Output activation",
-    "loss": "Loss",
-    "init": "Initialisation",
-    "batch": "Batch size",
-    "dropout": "Dropout",
-    "optimizer": "Optimiser",
-    "lr": "Learning rate",
-    "reg": "Regularisation",
-    "reg_rate": "Regularisation rate",
-    "clip": "Clip gradient norm",
-    "speed": "Speed",
-    "stop": "Stopping",
-    "show_test": "Show test data",
-    "discretize": "Discretize output",
-    "log_loss": "Log-scale loss axis",
-    "edit": "Weight editing",
-}
 
 
 def control_name(word: str) -> str:
     """A ``hide=``/``lock=`` word as people call its control."""
-    return CONTROL_NAMES.get(word, word.replace("_", " "))
+    return words.CONTROL_NAMES.get(word, word.replace("_", " "))
 
 
 def assignment_settings(

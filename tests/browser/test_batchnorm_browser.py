@@ -1,6 +1,7 @@
 """Batch normalisation in the Playground, in real headless Chromium (issue 16): the toggle in
-"More settings" marks the diagram's hidden layers "BN" (a second line of each title), goes into the link and trains; a link
-asking for batch normalisation with a batch of one gets a sentence, and the batch it can use."""
+"More settings" marks the diagram's hidden layers "BN" (a second line of each title), goes into
+the link and trains; a link asking for batch normalisation with a batch of one gets a
+sentence, and the batch it can use."""
 
 from __future__ import annotations
 

@@ -5,8 +5,6 @@ picture drawn for it."""
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -22,19 +20,11 @@ from playground.replay_gif import (
     render_gif,
     shared_palette,
 )
+from tests.unit.test_replay_gif import decoded
 
 SIZE = 120
 TEXT = np.array(hex_to_rgb(DEFAULT_COLORS.theme.text))
 TRAIN = np.array(hex_to_rgb(DEFAULT_COLORS.theme.loss[0]))
-
-
-def decoded(gif: bytes) -> list[np.ndarray]:
-    picture = Image.open(io.BytesIO(gif))
-    out = []
-    for index in range(picture.n_frames):
-        picture.seek(index)
-        out.append(np.asarray(picture.convert("RGB"), dtype=np.int16))
-    return out
 
 
 def near(pixels: np.ndarray, color: np.ndarray, within: int = 10) -> np.ndarray:
