@@ -46,10 +46,16 @@ def test_negative_log_likelihood_by_hand():
     assert value == pytest.approx(expected, rel=1e-14)
 
 
+# Issue 16's chapters, after the clipping lesson (teach.lessons._CHAPTERS).
+CHAPTER_ORDER = ["clipping", "batchnorm", "weights", "schedules", "regression"]
+
+
 def test_the_chapters_follow_the_other_lessons_in_the_list():
     slugs = [lesson.slug for lesson in LESSON_LIST]
-    assert slugs.index("weights") == slugs.index("regression") + 1 > slugs.index("clipping")
-    assert LESSONS["regression"].number + 1 == LESSONS["weights"].number
+    assert slugs[slugs.index("clipping") :] == CHAPTER_ORDER
+    assert [LESSONS[slug].number for slug in CHAPTER_ORDER] == list(
+        range(LESSONS["clipping"].number, LESSONS["clipping"].number + len(CHAPTER_ORDER))
+    )
     by_key = {v.key: v.settings for v in LESSONS["regression"].variants}
     assert all(settings.hidden == () for settings in by_key.values())
     assert by_key["full"].batch == 0 and by_key["softmax"].loss == "cross_entropy"
@@ -61,14 +67,15 @@ def test_a_chapter_module_imported_first_still_gets_its_lesson_listed():
     # teach.lessons imports the chapter modules; they import its classes only when building
     # their lesson, so importing one of them first works (no circular-import error).
     code = (
-        "import teach.lessons_weights, teach.lessons_regression\n"
+        "import teach.lessons_regression, teach.lessons_schedules, teach.lessons_weights\n"
+        "import teach.lessons_batchnorm\n"
         "from teach.lessons import LESSONS\n"
-        "print(LESSONS['weights'].number - LESSONS['regression'].number)"
+        "print(LESSONS['regression'].number - LESSONS['weights'].number)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip() == "1", result.stderr
+    assert result.stdout.strip() == "2", result.stderr
 
 
 def test_weight_probe_bands_are_the_insight_views_percentiles():
