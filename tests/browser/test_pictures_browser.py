@@ -55,7 +55,7 @@ def download(page, title: str) -> tuple[str, Image.Image]:
 def settled(page) -> dict:
     """The view's boxes once the page stopped moving them: the widgets' code loads after the
     graph is drawn (the layer row then grows by 28 px, moving the view down and the graph
-    11 px shorter; as test_run_file_browser's ``settled_box``)."""
+    11 px shorter; as test_playground_browser's ``settled_box``)."""
     # Timeout: a new session's widgets: a few s when busy.
     page.get_by_label("Learning rate").first.wait_for(timeout=30_000)
     views = [page.evaluate(VIEW)]

@@ -31,6 +31,22 @@ def open_playground(page, streamlit_url, query: str = "") -> None:
     page.locator(METRICS).first.wait_for(timeout=60_000)
     # Timeout: the graph paints once Plotly.js is loaded (~2 s here).
     page.wait_for_function(f"({Z_ROW_SUM})() !== null", timeout=30_000)
+    settled_box(page, page.locator(GRAPH).first)
+
+
+def settled_box(page, locator) -> dict:
+    """The element's box once the page stopped moving it: the widgets' code loads after the
+    graph is drawn (the layer row then grows by 28 px and moves the graph down), so a picture
+    taken before would be compared with a moved one."""
+    # Timeout: a new session's widgets: a few s when busy.
+    page.get_by_label("Learning rate").first.wait_for(state="attached", timeout=30_000)
+    boxes, deadline = [locator.bounding_box()], time.monotonic() + 30  # (as above)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(400)
+        boxes.append(locator.bounding_box())
+        if len(boxes) >= 3 and boxes[-1] == boxes[-2] == boxes[-3]:
+            break
+    return boxes[-1]
 
 
 def epoch(page) -> int:

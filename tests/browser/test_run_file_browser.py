@@ -22,6 +22,7 @@ from tests.browser.test_playground_browser import (
     epoch,
     open_playground,
     press_play,
+    settled_box,
 )
 
 pytestmark = pytest.mark.browser
@@ -136,19 +137,6 @@ def test_a_bad_file_shows_its_sentence_and_the_run_stays(page, streamlit_url, tm
     assert "Traceback" not in page.inner_text("body")
     assert caption(page) == before and "dataset=gauss" in page.url
     assert not page.errors
-
-
-def settled_box(page, locator) -> dict:
-    """The element's box once the page stopped moving it: the widgets' code loads after the
-    graph is drawn (the layer row then grows by 28 px and moves the graph down)."""
-    boxes, deadline = [], time.monotonic() + 30  # a new session's widgets: a few s when busy
-    page.get_by_label("Learning rate").first.wait_for(timeout=30_000)  # Timeout: as above.
-    while time.monotonic() < deadline:
-        boxes.append(locator.bounding_box())
-        if len(boxes) >= 3 and boxes[-1] == boxes[-2] == boxes[-3]:
-            break
-        time.sleep(0.75)
-    return boxes[-1]
 
 
 def scroll_to_top(page) -> None:

@@ -156,6 +156,8 @@ def test_scrubbed_back_the_loss_chart_marks_the_shown_epoch_on_the_whole_curve(p
     height = changed.shape[0]
     assert changed.any(axis=1).sum() > 0.4 * height  # a dotted line over the chart's height
     # The marker is drawn in the text colour (#444444 on the light theme); live, it is gone.
+    # A 1 px dotted line between two pixel columns is partly anti-aliased to lighter greys.
     marker = scrubbed[changed]
-    assert np.abs(marker - 0x44).max(axis=1).mean() < 60, marker[:5]
+    in_text_colour = np.abs(marker - 0x44).max(axis=1) < 60
+    assert in_text_colour.mean() > 0.2, marker[:8]
     assert not page.errors
