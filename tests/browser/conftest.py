@@ -78,17 +78,13 @@ def page(browser, request):
         context.close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run one after another in one xdist worker (group "browser": one Streamlit
-    server, one Chromium), beside the worker that runs every other test (scripts/test.sh runs
-    ``-n 2 --dist loadgroup``): most of a browser test's time is waiting for the page, which
-    the other worker fills.
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Every test here is a browser test (the ``browser`` mark: scripts/test.sh runs them in
+    their own pytest process beside the one that runs every other test).
 
-    Each browser test also gets one second try (pytest-rerunfailures), reported as "R" in the
-    log: on the 2-core CI machine a real Chromium under the suite's load occasionally misses a
-    timeout that it meets alone. A test that fails twice fails the run."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.xdist_group("browser"))
-            item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+    Each gets one second try (pytest-rerunfailures), reported as "R" in the log: on the
+    2-core CI machine a real Chromium under the suite's load occasionally misses a timeout
+    that it meets alone. A test that fails twice fails the run."""
+    if Path(__file__).parent in Path(item.fspath).parents:
+        item.add_marker(pytest.mark.browser)
+        item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
