@@ -79,8 +79,8 @@ def page(browser, request):
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """Every test here is a browser test (the ``browser`` mark: scripts/test.sh runs them in
-    their own pytest process beside the one that runs every other test).
+    """Every test here is a browser test (the ``browser`` mark: ``-m "not browser"`` leaves
+    them out).
 
     Each gets one second try (pytest-rerunfailures), reported as "R" in the log: on the
     2-core CI machine a real Chromium under the suite's load occasionally misses a timeout
