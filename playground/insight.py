@@ -41,7 +41,6 @@ MAX_LINE_POINTS = 400  # a per-epoch line is thinned to about this many points
 # TensorBoard's distribution bands: the percentiles of -∞, -2σ, -1.5σ, -1σ, -0.5σ of a
 # normal distribution, the median, and their mirror images.
 PERCENTILES = (0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0)
-MAX_PERCENTILE_MOMENTS = 200  # moments a PercentileRecord keeps (thinned evenly beyond)
 HISTOGRAM_BINS = 20
 SATURATION = 0.97  # a sigmoid/tanh output beyond this fraction of its half-range is saturated
 # Output range (low, high) of the bounded hidden activations; the others never saturate.
@@ -326,49 +325,6 @@ def parameter_percentiles(
 
 
 @dataclass
-class PercentileRecord:
-    """Parameter percentiles of a run at the moments they were recorded, bounded in memory.
-
-    Up to ``limit`` moments; beyond, every other older moment is dropped (the newest is
-    always kept), so a long run's bands stay evenly sampled over its whole length.  A history
-    of snapshots can feed ``parameter_bands_figure`` directly instead.
-    """
-
-    limit: int = MAX_PERCENTILE_MOMENTS
-    epochs: list[int] = field(default_factory=list)
-    weights: list[np.ndarray] = field(default_factory=list)  # each (n_layers, Q)
-    biases: list[np.ndarray] = field(default_factory=list)
-
-    def add(self, epoch: int, model: engine.Model) -> None:
-        """Record the model's percentiles at ``epoch``; later moments (after a rewind or a
-        restart) are forgotten first, an epoch already recorded is replaced."""
-        while self.epochs and self.epochs[-1] >= epoch:
-            self.epochs.pop()
-            self.weights.pop()
-            self.biases.pop()
-        weights, biases = parameter_percentiles(list(model.weights), list(model.biases))
-        self.epochs.append(int(epoch))
-        self.weights.append(weights)
-        self.biases.append(biases)
-        if len(self.epochs) > self.limit:
-            keep = [*range(0, len(self.epochs) - 1, 2), len(self.epochs) - 1]
-            self.epochs = [self.epochs[k] for k in keep]
-            self.weights = [self.weights[k] for k in keep]
-            self.biases = [self.biases[k] for k in keep]
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(epochs (E,), weights (n_layers, E, Q), biases (n_layers, E, Q))."""
-        if not self.epochs:
-            empty = np.zeros((0, 0, len(PERCENTILES)))
-            return np.zeros(0, dtype=np.int64), empty, empty
-        return (
-            np.array(self.epochs),
-            np.stack(self.weights, axis=1),
-            np.stack(self.biases, axis=1),
-        )
-
-
-@dataclass
 class SnapshotPercentiles:
     """Parameter percentiles of every snapshot a run recorded (``engine.SnapshotRecorder``),
     each computed once: the bands cover the whole run, from epoch 0, however long the
@@ -474,7 +430,7 @@ def parameter_bands_figure(
     Args:
         epochs: (E,) recorded epochs, increasing.
         weight_percentiles, bias_percentiles: (n_layers, E, len(PERCENTILES)), e.g. from
-            ``SnapshotPercentiles.arrays`` (a run's snapshots) or ``PercentileRecord.arrays``.
+            ``SnapshotPercentiles.arrays`` (a run's snapshots).
         moment: an epoch to mark with a vertical line.
     """
     n_layers = weight_percentiles.shape[0]

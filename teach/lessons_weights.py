@@ -49,7 +49,7 @@ def parameter_positions(model: engine.Model) -> tuple[list[np.ndarray], list[np.
 def weight_probe(training_run: TrainingRun) -> dict[str, np.ndarray]:
     """Per recorded epoch (``snapshot_epochs``, E): ``weight_percentiles`` (layers, E, Q) and
     ``bias_percentiles``, ``playground.insight.PERCENTILES`` of each layer's weights and biases
-    (as ``playground.insight.PercentileRecord.arrays``); ``weight_rms`` (E,) and
+    (as ``playground.insight.SnapshotPercentiles.arrays``); ``weight_rms`` (E,) and
     ``zero_weights`` (E,), the count of weights exactly 0; ``zeros_kept``, whether every
     weight once 0 stayed 0; and ``final_weights``, every weight now (for histograms)."""
     model, snapshots = training_run.model, training_run.snapshots

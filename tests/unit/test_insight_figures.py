@@ -150,19 +150,6 @@ def test_percentile_bands_of_known_arrays():
     assert traces[-1]["y"] == [50.0, 51.0]
 
 
-def test_percentile_record_is_bounded_and_forgets_the_future():
-    model = engine.Model.create([2, 3, 1], seed=0)
-    record = insight.PercentileRecord(limit=8)
-    for epoch in range(0, 100, 5):
-        record.add(epoch, model)
-    epochs, weights, biases = record.arrays()
-    assert len(epochs) <= 8 and epochs[0] == 0 and epochs[-1] == 95
-    assert np.all(np.diff(epochs) > 0)
-    assert weights.shape == biases.shape == (2, len(epochs), len(insight.PERCENTILES))
-    record.add(50, model)  # a rewind: the moments after epoch 50 are gone
-    assert record.arrays()[0][-1] == 50 and np.all(record.arrays()[0][:-1] < 50)
-
-
 def test_gradient_flow_draws_positive_values_on_log_axes_and_shades_clipping():
     epochs = np.arange(1, 7)
     grad = np.array([[1.0, 0.1], [0.5, 0.0], [0.25, np.nan], [0.1, 0.01], [1, 1], [1, 1]])
@@ -196,12 +183,11 @@ def test_every_builder_makes_a_valid_plotly_figure():
     model = engine.Model.create([2, 4, 3, 2], activation=["relu", "tanh"], output="softmax", seed=1)
     X = np.random.default_rng(2).uniform(-5, 5, (30, 2))
     y = (X[:, 0] > 0).astype(int)
-    record = insight.PercentileRecord()
-    record.add(0, model)
-    record.add(1, model)
+    weights, biases = insight.parameter_percentiles(list(model.weights), list(model.biases))
+    bands = (np.arange(2), np.stack([weights] * 2, axis=1), np.stack([biases] * 2, axis=1))
     figures = [
         insight.gradient_flow_figure(np.arange(1, 4), np.ones((3, 3)), np.ones((3, 3)), np.ones(3)),
-        insight.parameter_bands_figure(*record.arrays()),
+        insight.parameter_bands_figure(*bands),
         insight.histogram_figure(model),
         insight.activations_figure(model, X),
         insight.hidden_space_figure(model, 0, ["x1", "x2"], X, y),
