@@ -5,8 +5,10 @@
 
 The sweep is issue 14's: 2-8-8-1 on the circle, batch 10, 64 runs (learning rate × activation
 × 4 weight seeds), 300 epochs each. Every configuration runs the same sweep after a warm-up run
-on each worker (the Numba kernels loaded from their cache): serial, 1 worker process, 2 worker
-processes, 1 worker of 2 threads, taking turns for ``--repeats`` rounds (the clusters stay up).
+on each worker (the Numba kernels loaded from their cache): serial in this process, serial in
+a process of its own (no Dask threads beside it), two plain processes with half the runs each
+(no Dask: what 2 cores can give), 1 worker process, 2 worker processes, 1 worker of 2 threads,
+taking turns for ``--repeats`` rounds (the clusters and processes stay up).
 Prints each one's best round: runs/s, the speed-up over serial and Dask's share of the
 workers' time:
 
@@ -22,18 +24,31 @@ import argparse
 import contextlib
 import math
 import os
+import subprocess
+import sys
 import time
 
 from playground.settings import PlaygroundSettings
-from playground.sweep import Sweep, plan_sweep, run_serially, runs_per_task, warm_up
+from playground.sweep import (
+    Sweep,
+    local_cluster,
+    plan_sweep,
+    run_batch,
+    run_serially,
+    runs_per_task,
+    warm_up,
+)
 
 BASE = PlaygroundSettings(dataset="circle", hidden=(8, 8), batch=10)
 AXES = {"lr": [0.01, 0.03, 0.1, 0.3], "activation": ["tanh", "relu", "sigmoid", "linear"]}
 SEEDS = (1, 2, 3, 4)
 
 
-CONFIGURATIONS = (  # name, workers, threads per worker, processes (None: serial, no Dask)
+CONFIGURATIONS = (  # name, workers, threads per worker, processes (None: serial, no Dask;
+    # "plain": that many processes of this module's --serve, each training its share)
     ("serial, one process", 1, 1, None),
+    ("serial, own process", 1, 1, "plain"),
+    ("2 plain processes", 2, 1, "plain"),
     ("1 worker process", 1, 1, True),
     ("2 worker processes", 2, 1, True),
     ("1 worker × 2 threads", 1, 2, False),
@@ -50,12 +65,64 @@ def measure(function, n_runs: int, workers: int) -> dict[str, float]:
             "overhead": 1 - busy / (wall * workers)}  # fmt: skip
 
 
+def serve(epochs: int, seeds: int) -> None:
+    """A plain process for the bench: for each "start stop" line on stdin, trains those runs of
+    the sweep serially and prints the wall seconds and the runs' summed seconds."""
+    plan = plan_sweep(BASE, AXES, SEEDS[:seeds], epochs)
+    cells = plan.cells()
+    run_batch([(0, PlaygroundSettings())], 2)  # kernels, pandas: loaded
+    print("ready", flush=True)
+    for line in sys.stdin:
+        start, stop = map(int, line.split())
+        started = time.perf_counter()
+        share = [(i, settings) for i, (_, settings) in enumerate(cells[start:stop])]
+        rows = run_batch(share, epochs)
+        print(time.perf_counter() - started, sum(row["seconds"] for row in rows), flush=True)
+
+
+class PlainProcesses:
+    """``count`` processes of ``serve``, each taking an equal share of the runs at once."""
+
+    def __init__(self, count: int, epochs: int, seeds: int) -> None:
+        command = [sys.executable, "-m", "bench.sweep", "--serve", str(epochs), str(seeds)]
+        self.processes = [
+            subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            for _ in range(count)
+        ]
+        for process in self.processes:
+            assert process.stdout.readline().strip() == "ready"
+
+    def run(self, n_runs: int) -> tuple[float, float]:
+        """Wall seconds of the slowest share, and Σ run seconds."""
+        share = math.ceil(n_runs / len(self.processes))
+        for k, process in enumerate(self.processes):
+            process.stdin.write(f"{k * share} {min((k + 1) * share, n_runs)}\n")
+            process.stdin.flush()
+        answers = [tuple(map(float, p.stdout.readline().split())) for p in self.processes]
+        return max(wall for wall, _ in answers), sum(busy for _, busy in answers)
+
+    def close(self) -> None:
+        for process in self.processes:
+            process.stdin.close()
+            process.wait(timeout=30)
+
+
+def measure_plain(processes: PlainProcesses, n_runs: int, workers: int) -> dict[str, float]:
+    wall, busy = processes.run(n_runs)
+    return {"wall": wall, "rate": n_runs / wall, "run_ms": busy / n_runs * 1e3,
+            "overhead": 1 - busy / (wall * workers)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="16 runs × 100 epochs")
     parser.add_argument("--repeats", type=int, default=3, help="rounds (best is printed)")
+    parser.add_argument("--serve", nargs=2, type=int, help=argparse.SUPPRESS)  # epochs seeds
     args = parser.parse_args()
-    from distributed import Client, LocalCluster
+    if args.serve:
+        serve(*args.serve)
+        return
+    from distributed import Client
 
     seeds = SEEDS[:1] if args.quick else SEEDS
     epochs = 100 if args.quick else 300
@@ -67,24 +134,30 @@ def main() -> None:
         functions = {}
         for name, workers, threads, processes in CONFIGURATIONS:
             if processes is None:
-                functions[name] = lambda: run_serially(plan)
+                functions[name] = lambda: measure(lambda: run_serially(plan), n, 1)
                 continue
-            cluster = stack.enter_context(
-                LocalCluster(n_workers=workers, threads_per_worker=threads,
-                             processes=processes, dashboard_address=":0")
-            )  # fmt: skip
+            if processes == "plain":
+                plain = PlainProcesses(workers, epochs, len(seeds))
+                stack.callback(plain.close)
+                functions[name] = lambda p=plain, w=workers: measure_plain(p, n, w)
+                continue
+            cluster = stack.enter_context(local_cluster(workers, threads, processes))
             client = stack.enter_context(Client(cluster))
             warm_up(client)  # imports and Numba cache before the clock starts
-            functions[name] = lambda c=client: Sweep(plan, c).wait()
+            functions[name] = lambda c=client, w=workers * threads: measure(
+                lambda: Sweep(plan, c).wait(), n, w
+            )
         # The configurations take turns, round after round, so that each sees the same
         # minutes of this shared machine; the best round of each is printed.
         best: dict[str, dict[str, float]] = {}
         for _ in range(args.repeats):
-            for name, workers, threads, _processes in CONFIGURATIONS:
-                result = measure(functions[name], n, workers * threads)
+            for name in functions:
+                result = functions[name]()
                 if name not in best or result["rate"] > best[name]["rate"]:
                     best[name] = result
-    serial = best[CONFIGURATIONS[0][0]]["rate"]
+    # The speed-ups are over the faster serial row: in this process, the clusters' schedulers
+    # and clients run threads beside the serial runs.
+    serial = max(best["serial, one process"]["rate"], best["serial, own process"]["rate"])
     tasks = math.ceil(n / runs_per_task(n, 2))
     print(f"best of {args.repeats} rounds; a task is {runs_per_task(n, 2)} runs ({tasks} tasks)")
     for name, result in best.items():

@@ -222,9 +222,12 @@ def holding_lock(change):
 
 
 @holding_lock
-def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None) -> None:
+def train_chunk(
+    run: TrainingRun, epochs: int, time_budget: float | None = None, *, record: bool = True
+) -> None:
     """Train up to ``epochs`` epochs, or fewer once ``time_budget`` seconds are spent (at least
-    one), honouring the stop conditions; sets ``stop_reason``."""
+    one), honouring the stop conditions; sets ``stop_reason``. ``record=False`` takes no
+    snapshots for the timeline (a sweep's run: one kernel call instead of one per snapshot)."""
     settings = run.settings
     if settings.stop_epoch:
         epochs = min(epochs, max(settings.stop_epoch - run.epoch, 0))
@@ -249,9 +252,10 @@ def train_chunk(run: TrainingRun, epochs: int, time_budget: float | None = None)
         run.test_inputs if has_test else None,
         run.test_targets if has_test else None,
         time_budget=time_budget,
-        recorder=run.snapshots,
+        recorder=run.snapshots if record else None,
     )
-    run.snapshots.record_recent(run.trainer)  # the moment this frame shows
+    if record:
+        run.snapshots.record_recent(run.trainer)  # the moment this frame shows
     run.stop_reason = None
     if result.divergence is not None:
         run.stop_reason = result.divergence.message()

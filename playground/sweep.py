@@ -314,7 +314,7 @@ def run_one(settings: PlaygroundSettings, epochs: int) -> dict[str, Any]:
     run = build_run(settings)
     trainer = run.trainer
     trainer.config = trainer.config.replace(evaluate_every=max(epochs, 1))
-    train_chunk(run, epochs)
+    train_chunk(run, epochs, record=False)  # no timeline: one kernel call for the whole run
     divergence = trainer.divergence
     values = metrics(run) if divergence is None else dict.fromkeys(METRICS, math.nan)
     return {
@@ -342,6 +342,27 @@ def runs_per_task(n_runs: int, n_workers: int) -> int:
     """Runs in one task: about ``TASKS_PER_WORKER`` tasks per worker, at most
     ``MAX_RUNS_PER_TASK`` runs each."""
     return max(1, min(MAX_RUNS_PER_TASK, math.ceil(n_runs / max(n_workers, 1) / TASKS_PER_WORKER)))
+
+
+# Dask's statistical profiler samples every worker thread's stack every 10 ms, which takes the
+# GIL from a run's Python parts: runs took 17 % longer in a worker with it on (bench/sweep.py,
+# docs/benchmarks.md). A sweep's workers need no profile.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def local_cluster(n_workers: int | None = None, threads_per_worker: int = 1, processes=True):
+    """A ``distributed.LocalCluster`` for sweeps (one worker per core by default), its workers'
+    profiler off; the caller closes it."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set(WORKER_CONFIG):  # the workers (and their nannies) copy it at start
+        return LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=threads_per_worker,
+            processes=processes,
+            dashboard_address=":0",  # a free port: several servers may run on one machine
+        )
 
 
 def run_serially(plan: SweepPlan) -> pandas.DataFrame:
@@ -584,7 +605,7 @@ def sweep(
     plan = plan_sweep(base_settings, axes, seeds, epochs)
     if client is not None:
         return Sweep(plan, client).wait()
-    from distributed import Client, LocalCluster, default_client
+    from distributed import Client, default_client
 
     try:
         client = default_client()
@@ -592,7 +613,7 @@ def sweep(
         client = None
     if client is not None:
         return Sweep(plan, client).wait()
-    with LocalCluster(threads_per_worker=1, processes=True) as cluster, Client(cluster) as own:
+    with local_cluster() as cluster, Client(cluster) as own:
         return Sweep(plan, own).wait()
 
 

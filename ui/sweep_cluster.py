@@ -20,7 +20,7 @@ from typing import Any
 
 import streamlit as st
 
-from playground.sweep import SweepStore, warm_up
+from playground.sweep import SweepStore, local_cluster, warm_up
 
 SCHEDULER_ENV = "NEUROPLAY_DASK_SCHEDULER"
 SCHEDULER_SECRET = "dask_scheduler"
@@ -70,14 +70,9 @@ class Connection:
 )
 def local_client() -> Connection:
     """This server's own cluster, started on first use, closed when the server exits."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    cluster = LocalCluster(
-        n_workers=worker_count(),
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",  # a free port: several servers may run on one machine
-    )
+    cluster = local_cluster(worker_count())
     client = Client(cluster)
     warm_up(client)
     connection = Connection(client, cluster)

@@ -162,6 +162,16 @@ def test_a_sweep_on_dask_gives_the_numbers_of_the_playground_trained_directly(cl
     assert not table["test_loss"].equals(table["test_loss"].iloc[::-1].reset_index(drop=True))
 
 
+def test_a_sweeps_run_takes_no_snapshots_and_ends_on_the_same_weights():
+    """Sweeps train with ``record=False``: one kernel call, not one per timeline snapshot
+    (the first 100 epochs each have one), and the same weights as the Playground's run."""
+    recorded, unrecorded = build_run(TINY), build_run(TINY)
+    train_chunk(recorded, 120)
+    train_chunk(unrecorded, 120, record=False)
+    assert len(recorded.snapshots) > 100 and len(unrecorded.snapshots) == 0
+    assert np.array_equal(recorded.model.params, unrecorded.model.params)
+
+
 def test_the_serial_reference_and_dask_agree(client):
     plan = plan_sweep(TINY, {"noise": [0, 30]}, seeds=[1, 2], epochs=EPOCHS)
     serial = run_serially(plan)
