@@ -97,6 +97,11 @@ def render() -> None:
     keyboard_shortcuts(timeline.shortcuts(controls.SHORTCUTS))
     controls.ensure_widgets(settings)
     run = state.run()
+    # The timeline's slot: the strip above the play bar, the same height whether it holds the
+    # row (paused) or not, so that pausing moves nothing on the page.
+    with st.container(key="np-timeline-slot"):
+        if not timeline.timeline_row(run):  # (an empty container would not be drawn at all)
+            st.markdown('<span class="np-timeline-idle"></span>', unsafe_allow_html=True)
     controls.playback_bar(settings)
     show_notices(run)
     data_column, view_column = st.container(key="np-main").columns(DATA_AND_VIEW, gap="medium")
@@ -108,7 +113,6 @@ def render() -> None:
             controls.network_panel(settings)
             view_options(settings)
             challenge_bar.goal_line(settings)
-        timeline.timeline_row(state.run())
         live_view(state.playback().playing)
         controls.setting_widget(settings, "log_loss", st.toggle, "Log-scale loss axis")
     # Gradient flow, distributions, hidden space, scores: at the epoch the timeline shows.

@@ -1,10 +1,11 @@
 """The timeline row of the Playground: scrub back through a paused run's recorded epochs,
 continue from one, or rewatch the run as an animation.
 
-Shown while paused, between the layer row and the live view (the live view fits the window
-below it). The session holds which recorded epoch is shown (``shown_moment``; none: the
-run's present) and whether a rewatch is playing; the live view draws ``shown_moment(run).run``,
-so every part of the frame (output map, neuron maps, links, caption, loss chart) follows.
+Shown while paused, in a slot above the play bar that keeps its height while playing (the
+strip under Streamlit's header), so that pausing moves nothing. The session holds which
+recorded epoch is shown (``shown_moment``; none: the run's present) and whether a rewatch is
+playing; the live view draws ``shown_moment(run).run``, so every part of the frame (output
+map, neuron maps, links, caption, loss chart) follows.
 Play or Step while an earlier epoch is shown continues from it, as "Continue from here" does:
 what you see is what trains. Keys: ← and → step through the recorded epochs (→ at the newest
 one trains an epoch, as before).
@@ -146,14 +147,13 @@ def advance_rewatch(run: TrainingRun) -> None:
 # ---------------------------------------------------------------- the row
 
 
-def timeline_row(run: TrainingRun) -> None:
+def timeline_row(run: TrainingRun) -> bool:
     """Back, the slider over the recorded epochs, forward, Continue from here, Rewatch and
-    its speed; only while paused with at least two recorded epochs."""
+    its speed; only while paused with at least two recorded epochs (returns whether shown)."""
     epochs = recorded_epochs(run)
-    # Only while paused: at 1280×720 a row always there would cost the output map 45 px of
-    # height (below 40 % of the view's width); the view moves down by the row instead.
+    # Only while paused; the page keeps its slot's height while playing (ui/playground.css).
     if state.playback().playing or len(epochs) < 2 or epochs[-1] != run.epoch:
-        return
+        return False
     current = shown_epoch(run)
     shown = run.epoch if current is None else current
     rewatching = bool(st.session_state.get(_REWATCHING))
@@ -213,3 +213,4 @@ def timeline_row(run: TrainingRun) -> None:
         width=90,
         help="Recorded epochs shown per second while rewatching.",
     )
+    return True
