@@ -4,9 +4,10 @@
     .venv/bin/python -m bench.engine --quick    # fewer epochs
 
 Prints samples/s of each implementation and the ratio for the networks named in the
-engine issue, the cost of one small ``Trainer.train`` call (argument checks included), a
-call asked for 10⁹ epochs with a time budget (time, memory), the 100×100 all-neuron grid,
-and cold / cached JIT start-up times.
+engine issue (the engine with end-only evaluation, as a sweep trains, and with per-epoch
+evaluation, as the Playground's loss curve needs), the cost of one small ``Trainer.train``
+call (argument checks included), a call asked for 10⁹ epochs with a time budget (time,
+memory), the 100×100 all-neuron grid, and cold / cached JIT start-up times.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def bench_training(sizes: list[int], epochs: int, repeats: int) -> dict[str, flo
         return weights
 
     def run_engine(evaluate_every):
+        # evaluate_every=epochs: the full set is evaluated once, after the last epoch, as
+        # playground.sweep trains; 1: after every epoch, as the Playground's curve needs.
+        # Setup (model copy, Trainer, the first state's loss) is timed too, as in a sweep.
         model = initial.copy()
         trainer = engine.Trainer(
             model,
@@ -191,7 +195,8 @@ def main() -> None:
         name = "-".join(map(str, sizes))
         print(
             f"  {name:18s} numpy {result['numpy'] / 1e6:6.2f}M samples/s   "
-            f"engine {result['engine'] / 1e6:6.2f}M ({result['engine'] / result['numpy']:5.1f}x)   "
+            f"engine, end-only eval {result['engine'] / 1e6:6.2f}M "
+            f"({result['engine'] / result['numpy']:5.1f}x)   "
             f"engine+per-epoch eval {result['engine_eval'] / 1e6:6.2f}M "
             f"({result['engine_eval'] / result['numpy']:5.1f}x)   "
             f"max |Δw| {result['max_weight_difference']:.1e}"
