@@ -13,6 +13,12 @@ plain NumPy reference and finite differences by the test suite (``tests/unit``,
 
 ``entry=True`` marks the kernels Python calls; the others get no CPython or C wrapper.
 
+The compiled kernels are cached on disk in a directory named after a digest of every engine
+source file (``cache_directory``): Numba keys a cached kernel by its own file's time stamp
+only, so a kernel in ``kernels.py`` whose helper in ``activations.py`` changed would otherwise
+load the old machine code (it happened: an edited ``fast_tanh`` was not used until the cache
+was deleted). Any change to the engine's sources now compiles afresh.
+
 With ``NUMBA_DISABLE_JIT=1`` in the environment, ``kernel`` returns the plain Python
 function (Numba's own ``njit`` does the same), so every kernel can be stepped through in a
 debugger; training is then about 1,500 times slower, with the same results (checked by
@@ -24,6 +30,9 @@ gives inf, the random generator's 64-bit products wrap), and neither does the pl
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -31,6 +40,26 @@ from numba import njit
 from numba.core.compiler_lock import global_compiler_lock
 
 OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+ENGINE_DIRECTORY = Path(__file__).resolve().parent
+
+
+def source_digest(paths) -> str:
+    """16 hex digits of SHA-256 over the files' names and bytes, in the order given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def cache_directory() -> Path:
+    """Where the kernels are cached: under ``NUMBA_CACHE_DIR`` if set, else the engine's
+    ``__pycache__``, in ``kernels-<digest of the engine's sources>``."""
+    base = os.environ.get("NUMBA_CACHE_DIR") or ENGINE_DIRECTORY / "__pycache__"
+    return Path(base) / f"kernels-{source_digest(sorted(ENGINE_DIRECTORY.glob('*.py')))}"
+
+
+# Read by Numba each time a ``cache=True`` function is defined, so before the first kernel.
+numba.config.CACHE_DIR = str(cache_directory())
 
 
 def kernel(function=None, *, entry=False, slp=False, **extra_options):

@@ -136,3 +136,47 @@ def test_the_switch_the_lock_and_the_wrapper_options_exist():
             f"Numba no longer accepts the {option} option: engine/jit.py's internal kernels "
             "would need their wrappers again (cold compile ~2.5 s longer)."
         )
+
+
+def test_a_change_to_any_engine_source_moves_the_kernel_cache(tmp_path):
+    """engine/jit.py names the cache directory after a digest of every engine source file:
+    Numba keys a cached kernel by its own file's time stamp only, so without it an edited helper
+    in another module (fast_tanh in activations.py) ran as its old compiled code."""
+    from engine import jit
+
+    files = [tmp_path / "a.py", tmp_path / "b.py"]
+    files[0].write_text("x = 1\n")
+    files[1].write_text("def helper():\n    return 2\n")
+    before = jit.source_digest(files)
+    files[1].write_text("def helper():\n    return 3\n")  # same size, same name
+    assert jit.source_digest(files) != before
+    assert Path(numba.config.CACHE_DIR) == jit.cache_directory()
+    assert jit.cache_directory().name.endswith(
+        jit.source_digest(sorted(jit.ENGINE_DIRECTORY.glob("*.py")))
+    )
+
+
+def test_numba_caches_where_numba_config_cache_dir_says_when_a_kernel_is_defined(tmp_path):
+    """The assumption behind engine/jit.py's source-keyed cache: Numba reads
+    ``numba.config.CACHE_DIR`` when a ``cache=True`` function is defined, not only from the
+    environment at import."""
+    import importlib.util
+
+    module_file = tmp_path / "cached_kernel_module.py"
+    module_file.write_text(
+        "from engine.jit import kernel\n\n@kernel(entry=True)\ndef double(x):\n    return 2 * x\n"
+    )
+    previous = numba.config.CACHE_DIR
+    numba.config.CACHE_DIR = str(tmp_path / "cache")
+    try:
+        spec = importlib.util.spec_from_file_location("cached_kernel_module", module_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        assert module.double(2.0) == 4.0
+    finally:
+        numba.config.CACHE_DIR = previous
+    assert list((tmp_path / "cache").rglob("*.nbi")), (
+        "Numba no longer reads numba.config.CACHE_DIR when a cached function is defined: "
+        "engine/jit.py's cache directory keyed by the engine's sources has no effect, and an "
+        "edited engine helper could run as its old compiled code."
+    )
