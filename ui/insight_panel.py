@@ -14,6 +14,9 @@ timeline passes a model holding an earlier snapshot's parameters and its epoch a
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import numpy as np
 import streamlit as st
 
@@ -24,6 +27,7 @@ from playground.palette import figure_colors
 from playground.run import TrainingRun
 
 from . import state
+from .live_plotly import live_plotly
 
 EXPANDER_KEY = "expander_insight"
 TABS_KEY = "insight_tab"
@@ -39,6 +43,12 @@ TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
+# Trace types drawn in place by the live view's component (``live_plotly``: one Plotly.js graph
+# kept mounted, redrawn with ``Plotly.react``), all in the cartesian bundle it loads
+# (static/plotly-cartesian.min.js). Anything else (Hidden space's 3-D scatter) goes to
+# ``st.plotly_chart``, which remounts its chart on every redraw and loads a second Plotly.js.
+IN_PLACE_TRACES = frozenset({"scatter", "bar", "box", "heatmap"})
+CHART_KEY = "insight_chart_{tab}_{index}"  # the live_plotly key of a tab's index-th chart
 
 
 def insight_panel(
@@ -74,10 +84,35 @@ def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None
         colors = figure_colors(settings.palette, state.theme_type())
         scale = PRESENTATION_SCALE if settings.present else 1.0
         style = {"colors": colors, "scale": scale}
-        for figure in BUILDERS[name](run, shown, moment, style):
-            st.plotly_chart(figure, config=CHART_CONFIG, theme=None)
+        for index, figure in enumerate(BUILDERS[name](run, shown, moment, style)):
+            key = CHART_KEY.format(tab=name.lower().replace(" ", "_"), index=index)
+            chart(figure, key, f"{name} chart {index + 1}")
 
     views()
+
+
+def chart(figure: dict, key: str, label: str) -> None:
+    """One figure, redrawn in place when it changed (see ``IN_PLACE_TRACES``); ``label`` is its
+    accessible name."""
+    if not {trace.get("type", "scatter") for trace in figure["data"]} <= IN_PLACE_TRACES:
+        st.plotly_chart(figure, config=CHART_CONFIG, theme=None)
+        return
+    # The user's zoom survives the redraws (the figure's version changes with each of them).
+    figure = {**figure, "layout": {"uirevision": key, **figure["layout"]}}
+    live_plotly(
+        figure,
+        figure_version(figure),
+        {},
+        key=key,
+        height=figure["layout"]["height"],
+        label=label,
+    )
+
+
+def figure_version(figure: dict) -> str:
+    """A digest of the figure: the browser redraws only a figure it has not drawn."""
+    text = json.dumps(figure, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def gradient_flow(run: TrainingRun, model, moment, style) -> list[dict]:
