@@ -2,10 +2,11 @@
 
 An expander (closed by default) holds four tabs; only the open tab of an open expander is
 built (both rerun the page when switched, so ``.open`` says which). While playing, the open
-tab redraws in its own fragment every few seconds (``LIVE_INTERVALS``), not with every frame: a
-``st.plotly_chart`` update makes Plotly redraw the whole figure, and its server time (the
-figure's validation) holds up the live view's next run. bench/ui.py (letter i) measures the
-live view's painted frames/s with a tab open against the expander closed.
+tab redraws in its own fragment every few seconds (``LIVE_INTERVALS``, said under the tabs),
+not with every frame. Its charts are drawn by the live view's component (``chart``): one
+Plotly.js graph per chart stays mounted and is redrawn in place, where ``st.plotly_chart``
+remounted the chart with every redraw. bench/ui.py (letter i) measures the live view's painted
+frames/s with a tab open against the expander closed.
 
 ``insight_panel(run, model=None, moment=None)``: ``model`` defaults to the run's own; the
 timeline passes a model holding an earlier snapshot's parameters and its epoch as ``moment``
@@ -33,14 +34,14 @@ EXPANDER_KEY = "expander_insight"
 TABS_KEY = "insight_tab"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
 TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
-# Seconds between redraws of the open tab while playing. Each redraw holds the session's
-# script thread (building and validating the figures) and remounts the tab's Plotly charts in
-# the browser; the live view's pacing answers such a stall by lowering its frame rate and
-# climbs back by a quarter every 2 s. bench/ui.py i (load 11-20 on 2 cores, closed-panel fps
-# varying ±40 % between windows): at 2 s the live view painted 0.16-0.2 times its closed
-# frames/s on the per-epoch tabs; at 5 s, 15 s and with no redraws at all alike 0.4-0.9,
-# within that noise. The heaviest tab (three charts) redraws half as often.
-LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
+# Seconds between redraws of the open tab while playing. A redraw holds the session's script
+# thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw the tab's charts in the
+# browser (Plotly.react in place: Gradient flow 33 ms, Distributions' three charts 120 ms at load
+# 3; several times that on a loaded machine), time the live view does not paint. bench/ui.py i,
+# 2026-12-03 (docs/benchmarks.md, "Insight views' cost"): at these intervals each tab's ratio
+# of painted frames/s open to closed was 0.9 or more but for Distributions at 10 s (0.74);
+# it redraws every 15 s.
+LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 15.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
 # Trace types drawn in place by the live view's component (``live_plotly``: one Plotly.js graph
@@ -75,6 +76,11 @@ def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None
     """One tab's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
     given ``model``, an earlier moment, is drawn once: it does not change)."""
     live = model is None and state.playback().playing
+    if live:
+        st.caption(
+            f"Live while playing: redrawn every {LIVE_INTERVALS[name]:g} s (more often would "
+            "slow the network view down). Pause to see the epoch the view shows."
+        )
 
     @st.fragment(run_every=LIVE_INTERVALS[name] if live else None)
     def views() -> None:
