@@ -41,7 +41,7 @@ TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # 2026-12-03 (docs/benchmarks.md, "Insight views' cost"): at these intervals each tab's ratio
 # of painted frames/s open to closed was 0.9 or more but for Distributions at 10 s (0.74);
 # it redraws every 15 s.
-LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 15.0, "Hidden space": 5.0, "Scores": 5.0}
+LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 30.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
 # Trace types drawn in place by the live view's component (``live_plotly``: one Plotly.js graph
