@@ -34,13 +34,15 @@ EXPANDER_KEY = "expander_insight"
 TABS_KEY = "insight_tab"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
 TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
-# Seconds between redraws of the open tab while playing. A redraw holds the session's script
-# thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw the tab's charts in the
-# browser (Plotly.react in place: Gradient flow 33 ms, Distributions' three charts 120 ms at load
-# 3; several times that on a loaded machine), time the live view does not paint. bench/ui.py i,
-# 2026-12-03 (docs/benchmarks.md, "Insight views' cost"): at these intervals each tab's ratio
-# of painted frames/s open to closed was 0.9 or more but for Distributions at 10 s (0.74);
-# it redraws every 15 s.
+# Seconds between redraws of the open tab while playing (said under the tabs). A redraw holds
+# the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw
+# the tab's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions' three
+# charts 120 ms; several times that on a loaded machine), time the live view does not paint.
+# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 3-11, closed
+# frames/s varying ±30 % between windows of one run), open/closed painted frames/s: Gradient
+# flow and Hidden space at 5 s 0.60-0.99, Scores at 5 s 0.87-1.11, Distributions 0.74 at 10 s,
+# 0.62 at 15 s, 0.81 at 30 s. Before the charts were drawn in place (st.plotly_chart
+# remounted them) Gradient flow at 5 s measured 0.44 and Distributions at 10 s 0.60.
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 30.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
