@@ -38,11 +38,14 @@ TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw
 # the tab's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions' three
 # charts 120 ms; several times that on a loaded machine), time the live view does not paint.
-# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 3-11, closed
-# frames/s varying ±30 % between windows of one run), open/closed painted frames/s: Gradient
-# flow and Hidden space at 5 s 0.60-0.99, Scores at 5 s 0.87-1.11, Distributions 0.74 at 10 s,
-# 0.62 at 15 s, 0.81 at 30 s. Before the charts were drawn in place (st.plotly_chart
-# remounted them) Gradient flow at 5 s measured 0.44 and Distributions at 10 s 0.60.
+# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 3-12, closed
+# frames/s varying up to ±35 % between windows of one run), open/closed painted frames/s:
+# Gradient flow at 5 s 0.60-0.97, Hidden space at 5 s 0.83-0.99, Scores at 5 s 0.76-1.11,
+# Distributions 0.74 at 10 s, 0.62 at 15 s, 0.72-0.84 at 30 s: not reliably the 0.9 issue 13
+# asks for. Before the charts were drawn in place (st.plotly_chart remounted them) Gradient
+# flow at 5 s measured 0.44 and Distributions at 10 s 0.60. Much of what is left stays while
+# a tab is open, between redraws (Streamlit re-renders the expander and its tabs with every
+# live-view run), so longer intervals buy little: Distributions' 30 s is for its three charts.
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 30.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
