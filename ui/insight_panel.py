@@ -38,9 +38,9 @@ TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw
 # the tab's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions' three
 # charts 120 ms; several times that on a loaded machine), time the live view does not paint.
-# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 3-12, closed
+# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 2-12, closed
 # frames/s varying up to ±35 % between windows of one run), open/closed painted frames/s:
-# Gradient flow at 5 s 0.60-0.97, Hidden space at 5 s 0.83-0.99, Scores at 5 s 0.76-1.11,
+# Gradient flow at 5 s 0.60-0.97, Hidden space at 5 s 0.78-0.99, Scores at 5 s 0.76-1.11,
 # Distributions 0.74 at 10 s, 0.62 at 15 s, 0.72-0.84 at 30 s: not reliably the 0.9 issue 13
 # asks for. Before the charts were drawn in place (st.plotly_chart remounted them) Gradient
 # flow at 5 s measured 0.44 and Distributions at 10 s 0.60. Much of what is left stays while
