@@ -37,7 +37,11 @@ from .palette import DEFAULT_COLORS, FigureColors, translucent
 
 INSIGHT_HEIGHT = 380  # px of one Insight figure (panels of a row share it)
 MAX_COLUMNS = 4  # panels per row: more layers wrap to the next row
-MAX_LINE_POINTS = 400  # a per-epoch line is thinned to about this many points
+# Pixel columns a per-epoch line is decimated to (min and max of each: ``decimated_indices``).
+# A Gradient flow panel is ~550 px wide at a 1400 px window: a column is ~2.5 px, about a line's
+# width. Drawing cost grows with the points (Plotly redraws the whole chart for new data).
+LINE_COLUMNS = 200
+MAX_LINE_POINTS = 2 * LINE_COLUMNS + 3  # a column's min and max, the ends, the moment
 # TensorBoard's distribution bands: the percentiles of -∞, -2σ, -1.5σ, -1σ, -0.5σ of a
 # normal distribution, the median, and their mirror images.
 PERCENTILES = (0.0, 6.68, 15.87, 30.85, 50.0, 69.15, 84.13, 93.32, 100.0)
@@ -136,11 +140,29 @@ def _panel_title(text: str, x_domain, y_domain, colors: FigureColors, scale: flo
     }
 
 
-def thinned_indices(count: int, limit: int = MAX_LINE_POINTS) -> np.ndarray:
-    """Indices of about ``limit`` evenly spaced rows of ``count``, the first and last kept."""
-    if count <= limit:
+def decimated_indices(
+    x: np.ndarray, values: np.ndarray, columns: int = LINE_COLUMNS, keep: int | None = None
+) -> np.ndarray:
+    """Rows of a line through (``x``, ``values``) to draw, in order: for each of ``columns``
+    equal slices of the x range, its lowest and highest finite value and its first gap (NaN),
+    and the first and last rows and the rows at x = ``keep`` (the timeline's moment). The
+    drawn line then has every spike and dip a pixel column can show; evenly spaced rows
+    missed a one-epoch spike. ``x`` is increasing; short lines are kept whole."""
+    x = np.asarray(x, dtype=np.float64)
+    count = len(x)
+    if count <= 2 * columns:
         return np.arange(count)
-    return np.unique(np.linspace(0, count - 1, limit).round().astype(np.int64))
+    values = np.asarray(values, dtype=np.float64)
+    span = x[-1] - x[0]
+    column = np.minimum(((x - x[0]) / span * columns).astype(np.int64), columns - 1)
+    finite = np.isfinite(values)
+    chosen = [np.array([0, count - 1]), np.flatnonzero(x == keep) if keep is not None else []]
+    # Sorted by column, then by the key: the first row of each column's run is its pick.
+    for key in (np.where(finite, values, np.inf), np.where(finite, -values, np.inf), finite):
+        order = np.lexsort((key, column))
+        first = order[np.r_[True, column[order][1:] != column[order][:-1]]]
+        chosen.append(first if key is not finite else first[~finite[first]])
+    return np.unique(np.concatenate(chosen).astype(np.int64))
 
 
 def epoch_ticks(epochs: np.ndarray) -> dict:
@@ -157,8 +179,26 @@ def _positive_or_none(values: np.ndarray) -> list:
 # ---------------------------------------------------------------- 1. gradient flow
 
 
-def clipped_spans(epochs: np.ndarray, clipped_fraction: np.ndarray) -> list[tuple[float, float]]:
-    """Runs of consecutive rows with a clipping event, as (first epoch - ½, last epoch + ½)."""
+def clipped_spans(
+    epochs: np.ndarray, clipped_fraction: np.ndarray, columns: int | None = None
+) -> list[tuple[float, float]]:
+    """Runs of consecutive rows with a clipping event, as (first epoch - ½, last epoch + ½);
+    with ``columns``, runs less than a column of the epoch range apart are one span (each span
+    is a shape Plotly redraws: clipping on and off every other epoch made a thousand)."""
+    spans = _clipped_runs(epochs, clipped_fraction)
+    if columns is None or len(spans) < 2:
+        return spans
+    gap = (float(epochs[-1]) - float(epochs[0])) / columns
+    merged = [spans[0]]
+    for first, last in spans[1:]:
+        if first - merged[-1][1] < gap:
+            merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _clipped_runs(epochs: np.ndarray, clipped_fraction: np.ndarray) -> list[tuple[float, float]]:
     spans: list[tuple[float, float]] = []
     clipped = np.nan_to_num(np.asarray(clipped_fraction, dtype=np.float64)) > 0
     start = None
@@ -197,8 +237,6 @@ def gradient_flow_figure(
     delta_norms = np.asarray(delta_norms, dtype=np.float64)
     n_layers = grad_norms.shape[1] if grad_norms.ndim == 2 else 0
     names = layer_names(max(n_layers, 1))
-    keep = thinned_indices(len(epochs))
-    x = epochs[keep].tolist()
     layout = base_layout(colors, scale)
     layout["showlegend"] = True
     # Above the panels' titles: below, it met the axis titles.
@@ -218,12 +256,15 @@ def gradient_flow_figure(
         )
         annotations.append(_panel_title(title, x_domain, y_domain, colors, scale))
         for layer in range(n_layers):
+            # Zero and NaN are gaps on the log axis: decimated as gaps.
+            line = np.where(values[:, layer] > 0, values[:, layer], np.nan)
+            keep = decimated_indices(epochs, line, keep=moment)
             traces.append(
                 {
                     "type": "scatter",
                     "mode": "lines",
-                    "x": x,
-                    "y": _positive_or_none(values[keep, layer]),
+                    "x": epochs[keep].tolist(),
+                    "y": _positive_or_none(line[keep]),
                     "xaxis": x_ref,
                     "yaxis": y_ref,
                     "name": names[layer],
@@ -238,7 +279,9 @@ def gradient_flow_figure(
                 }
             )
         for first, last in (
-            clipped_spans(epochs, clipped_fraction) if clipped_fraction is not None else ()
+            clipped_spans(epochs, clipped_fraction, LINE_COLUMNS)
+            if clipped_fraction is not None
+            else ()
         ):
             shapes.append(
                 {

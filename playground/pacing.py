@@ -54,6 +54,9 @@ WHOLE_FRAME_EVERY = 1.0  # seconds between frames sent whole while playing (chan
 SMOOTHING = 0.3  # weight of the newest measurement in the smoothed server times
 HOVER_INTERVAL = 0.5  # seconds between hover-data refreshes while playing
 STATS_EVERY = 2.0  # seconds between the browser's reports of painted frames
+# Reports whose painted frames/s a slowdown goes to (see ``paced_rate``'s ``span``): one
+# report is 2 s, so one stall of the page (a chart drawn elsewhere on it) weighs a third.
+PACE_SPAN_REPORTS = 3
 
 
 class FramePacer:
@@ -105,19 +108,27 @@ def _step_at_least(seconds: float) -> float:
     return MAX_RUN_INTERVAL
 
 
-def paced_rate(rate: float, sent: int, painted: int, seconds: float) -> float:
+def paced_rate(
+    rate: float, sent: int, painted: int, seconds: float, span: tuple[int, float] | None = None
+) -> float:
     """The next frame rate (frames/s) of one session, from what its browser painted.
 
     ``sent`` frames went out and ``painted`` were drawn in ``seconds``. Below 80 % painted,
     the rate drops to a little above what the browser painted (freed from the surplus frames,
     it may paint faster); from 90 % on it grows a quarter, up to ``1 / FRAME_INTERVAL``.
     Surplus frames are not free: the server trains and encodes them, the browser receives them.
+
+    ``span``: (painted, seconds) over the last few reports, this one included. A slowdown goes
+    to that pace rather than this report's alone: one stall of the page (an Insight chart
+    redrawn every few seconds: ~0.3-1 s on a loaded 2-core machine) used to halve the rate,
+    which then took longer to climb back than the next stall took to come (bench/ui.py i).
     """
     if sent <= 0 or seconds <= 0:
         return rate
     ratio = painted / sent
     if ratio < 0.8:
-        return max(MIN_FRAME_RATE, min(rate, 1.1 * painted / seconds))
+        span_painted, span_seconds = span if span and span[1] > 0 else (painted, seconds)
+        return max(MIN_FRAME_RATE, min(rate, 1.1 * span_painted / span_seconds))
     if ratio >= 0.9:
         return min(MAX_FRAME_RATE, rate * 1.25)
     return rate
@@ -239,6 +250,10 @@ class ClientPacing:
     sent: int = 0  # frames sent while playing
     sent_at_report: int = 0
     report: dict | None = None
+    # (painted, seconds) of the last PACE_SPAN_REPORTS reports (paced_rate's ``span``).
+    recent: deque[tuple[int, float]] = field(
+        default_factory=lambda: deque(maxlen=PACE_SPAN_REPORTS)
+    )
 
     def update(self, report: dict | None) -> float:
         if not report or (self.report is not None and report.get("t") == self.report.get("t")):
@@ -252,5 +267,7 @@ class ClientPacing:
             except (KeyError, TypeError, ValueError):
                 return self.rate
             if painted >= 0:  # a new graph in the page restarts its counters
-                self.rate = paced_rate(self.rate, sent, painted, seconds)
+                self.recent.append((painted, seconds))
+                span = (sum(p for p, _ in self.recent), sum(s for _, s in self.recent))
+                self.rate = paced_rate(self.rate, sent, painted, seconds, span)
         return self.rate

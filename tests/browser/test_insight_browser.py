@@ -93,7 +93,8 @@ def show_tab(page, name: str):
     chart.wait_for(timeout=30_000)
     # The chart's element (its plot area), after the tab's rerun finished drawing it.
     page.wait_for_timeout(500)  # Plotly's transitions and the tab's fade (300 ms) settle
-    return panel.locator(".stPlotlyChart").first
+    # Drawn in place by the live view's component, or (a 3-D figure) by st.plotly_chart.
+    return panel.locator(".np-live-plotly, .stPlotlyChart").first
 
 
 @pytest.mark.parametrize("kind", DATA)

@@ -178,6 +178,43 @@ def test_long_histories_are_thinned_for_drawing():
     assert len(x) <= insight.MAX_LINE_POINTS and x[0] == 1 and x[-1] == rows
 
 
+def test_decimation_keeps_each_columns_extremes_gaps_ends_and_the_moment():
+    rows, columns = 10_000, 100
+    x = np.arange(1, rows + 1)
+    values = np.sin(x / 300.0) + 2.0
+    values[4321], values[7000], values[8000] = 50.0, 0.001, np.nan  # spike, dip, gap
+    keep = insight.decimated_indices(x, values, columns=columns, keep=5555)
+    assert np.all(np.diff(keep) > 0) and keep[0] == 0 and keep[-1] == rows - 1
+    assert {4321, 7000, 8000, 5554} <= set(keep.tolist())  # 5554: the row of epoch 5555
+    assert len(keep) <= 2 * columns + 4  # + the ends, the moment and the one gap
+    column = np.minimum((x - 1) * columns // (rows - 1), columns - 1)
+    for c in range(columns):  # each column's drawn line reaches its highest and lowest value
+        every, kept = values[column == c], values[keep[column[keep] == c]]
+        assert np.nanmax(kept) == np.nanmax(every) and np.nanmin(kept) == np.nanmin(every)
+    short = insight.decimated_indices(x[:50], values[:50], columns=columns)
+    assert short.tolist() == list(range(50))  # fewer rows than columns can show: all of them
+
+
+def test_gradient_flow_of_a_long_run_shows_its_spike_and_the_moments_value():
+    rows = 5_000
+    grad = np.full((rows, 1), 0.5)
+    grad[3333, 0] = 40.0  # one epoch's gradient blew up
+    figure = insight.gradient_flow_figure(np.arange(1, rows + 1), grad, grad, moment=1234)
+    line = figure["data"][0]
+    assert max(line["y"]) == 40.0 and line["x"][line["y"].index(40.0)] == 3334
+    assert line["y"][line["x"].index(1234)] == 0.5  # the marked epoch is a point of the line
+    moments = [s["x0"] for s in figure["layout"]["shapes"] if s["type"] == "line"]
+    assert moments == [1234, 1234]
+
+
+def test_clipping_on_and_off_makes_a_span_per_pixel_column_at_most():
+    epochs = np.arange(1, 2_001)
+    clipped = (epochs % 2).astype(float)  # every other epoch
+    assert len(insight.clipped_spans(epochs, clipped)) == 1_000
+    merged = insight.clipped_spans(epochs, clipped, columns=200)
+    assert merged == [(0.5, 1999.5)]  # runs 2 epochs apart, a column is 10: one span
+
+
 def test_every_builder_makes_a_valid_plotly_figure():
     go = pytest.importorskip("plotly.graph_objects")
     model = engine.Model.create([2, 4, 3, 2], activation=["relu", "tanh"], output="softmax", seed=1)

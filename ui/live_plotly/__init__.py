@@ -338,6 +338,7 @@ def live_plotly(
     stop_on_click: str | None = None,
     changes_only: float | None = None,
     pictures: Mapping[str, Any] | None = None,
+    label: str | None = None,
 ) -> dict:
     """Shows ``figure`` in a Plotly.js graph that stays mounted and applies ``updates`` live.
 
@@ -383,6 +384,8 @@ def live_plotly(
             y], "annotations": [k], "colorbar": bool, "legend": bool}]}``: the PNG files'
             name (the caption's epoch is added) and a modebar button per figure that downloads
             that part of the graph (``None``: only the whole view's button).
+        label: the graph's accessible name; it then is a figure in the keyboard's tab order
+            (and ends the walk st.tabs makes for a tabbable child, see live_plotly.js).
 
     Returns:
         What the browser reported: ``{"stats": None or {"painted", "received", "dropped",
@@ -425,6 +428,8 @@ def live_plotly(
         data["stop_on_click"] = str(stop_on_click)
     if pictures is not None:
         data["pictures"] = _to_wire(dict(pictures))
+    if label:
+        data["label"] = str(label)
     if later_frames:
         data["later"] = [
             {
