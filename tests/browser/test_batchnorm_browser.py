@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_playground_browser import GRAPH, METRICS, open_playground, press_play
+from tests.browser.test_schedules_browser import open_more_settings
 
 APP = "app.py"
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ def test_the_toggle_marks_the_diagram_trains_and_a_batch_of_one_is_refused(page,
     open_playground(page, lambda _: streamlit_url(APP), "?hidden=4,4&batch=25&stop_epoch=20")
     graph = page.locator(GRAPH).first
     expect(graph.get_by_text("layer 1", exact=True)).to_be_visible()
-    page.get_by_text("More settings", exact=False).first.click()
+    open_more_settings(page)  # (clicked again if the click was lost to a rerun in flight)
     toggle = page.get_by_text("Batch normalisation", exact=True).first
     # Timeout: opening the expander reruns the script (~0.3 s); 15 s for a loaded machine.
     toggle.wait_for(timeout=15_000)

@@ -124,9 +124,25 @@ SHOW_AS_IMAGE = f"""async ([k, asImage]) => {{
 }}"""
 
 
-@pytest.mark.parametrize("query", ["?dataset=circle", "?dataset=blobs&classes=4"])
-def test_a_canvas_picture_looks_like_the_image_it_replaces(page, streamlit_url, query):
-    play_then_pause(page, streamlit_url, query, epochs=30)
+def test_a_canvas_picture_of_four_classes_looks_like_the_image_it_replaces(page, streamlit_url):
+    play_then_pause(page, streamlit_url, "?dataset=blobs&classes=4", epochs=30)
+    a_canvas_picture_looks_like_the_image_it_replaces(page)
+
+
+def test_the_circle_canvases_look_like_images_download_as_on_screen_and_survive_a_resize(
+    page, streamlit_url
+):
+    """One paused circle 30 epochs in, three checks (they were three tests that each opened
+    and played the same circle): each canvas picture looks like the <image> it replaces, the
+    downloaded PNG shows the pictures as on screen, and a resize that changes nothing keeps
+    them."""
+    play_then_pause(page, streamlit_url, "?dataset=circle", epochs=30)
+    a_canvas_picture_looks_like_the_image_it_replaces(page)
+    the_downloaded_png_shows_the_pictures_as_on_screen(page)
+    a_resize_that_changes_nothing_keeps_the_pictures(page)
+
+
+def a_canvas_picture_looks_like_the_image_it_replaces(page) -> None:
     output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
     for k in (NEURON, output):
         box = page.evaluate(PICTURE_BOX, k)
@@ -183,8 +199,7 @@ def coloured(pixels: np.ndarray) -> float:
     return float(np.mean(np.abs(pixels - 255).sum(axis=-1) > 30))
 
 
-def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url):
-    play_then_pause(page, streamlit_url, "?dataset=circle", epochs=30)
+def the_downloaded_png_shows_the_pictures_as_on_screen(page) -> None:
     output = page.evaluate(f"document.querySelector('{GRAPH}').layout.images.length - 2")
     figure = page.evaluate(PICTURE_PLACES, [NEURON, output])
     on_screen = {k: picture(page, figure["places"][str(k)]["page"]) for k in (NEURON, output)}
@@ -243,11 +258,10 @@ def test_the_downloaded_png_shows_the_pictures_as_on_screen(page, streamlit_url)
 CANVASES = f"document.querySelectorAll('{GRAPH} .np-live-plotly-picture').length"
 
 
-def test_a_resize_that_changes_nothing_keeps_the_pictures(page, streamlit_url):
+def a_resize_that_changes_nothing_keeps_the_pictures(page) -> None:
     # Plotly.Plots.resize at the same size (the page's ResizeObserver calls it, e.g. when Pause
     # becomes Play) recomputes Plotly's layout objects without redrawing the <image>s: their
     # data are the older objects then. The canvases must stay (nothing paints while paused).
-    play_then_pause(page, streamlit_url, "?dataset=circle", epochs=10)
     page.evaluate(f"Plotly.Plots.resize(document.querySelector('{GRAPH}'))")  # ← the resize
     time.sleep(0.5)  # and its redraw, if any
     canvases = page.evaluate(CANVASES)

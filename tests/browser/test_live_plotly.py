@@ -76,7 +76,12 @@ FRAME_ID = f"document.querySelector('{GRAPH}')?.dataset.frameId"
 
 
 @pytest.mark.browser
-def test_one_call_carries_several_frames_drawn_in_order(page, streamlit_url):
+def test_one_call_carries_several_frames_in_order_and_leftovers_merge_into_the_next(
+    page, streamlit_url
+):
+    """One page of the batched-frames app for both (they were two tests opening it): a call's
+    frames are painted in order, then frames left over from a call are merged into the next
+    call's, not drawn late."""
     page.goto(streamlit_url(BATCHED))
     # Timeout: the first paint waits for Plotly.js (4.8 MB, loaded once); 20 s margin.
     page.wait_for_function(f"{FRAME_ID} === 'c0'", timeout=20_000)
@@ -94,16 +99,12 @@ def test_one_call_carries_several_frames_drawn_in_order(page, streamlit_url):
     assert page.evaluate(PAINTED) >= painted + 3
     assert page.evaluate(f"document.querySelector('{GRAPH}').layout.title.text") == "c1"
 
-
-@pytest.mark.browser
-def test_frames_left_over_from_a_call_are_merged_into_the_next_not_drawn_late(page, streamlit_url):
-    page.goto(streamlit_url(BATCHED))
-    page.wait_for_function(f"{FRAME_ID} === 'c0'", timeout=20_000)  # Timeout: as above.
+    # Frames left over: a second call while the first's frames are still due.
     button = page.get_by_role("button", name="Send batch")
     button.click()
-    page.wait_for_function(f"{FRAME_ID} === 'a1'", timeout=10_000)  # Timeout: one rerun.
-    button.click()  # before b1 and c1 are due
-    page.wait_for_function(f"{FRAME_ID} === 'c2'", timeout=10_000)  # Timeout: one rerun + 0.6 s.
+    page.wait_for_function(f"{FRAME_ID} === 'a2'", timeout=10_000)  # Timeout: one rerun.
+    button.click()  # before b2 and c2 are due
+    page.wait_for_function(f"{FRAME_ID} === 'c3'", timeout=10_000)  # Timeout: one rerun + 0.6 s.
     time.sleep(1.0)  # longer than the old frames' schedule: none of them may show up now
-    assert page.evaluate(FRAME_ID) == "c2"
-    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.title.text") == "c2"
+    assert page.evaluate(FRAME_ID) == "c3"
+    assert page.evaluate(f"document.querySelector('{GRAPH}').layout.title.text") == "c3"

@@ -15,6 +15,7 @@ from PIL import Image
 import engine
 from bench.browser import DATA_TO_SCREEN
 from playground.own_data import decode_points
+from tests.browser.clicking import click_until
 from tests.browser.test_playground_browser import (
     ARTIFACTS,
     GRAPH,
@@ -98,9 +99,26 @@ def output_rgb(page, points) -> list[tuple[int, int, int]]:
     ]
 
 
-def test_twenty_clicked_points_train_and_the_boundary_separates_them(page, streamlit_url):
+def test_twenty_clicked_points_open_elsewhere_download_train_remove_and_upload(
+    page, streamlit_url, browser, tmp_path: Path
+):
+    """One drawing (20 clicks, each a rerun: the slow part), then every step a user takes
+    with it, each checked as it happens (they were four tests that each drew the same 20
+    points): the link carries them, a new browser opens them, the CSV downloads, they train
+    and the boundary separates them, remove mode removes the nearest one, and the CSV
+    uploads back to the points drawn."""
     start_drawing(page, streamlit_url)
     draw_two_classes(page)
+    drawn = the_link_carries_the_clicked_points(page)
+    the_link_opens_them_in_a_new_browser(page, browser)
+    saved = download_the_csv(page, tmp_path)
+    they_train_and_the_boundary_separates_them(page)
+    remove_mode_removes_the_nearest_point(page)
+    clear_and_upload_gives_the_points_drawn(page, saved, drawn)
+    assert not page.errors
+
+
+def the_link_carries_the_clicked_points(page):
     own = link_points(page)
     assert own is not None and len(own.dataset) == 20
     # Where they were clicked (one pixel is ~0.03 of the map's units here).
@@ -108,60 +126,10 @@ def test_twenty_clicked_points_train_and_the_boundary_separates_them(page, strea
         assert np.min(np.hypot(*(own.dataset.X - point).T)) < 0.1, point
     assert sorted(own.dataset.y.tolist()) == [0] * 10 + [1] * 10
     assert own.is_train.sum() == 10  # the train ratio (50 %) of the points drawn
-    press_play(page)
-    deadline = time.monotonic() + 40  # a linear boundary: ~1-2 s of training here
-    while time.monotonic() < deadline and accuracy(page, "train") < 90:
-        time.sleep(0.5)
-    assert accuracy(page, "train") >= 90, page.locator(METRICS).first.inner_text()
-    page.get_by_role("button", name="Pause", exact=True).click()
-    time.sleep(1.0)
-    # Between the points of each cluster (no point drawn there), the map is the cluster's
-    # colour: orange-ish (red > blue) on the left, blue-ish on the right.
-    left, right = output_rgb(page, [(-4.0, -2.25), (3.0, -2.25)])
-    assert left[0] > left[2] + 30 and right[2] > right[0] + 30, (left, right)
-    assert not page.errors
+    return own
 
 
-def test_remove_mode_removes_the_nearest_point(page, streamlit_url):
-    start_drawing(page, streamlit_url)
-    draw_two_classes(page)
-    pick(page, "draw_mode", 1)  # "removes"
-    click_points(page, [(LEFT[0][0] + 0.1, LEFT[0][1] - 0.1)])
-    own = link_points(page)
-    assert len(own.dataset) == 19
-    assert not np.any(np.all(np.isclose(own.dataset.X, LEFT[0], atol=0.01), axis=1))
-    assert not page.errors
-
-
-def test_download_then_upload_gives_the_same_points(page, streamlit_url, tmp_path: Path):
-    start_drawing(page, streamlit_url)
-    draw_two_classes(page)
-    drawn = link_points(page)
-    page.locator(".st-key-own_file_menu button").first.click()
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Download this data set (CSV)").click()
-    saved = tmp_path / "drawn.csv"
-    info.value.save_as(saved)
-    page.keyboard.press("Escape")
-    page.get_by_role("button", name="Clear").click()
-    # Timeout: a full rerun.
-    page.locator(METRICS).get_by_text("no training points yet").wait_for(timeout=15_000)
-    page.locator(".st-key-own_file_menu button").first.click()
-    page.locator(".st-key-own_upload input[type=file]").set_input_files(str(saved))
-    # Timeout: the upload, then a full rerun with the file's points.
-    page.wait_for_function(
-        "() => new URLSearchParams(location.search).get('points')?.length > 20", timeout=20_000
-    )
-    back = link_points(page)
-    assert np.array_equal(back.dataset.X, drawn.dataset.X)
-    assert np.array_equal(back.dataset.y, drawn.dataset.y)
-    assert np.array_equal(back.is_train, drawn.is_train)
-    assert not page.errors
-
-
-def test_a_link_with_drawn_points_opens_them_in_a_new_browser(page, streamlit_url, browser):
-    start_drawing(page, streamlit_url)
-    draw_two_classes(page)
+def the_link_opens_them_in_a_new_browser(page, browser) -> None:
     link = page.url
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
@@ -176,6 +144,60 @@ def test_a_link_with_drawn_points_opens_them_in_a_new_browser(page, streamlit_ur
         assert not other.errors
     finally:
         context.close()
+
+
+def download_the_csv(page, tmp_path: Path) -> Path:
+    page.locator(".st-key-own_file_menu button").first.click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download this data set (CSV)").click()
+    saved = tmp_path / "drawn.csv"
+    info.value.save_as(saved)
+    page.keyboard.press("Escape")
+    return saved
+
+
+def they_train_and_the_boundary_separates_them(page) -> None:
+    press_play(page)
+    deadline = time.monotonic() + 40  # a linear boundary: ~1-2 s of training here
+    while time.monotonic() < deadline and accuracy(page, "train") < 90:
+        time.sleep(0.5)
+    assert accuracy(page, "train") >= 90, page.locator(METRICS).first.inner_text()
+    # Pause, clicked again if a click was lost to a frame's rerun in flight. Timeout: one rerun.
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    click_until(pause, page.get_by_role("button", name="Play", exact=True), tries=2)
+    stopped = page.locator(METRICS).first.get_attribute("data-epoch")
+    # The last frame painted: the counter has not moved for a second (a frame already on
+    # its way when Pause was clicked would still change it).
+    time.sleep(1.0)
+    assert page.locator(METRICS).first.get_attribute("data-epoch") == stopped
+    # Between the points of each cluster (no point drawn there), the map is the cluster's
+    # colour: orange-ish (red > blue) on the left, blue-ish on the right.
+    left, right = output_rgb(page, [(-4.0, -2.25), (3.0, -2.25)])
+    assert left[0] > left[2] + 30 and right[2] > right[0] + 30, (left, right)
+
+
+def remove_mode_removes_the_nearest_point(page) -> None:
+    pick(page, "draw_mode", 1)  # "removes"
+    click_points(page, [(LEFT[0][0] + 0.1, LEFT[0][1] - 0.1)])
+    own = link_points(page)
+    assert len(own.dataset) == 19
+    assert not np.any(np.all(np.isclose(own.dataset.X, LEFT[0], atol=0.01), axis=1))
+
+
+def clear_and_upload_gives_the_points_drawn(page, saved: Path, drawn) -> None:
+    page.get_by_role("button", name="Clear").click()
+    # Timeout: a full rerun.
+    page.locator(METRICS).get_by_text("no training points yet").wait_for(timeout=15_000)
+    page.locator(".st-key-own_file_menu button").first.click()
+    page.locator(".st-key-own_upload input[type=file]").set_input_files(str(saved))
+    # Timeout: the upload, then a full rerun with the file's points.
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('points')?.length > 20", timeout=20_000
+    )
+    back = link_points(page)
+    assert np.array_equal(back.dataset.X, drawn.dataset.X)
+    assert np.array_equal(back.dataset.y, drawn.dataset.y)
+    assert np.array_equal(back.is_train, drawn.is_train)
 
 
 def test_own_data_controls_fit_the_one_screen_layout(browser, streamlit_url):

@@ -58,22 +58,23 @@ def inside(box: dict, width: int, height: int) -> bool:
     )
 
 
-@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
-def test_play_the_data_the_output_and_the_loss_fit_one_screen(
-    browser, streamlit_url, width, height
-):
-    context, page = open_at(browser, streamlit_url, width, height)
+def fits_one_screen(page, width: int, height: int) -> None:
+    boxes = page.evaluate(BOXES)
+    assert boxes["scrollY"] == 0
+    for name in ("play", "dataset", "output", "loss"):
+        assert inside(boxes[name], width, height), (name, boxes[name])
+    # The output map is square and takes at least 40 % of the live view's width.
+    output, view = boxes["output"], boxes["view"]
+    assert abs(output["width"] - output["height"]) <= 2, output
+    assert output["width"] >= 0.4 * view["width"], (output, view)
+    # The sidebar starts collapsed on the Playground: the page uses the whole width.
+    assert view["right"] > 0.9 * width
+
+
+def test_play_the_data_the_output_and_the_loss_fit_a_monitor(browser, streamlit_url):
+    context, page = open_at(browser, streamlit_url, 1920, 1080)
     try:
-        boxes = page.evaluate(BOXES)
-        assert boxes["scrollY"] == 0
-        for name in ("play", "dataset", "output", "loss"):
-            assert inside(boxes[name], width, height), (name, boxes[name])
-        # The output map is square and takes at least 40 % of the live view's width.
-        output, view = boxes["output"], boxes["view"]
-        assert abs(output["width"] - output["height"]) <= 2, output
-        assert output["width"] >= 0.4 * view["width"], (output, view)
-        # The sidebar starts collapsed on the Playground: the page uses the whole width.
-        assert view["right"] > 0.9 * width
+        fits_one_screen(page, 1920, 1080)
         assert not page.errors
     finally:
         context.close()
@@ -127,13 +128,17 @@ FIRST_NEURON = """() => {
 }"""
 
 
-def test_the_diagram_comes_back_to_its_size_after_the_window_narrows_and_widens(
+def test_a_projector_fits_one_screen_and_the_diagram_comes_back_after_the_window_narrows(
     browser, streamlit_url
 ):
+    """At 1280×720 (a projector) everything fits one screen; after the window narrows to a
+    tablet's width and widens again, the diagram is its size again. One page for both (they
+    were two tests opening the same size)."""
     context, page = open_at(browser, streamlit_url, 1280, 720)
     try:
+        fits_one_screen(page, 1280, 720)
         widths = []
-        for _ in range(3):  # each round trip once shrank the diagram further
+        for _ in range(2):  # each round trip once shrank the diagram further: two show it
             page.set_viewport_size({"width": 820, "height": 1180})
             time.sleep(1.5)  # the graph refits to the narrower window
             page.set_viewport_size({"width": 1280, "height": 720})
@@ -146,32 +151,26 @@ def test_the_diagram_comes_back_to_its_size_after_the_window_narrows_and_widens(
         context.close()
 
 
-def test_presentation_mode_makes_type_bigger_and_lives_in_the_link(page, streamlit_url):
+def test_the_default_page_sidebar_keyboard_presentation_mode_and_lessons(page, streamlit_url):
+    """One page at the defaults, each step checked as it happens (they were three tests
+    opening the same page): the Playground starts without the sidebar, the keyboard plays,
+    pauses, steps and replays, presentation mode makes the type bigger and lives in the link,
+    and the Lessons page keeps the sidebar."""
     open_playground(page, streamlit_url)
-    normal_caption, normal_figure = caption_font_px(page), figure_font_px(page)
-    # The caption line is as tall as Python reserves for it (its CSS gets the number from the
-    # payload), and grows with the type.
-    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT, abs=0.5)
-    page.get_by_text("Present", exact=True).click()
-    # Timeout: one rerun rewrites the URL and redraws the figure.
-    page.wait_for_url("**present=1**", timeout=15_000)
-    page.wait_for_function(
-        f"parseFloat(getComputedStyle(document.querySelector('{METRICS}')).fontSize) > "
-        f"{normal_caption * 1.4}",
-        timeout=15_000,
-    )  # Timeout: the page's style changes with that rerun.
-    page.wait_for_function(
-        """parseFloat(getComputedStyle(document.querySelector(
-            '.np-live-plotly-graph .g-xtitle text')).fontSize) > """
-        + str(normal_figure * 1.4),
-        timeout=15_000,
-    )  # Timeout: the figure is rebuilt with bigger type on that rerun.
-    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT * PRESENTATION_SCALE, abs=0.5)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.bounding_box()["width"] == 0  # collapsed: the Playground gets the width
+    the_keyboard_plays_pauses_steps_and_replays(page)
+    presentation_mode_makes_type_bigger_and_lives_in_the_link(page)
     assert not page.errors
+    page.goto(streamlit_url(APP) + "Lessons")
+    # Timeout: the Lessons page loads and lays out its sidebar.
+    page.wait_for_function(
+        "document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect().width > 100",
+        timeout=30_000,
+    )
 
 
-def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
-    open_playground(page, streamlit_url)
+def the_keyboard_plays_pauses_steps_and_replays(page) -> None:
     page.mouse.click(5, 400)  # focus the page (an empty spot at the left edge), not a field
     # The key clicks the Step button, which may draw ~0.5 s after the graph (Streamlit loads a
     # button's code lazily): a key pressed before then does nothing. Timeout: a busy CI box.
@@ -204,16 +203,25 @@ def test_the_keyboard_plays_pauses_steps_and_replays(page, streamlit_url):
     time.sleep(1.0)  # would be long enough for a Play rerun to show Pause
     assert page.get_by_role("button", name="Play", exact=True).count() == 1
     assert epoch(page) == 0
-    assert not page.errors
 
 
-def test_the_playground_starts_without_the_sidebar_and_lessons_keep_it(page, streamlit_url):
-    open_playground(page, streamlit_url)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    assert sidebar.bounding_box()["width"] == 0  # collapsed: the Playground gets the width
-    page.goto(streamlit_url(APP) + "Lessons")
-    # Timeout: the Lessons page loads and lays out its sidebar.
+def presentation_mode_makes_type_bigger_and_lives_in_the_link(page) -> None:
+    normal_caption, normal_figure = caption_font_px(page), figure_font_px(page)
+    # The caption line is as tall as Python reserves for it (its CSS gets the number from the
+    # payload), and grows with the type.
+    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT, abs=0.5)
+    page.get_by_text("Present", exact=True).click()
+    # Timeout: one rerun rewrites the URL and redraws the figure.
+    page.wait_for_url("**present=1**", timeout=15_000)
     page.wait_for_function(
-        "document.querySelector('[data-testid=stSidebar]')?.getBoundingClientRect().width > 100",
-        timeout=30_000,
-    )
+        f"parseFloat(getComputedStyle(document.querySelector('{METRICS}')).fontSize) > "
+        f"{normal_caption * 1.4}",
+        timeout=15_000,
+    )  # Timeout: the page's style changes with that rerun.
+    page.wait_for_function(
+        """parseFloat(getComputedStyle(document.querySelector(
+            '.np-live-plotly-graph .g-xtitle text')).fontSize) > """
+        + str(normal_figure * 1.4),
+        timeout=15_000,
+    )  # Timeout: the figure is rebuilt with bigger type on that rerun.
+    assert caption_height_px(page) == pytest.approx(CAPTION_HEIGHT * PRESENTATION_SCALE, abs=0.5)

@@ -60,8 +60,13 @@ def wait_for_pixels(page, reference: np.ndarray, condition, seconds: float) -> i
         time.sleep(0.2)
 
 
-def test_show_test_data_draws_the_test_points_and_off_again_removes_them(page, streamlit_url):
-    open_playground(page, streamlit_url, "?dataset=circle&ratio=50")
+def test_show_test_data_toggles_the_test_points_and_a_too_large_layer_is_clamped(
+    page, streamlit_url
+):
+    """One page for both (they were two tests opening the circle): Show test data draws the
+    test points and off again removes them; then a layer of 17 neurons is clamped to 16 with
+    a sentence."""
+    open_playground(page, streamlit_url, "?dataset=circle&ratio=50&hidden=4")
     time.sleep(0.5)  # let the data points' picture decode (an <image> loads asynchronously)
     without = output_map_pixels(page)
     toggle = page.get_by_text("Show test data", exact=True)
@@ -78,6 +83,19 @@ def test_show_test_data_draws_the_test_points_and_off_again_removes_them(page, s
     toggle.click()
     back = wait_for_pixels(page, without, lambda n: n < 50, 15)  # 15 s: as above
     assert back < 50, f"{back} pixels still differ from the picture without test data"
+
+    box = page.get_by_label("Layer 1", exact=True).first
+    expect(box).to_have_value("4", timeout=10_000)  # Timeout: lazily loaded widget code.
+    box.fill("17")
+    box.press("Enter")
+    notice = page.get_by_text("A layer can have at most 16 neurons; using 16.")
+    notice.wait_for(timeout=15_000)  # Timeout: one rerun.
+    expect(box).to_have_value("16", timeout=10_000)  # Timeout: the same rerun.
+    page.wait_for_url(re.compile(r"[?&]hidden=16(&|$)"), timeout=10_000)  # Timeout: as above.
+    # The diagram shows 2 inputs, 16 hidden neurons and the output. Timeout: the new figure is
+    # drawn after the rerun (the graph may be remounting meanwhile: `?.`).
+    neurons = f"document.querySelector('{GRAPH}')?.data?.[1]?.x?.length"
+    page.wait_for_function(f"{neurons} === 2 + 16 + 1", timeout=15_000)
     assert not page.errors
 
 
@@ -145,23 +163,6 @@ def test_after_a_divergence_a_lower_learning_rate_trains_on_and_the_banner_goes(
     assert losses and all(np.isfinite(losses)) and max(losses) < 10, text
     assert page.get_by_role("button", name="Pause", exact=True).count() == 1  # still playing
     assert banner.count() == 0
-    assert not page.errors
-
-
-def test_a_layer_with_too_many_neurons_is_clamped_with_a_sentence(page, streamlit_url):
-    open_playground(page, streamlit_url, "?dataset=circle&hidden=4")
-    box = page.get_by_label("Layer 1", exact=True).first
-    expect(box).to_have_value("4", timeout=10_000)  # Timeout: lazily loaded widget code.
-    box.fill("17")
-    box.press("Enter")
-    notice = page.get_by_text("A layer can have at most 16 neurons; using 16.")
-    notice.wait_for(timeout=15_000)  # Timeout: one rerun.
-    expect(box).to_have_value("16", timeout=10_000)  # Timeout: the same rerun.
-    page.wait_for_url(re.compile(r"[?&]hidden=16(&|$)"), timeout=10_000)  # Timeout: as above.
-    # The diagram shows 2 inputs, 16 hidden neurons and the output. Timeout: the new figure is
-    # drawn after the rerun (the graph may be remounting meanwhile: `?.`).
-    neurons = f"document.querySelector('{GRAPH}')?.data?.[1]?.x?.length"
-    page.wait_for_function(f"{neurons} === 2 + 16 + 1", timeout=15_000)
     assert not page.errors
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from teach.optimizer_paths import UPDATE_RULES
+from tests.browser.clicking import click_until
 from tests.browser.test_playground_browser import METRICS, open_playground, press_play
 from ui.playground_page import MORE_SETTINGS
 
@@ -20,16 +21,10 @@ STEP_DECAY = "?optimizer=adadelta&lr=1&schedule=step&decay_epochs=10&decay_rate=
 def open_more_settings(page) -> None:
     """Open the More settings expander. A click that lands while the first frames' reruns are
     in flight can be lost (the expander is redrawn closed): then click again."""
-    details = page.locator(f".st-key-{MORE_SETTINGS} details")
-    for attempt in range(3):
-        details.locator("summary").click()
-        try:
-            # Timeout: the <details> opens at the click itself; 5 s for a loaded machine.
-            expect(details).to_have_attribute("open", "", timeout=5_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+    summary = page.locator(f".st-key-{MORE_SETTINGS} details summary")
+    opened = page.locator(f".st-key-{MORE_SETTINGS} details[open]")
+    # Timeout: the <details> opens at the click itself; 5 s for a loaded machine.
+    click_until(summary, opened, timeout=5_000)
 
 
 def test_a_step_decay_link_trains_with_the_rate_halving_and_the_lesson_draws_the_rules(

@@ -58,8 +58,18 @@ def trained_then_paused(page, streamlit_url, epochs: int) -> int:
     return int(page.locator(METRICS).first.get_attribute("data-epoch"))
 
 
-def test_pause_go_back_to_epoch_10_step_with_the_arrows_and_continue(page, streamlit_url):
-    newest = trained_then_paused(page, streamlit_url, 200)
+def test_paused_the_scrubbed_chart_marks_its_epoch_then_back_to_10_step_and_continue(
+    page, streamlit_url
+):
+    """One run trained to 300 and paused, two walks through its timeline (they were two tests
+    that each trained the same run): scrubbed back one epoch, the loss chart marks the shown
+    epoch on the whole curve; then back to epoch 10, the arrows step, and it continues."""
+    newest = trained_then_paused(page, streamlit_url, 300)
+    the_scrubbed_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, newest)
+    go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest)
+
+
+def go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest: int) -> None:
     assert newest >= 200 and caption(page).startswith(f"Epoch {newest:,} ·")
     at_newest = output_map(page)
 
@@ -131,8 +141,7 @@ def loss_chart(page, epoch: int) -> tuple[np.ndarray, float]:
     return np.asarray(picture, dtype=np.int16), chart["at"]
 
 
-def test_scrubbed_back_the_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, streamlit_url):
-    newest = trained_then_paused(page, streamlit_url, 300)
+def the_scrubbed_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, newest: int) -> None:
     page.locator(GRAPH).click(position={"x": 5, "y": 5})  # (← and → step the timeline)
     page.keyboard.press("ArrowLeft")
     # Timeout: one rerun of the page and a painted frame (~1 s); 20 s for a loaded machine.
