@@ -52,9 +52,15 @@ def trained_then_paused(page, streamlit_url, epochs: int) -> int:
     page.wait_for_function(
         f"+document.querySelector('{METRICS}')?.dataset.epoch >= {epochs}", timeout=60_000
     )
+    playing = page.evaluate(OUTPUT_MAP_BOX)
     page.get_by_role("button", name="Pause", exact=True).click()
     # Timeout: the pause reruns the page, which then shows the timeline row (~1 s).
     page.locator(TIMELINE).wait_for(timeout=20_000)
+    # The row appears in its slot above the play bar: nothing below it moves.
+    paused = page.evaluate(OUTPUT_MAP_BOX)
+    assert all(abs(paused[k] - playing[k]) <= 1 for k in playing), (
+        f"Pausing moved the output map: {playing} while playing, {paused} paused"
+    )
     return int(page.locator(METRICS).first.get_attribute("data-epoch"))
 
 
