@@ -136,20 +136,23 @@ def expm1_nonpositive(y):
     """
     k = np.floor(y * _INV_LN2 + 0.5)  # a float: NaN stays NaN (math.floor would convert)
     r = (y - k * _LN2_HI) - k * _LN2_LO
-    # p(r) = Σ r^n / (n + 2)!, n = 0 … 11, by Estrin's scheme: pairs, then powers r², r⁴,
-    # r⁸.  Horner's twelve dependent steps made the whole-layer tanh loop wait on latency
-    # (Estrin: ~17 % less time per value, within the same 3 ulp of numpy.tanh).
-    r2 = r * r
-    r4 = r2 * r2
-    pair0 = 1.0 / 2.0 + r * (1.0 / 6.0)
-    pair1 = 1.0 / 24.0 + r * (1.0 / 120.0)
-    pair2 = 1.0 / 720.0 + r * (1.0 / 5040.0)
-    pair3 = 1.0 / 40320.0 + r * (1.0 / 362880.0)
-    pair4 = 1.0 / 3628800.0 + r * (1.0 / 39916800.0)
-    pair5 = 1.0 / 479001600.0 + r * (1.0 / 6227020800.0)
-    low = (pair0 + pair1 * r2) + (pair2 + pair3 * r2) * r4
-    p = low + (pair4 + pair5 * r2) * (r4 * r4)
-    e_r_minus_1 = p * r2 + r
+    # Horner's scheme. Estrin's (pairs, then r², r⁴, r⁸) took ~17 % less time per value but
+    # changed one value in ~200 by an ulp, and at learning rate 1 training amplified that
+    # into other lesson outcomes (docs/benchmarks.md, engine, session 10): the engine's
+    # results stay bit for bit what they were.
+    p = 1.0 / 6227020800.0
+    p = p * r + 1.0 / 479001600.0
+    p = p * r + 1.0 / 39916800.0
+    p = p * r + 1.0 / 3628800.0
+    p = p * r + 1.0 / 362880.0
+    p = p * r + 1.0 / 40320.0
+    p = p * r + 1.0 / 5040.0
+    p = p * r + 1.0 / 720.0
+    p = p * r + 1.0 / 120.0
+    p = p * r + 1.0 / 24.0
+    p = p * r + 1.0 / 6.0
+    p = p * r + 0.5
+    e_r_minus_1 = (p * r) * r + r
     # k is a whole number in [-58, 0]; 2^k's exponent field comes out of k + 2^52 + 1023's
     # low bits (a NaN y gives some scale, and stays NaN through r).
     exponent = bits_of_float(k + _EXPONENT_FIELD) & _EXPONENT_MASK
