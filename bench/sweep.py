@@ -55,14 +55,19 @@ CONFIGURATIONS = (  # name, workers, threads per worker, processes (None: serial
 )
 
 
+def rates(n_runs: int, wall: float, busy: float, workers: int) -> dict[str, float]:
+    """What a row prints, from the wall seconds and Σ of the runs' own seconds."""
+    return {"wall": wall, "rate": n_runs / wall, "run_ms": busy / n_runs * 1e3,
+            "overhead": 1 - busy / (wall * workers)}  # fmt: skip
+
+
 def measure(function, n_runs: int, workers: int) -> dict[str, float]:
     started = time.perf_counter()
     table = function()
     wall = time.perf_counter() - started
     assert len(table) == n_runs
     busy = float(table["seconds"].sum())  # Σ of the runs' own wall times, on the workers
-    return {"wall": wall, "rate": n_runs / wall, "run_ms": busy / n_runs * 1e3,
-            "overhead": 1 - busy / (wall * workers)}  # fmt: skip
+    return rates(n_runs, wall, busy, workers)
 
 
 def serve(epochs: int, seeds: int) -> None:
@@ -107,12 +112,6 @@ class PlainProcesses:
             process.wait(timeout=30)
 
 
-def measure_plain(processes: PlainProcesses, n_runs: int, workers: int) -> dict[str, float]:
-    wall, busy = processes.run(n_runs)
-    return {"wall": wall, "rate": n_runs / wall, "run_ms": busy / n_runs * 1e3,
-            "overhead": 1 - busy / (wall * workers)}  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="16 runs × 100 epochs")
@@ -139,7 +138,7 @@ def main() -> None:
             if processes == "plain":
                 plain = PlainProcesses(workers, epochs, len(seeds))
                 stack.callback(plain.close)
-                functions[name] = lambda p=plain, w=workers: measure_plain(p, n, w)
+                functions[name] = lambda p=plain, w=workers: rates(n, *p.run(n), w)
                 continue
             cluster = stack.enter_context(local_cluster(workers, threads, processes))
             client = stack.enter_context(Client(cluster))
