@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from llvmlite import ir
 from numba import types
 from numba.extending import intrinsic, overload
 
@@ -65,24 +64,33 @@ _EXPONENT_MASK = 0x7FF
 def float_from_bits(bits):
     """The float64 whose IEEE-754 bit pattern is the int64 ``bits``.
 
-    Numba has no scalar bit cast; this is the only place the engine needs one: it builds
-    2^k exactly from k's exponent bits, in two vectorisable integer operations.  Plain
+    Numba has no scalar bit cast; the engine needs one each way (this and ``bits_of_float``)
+    to build 2^k exactly from k's exponent bits, in vectorisable integer operations.  Plain
     Python (``NUMBA_DISABLE_JIT=1``) runs this body; compiled code calls the one-instruction
     ``bitcast`` that the overload below supplies.
     """
     return np.int64(bits).view(np.float64)
 
 
-@intrinsic
-def _bitcast_to_float(typingctx, bits):
-    """LLVM's ``bitcast`` of an int64 to a double: no instruction at all on x86-64."""
-    if bits != types.int64:
-        return None
+def _bitcast(source, target):
+    """An intrinsic: LLVM's ``bitcast`` of a ``source`` value to ``target`` (numba types of
+    one size), the same bits read as the other type: no instruction at all on x86-64."""
 
-    def codegen(context, builder, signature, arguments):
-        return builder.bitcast(arguments[0], ir.DoubleType())
+    def bitcast(typingctx, value):
+        if value != source:
+            return None
 
-    return types.float64(types.int64), codegen
+        def codegen(context, builder, signature, arguments):
+            return builder.bitcast(arguments[0], context.get_value_type(target))
+
+        return target(source), codegen
+
+    bitcast.__name__ = bitcast.__qualname__ = f"bitcast_{source}_to_{target}"  # one each
+    return intrinsic(bitcast)
+
+
+_bitcast_to_float = _bitcast(types.int64, types.float64)
+_bitcast_to_int = _bitcast(types.float64, types.int64)
 
 
 @overload(float_from_bits)
@@ -99,18 +107,6 @@ def bits_of_float(value):
     converted each lane on its own; a bit cast and a mask are one vector instruction each.
     """
     return np.float64(value).view(np.int64)
-
-
-@intrinsic
-def _bitcast_to_int(typingctx, value):
-    """LLVM's ``bitcast`` of a double to an int64."""
-    if value != types.float64:
-        return None
-
-    def codegen(context, builder, signature, arguments):
-        return builder.bitcast(arguments[0], ir.IntType(64))
-
-    return types.int64(types.float64), codegen
 
 
 @overload(bits_of_float)
