@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser.clicking import click_until
 from ui.insight_panel import EXPANDER_KEY, TABS
 
 APP = "app.py"
@@ -68,20 +69,16 @@ def open_expander(page) -> None:
     Step's rerun is still redrawing the page can be undone by that rerun (the expander's
     element is replaced), as a person would see and click again."""
     header = page.locator(EXPANDER).locator("summary").first
-    tabs = page.locator(EXPANDER).get_by_role("tab")
-    for _ in range(3):
-        header.click()
-        try:
-            # Timeout: opening is a rerun that builds the first tab (1-3 s; 15 s under load).
-            tabs.first.wait_for(timeout=15_000)
-            return
-        except PlaywrightTimeout:  # look, and click again
-            pass
-    state = header.evaluate("summary => summary.closest('details')?.open")
-    raise AssertionError(
-        f"the Insight tabs did not appear after 3 clicks; the expander is open: {state}; "
-        f"expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
-    )
+    try:
+        # Timeout (click_until's 15 s a try): opening is a rerun that builds the first tab
+        # (1-3 s; 15 s under load).
+        click_until(header, page.locator(EXPANDER).get_by_role("tab").first)
+    except PlaywrightTimeout:
+        state = header.evaluate("summary => summary.closest('details')?.open")
+        raise AssertionError(
+            f"the Insight tabs did not appear after up to 3 clicks; the expander is open: "
+            f"{state}; expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
+        ) from None
 
 
 def show_tab(page, name: str):
