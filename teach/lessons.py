@@ -795,11 +795,13 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "simpler."
         ),
         claim=(
-            f"After {_OVERFIT} epochs with Adam, each of L2 (rate 0.01), weight decay (rate "
-            "0.3) and dropout (0.3) narrows the gap between test and training loss and lowers "
-            "the test loss. With Adam the two are not the same: L2 goes through Adam's "
-            "per-weight scaling (coupled), while weight decay is applied beside it "
-            "(decoupled, as in AdamW); with plain SGD they are identical."
+            f"After {_OVERFIT} epochs with Adam, L2 (rate 0.01) and weight decay (rate 0.3) "
+            "each narrow the gap between test and training loss and lower the test loss. "
+            "Dropout (0.5) narrows the gap too, but with this few points whether it also "
+            "lowers the test loss depends on the points drawn (it did on about three data sets "
+            "in four we tried). With Adam, L2 and weight decay are not the same: L2 goes "
+            "through Adam's per-weight scaling (coupled), while weight decay is applied beside "
+            "it (decoupled, as in AdamW); with plain SGD they are identical."
         ),
         look_for=(
             "Without regularisation the boundary curls around single noisy training points "
@@ -819,23 +821,32 @@ LESSON_LIST: tuple[Lesson, ...] = (
             ("plain", "No regularisation", {}),
             ("l2", "L2 0.01 (coupled)", {"reg": "l2", "reg_rate": 0.01}),
             ("decay", "Decay 0.3 (AdamW)", {"reg": "decay", "reg_rate": 0.3}),
-            ("dropout", "Dropout 0.3", {"dropout": 0.3}),
+            ("dropout", "Dropout 0.5", {"dropout": 0.5}),
         ),
         epochs=_OVERFIT,
         measure=_measure_overfitting,
-        clauses=tuple(
-            clause
-            for key, name in (("l2", "L2"), ("decay", "Weight decay"), ("dropout", "Dropout"))
-            for clause in (
-                Clause(
-                    f"{name} narrows the test − train gap",
-                    lambda n, key=key: n[f"gap_{key}"] < n["gap_plain"],
-                ),
-                Clause(
-                    f"{name} lowers the test loss",
-                    lambda n, key=key: n[f"test_loss_{key}"] < n["test_loss_plain"],
-                ),
-            )
+        # Dropout's test loss is left out of the claim: on 40 seed pairs it was below the
+        # unregularised one on 31 (rates 0.1-0.5, 300 or 1,000 epochs did no better), while
+        # every other clause held on 39 or 40 (docs/lessons.md, "Claims on many seeds").
+        clauses=(
+            *(
+                clause
+                for key, name in (("l2", "L2"), ("decay", "Weight decay"))
+                for clause in (
+                    Clause(
+                        f"{name} narrows the test − train gap",
+                        lambda n, key=key: n[f"gap_{key}"] < n["gap_plain"],
+                    ),
+                    Clause(
+                        f"{name} lowers the test loss",
+                        lambda n, key=key: n[f"test_loss_{key}"] < n["test_loss_plain"],
+                    ),
+                )
+            ),
+            Clause(
+                "Dropout narrows the test − train gap",
+                lambda n: n["gap_dropout"] < n["gap_plain"],
+            ),
         ),
         readouts=(
             Readout("gap_plain", "Test − train loss, none", "{:.3f}"),

@@ -163,7 +163,8 @@ def lesson(number: int) -> Lesson:
             "10 they end more than 10× further from it. On three blobs, the engine's "
             "cross-entropy equals −(1/n) Σ log p(yᵢ) computed with numpy from the weights at "
             f"every recorded epoch (to {LIKELIHOOD_TOLERANCE:g}); training lifts the geometric "
-            "mean of p(yᵢ) from below 0.5 to above 0.85 and reaches at least 90% test accuracy."
+            "mean of p(yᵢ) above 0.85 (from wherever the initial weights put it: 0.05 to 0.66 "
+            "on the data sets we tried) and reaches at least 90% test accuracy."
         ),
         look_for=(
             "The regression output is a tilted plane of colour (orange low, blue high); the "
@@ -214,10 +215,8 @@ def lesson(number: int) -> Lesson:
                 ),
             ),
             Clause(
-                "Softmax: the geometric mean of p(label) rises from below 0.5 to above 0.85",
-                lambda n: (
-                    n["label_probability_before"] < 0.5 and n["label_probability_after"] > 0.85
-                ),
+                "Softmax: the geometric mean of p(label) rises to above 0.85",
+                lambda n: n["label_probability_after"] > max(0.85, n["label_probability_before"]),
             ),
             Clause("Softmax: test accuracy ≥ 90%", lambda n: n["test_accuracy_softmax"] >= 0.9),
         ),
