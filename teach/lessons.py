@@ -364,7 +364,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"After {_XOR} epochs, test accuracy stays at or below 75% without a hidden "
-            "layer and reaches at least 95% with one."
+            "layer and reaches at least 85% with one (96% or more on most of the 115 data "
+            "sets we tried)."
         ),
         look_for=(
             "In the Playground, each hidden unit's small picture is split by one straight "
@@ -387,8 +388,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 lambda n: n["test_accuracy_none"] <= 0.75,
             ),
             Clause(
-                "With 4 hidden tanh units, test accuracy ≥ 95%",
-                lambda n: n["test_accuracy_hidden"] >= 0.95,
+                "With 4 hidden tanh units, test accuracy ≥ 85%",
+                lambda n: n["test_accuracy_hidden"] >= 0.85,
             ),
         ),
         readouts=(
@@ -472,10 +473,11 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"After {_SYMMETRY} epochs from constant weights (all 0.3), the first layer's "
-            "weights have moved by more than 0.1, yet all units in each hidden layer still have "
+            "weights have moved by more than 0.05, yet all units in each hidden layer still have "
             "identical weights (difference below 1e-12), and test accuracy stays at or below "
             "75%. From zero weights the first layer's weights stay below 0.01. From random "
-            "weights the units differ (by more than 0.1) and test accuracy reaches at least 95%."
+            "weights the units differ (by more than 0.01) and test accuracy reaches at least 80% "
+            "(100% on most of the 115 data sets we tried)."
         ),
         look_for=(
             "From constant weights, all hidden units in a layer show the same picture, which "
@@ -496,8 +498,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
         measure=_measure_symmetry,
         clauses=(
             Clause(
-                "Constant: the first layer's weights moved by more than 0.1",
-                lambda n: n["moved_constant"] > 0.1,
+                "Constant: the first layer's weights moved by more than 0.05",
+                lambda n: n["moved_constant"] > 0.05,
             ),
             Clause(
                 "Constant: the units of each layer stay identical (< 1e-12)",
@@ -509,10 +511,10 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 lambda n: n["largest_first_layer_weight_zeros"] < 0.01,
             ),
             Clause(
-                "Random: the units differ by more than 0.1 in every layer",
-                lambda n: n["unit_spread_random"] > 0.1,
+                "Random: the units differ by more than 0.01 in every layer",
+                lambda n: n["unit_spread_random"] > 0.01,
             ),
-            Clause("Random: test accuracy ≥ 95%", lambda n: n["test_accuracy_random"] >= 0.95),
+            Clause("Random: test accuracy ≥ 80%", lambda n: n["test_accuracy_random"] >= 0.8),
         ),
         readouts=(
             Readout("moved_constant", "First-layer weights moved, constant", "{:.2f}"),
@@ -595,7 +597,7 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "layer's with five sigmoid layers; with five tanh layers it is smaller too (by at "
             "least 2×) but by less than 100×. After "
             f"{_VANISHING} epochs the sigmoid network is still at or below 60% test accuracy; "
-            "the tanh one reaches at least 90%."
+            "the tanh one reaches at least 85% (100% on most of the 80 data sets we tried)."
         ),
         look_for="The sigmoid network's first-layer pictures hardly change while it trains.",
         try_next=(
@@ -621,7 +623,7 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 lambda n: 0.01 <= n["first_over_last_tanh"] <= 0.5,
             ),
             Clause("Sigmoid: test accuracy ≤ 60%", lambda n: n["test_accuracy_sigmoid"] <= 0.6),
-            Clause("Tanh: test accuracy ≥ 90%", lambda n: n["test_accuracy_tanh"] >= 0.9),
+            Clause("Tanh: test accuracy ≥ 85%", lambda n: n["test_accuracy_tanh"] >= 0.85),
         ),
         readouts=(
             Readout("first_over_last_sigmoid", "First ÷ output layer ‖δ‖, sigmoid", "{:.1e}"),
@@ -643,10 +645,11 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "the capacity it needs."
         ),
         claim=(
-            f"After {_DEAD} epochs on the spiral, at least 30% of the ReLU units are dead "
-            "with learning rate 1, and at most 10% with learning rate 0.03. Leaky ReLU does "
-            "not rescue them at learning rate 1: at least 20% of its units are still negative "
-            "on every training point."
+            f"After {_DEAD} epochs on the spiral, learning rate 1 leaves at least 2 more of the "
+            "16 ReLU units dead than learning rate 0.03 does (on 75 data sets we tried, 5 to "
+            "10 more on most), and 0.03 leaves at most 2 dead. Leaky ReLU does not rescue "
+            "them at learning rate 1: at least 2 of its 16 units (usually 5 or more) are "
+            "still negative on every training point."
         ),
         look_for=(
             "A dead unit outputs 0 wherever there is data: its picture is one flat colour "
@@ -668,11 +671,18 @@ LESSON_LIST: tuple[Lesson, ...] = (
         epochs=_DEAD,
         measure=_measure_dead,
         clauses=(
-            Clause("Learning rate 1: ≥ 30% of ReLU units dead", lambda n: n["dead_large"] >= 0.3),
-            Clause("Learning rate 0.03: ≤ 10% dead", lambda n: n["dead_small"] <= 0.1),
+            # Fractions of the 16 units: 2 units are 0.125 (the margin covers rounding).
             Clause(
-                "Leaky ReLU at learning rate 1: ≥ 20% negative on every point",
-                lambda n: n["dead_leaky"] >= 0.2,
+                "Learning rate 1: at least 2 more of the 16 units dead than at 0.03",
+                lambda n: n["dead_large"] - n["dead_small"] >= 2 / 16 - 1e-9,
+            ),
+            Clause(
+                "Learning rate 0.03: at most 2 of the 16 units dead",
+                lambda n: n["dead_small"] <= 2 / 16 + 1e-9,
+            ),
+            Clause(
+                "Leaky ReLU at learning rate 1: at least 2 of the 16 units negative on every point",
+                lambda n: n["dead_leaky"] >= 2 / 16 - 1e-9,
             ),
         ),
         readouts=(
@@ -693,7 +703,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"In {_RATE} epochs the loss falls by less than 5% with learning rate 0.0001 and "
-            "by more than 90% with 0.03. With 3, training diverges within about 15 epochs "
+            "by more than 20% with 0.03 (by more than 90% on 78 of the 80 data sets we "
+            "tried). With 3, training diverges within about 15 epochs "
             "(the engine stops, says so and puts the network back to its last good state)."
         ),
         look_for=(
@@ -719,8 +730,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 lambda n: n["relative_drop_low"] < 0.05 and n["diverged_low"] == 0,
             ),
             Clause(
-                "Learning rate 0.03: the loss falls by more than 90%",
-                lambda n: n["relative_drop_right"] > 0.9 and n["diverged_right"] == 0,
+                "Learning rate 0.03: the loss falls by more than 20%",
+                lambda n: n["relative_drop_right"] > 0.2 and n["diverged_right"] == 0,
             ),
             Clause(
                 "Learning rate 3 diverges within 15 epochs",
@@ -796,7 +807,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"After {_OVERFIT} epochs with Adam, L2 (rate 0.01) and weight decay (rate 0.3) "
-            "each narrow the gap between test and training loss and lower the test loss. "
+            "each narrow the gap between test and training loss and lower the test loss (each "
+            "failed to on at most 3 of the 150 data sets we tried). "
             "Dropout (0.5) narrows the gap too, but with this few points whether it also "
             "lowers the test loss depends on the points drawn (it did on about three data sets "
             "in four we tried). With Adam, L2 and weight decay are not the same: L2 goes "
@@ -902,9 +914,10 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "wrong, so it learns more slowly."
         ),
         claim=(
-            f"On the 3-arm spiral, after {_SOFTMAX} epochs training accuracy is at least 90% "
-            "with cross-entropy and below 80% with MSE (same network, data, starting weights "
-            "and learning rate)."
+            f"On the 3-arm spiral, after {_SOFTMAX} epochs training accuracy is at least 80% "
+            "with cross-entropy (90% or more on 9 of the 10 data sets we tried) and at least 5 "
+            "points lower with MSE (33 points lower at the median), for the same network, data, "
+            "starting weights and learning rate."
         ),
         look_for="The colours of the three regions, and how fast each loss gets there.",
         try_next="Open the Softmax page and see why MSE also counts the wrong classes.",
@@ -924,10 +937,13 @@ LESSON_LIST: tuple[Lesson, ...] = (
         measure=_measure_softmax,
         clauses=(
             Clause(
-                "Cross-entropy: training accuracy ≥ 90%",
-                lambda n: n["train_accuracy_cross_entropy"] >= 0.9,
+                "Cross-entropy: training accuracy ≥ 80%",
+                lambda n: n["train_accuracy_cross_entropy"] >= 0.8,
             ),
-            Clause("MSE: training accuracy < 80%", lambda n: n["train_accuracy_mse"] < 0.8),
+            Clause(
+                "MSE: training accuracy at least 5 points lower",
+                lambda n: n["train_accuracy_cross_entropy"] - n["train_accuracy_mse"] >= 0.05,
+            ),
         ),
         readouts=(
             Readout("train_accuracy_cross_entropy", "Training accuracy, cross-entropy"),
@@ -949,10 +965,13 @@ LESSON_LIST: tuple[Lesson, ...] = (
         ),
         claim=(
             f"On the spiral after {_RACE} epochs, SGD with learning rate 0.01 is still above "
-            "0.3 (it starts near 0.5), and momentum with the same 0.01 ends below half of "
-            "that. But SGD with 0.1, momentum's effective step, ends below a third of it too: "
-            "most of momentum's lead here is its ten times larger step. Adam with 0.01 ends "
-            "below half of SGD's 0.01 loss."
+            "0.25 (it starts near 0.5), and momentum with the same 0.01 ends below 0.6 of that "
+            "(below a tenth at the median of 115 data sets we tried). SGD with 0.1, momentum's "
+            "effective step, ends below SGD-at-0.01's loss too, and on most data sets it closes "
+            "most of the gap (0.15 of that loss at the median): much of momentum's lead is its "
+            "ten times larger step, but not all of it everywhere (on a few data sets SGD at 0.1 "
+            "stayed near 0.8 of it while momentum was below 0.1). Adam with 0.01 ends below "
+            "half of SGD's 0.01 loss."
         ),
         look_for="The loss curves: which one drops first, and which one stalls.",
         try_next=(
@@ -972,14 +991,14 @@ LESSON_LIST: tuple[Lesson, ...] = (
         epochs=_RACE,
         measure=_measure_optimizers,
         clauses=(
-            Clause("SGD at 0.01 stays above 0.3", lambda n: n["final_loss_sgd"] > 0.3),
+            Clause("SGD at 0.01 stays above 0.25", lambda n: n["final_loss_sgd"] > 0.25),
             Clause(
-                "Momentum at 0.01 ends below half of SGD's",
-                lambda n: n["final_loss_momentum"] < n["final_loss_sgd"] / 2,
+                "Momentum at 0.01 ends below 0.6 of SGD's",
+                lambda n: n["final_loss_momentum"] < 0.6 * n["final_loss_sgd"],
             ),
             Clause(
-                "SGD at 0.1 ends below a third of SGD-at-0.01's",
-                lambda n: n["final_loss_sgd_equal"] < n["final_loss_sgd"] / 3,
+                "SGD at 0.1 ends below SGD-at-0.01's",
+                lambda n: n["final_loss_sgd_equal"] < n["final_loss_sgd"],
             ),
             Clause(
                 "Adam at 0.01 ends below half of SGD's",
@@ -1024,7 +1043,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
             "With learning rate 3 and a linear output on the circle, training without "
             "clipping diverges within about 15 epochs (the engine stops and says so). "
             "With the gradient norm clipped at 0.1, the same network with the same learning "
-            f"rate trains all {_CLIPPING} epochs and reaches at least 95% test accuracy."
+            f"rate trains all {_CLIPPING} epochs and reaches at least 75% test accuracy (95% or "
+            "more on 77 of the 80 data sets we tried)."
         ),
         look_for=(
             "Without clipping the Playground stops within a few epochs and its message "
@@ -1052,8 +1072,8 @@ LESSON_LIST: tuple[Lesson, ...] = (
                 lambda n: n["diverged_clipped"] == 0 and n["epochs_clipped"] == _CLIPPING,
             ),
             Clause(
-                "Clipped at 0.1: test accuracy ≥ 95%",
-                lambda n: n["test_accuracy_clipped"] >= 0.95,
+                "Clipped at 0.1: test accuracy ≥ 75%",
+                lambda n: n["test_accuracy_clipped"] >= 0.75,
             ),
         ),
         readouts=(

@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 EPOCHS = 100
 DEPTH, UNITS = 6, 6  # hidden layers, units per layer
 LEARNING_RATE = 0.3
-# The claim's margins (measured on the five seed pairs: 46–54 % and 98–100 % test accuracy;
-# last-layer spread 8e-6–2e-5 without, every layer 0.12–0.24 with).
-STALLED_ACCURACY, TRAINED_ACCURACY = 0.60, 0.95
+# The claim's margins. On 80 seed pairs (scripts/lesson_seeds.py --numbers batchnorm): test
+# accuracy 45–57 % without, 81–100 % with (95 % or more on 9 pairs in 10); last-layer spread
+# 2.5e-6–5.4e-5 without, every layer's at least 0.088 with.
+STALLED_ACCURACY, TRAINED_ACCURACY = 0.60, 0.80
 COLLAPSED_SPREAD, KEPT_SPREAD = 1e-3, 0.05
 VARIANTS = (("plain", "Without batch normalisation"), ("batchnorm", "With batch normalisation"))
 
@@ -122,8 +123,9 @@ def lesson(number: int) -> Lesson:
             f"learning rate {LEARNING_RATE}: without batch normalisation it stalls near chance "
             f"(test accuracy at most {STALLED_ACCURACY:.0%} after {EPOCHS} epochs), its last "
             f"hidden layer's outputs differing between points by less than {COLLAPSED_SPREAD}; "
-            f"with batch normalisation it reaches at least {TRAINED_ACCURACY:.0%}, and every "
-            f"hidden layer's outputs keep a spread of at least {KEPT_SPREAD}."
+            f"with batch normalisation it reaches at least {TRAINED_ACCURACY:.0%} (95% or more "
+            "on 9 of 10 data sets we tried), and every hidden layer's outputs keep a spread of "
+            f"at least {KEPT_SPREAD}."
         ),
         look_for=(
             "The activation boxes: without batch normalisation they shrink layer by layer to a "
