@@ -31,9 +31,9 @@ from . import state
 from .live_plotly import live_plotly
 
 EXPANDER_KEY = "expander_insight"
-TABS_KEY = "insight_tab"
+VIEW_KEY = "insight_view"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
-TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
+VIEWS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # Seconds between redraws of the open tab while playing (said under the tabs). A redraw holds
 # the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw
 # the tab's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions' three
@@ -55,13 +55,14 @@ CHART_CONFIG = {"displaylogo": False}
 # (static/plotly-cartesian.min.js). Anything else (Hidden space's 3-D scatter) goes to
 # ``st.plotly_chart``, which remounts its chart on every redraw and loads a second Plotly.js.
 IN_PLACE_TRACES = frozenset({"scatter", "bar", "box", "heatmap"})
-CHART_KEY = "insight_chart_{tab}_{index}"  # the live_plotly key of a tab's index-th chart
+CHART_KEY = "insight_chart_{view}_{index}"  # the live_plotly key of a view's index-th chart
 
 
 def insight_panel(
     run: TrainingRun, model: engine.Model | None = None, moment: int | None = None
 ) -> None:
-    """The expander with the four tabs; builds only the open tab, live while playing."""
+    """The expander with the four views' chooser; builds only the chosen view, live while
+    playing."""
     expander = st.expander(
         "Insight: gradient flow, distributions, hidden space, scores",
         key=EXPANDER_KEY,
@@ -71,15 +72,15 @@ def insight_panel(
     with expander:
         if not expander.open:
             return
-        tabs = st.tabs(list(TABS), key=TABS_KEY, on_change="rerun")
-        for name, tab in zip(TABS, tabs):
-            if tab.open:
-                with tab:
-                    _open_tab(name, model, moment)
+        st.session_state.setdefault(VIEW_KEY, VIEWS[0])  # (a default would warn in tests)
+        name = st.segmented_control(
+            "Insight view", VIEWS, required=True, key=VIEW_KEY, label_visibility="collapsed"
+        )
+        _open_view(name or VIEWS[0], model, moment)
 
 
-def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None:
-    """One tab's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
+def _open_view(name: str, model: engine.Model | None, moment: int | None) -> None:
+    """One view's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
     given ``model``, an earlier moment, is drawn once: it does not change)."""
     live = model is None and state.playback().playing
     if live:
@@ -97,7 +98,7 @@ def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None
         scale = PRESENTATION_SCALE if settings.present else 1.0
         style = {"colors": colors, "scale": scale}
         for index, figure in enumerate(BUILDERS[name](run, shown, moment, style)):
-            key = CHART_KEY.format(tab=name.lower().replace(" ", "_"), index=index)
+            key = CHART_KEY.format(view=name.lower().replace(" ", "_"), index=index)
             chart(figure, key, f"{name} chart {index + 1}")
 
     views()
