@@ -79,18 +79,18 @@ def open_expander(page) -> None:
         state = header.evaluate("summary => summary.closest('details')?.open")
         raise AssertionError(
             f"the Insight views' chooser did not appear after up to 3 clicks; the expander is "
-            f"open: "
-            f"{state}; expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
+            f"open: {state}; expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
         ) from None
 
 
 def show_view(page, name: str, keyboard: bool = False):
-    """Choose a view (a click, or Space on its focused option); return its first chart once
-    Plotly drew it."""
+    """Choose a view (a click, or Enter on its focused option: react-aria's toggle buttons
+    take Enter; Space did not select in headless Chromium); return its first chart once Plotly
+    drew it."""
     option = page.locator(EXPANDER).get_by_role("radio", name=name)
     if keyboard:
         option.focus()
-        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
     else:
         option.click()
     # Drawn in place by the live view's component (labelled "<view> chart 1"), or (a 3-D
