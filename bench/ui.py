@@ -30,9 +30,9 @@ g. ``painted_fps_8x16``: painted frames/s at ``?hidden=16,16,16,16,16,16,16,16``
 h. ``pause_latency_8x16_s``: Pause pressed while playing at 8x16, seconds from the click to
    the last change of the epoch counter (``data-epoch``, watched by a MutationObserver in
    the page), median of ``--loads`` pauses; the same at the defaults;
-i. ``insight_fps_ratio_<tab>``: painted frames/s of the default view (speed 1) playing with
-   the Insight expander open on each tab, divided by the mean of the closed measurements just
-   before and after it (closed, tab, closed, tab, …, all in one session and one run).
+i. ``insight_fps_ratio_<view>``: painted frames/s of the default view (speed 1) playing with
+   the Insight expander open on each view, divided by the mean of the closed measurements just
+   before and after it (closed, view, closed, view, …, all in one session and one run).
 
 The load average is printed at the start and the end: the machine is shared, so say what it was.
 """
@@ -370,8 +370,8 @@ def concurrent_sessions(
 
 
 def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
-    """i: painted fps with each Insight tab open against the panel closed, alternating."""
-    from ui.insight_panel import EXPANDER_KEY, TABS
+    """i: painted fps with each Insight view open against the panel closed, alternating."""
+    from ui.insight_panel import EXPANDER_KEY, VIEWS
 
     page = open_page(browser, base + "?speed=1")
     play(page)
@@ -391,10 +391,10 @@ def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
     # closed window (the one Gradient flow is compared with) was the highest of the run.
     time.sleep(12.0)
     closed = [settled_fps()]
-    for name in TABS:
-        expander.click()  # open (a rerun; the open tab is built, live every 2 s)
-        page.get_by_role("tab", name=name).click()
-        # Timeout: the tab's rerun and Plotly's first draw of its chart, on a busy machine.
+    for name in VIEWS:
+        expander.click()  # open (a rerun; the chosen view is built, live while playing)
+        page.locator(f".st-key-{EXPANDER_KEY}").get_by_role("radio", name=name).click()
+        # Timeout: the view's rerun and Plotly's first draw of its chart, on a busy machine.
         page.locator(f".st-key-{EXPANDER_KEY} .js-plotly-plot").first.wait_for(timeout=30_000)
         opened = settled_fps()
         expander.click()  # closed again

@@ -1,12 +1,21 @@
 """The Insight views under the live view: gradient flow, distributions, hidden space, scores.
 
-An expander (closed by default) holds four tabs; only the open tab of an open expander is
-built (both rerun the page when switched, so ``.open`` says which). While playing, the open
-tab redraws in its own fragment every few seconds (``LIVE_INTERVALS``, said under the tabs),
+An expander (closed by default) holds a segmented control that chooses one of the four views
+(``VIEWS``); only the chosen view of an open expander is built (opening, closing and choosing
+rerun the page, so ``.open`` and the control's value say which). While playing, the view
+redraws in its own fragment every few seconds (``LIVE_INTERVALS``, said under the chooser),
 not with every frame. Its charts are drawn by the live view's component (``chart``): one
 Plotly.js graph per chart stays mounted and is redrawn in place, where ``st.plotly_chart``
 remounted the chart with every redraw. bench/ui.py (letter i) measures the live view's painted
-frames/s with a tab open against the expander closed.
+frames/s with each view open against the expander closed.
+
+Why a segmented control, not ``st.tabs``: every live-view fragment run re-renders every element
+on the page in the browser (Streamlit's blocks and elements read the script run's state, which
+changes as each run starts and ends), so whatever the open panel holds is rendered again 2-4
+times a second between its redraws. ``st.tabs`` (react-aria: a collection rebuilt, a walk for
+a tabbable element) made that +200-250 ms/s of React work with a view open (CPU profile, load
+13-15); the segmented control +50-65 ms/s (load 9-14). docs/benchmarks.md, "Insight views'
+cost", has the measurements.
 
 ``insight_panel(run, model=None, moment=None)``: ``model`` defaults to the run's own; the
 timeline passes a model holding an earlier snapshot's parameters and its epoch as ``moment``
@@ -31,22 +40,18 @@ from . import state
 from .live_plotly import live_plotly
 
 EXPANDER_KEY = "expander_insight"
-TABS_KEY = "insight_tab"
+VIEW_KEY = "insight_view"
 HIDDEN_LAYER_KEY = "insight_hidden_layer"
-TABS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
-# Seconds between redraws of the open tab while playing (said under the tabs). A redraw holds
-# the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly redraw
-# the tab's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions' three
-# charts 120 ms; several times that on a loaded machine), time the live view does not paint.
-# bench/ui.py i on 2026-12-03 (docs/benchmarks.md, "Insight views' cost"; load 2-12, closed
-# frames/s varying up to ±35 % between windows of one run), open/closed painted frames/s:
-# Gradient flow at 5 s 0.60-0.97, Hidden space at 5 s 0.78-0.99, Scores at 5 s 0.76-1.11,
-# Distributions 0.74 at 10 s, 0.62 at 15 s, 0.72-0.84 at 30 s: not reliably the 0.9 issue 13
-# asks for. Before the charts were drawn in place (st.plotly_chart remounted them) Gradient
-# flow at 5 s measured 0.44 and Distributions at 10 s 0.60. Much of what is left stays while
-# a tab is open, between redraws (Streamlit re-renders the expander and its tabs with every
-# live-view run), so longer intervals buy little: Distributions (three charts) redraws every
-# 10 s, where 30 s measured no better.
+VIEWS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
+# Seconds between redraws of the chosen view while playing (said under the chooser). A redraw
+# holds the session's script thread (~30 ms for Gradient flow at epoch 2,000) and has Plotly
+# redraw the view's charts in place (Plotly.react at load 3: Gradient flow 33 ms, Distributions'
+# three charts 120 ms; several times that on a loaded machine), time the live view does not
+# paint. With the tabs gone (see above) these redraws are most of what an open view still costs
+# (CPU profile at load 9-14, Gradient flow: Plotly +110 ms/s, React +50-65 ms/s). bench/ui.py i
+# open/closed painted frames/s: docs/benchmarks.md, "Insight views' cost" (with st.tabs, load
+# 2-12: Gradient flow 0.60-0.97, Distributions 0.62-0.84, Hidden space 0.78-0.99, Scores
+# 0.76-1.11; with the segmented control see there: not yet measured on a quiet machine).
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
@@ -55,13 +60,14 @@ CHART_CONFIG = {"displaylogo": False}
 # (static/plotly-cartesian.min.js). Anything else (Hidden space's 3-D scatter) goes to
 # ``st.plotly_chart``, which remounts its chart on every redraw and loads a second Plotly.js.
 IN_PLACE_TRACES = frozenset({"scatter", "bar", "box", "heatmap"})
-CHART_KEY = "insight_chart_{tab}_{index}"  # the live_plotly key of a tab's index-th chart
+CHART_KEY = "insight_chart_{view}_{index}"  # the live_plotly key of a view's index-th chart
 
 
 def insight_panel(
     run: TrainingRun, model: engine.Model | None = None, moment: int | None = None
 ) -> None:
-    """The expander with the four tabs; builds only the open tab, live while playing."""
+    """The expander with the four views' chooser; builds only the chosen view, live while
+    playing."""
     expander = st.expander(
         "Insight: gradient flow, distributions, hidden space, scores",
         key=EXPANDER_KEY,
@@ -71,15 +77,15 @@ def insight_panel(
     with expander:
         if not expander.open:
             return
-        tabs = st.tabs(list(TABS), key=TABS_KEY, on_change="rerun")
-        for name, tab in zip(TABS, tabs):
-            if tab.open:
-                with tab:
-                    _open_tab(name, model, moment)
+        st.session_state.setdefault(VIEW_KEY, VIEWS[0])  # (a default would warn in tests)
+        name = st.segmented_control(
+            "Insight view", VIEWS, required=True, key=VIEW_KEY, label_visibility="collapsed"
+        )
+        _open_view(name or VIEWS[0], model, moment)
 
 
-def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None:
-    """One tab's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
+def _open_view(name: str, model: engine.Model | None, moment: int | None) -> None:
+    """One view's figures, in a fragment that reruns every LIVE_INTERVALS[name] s while playing (a
     given ``model``, an earlier moment, is drawn once: it does not change)."""
     live = model is None and state.playback().playing
     if live:
@@ -97,7 +103,7 @@ def _open_tab(name: str, model: engine.Model | None, moment: int | None) -> None
         scale = PRESENTATION_SCALE if settings.present else 1.0
         style = {"colors": colors, "scale": scale}
         for index, figure in enumerate(BUILDERS[name](run, shown, moment, style)):
-            key = CHART_KEY.format(tab=name.lower().replace(" ", "_"), index=index)
+            key = CHART_KEY.format(view=name.lower().replace(" ", "_"), index=index)
             chart(figure, key, f"{name} chart {index + 1}")
 
     views()

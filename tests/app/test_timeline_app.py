@@ -110,11 +110,11 @@ def test_rewatch_steps_the_shown_epoch_through_the_snapshots():
 
 def test_the_insight_views_follow_the_timeline():
     from tests.app.test_insight_app import charts
-    from ui.insight_panel import EXPANDER_KEY, TABS_KEY
+    from ui.insight_panel import EXPANDER_KEY, VIEW_KEY
 
     at = trained_and_paused()
     at.session_state[EXPANDER_KEY] = True
-    at.session_state[TABS_KEY] = "Scores"
+    at.session_state[VIEW_KEY] = "Scores"
     at.run()
     newest = charts(at)[0]
     timeline(at).set_value(10).run()

@@ -1,5 +1,6 @@
-"""The Insight views in real Chromium: each tab opens for binary, multi-class and regression
-data at 1280x720, its figure is drawn (pixels other than the background), no console errors."""
+"""The Insight views in real Chromium: each view opens for binary, multi-class and regression
+data at 1280x720 (chosen with the mouse, or the keyboard), its figure is drawn (pixels other
+than the background), no console errors."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.clicking import click_until
-from ui.insight_panel import EXPANDER_KEY, TABS
+from ui.insight_panel import EXPANDER_KEY, VIEWS
 
 APP = "app.py"
 METRICS = '[data-testid="np-metrics"]'
@@ -23,10 +24,10 @@ DATA = {
     "multi-class": "?dataset=blobs&classes=3",
     "regression": "?dataset=plane",
 }
-# The tabs each kind of data opens: all four once; for the other kinds, the two whose figures
+# The views each kind of data opens: all four once; for the other kinds, the two whose figures
 # depend on the kind (hidden space colours points by class or target; scores are a confusion
 # matrix or residuals). Gradient flow and distributions draw the same figure for every kind.
-TABS_OF = {"binary": TABS, "multi-class": TABS[2:], "regression": TABS[2:]}
+VIEWS_OF = {"binary": VIEWS, "multi-class": VIEWS[2:], "regression": VIEWS[2:]}
 # NP_SCREENSHOTS=<folder> keeps a screenshot of every view (to look at them).
 SCREENSHOTS = os.environ.get("NP_SCREENSHOTS")
 
@@ -65,41 +66,50 @@ def open_insight(browser, streamlit_url, query: str, width: int = VIEWPORT["widt
 
 
 def open_expander(page) -> None:
-    """Click the Insight expander's header until its tabs show: a click that lands while the
+    """Click the Insight expander's header until its views' chooser shows: a click that lands
+    while the
     Step's rerun is still redrawing the page can be undone by that rerun (the expander's
     element is replaced), as a person would see and click again."""
     header = page.locator(EXPANDER).locator("summary").first
     try:
-        # Timeout (click_until's 15 s a try): opening is a rerun that builds the first tab
+        # Timeout (click_until's 15 s a try): opening is a rerun that builds the first view
         # (1-3 s; 15 s under load).
-        click_until(header, page.locator(EXPANDER).get_by_role("tab").first)
+        click_until(header, page.locator(EXPANDER).get_by_role("radio").first)
     except PlaywrightTimeout:
         state = header.evaluate("summary => summary.closest('details')?.open")
         raise AssertionError(
-            f"the Insight tabs did not appear after up to 3 clicks; the expander is open: "
-            f"{state}; expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
+            f"the Insight views' chooser did not appear after up to 3 clicks; the expander is "
+            f"open: {state}; expander text: {page.locator(EXPANDER).inner_text()[:300]!r}"
         ) from None
 
 
-def show_tab(page, name: str):
-    """Click a tab; return the chart of its panel once Plotly drew it."""
-    page.get_by_role("tab", name=name).click()
-    panel = page.locator(f"{EXPANDER} [role=tabpanel]:visible")
-    chart = panel.locator(".js-plotly-plot .main-svg").first
-    # Timeout: switching tabs is a rerun, then Plotly.js draws (1-3 s on a busy machine).
-    chart.wait_for(timeout=30_000)
-    # The chart's element (its plot area), after the tab's rerun finished drawing it.
-    page.wait_for_timeout(500)  # Plotly's transitions and the tab's fade (300 ms) settle
-    # Drawn in place by the live view's component, or (a 3-D figure) by st.plotly_chart.
-    return panel.locator(".np-live-plotly, .stPlotlyChart").first
+def show_view(page, name: str, keyboard: bool = False):
+    """Choose a view (a click, or Enter on its focused option: react-aria's toggle buttons
+    take Enter; Space did not select in headless Chromium); return its first chart once Plotly
+    drew it."""
+    option = page.locator(EXPANDER).get_by_role("radio", name=name)
+    if keyboard:
+        option.focus()
+        page.keyboard.press("Enter")
+    else:
+        option.click()
+    # Drawn in place by the live view's component (labelled "<view> chart 1"), or (a 3-D
+    # figure) by st.plotly_chart.
+    chart = page.locator(
+        f'{EXPANDER} .np-live-plotly[aria-label="{name} chart 1"], {EXPANDER} .stPlotlyChart'
+    ).first
+    # Timeout: choosing a view is a rerun, then Plotly.js draws (1-3 s on a busy machine).
+    chart.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)  # Plotly's transitions settle before the screenshot
+    return chart
 
 
 @pytest.mark.parametrize("kind", DATA)
 def test_each_insight_tab_draws_its_figure(browser, streamlit_url, kind):
     context, page, errors = open_insight(browser, streamlit_url, DATA[kind])
     try:
-        for name in TABS_OF[kind]:
-            chart = show_tab(page, name)
+        for index, name in enumerate(VIEWS_OF[kind]):
+            chart = show_view(page, name, keyboard=index % 2 == 1)
             png = chart.screenshot()
             if SCREENSHOTS:
                 Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
