@@ -200,7 +200,7 @@ def clear_and_upload_gives_the_points_drawn(page, saved: Path, drawn) -> None:
     assert np.array_equal(back.is_train, drawn.is_train)
 
 
-def test_own_data_controls_fit_the_one_screen_layout(browser, streamlit_url):
+def test_own_data_controls_fit_the_one_screen_layout(page, streamlit_url):
     """At 1280×720 with your own data: Play, the data set, the output map and the loss chart on
     screen (as for a generated set), and the drawing controls too."""
     from playground.drawing import link_value
@@ -209,17 +209,14 @@ def test_own_data_controls_fit_the_one_screen_layout(browser, streamlit_url):
     points = np.array(LEFT + RIGHT)
     dataset = engine.Dataset.from_arrays(points, np.repeat([0, 1], 10))
     query = f"?dataset=custom&points={link_value(*engine.train_test_split(dataset, 0.5, 1))}"
-    context, page = open_at(browser, streamlit_url, 1280, 720, query)
-    try:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "own-data-1280x720.png"))
-        boxes = page.evaluate(BOXES)
-        assert boxes["scrollY"] == 0
-        for name in ("play", "dataset", "output", "loss"):
-            assert inside(boxes[name], 1280, 720), (name, boxes[name])
-        for widget in ("own_clear", "own_file_menu", "draw_mode", "draw_class"):
-            box = page.locator(f".st-key-{widget}").bounding_box()
-            assert box and box["y"] + box["height"] <= 720, (widget, box)
-        assert not page.errors
-    finally:
-        context.close()
+    open_at(page, streamlit_url, 1280, 720, query)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "own-data-1280x720.png"))
+    boxes = page.evaluate(BOXES)
+    assert boxes["scrollY"] == 0
+    for name in ("play", "dataset", "output", "loss"):
+        assert inside(boxes[name], 1280, 720), (name, boxes[name])
+    for widget in ("own_clear", "own_file_menu", "draw_mode", "draw_class"):
+        box = page.locator(f".st-key-{widget}").bounding_box()
+        assert box and box["y"] + box["height"] <= 720, (widget, box)
+    assert not page.errors

@@ -157,25 +157,19 @@ def scroll_to_top(page) -> None:
 
 
 @pytest.mark.parametrize("width,height", [(1280, 720), (820, 1180)])
-def test_the_panel_stays_below_the_one_screen_layout(browser, streamlit_url, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        open_playground(page, streamlit_url, "?dataset=spiral")
-        graph = settled_box(page, page.locator(GRAPH))
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-closed.png"))
-        panel = settled_box(page, page.get_by_text(PANEL))  # closed, as a visitor finds it
-        open_panel(page)
-        page.get_by_role("button", name="Save run").scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-open.png"))
-        scroll_to_top(page)
-        page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-open-top.png"))
-        # The live view has not moved or shrunk, and the panel starts below it.
-        assert settled_box(page, page.locator(GRAPH)) == graph
-        assert panel["y"] >= graph["y"] + graph["height"]
-        assert not errors
-    finally:
-        context.close()
+def test_the_panel_stays_below_the_one_screen_layout(page, streamlit_url, width, height):
+    page.set_viewport_size({"width": width, "height": height})  # before the first load
+    open_playground(page, streamlit_url, "?dataset=spiral")
+    graph = settled_box(page, page.locator(GRAPH))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-closed.png"))
+    panel = settled_box(page, page.get_by_text(PANEL))  # closed, as a visitor finds it
+    open_panel(page)
+    page.get_by_role("button", name="Save run").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-open.png"))
+    scroll_to_top(page)
+    page.screenshot(path=str(ARTIFACTS / f"run-file-panel-{width}-open-top.png"))
+    # The live view has not moved or shrunk, and the panel starts below it.
+    assert settled_box(page, page.locator(GRAPH)) == graph
+    assert panel["y"] >= graph["y"] + graph["height"]
+    assert not page.errors
