@@ -667,7 +667,9 @@ def backward_batch(
 
 
 @kernel(slp=True)
-def narrow_layer_backward(weights, acts, deltas, grad_weights, transposed, layer, rows, fan_in, width):
+def narrow_layer_backward(
+    weights, acts, deltas, grad_weights, transposed, layer, rows, fan_in, width
+):
     """∂L/∂W and the δ below for a layer narrower than BLOCK (the output layer, 1–7 units).
 
     The same sums as a plain loop over the units, in the same order (each starts at 0.0
