@@ -606,20 +606,17 @@ def backward_batch(
         fan_in = layout[layer, FAN_IN]
         width = lanes if layer < last else layout[layer, FAN_OUT]
         blocked = width % BLOCK == 0
-        for j in range(width):
-            total = 0.0
-            for s in range(rows):
-                total += deltas[layer + 1, s, j]
-            grad_biases[layer, j] = total
         if blocked:
-            weight_gradients(acts, deltas, grad_weights, layer, rows, fan_in, width)
+            weight_gradients(acts, deltas, grad_weights, grad_biases, layer, rows, fan_in, width)
         else:
-            for i in range(fan_in):
-                for j in range(width):
-                    total = 0.0
-                    for s in range(rows):
-                        total += acts[layer, s, i] * deltas[layer + 1, s, j]
-                    grad_weights[layer, i, j] = total
+            for j in range(width):
+                total = 0.0
+                for s in range(rows):
+                    total += deltas[layer + 1, s, j]
+                grad_biases[layer, j] = total
+            narrow_layer_backward(
+                weights, acts, deltas, grad_weights, transposed, layer, rows, fan_in, width
+            )
         if layer == 0:
             break
         prev_code = layout[layer - 1, ACTIVATION]
@@ -649,13 +646,6 @@ def backward_batch(
                     deltas[layer, s, b + LANE_5] = p5
                     deltas[layer, s, b + LANE_6] = p6
                     deltas[layer, s, b + LANE_7] = p7
-        else:
-            for s in range(rows):
-                for i in range(fan_in):
-                    total = 0.0
-                    for j in range(width):
-                        total += weights[layer, i, j] * deltas[layer + 1, s, j]
-                    deltas[layer, s, i] = total
         if keep < 1.0:
             # acts hold the dropped values m·g(z): δ gets the mask, g' needs g(z) itself.
             for s in range(rows):
@@ -677,13 +667,110 @@ def backward_batch(
 
 
 @kernel(slp=True)
-def weight_gradients(acts, deltas, grad_weights, layer, rows, fan_in, width):
-    """∂L/∂W = a^(l-1)ᵀ δ^(l) for a layer whose width is a multiple of BLOCK.
+def narrow_layer_backward(
+    weights, acts, deltas, grad_weights, transposed, layer, rows, fan_in, width
+):
+    """∂L/∂W and the δ below for a layer narrower than BLOCK (the output layer, 1–7 units).
+
+    The same sums as a plain loop over the units, in the same order (each starts at 0.0
+    and adds one product per row, or per unit, in turn), so the same bits; but the
+    ``fan_in`` side, not the output's 1–7 units, is the vectorised one: eight running
+    sums per block of input lanes, which SLP packs (``weight_gradients`` does this for
+    wide layers).  A plain loop over one output unit was a scalar chain per input:
+    ~6 % of a 2-8-8-8-1 batch (perf, docs/benchmarks.md).
+
+    Lanes past ``fan_in`` are summed too (their activations may be non-zero, sigmoid's
+    0.5), but their weight gradients are not stored: padding gradients stay 0.  Their δ
+    are stored: 0.0 + Σ 0·δ = 0.0 (padding weights are 0 and this δ is finite, or the
+    loss was not), the value those lanes always hold.  ``transposed`` is scratch.
+    """
+    lanes = acts.shape[2]
+    # Weight gradients, into transposed[j, :] first (consecutive stores for SLP).
+    for j in range(width):
+        for block in range(0, lanes, BLOCK):
+            b = np.uint64(block)
+            g0 = g1 = g2 = g3 = g4 = g5 = g6 = g7 = 0.0
+            for s in range(rows):
+                d = deltas[layer + 1, s, j]
+                g0 += acts[layer, s, b] * d
+                g1 += acts[layer, s, b + LANE_1] * d
+                g2 += acts[layer, s, b + LANE_2] * d
+                g3 += acts[layer, s, b + LANE_3] * d
+                g4 += acts[layer, s, b + LANE_4] * d
+                g5 += acts[layer, s, b + LANE_5] * d
+                g6 += acts[layer, s, b + LANE_6] * d
+                g7 += acts[layer, s, b + LANE_7] * d
+            transposed[j, b] = g0
+            transposed[j, b + LANE_1] = g1
+            transposed[j, b + LANE_2] = g2
+            transposed[j, b + LANE_3] = g3
+            transposed[j, b + LANE_4] = g4
+            transposed[j, b + LANE_5] = g5
+            transposed[j, b + LANE_6] = g6
+            transposed[j, b + LANE_7] = g7
+        for i in range(fan_in):
+            grad_weights[layer, i, j] = transposed[j, i]
+    if layer == 0:
+        return
+    # δ of the layer below before g': δ_i = Σ_j w_ij δ_j, through Wᵀ's first ``width`` rows.
+    for j in range(width):
+        for i in range(lanes):
+            transposed[j, i] = weights[layer, i, j]
+    for s in range(rows):
+        for block in range(0, lanes, BLOCK):
+            b = np.uint64(block)
+            p0 = p1 = p2 = p3 = p4 = p5 = p6 = p7 = 0.0
+            for j in range(width):
+                d = deltas[layer + 1, s, j]
+                p0 += transposed[j, b] * d
+                p1 += transposed[j, b + LANE_1] * d
+                p2 += transposed[j, b + LANE_2] * d
+                p3 += transposed[j, b + LANE_3] * d
+                p4 += transposed[j, b + LANE_4] * d
+                p5 += transposed[j, b + LANE_5] * d
+                p6 += transposed[j, b + LANE_6] * d
+                p7 += transposed[j, b + LANE_7] * d
+            deltas[layer, s, b] = p0
+            deltas[layer, s, b + LANE_1] = p1
+            deltas[layer, s, b + LANE_2] = p2
+            deltas[layer, s, b + LANE_3] = p3
+            deltas[layer, s, b + LANE_4] = p4
+            deltas[layer, s, b + LANE_5] = p5
+            deltas[layer, s, b + LANE_6] = p6
+            deltas[layer, s, b + LANE_7] = p7
+
+
+@kernel(slp=True)
+def weight_gradients(acts, deltas, grad_weights, grad_biases, layer, rows, fan_in, width):
+    """∂L/∂W = a^(l-1)ᵀ δ^(l) and ∂L/∂b = Σ_s δ^(l) for a layer whose width is a multiple
+    of BLOCK.
 
     Eight running sums over the rows per block of lanes, in registers (SLP packs them
     into one vector).  A function of its own on purpose: inlined into the much larger
-    backward pass, LLVM left the same loop scalar (measured 4× slower).
+    backward pass, LLVM left the same loop scalar (measured 4× slower).  The bias sums
+    are the same sums a loop per lane makes (0.0, then each row's δ in turn), as one
+    register block: per lane they were a scalar chain, ~3.5 % of a 2-8-8-8-1 batch.
     """
+    for block in range(0, width, BLOCK):
+        b = np.uint64(block)
+        t0 = t1 = t2 = t3 = t4 = t5 = t6 = t7 = 0.0
+        for s in range(rows):
+            t0 += deltas[layer + 1, s, b]
+            t1 += deltas[layer + 1, s, b + LANE_1]
+            t2 += deltas[layer + 1, s, b + LANE_2]
+            t3 += deltas[layer + 1, s, b + LANE_3]
+            t4 += deltas[layer + 1, s, b + LANE_4]
+            t5 += deltas[layer + 1, s, b + LANE_5]
+            t6 += deltas[layer + 1, s, b + LANE_6]
+            t7 += deltas[layer + 1, s, b + LANE_7]
+        grad_biases[layer, b] = t0
+        grad_biases[layer, b + LANE_1] = t1
+        grad_biases[layer, b + LANE_2] = t2
+        grad_biases[layer, b + LANE_3] = t3
+        grad_biases[layer, b + LANE_4] = t4
+        grad_biases[layer, b + LANE_5] = t5
+        grad_biases[layer, b + LANE_6] = t6
+        grad_biases[layer, b + LANE_7] = t7
     for i in range(fan_in):
         for block in range(0, width, BLOCK):
             b = np.uint64(block)
