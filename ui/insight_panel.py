@@ -51,7 +51,8 @@ VIEWS = ("Gradient flow", "Distributions", "Hidden space", "Scores")
 # (CPU profile at load 9-14, Gradient flow: Plotly +110 ms/s, React +50-65 ms/s). bench/ui.py i
 # open/closed painted frames/s: docs/benchmarks.md, "Insight views' cost" (with st.tabs, load
 # 2-12: Gradient flow 0.60-0.97, Distributions 0.62-0.84, Hidden space 0.78-0.99, Scores
-# 0.76-1.11; with the segmented control see there: not yet measured on a quiet machine).
+# 0.76-1.11; with the segmented control, three runs at load 0.2-1.9: 0.83-0.96, 0.87-0.92,
+# 0.88-1.00, 0.74-1.03, closed windows of one run varying up to ±20 %).
 LIVE_INTERVALS = {"Gradient flow": 5.0, "Distributions": 10.0, "Hidden space": 5.0, "Scores": 5.0}
 _PERCENTILES = "_insight_percentiles"  # (recorder id, SnapshotPercentiles) of this session
 CHART_CONFIG = {"displaylogo": False}
