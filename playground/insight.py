@@ -509,14 +509,14 @@ def parameter_bands_figure(
                 if moment is not None:
                     shapes.append(_moment_line(moment, x_ref, y_ref, colors, scale))
                 panel += 1
-    if len(epochs) < 2:
-        annotations.append(
-            _note(
-                "The bands grow as training goes on (recorded while this panel is open).",
-                colors,
-                scale,
-            )
-        )
+    if len(epochs) < 2 and domains:
+        note = "The bands grow as training goes on (recorded while this panel is open)."
+        # In the middle of the (empty) weights row, on the page's background so the empty
+        # panels' tick labels do not show through it: the figure's middle is the gap where
+        # the bias panels' titles are.
+        _, top_row = domains[0]
+        on_background = {"y": sum(top_row) / 2, "bgcolor": colors.theme.background}
+        annotations.append({**_note(note, colors, scale), **on_background, "borderpad": 4})
     layout["annotations"] = annotations
     layout["shapes"] = shapes
     return {"data": traces, "layout": layout}
