@@ -620,32 +620,8 @@ def backward_batch(
         if layer == 0:
             break
         prev_code = layout[layer - 1, ACTIVATION]
-        if blocked:
-            for i in range(lanes):
-                for j in range(lanes):
-                    transposed[j, i] = weights[layer, i, j]
-            for s in range(rows):
-                for block in range(0, lanes, BLOCK):
-                    b = np.uint64(block)
-                    p0 = p1 = p2 = p3 = p4 = p5 = p6 = p7 = 0.0
-                    for j in range(width):
-                        d = deltas[layer + 1, s, j]
-                        p0 += d * transposed[j, b]
-                        p1 += d * transposed[j, b + LANE_1]
-                        p2 += d * transposed[j, b + LANE_2]
-                        p3 += d * transposed[j, b + LANE_3]
-                        p4 += d * transposed[j, b + LANE_4]
-                        p5 += d * transposed[j, b + LANE_5]
-                        p6 += d * transposed[j, b + LANE_6]
-                        p7 += d * transposed[j, b + LANE_7]
-                    deltas[layer, s, b] = p0
-                    deltas[layer, s, b + LANE_1] = p1
-                    deltas[layer, s, b + LANE_2] = p2
-                    deltas[layer, s, b + LANE_3] = p3
-                    deltas[layer, s, b + LANE_4] = p4
-                    deltas[layer, s, b + LANE_5] = p5
-                    deltas[layer, s, b + LANE_6] = p6
-                    deltas[layer, s, b + LANE_7] = p7
+        if blocked:  # (narrow_layer_backward made the narrow layer's δ below)
+            delta_below(weights, deltas, transposed, layer, rows, width)
         if keep < 1.0:
             # acts hold the dropped values m·g(z): δ gets the mask, g' needs g(z) itself.
             for s in range(rows):
@@ -710,9 +686,21 @@ def narrow_layer_backward(
             transposed[j, b + LANE_7] = g7
         for i in range(fan_in):
             grad_weights[layer, i, j] = transposed[j, i]
-    if layer == 0:
-        return
-    # δ of the layer below before g': δ_i = Σ_j w_ij δ_j, through Wᵀ's first ``width`` rows.
+    if layer > 0:
+        delta_below(weights, deltas, transposed, layer, rows, width)
+
+
+@kernel(slp=True)
+def delta_below(weights, deltas, transposed, layer, rows, width):
+    """δ of the layer below ``layer``, before g': δ_i = Σ_j w_ij δ_j over the layer's
+    ``width`` units, for every lane i (wide and narrow layers alike).
+
+    Wᵀ's first ``width`` rows go into ``transposed`` (scratch), which turns δ Wᵀ into the
+    same running-sum form as the forward pass, eight lanes per block in registers, instead
+    of one dot product per unit.  Each sum starts at 0.0 and adds one product per unit in
+    turn.
+    """
+    lanes = deltas.shape[2]
     for j in range(width):
         for i in range(lanes):
             transposed[j, i] = weights[layer, i, j]
