@@ -5,10 +5,11 @@
 
 The sweep is issue 14's: 2-8-8-1 on the circle, batch 10, 64 runs (learning rate × activation
 × 4 weight seeds), 300 epochs each. Every configuration runs the same sweep after a warm-up run
-on each worker (the Numba kernels loaded from their cache): serial in this process, serial in
+on each worker (the Numba kernels loaded from their cache; a cluster is started for each round
+and closed after it): serial in this process, serial in
 a process of its own (no Dask threads beside it), two plain processes with half the runs each
 (no Dask: what 2 cores can give), 1 worker process, 2 worker processes, 1 worker of 2 threads,
-taking turns for ``--repeats`` rounds (the clusters and processes stay up).
+taking turns for ``--repeats`` rounds (the plain processes stay up).
 Prints each one's best round: runs/s, the speed-up over serial and Dask's share of the
 workers' time:
 
@@ -70,6 +71,20 @@ def measure(function, n_runs: int, workers: int) -> dict[str, float]:
     return rates(n_runs, wall, busy, workers)
 
 
+def on_cluster(plan, workers: int, threads: int, processes: bool) -> dict[str, float]:
+    """The sweep on a local cluster started for this round and closed after it (not timed).
+
+    One cluster at a time, as a server has: with every configuration's cluster up all along,
+    the idle ones' schedulers (in this process, beside the client) and workers kept their
+    periodic checks running, and Dask's share of the measured wall time was 19 % where one
+    cluster alone gave 8-10 % (docs/benchmarks.md)."""
+    from distributed import Client
+
+    with local_cluster(workers, threads, processes) as cluster, Client(cluster) as client:
+        warm_up(client)  # imports and Numba cache before the clock starts
+        return measure(lambda: Sweep(plan, client).wait(), plan.n_runs, workers * threads)
+
+
 def serve(epochs: int, seeds: int) -> None:
     """A plain process for the bench: for each "start stop" line on stdin, trains those runs of
     the sweep serially and prints the wall seconds and the runs' summed seconds."""
@@ -121,8 +136,6 @@ def main() -> None:
     if args.serve:
         serve(*args.serve)
         return
-    from distributed import Client
-
     seeds = SEEDS[:1] if args.quick else SEEDS
     epochs = 100 if args.quick else 300
     plan = plan_sweep(BASE, AXES, seeds, epochs)
@@ -140,12 +153,7 @@ def main() -> None:
                 stack.callback(plain.close)
                 functions[name] = lambda p=plain, w=workers: rates(n, *p.run(n), w)
                 continue
-            cluster = stack.enter_context(local_cluster(workers, threads, processes))
-            client = stack.enter_context(Client(cluster))
-            warm_up(client)  # imports and Numba cache before the clock starts
-            functions[name] = lambda c=client, w=workers * threads: measure(
-                lambda: Sweep(plan, c).wait(), n, w
-            )
+            functions[name] = lambda w=workers, t=threads, p=processes: on_cluster(plan, w, t, p)
         # The configurations take turns, round after round, so that each sees the same
         # minutes of this shared machine; the best round of each is printed.
         best: dict[str, dict[str, float]] = {}

@@ -32,7 +32,10 @@ h. ``pause_latency_8x16_s``: Pause pressed while playing at 8x16, seconds from t
    the page), median of ``--loads`` pauses; the same at the defaults;
 i. ``insight_fps_ratio_<view>``: painted frames/s of the default view (speed 1) playing with
    the Insight expander open on each view, divided by the mean of the closed measurements just
-   before and after it (closed, view, closed, view, …, all in one session and one run).
+   before and after it (closed, view, closed, view, …, all in one session and one run). Each
+   window lasts a whole number of the views' redraw intervals (at least two of the longest,
+   and ``--seconds``): a 10 s window held one redraw of Distributions, or none, or two; each
+   view is measured in ``--insight-rounds`` rounds and its ratio is over all of them.
 
 The load average is printed at the start and the end: the machine is shared, so say what it was.
 """
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -369,10 +373,13 @@ def concurrent_sessions(
     return ok
 
 
-def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
-    """i: painted fps with each Insight view open against the panel closed, alternating."""
-    from ui.insight_panel import EXPANDER_KEY, VIEWS
+def insight_cost(browser, base: str, pid: int, seconds: float, rounds: int) -> None:
+    """i: painted fps with each Insight view open against the panel closed, alternating, for
+    ``rounds`` rounds over the four views."""
+    from ui.insight_panel import EXPANDER_KEY, LIVE_INTERVALS, VIEWS
 
+    longest = max(LIVE_INTERVALS.values())
+    seconds = longest * max(2, math.ceil(seconds / longest))
     page = open_page(browser, base + "?speed=1")
     play(page)
     expander = page.locator(f".st-key-{EXPANDER_KEY} summary")
@@ -391,17 +398,28 @@ def insight_cost(browser, base: str, pid: int, seconds: float) -> None:
     # closed window (the one Gradient flow is compared with) was the highest of the run.
     time.sleep(12.0)
     closed = [settled_fps()]
+    opened: dict[str, list[float]] = {name: [] for name in VIEWS}
+    around: dict[str, list[float]] = {name: [] for name in VIEWS}  # closed windows' means
+    for _ in range(rounds):
+        for name in VIEWS:
+            expander.click()  # open (a rerun; the chosen view is built, live while playing)
+            page.locator(f".st-key-{EXPANDER_KEY}").get_by_role("radio", name=name).click()
+            # Timeout: the view's rerun and Plotly's first draw of its chart, on a busy machine.
+            page.locator(f".st-key-{EXPANDER_KEY} .js-plotly-plot").first.wait_for(timeout=30_000)
+            opened[name].append(settled_fps())
+            expander.click()  # closed again
+            closed.append(settled_fps())
+            around[name].append((closed[-2] + closed[-1]) / 2)
+    # The host's share of these 2 cores moves the closed windows by up to ±10 % from one to the
+    # next: each view's ratio is over all its rounds, and each round's ratio is printed too.
     for name in VIEWS:
-        expander.click()  # open (a rerun; the chosen view is built, live while playing)
-        page.locator(f".st-key-{EXPANDER_KEY}").get_by_role("radio", name=name).click()
-        # Timeout: the view's rerun and Plotly's first draw of its chart, on a busy machine.
-        page.locator(f".st-key-{EXPANDER_KEY} .js-plotly-plot").first.wait_for(timeout=30_000)
-        opened = settled_fps()
-        expander.click()  # closed again
-        closed.append(settled_fps())
-        ratio = opened / max((closed[-2] + closed[-1]) / 2, 1e-9)
         key = name.lower().replace(" ", "_")
-        print(f"insight_fps_{key}={opened:.1f}  insight_fps_ratio_{key}={ratio:.2f}")
+        ratio = statistics.mean(opened[name]) / max(statistics.mean(around[name]), 1e-9)
+        each = ", ".join(f"{o / max(c, 1e-9):.2f}" for o, c in zip(opened[name], around[name]))
+        print(
+            f"insight_fps_{key}={statistics.mean(opened[name]):.1f}  "
+            f"insight_fps_ratio_{key}={ratio:.2f}  (rounds: {each})"
+        )
     print(f"insight_fps_closed={', '.join(f'{fps:.1f}' for fps in closed)}")
     page.context.close()
 
@@ -414,6 +432,9 @@ def main() -> int:
         "--settle", type=float, default=6.0, help="seconds of play before measuring c."
     )
     parser.add_argument("--loads", type=int, default=3, help="page loads to time (median)")
+    parser.add_argument(
+        "--insight-rounds", type=int, default=2, help="i: rounds over the four views"
+    )
     parser.add_argument(
         "--only", default="abcdefghi", help="which measurements to run, e.g. 'ab' (default all)"
     )
@@ -453,7 +474,7 @@ def main() -> int:
             if "h" in args.only:
                 pause_latency(browser, base, args.loads)
             if "i" in args.only:
-                insight_cost(browser, base, server.pid, args.seconds)
+                insight_cost(browser, base, server.pid, args.seconds, args.insight_rounds)
             if "c" in args.only and args.pages > 0:
                 ok = concurrent_sessions(
                     browser, base, server.pid, args.pages, args.seconds, args.settle
