@@ -80,7 +80,9 @@ def base_layout(colors: FigureColors, scale: float, height: int = INSIGHT_HEIGHT
     font = round(FONT_SIZE * scale)
     return {
         "height": round(height * scale),
-        "margin": {"l": round(4 * font), "r": round(1.5 * font), "t": round(3 * font), "b": font},
+        # Top: the panels' titles sit below Plotly's modebar (~26 px, shown while the pointer is
+        # over the chart); with 3 font sizes it covered the right-hand panel's title.
+        "margin": {"l": round(4 * font), "r": round(1.5 * font), "t": round(4 * font), "b": font},
         "font": {"size": font, "color": colors.theme.text},
         "plot_bgcolor": TRANSPARENT,
         "paper_bgcolor": TRANSPARENT,
@@ -982,7 +984,7 @@ def scores_figure(
             ids or regression targets (``engine.Dataset.y``); the test set may be empty.
     """
     layout = base_layout(colors, scale, INSIGHT_HEIGHT)
-    domains = panel_domains(2, columns=2, gap=0.16)
+    domains = panel_domains(2, columns=2, gap=0.2)  # room for the right panel's row labels
     traces, annotations = [], []
     sets = (("train", train_inputs, train_y), ("test", test_inputs, test_y))
     for k, (name, inputs, y) in enumerate(sets):
@@ -1067,10 +1069,21 @@ def scores_figure(
                 colors,
                 domain=y_domain,
                 anchor=x_ref,
-                title={"text": "true · accuracy"},
                 type="category",
                 autorange="reversed",
             )
         annotations.append(_panel_title(title, x_domain, y_domain, colors, scale))
+    if kind != "regression":
+        # What the rows say, once above both panels: as the y axes' title it sat on the rows'
+        # labels (Plotly keeps an axis title inside the margins; seen at 820 and 1280 px).
+        layout["margin"]["t"] = round(4.5 * FONT_SIZE * scale)
+        annotations.append(
+            {
+                **_note("rows: true class · its accuracy", colors, scale),
+                "y": 1.0,
+                "yanchor": "bottom",
+                "yshift": round(2.0 * FONT_SIZE * scale),
+            }
+        )
     layout["annotations"] = annotations
     return {"data": traces, "layout": layout}

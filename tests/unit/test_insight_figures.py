@@ -105,6 +105,9 @@ def test_scores_of_a_classifier_count_its_predictions():
     assert heatmap["y"] == ["class 0 · 50%", "class 1 · 67%"]
     assert figure["layout"]["annotations"][0]["text"] == "train: 60% correct"
     assert figure["layout"]["annotations"][1]["text"] == "test: no points"
+    # What the rows say is a note above the panels, not a y-axis title over the rows' labels.
+    assert figure["layout"]["annotations"][2]["text"] == "rows: true class · its accuracy"
+    assert "title" not in figure["layout"]["yaxis"]
 
 
 def test_dead_relu_and_saturated_units_are_counted():
