@@ -105,7 +105,7 @@ def show_view(page, name: str, keyboard: bool = False):
 
 
 @pytest.mark.parametrize("kind", DATA)
-def test_each_insight_tab_draws_its_figure(browser, streamlit_url, kind):
+def test_each_insight_view_draws_its_figure(browser, streamlit_url, kind):
     context, page, errors = open_insight(browser, streamlit_url, DATA[kind])
     try:
         for index, name in enumerate(VIEWS_OF[kind]):
