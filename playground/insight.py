@@ -352,6 +352,18 @@ def _note(text: str, colors: FigureColors, scale: float) -> dict:
     }
 
 
+def _note_above(text: str, layout: dict, colors: FigureColors, scale: float) -> dict:
+    """A sentence above the panels' titles, for all of them; makes room for it in ``layout``'s
+    top margin."""
+    layout["margin"]["t"] = round(4.5 * FONT_SIZE * scale)
+    return {
+        **_note(text, colors, scale),
+        "y": 1.0,
+        "yanchor": "bottom",
+        "yshift": round(2.0 * FONT_SIZE * scale),
+    }
+
+
 # ---------------------------------------------------------------- 2. distributions
 
 
@@ -539,7 +551,6 @@ def histogram_figure(
     rows = math.ceil(len(histograms) / MAX_COLUMNS)
     layout = base_layout(colors, scale, INSIGHT_HEIGHT * rows * 3 // 4)
     layout["barmode"] = "overlay"
-    layout["margin"]["t"] = round(4.5 * FONT_SIZE * scale)  # the note above the panel titles
     traces, annotations = [], []
     for layer, (histogram, (x_domain, y_domain)) in enumerate(zip(histograms, domains)):
         x_name, y_name, x_ref, y_ref = _axis_names(layer)
@@ -573,14 +584,7 @@ def histogram_figure(
                     "hovertemplate": f"{kind} near %{{x:.3g}}: %{{y}}<extra></extra>",
                 }
             )
-    annotations.append(
-        {
-            **_note("filled: weights · outlined: biases", colors, scale),
-            "y": 1.0,
-            "yanchor": "bottom",
-            "yshift": round(2.0 * FONT_SIZE * scale),
-        }
-    )
+    annotations.append(_note_above("filled: weights · outlined: biases", layout, colors, scale))
     layout["annotations"] = annotations
     return {"data": traces, "layout": layout}
 
@@ -1076,14 +1080,6 @@ def scores_figure(
     if kind != "regression":
         # What the rows say, once above both panels: as the y axes' title it sat on the rows'
         # labels (Plotly keeps an axis title inside the margins; seen at 820 and 1280 px).
-        layout["margin"]["t"] = round(4.5 * FONT_SIZE * scale)
-        annotations.append(
-            {
-                **_note("rows: true class · its accuracy", colors, scale),
-                "y": 1.0,
-                "yanchor": "bottom",
-                "yshift": round(2.0 * FONT_SIZE * scale),
-            }
-        )
+        annotations.append(_note_above("rows: true class · its accuracy", layout, colors, scale))
     layout["annotations"] = annotations
     return {"data": traces, "layout": layout}
