@@ -823,10 +823,16 @@ def hidden_space_figure(
         title = f"{name}: its 3 units (drag to rotate)"
     else:
         title = f"{name}: its 2 units"
+    # Just above the plot area, where the panels' titles sit: the top of the margin is the
+    # modebar's, which covered this title's end at 820 px.
     layout["title"] = {
         "text": title,
         "x": 0.5,
         "xanchor": "center",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "pad": {"b": 4},
         "font": {"size": round(FONT_SIZE * scale)},
     }
     marker = {
@@ -915,7 +921,9 @@ def hidden_space_figure(
             "name": "training points",
         }
     )
-    layout["xaxis"] = _axis(colors, title={"text": space.axis_titles[0]})
+    # Equal scales; a wide chart narrows its plot area around the points rather than
+    # widening the x range into empty plane (at 1920 px: -6..6 around points in -1.5..2).
+    layout["xaxis"] = _axis(colors, title={"text": space.axis_titles[0]}, constrain="domain")
     layout["yaxis"] = _axis(
         colors, title={"text": space.axis_titles[1]}, scaleanchor="x", scaleratio=1
     )

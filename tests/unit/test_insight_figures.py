@@ -33,7 +33,16 @@ def test_an_identity_hidden_layer_maps_the_grid_onto_itself():
     drawn = np.array([[x, y] for x, y in zip(grid["x"], grid["y"]) if x is not None])
     np.testing.assert_allclose(drawn, insight.grid_lines().reshape(-1, 2), atol=1e-12)
     assert markers["x"] == [1.0, 3.0, 0.0] and markers["y"] == [-2.0, 4.0, 0.5]
-    assert "its 2 units" in figure["layout"]["title"]["text"]
+    layout = figure["layout"]
+    assert "its 2 units" in layout["title"]["text"]
+    # Equal scales that narrow the plot area on a wide page instead of padding the x range
+    # with empty plane; the title just above the plot area, clear of the modebar.
+    assert layout["yaxis"]["scaleanchor"] == "x" and layout["xaxis"]["constrain"] == "domain"
+    assert (layout["title"]["yref"], layout["title"]["y"], layout["title"]["yanchor"]) == (
+        "paper",
+        1,
+        "bottom",
+    )
 
 
 def test_grid_lines_cover_the_plane():
