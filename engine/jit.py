@@ -11,7 +11,18 @@ process, ours included, compiles as usual.  The engine's results are checked aga
 plain NumPy reference and finite differences by the test suite (``tests/unit``,
 ``tests/property``).
 
-``entry=True`` marks the kernels Python calls; the others get no CPython or C wrapper.
+``entry=True`` marks the kernels Python calls; the others get no CPython or C wrapper, and
+no reference counting (Numba's private ``_nrt=False`` option, ``INNER_OPTIONS``).  Numba's
+runtime (NRT) increments an array argument's reference count on entry and decrements it on
+exit, an atomic pair per array, and its pass that removes such pairs gives up in a function
+that calls another: ``forward_batch`` and ``backward_batch`` paid 11 and 12 pairs per
+mini-batch, ~37 in all per batch of a 2-8-8-8-1 network.  An inner kernel only borrows its
+arguments from the entry kernel that owns them, so the counts are not needed there: without
+them 2-8-8-8-1 trains ~6 % faster, bit for bit the same (docs/benchmarks.md).  Without NRT
+a kernel cannot allocate (Numba refuses ``np.empty`` at compile time), and it must not
+return an array (its caller would release a reference it was never given), which
+``kernel`` refuses when it compiles one.  ``tests/unit/test_numba_internals.py`` checks
+both, and that Numba still takes the option.
 
 The compiled kernels are cached on disk in a directory named after a digest of every engine
 source file (``cache_directory``): Numba keys a cached kernel by its own file's time stamp
@@ -40,6 +51,8 @@ from numba import njit
 from numba.core.compiler_lock import global_compiler_lock
 
 OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
+# Kernels called from compiled code only (see the module's docstring).
+INNER_OPTIONS = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True, "_nrt": False}
 ENGINE_DIRECTORY = Path(__file__).resolve().parent
 
 
@@ -69,14 +82,14 @@ def kernel(function=None, *, entry=False, slp=False, **extra_options):
     Only ``entry=True`` kernels can be called from Python.  The others are called from
     compiled code only, so they skip the CPython and C-callable wrappers Numba would
     otherwise generate and compile for each (argument boxing code for tuples of arrays
-    is a large part of a small function's compile time).
+    is a large part of a small function's compile time), and reference counting.
     """
 
     def wrap(python_function):
         if numba.config.DISABLE_JIT:
             return _plain(python_function) if entry else python_function
-        wrappers = {} if entry else {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
-        dispatcher = njit(**OPTIONS, **wrappers, **extra_options)(python_function)
+        inner = {} if entry else INNER_OPTIONS
+        dispatcher = njit(**OPTIONS, **inner, **extra_options)(python_function)
         compile_plain = dispatcher.compile
 
         def compile_with_slp(signature):
@@ -84,9 +97,12 @@ def kernel(function=None, *, entry=False, slp=False, **extra_options):
                 previous = numba.config.SLP_VECTORIZE
                 numba.config.SLP_VECTORIZE = int(slp)
                 try:
-                    return compile_plain(signature)
+                    entry_point = compile_plain(signature)
                 finally:
                     numba.config.SLP_VECTORIZE = previous
+                if not entry:
+                    _refuse_returned_arrays(dispatcher)
+                return entry_point
 
         # Both calls from Python and references from other jitted functions compile
         # through ``dispatcher.compile``, so one instance attribute covers every path.
@@ -94,6 +110,24 @@ def kernel(function=None, *, entry=False, slp=False, **extra_options):
         return dispatcher
 
     return wrap(function) if function is not None else wrap
+
+
+def _holds_an_array(kind) -> bool:
+    if isinstance(kind, numba.types.BaseTuple):
+        return any(_holds_an_array(member) for member in kind.types)
+    return isinstance(kind, numba.types.ArrayCompatible)
+
+
+def _refuse_returned_arrays(dispatcher) -> None:
+    """An inner kernel has no reference counting (``INNER_OPTIONS``): an array it returned
+    would reach its caller without the reference the caller releases later."""
+    for signature in dispatcher.nopython_signatures:
+        if _holds_an_array(signature.return_type):
+            raise TypeError(
+                f"{dispatcher.py_func.__qualname__} returns {signature.return_type}: a kernel "
+                "called from compiled code must not return an array (it runs without reference "
+                "counting); write into an array argument instead, or make it an entry kernel."
+            )
 
 
 def _plain(python_function):

@@ -4,8 +4,8 @@ upgrade that moves one fails here rather than silently making the engine slower.
 ``engine.jit.kernel(slp=True)`` turns on LLVM's SLP vectoriser for one kernel (Numba has it off
 by default) by flipping ``numba.config.SLP_VECTORIZE`` under Numba's global compiler lock while
 that kernel's dispatcher compiles (its ``compile`` method is wrapped); ``entry=False`` kernels
-skip the CPython and C wrappers (``no_cpython_wrapper``, ``no_cfunc_wrapper``). The gains are in
-docs/benchmarks.md ("Private internals").
+skip the CPython and C wrappers (``no_cpython_wrapper``, ``no_cfunc_wrapper``) and reference
+counting (the private ``_nrt=False``). The gains are in docs/benchmarks.md ("Private internals").
 """
 
 from __future__ import annotations
@@ -179,4 +179,96 @@ def test_numba_caches_where_numba_config_cache_dir_says_when_a_kernel_is_defined
         "Numba no longer reads numba.config.CACHE_DIR when a cached function is defined: "
         "engine/jit.py's cache directory keyed by the engine's sources has no effect, and an "
         "edited engine helper could run as its old compiled code."
+    )
+
+
+# An inner kernel that takes arrays and calls another kernel: the case where Numba's pass that
+# removes reference-count pairs gives up, and where engine/jit.py's inner kernels drop them.
+NRT_MODULE = """
+from numba import njit
+from engine.jit import OPTIONS, kernel
+
+@kernel
+def leaf(a, out):
+    out[0] += a[0]
+
+@kernel
+def inner(a, b, out):
+    leaf(a, out)
+    leaf(b, out)
+
+# The same body with Numba's defaults (a function of its own: the cache is per function).
+@njit(**OPTIONS)
+def counted(a, b, out):
+    leaf(a, out)
+    leaf(b, out)
+
+# Numba itself refuses to return a view without reference counting, but not the argument.
+@kernel
+def same(a):
+    return a
+
+@kernel(entry=True)
+def returns_an_argument(a):
+    return same(a).sum()
+
+@kernel(entry=True)
+def caller(a, b, out):
+    inner(a, b, out)
+"""
+NRT_REPORT = """
+import json, re
+import numpy as np
+import nrt_kernels as m
+
+a, b, out = np.ones(3), np.ones(3), np.zeros(1)
+m.caller(a, b, out)
+m.counted(a, b, out)
+calls = re.compile(r"call void @NRT_(?:incref|decref)")
+count = lambda k: sum(len(calls.findall(c.library.get_llvm_str())) for c in k.overloads.values())
+try:
+    m.returns_an_argument(a)
+    refused = ""
+except Exception as error:
+    refused = str(error)
+print(json.dumps({
+    "inner": count(m.inner), "counted": count(m.counted), "out": out[0], "refused": refused
+}))
+"""
+
+
+def test_inner_kernels_do_no_reference_counting_and_return_no_arrays(tmp_path):
+    (tmp_path / "nrt_kernels.py").write_text(NRT_MODULE)
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(tmp_path / "cache"),  # empty: cached code cannot be inspected
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
+    }
+    env.pop("NUMBA_DISABLE_JIT", None)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(NRT_REPORT)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, (
+        "Compiling a kernel with Numba's private _nrt=False option failed; engine/jit.py's "
+        "INNER_OPTIONS uses it for every inner kernel:\n" + result.stderr[-3000:]
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["out"] == 4.0, report
+    assert report["counted"] > 0, (
+        "Numba now removes the reference counts of a function that calls another by itself: "
+        f"engine/jit.py's _nrt=False may no longer be needed ({report})."
+    )
+    assert report["inner"] == 0, (
+        "An inner kernel compiled with _nrt=False still increments and decrements reference "
+        "counts: Numba no longer maps the private _nrt option to its nrt flag, and the "
+        f"engine's mini-batch loop pays ~37 atomic pairs per batch again ({report})."
+    )
+    assert "same returns array(float64, 1d, C)" in report["refused"], (
+        "An inner kernel that returns an array compiled: it runs without reference counting, "
+        f"so its caller would release a reference it never took ({report})."
     )
