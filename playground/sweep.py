@@ -324,13 +324,14 @@ def run_one(settings: PlaygroundSettings, epochs: int) -> dict[str, Any]:
     train_chunk(run, epochs, record=False)  # no timeline: one kernel call for the whole run
     divergence = trainer.divergence
     values = metrics(run) if divergence is None else dict.fromkeys(METRICS, math.nan)
+    picture = thumbnail(run)  # before the clock stops: drawing it is part of the run's work
     return {
         **values,
         "diverged": divergence is not None,
         "diverged_at": divergence.epoch if divergence is not None else 0,
         "epochs_run": run.epoch,
         "seconds": time.perf_counter() - started,
-        "thumbnail": thumbnail(run),
+        "thumbnail": picture,
     }
 
 
