@@ -72,13 +72,10 @@ print(json.dumps({
 """
 
 
-def test_slp_is_on_for_exactly_the_kernels_that_ask_for_it(tmp_path):
-    module = "from engine.jit import kernel\n" + "".join(
-        f"\n{decorator}\ndef {name}(a, out):{BODY}\n" for name, decorator in KERNELS
-    )
-    (tmp_path / "slp_kernels.py").write_text(module + CALLER)
-    # A process of its own: an empty Numba cache (cached code cannot be inspected) and the
-    # switch as Numba starts it.
+def run_in_fresh_process(tmp_path, module_name: str, module: str, report: str):
+    """Writes ``module`` as ``module_name``.py and runs ``report`` in a process of its own: an
+    empty Numba cache (cached code cannot be inspected) and Numba's switches as it starts."""
+    (tmp_path / f"{module_name}.py").write_text(module)
     env = {
         **os.environ,
         "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
@@ -86,16 +83,23 @@ def test_slp_is_on_for_exactly_the_kernels_that_ask_for_it(tmp_path):
     }
     env.pop("NUMBA_SLP_VECTORIZE", None)
     env.pop("NUMBA_DISABLE_JIT", None)
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(REPORT)],
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(report)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
-        # Timeout: four small kernels compile in ~2 s; a compiler lock that is not re-entrant
+        # Timeout: a few small kernels compile in ~2 s; a compiler lock that is not re-entrant
         # would hang (engine/jit.py takes it, then Numba's compile takes it again).
         timeout=180,
     )
+
+
+def test_slp_is_on_for_exactly_the_kernels_that_ask_for_it(tmp_path):
+    module = "from engine.jit import kernel\n" + "".join(
+        f"\n{decorator}\ndef {name}(a, out):{BODY}\n" for name, decorator in KERNELS
+    )
+    result = run_in_fresh_process(tmp_path, "slp_kernels", module + CALLER, REPORT)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads(result.stdout.strip().splitlines()[-1])
     assert counts["with_slp"] > 0, (
@@ -238,21 +242,7 @@ print(json.dumps({
 
 
 def test_inner_kernels_do_no_reference_counting_and_return_no_arrays(tmp_path):
-    (tmp_path / "nrt_kernels.py").write_text(NRT_MODULE)
-    env = {
-        **os.environ,
-        "NUMBA_CACHE_DIR": str(tmp_path / "cache"),  # empty: cached code cannot be inspected
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)]),
-    }
-    env.pop("NUMBA_DISABLE_JIT", None)
-    result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(NRT_REPORT)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    result = run_in_fresh_process(tmp_path, "nrt_kernels", NRT_MODULE, NRT_REPORT)
     assert result.returncode == 0, (
         "Compiling a kernel with Numba's private _nrt=False option failed; engine/jit.py's "
         "INNER_OPTIONS uses it for every inner kernel:\n" + result.stderr[-3000:]
