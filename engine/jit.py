@@ -15,10 +15,10 @@ plain NumPy reference and finite differences by the test suite (``tests/unit``,
 no reference counting (Numba's private ``_nrt=False`` option, ``INNER_OPTIONS``).  Numba's
 runtime (NRT) increments an array argument's reference count on entry and decrements it on
 exit, an atomic pair per array, and its pass that removes such pairs gives up in a function
-that calls another: ``forward_batch`` and ``backward_batch`` paid 11 and 12 pairs per
-mini-batch, ~37 in all per batch of a 2-8-8-8-1 network.  An inner kernel only borrows its
-arguments from the entry kernel that owns them, so the counts are not needed there: without
-them 2-8-8-8-1 trains ~6 % faster, bit for bit the same (docs/benchmarks.md).  Without NRT
+that calls another: with NRT, ``forward_batch`` and ``backward_batch`` would pay 11 and 12
+pairs per mini-batch, ~37 in all per batch of a 2-8-8-8-1 network (~6 % of its training
+time, docs/benchmarks.md).  An inner kernel only borrows its arguments from the entry kernel
+that owns them, so the counts are not needed there, and the results are the same.  Without NRT
 a kernel cannot allocate (Numba refuses ``np.empty`` at compile time), and it must not
 return an array (its caller would release a reference it was never given), which
 ``kernel`` refuses when it compiles one.  ``tests/unit/test_numba_internals.py`` checks

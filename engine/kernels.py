@@ -931,9 +931,9 @@ def add_gradient_norms(grad_weights, layout, out, epoch_row):
 
     Called once per mini-batch.  Each input's row is swept over every lane (padding
     gradients are 0): a fixed-length loop that, with ``reassoc``, LLVM splits into vector
-    sums.  The loop over the true units alone was one scalar chain of ~200 dependent
-    additions per 2-8-8-8-1 batch; without it training is ~3.5 % faster.  Only the norms'
-    last bits depend on the order (≤ 5e-16 relative); the training is unchanged.
+    sums, where a loop over the true units only would be one scalar chain of ~200 dependent
+    additions per 2-8-8-8-1 batch (~3.5 % of its training time, docs/benchmarks.md).  Only
+    the norms' last bits depend on the order (≤ 5e-16 relative); the training does not.
     """
     lanes = grad_weights.shape[2]
     for layer in range(layout.shape[0]):
