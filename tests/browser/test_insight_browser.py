@@ -53,13 +53,14 @@ def open_insight(browser, streamlit_url, query: str, width: int = VIEWPORT["widt
     page.goto(streamlit_url(APP) + query)
     # Timeout: first load may compile/load the Numba cache and Plotly.js; 60 s on a busy box.
     page.locator(METRICS).first.wait_for(timeout=60_000)
-    for _ in range(2):  # two epochs: the per-epoch charts have a line
-        before = page.locator(METRICS).first.get_attribute("data-epoch")
-        page.get_by_role("button", name="Step", exact=True).click()
-        # Timeout: a step is one rerun (~0.3 s); 20 s on a loaded 2-core machine.
-        page.wait_for_function(
-            f"+document.querySelector('{METRICS}')?.dataset.epoch > {int(before or 0)}",
-            timeout=20_000,
+    for _ in range(2):  # two epochs (or more): the per-epoch charts have a line
+        before = page.locator(METRICS).first.get_attribute("data-epoch") or "0"
+        # Again if the click is lost: in a fresh-clone CI run, and once here in 7 runs, a
+        # Step clicked as the first page load ended left the epoch as it was for 20 s.
+        # (Timeout: click_until's 15 s a try; a step is one rerun, ~0.3 s.)
+        click_until(
+            page.get_by_role("button", name="Step", exact=True),
+            page.locator(f'{METRICS}[data-epoch]:not([data-epoch="{before}"])').first,
         )
     open_expander(page)
     return context, page, errors
