@@ -76,8 +76,6 @@ def main() -> int:
     env = {
         "NEUROPLAY_DIAGNOSTICS": "1",
         "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL),
-        # Edits to the checkout during an hour-long run must not reload the app's modules.
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
     }
     with streamlit_server(ROOT / "server.py", port, env) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
