@@ -36,6 +36,8 @@ i. ``insight_fps_ratio_<view>``: painted frames/s of the default view (speed 1) 
    window lasts a whole number of the views' redraw intervals (at least two of the longest,
    and ``--seconds``): a 10 s window held one redraw of Distributions, or none, or two; each
    view is measured in ``--insight-rounds`` rounds and its ratio is over all of them.
+   ``insight_server_ms_per_frame_<view>`` (and ``_closed``): the server's CPU per frame in
+   those windows, as in b.
 
 The load average is printed at the start and the end: the machine is shared, so say what it was.
 """
@@ -384,14 +386,19 @@ def insight_cost(browser, base: str, pid: int, seconds: float, rounds: int) -> N
     play(page)
     expander = page.locator(f".st-key-{EXPANDER_KEY} summary")
 
-    def settled_fps() -> float:
+    server_ms: dict[str, list[float]] = {"closed": []}  # server CPU per frame, per window
+
+    def settled_fps(state: str = "closed") -> float:
         # The live view in sight, as before the clicks scrolled down to the panel: the same
         # viewport open and closed.
         page.evaluate("window.scrollTo(0, 0)")
         # The click's rerun, then time for the live view's pacing to settle (it lowers its
         # frame rate at once after a stall and raises it by a quarter every 2 s).
         time.sleep(8.0)
-        return measure([page], pid, seconds)["fps"][0]
+        m = measure([page], pid, seconds)
+        frames = max(m["epochs"][0], 1)  # speed 1: one server frame per epoch
+        server_ms.setdefault(state, []).append(1000 * m["cpu"] / frames)
+        return m["fps"][0]
 
     # The first baseline after a longer warm-up: the session starts at the highest frame rate
     # and its pacing finds the browser's pace in the first ~10 s; measured at once, the first
@@ -406,7 +413,7 @@ def insight_cost(browser, base: str, pid: int, seconds: float, rounds: int) -> N
             page.locator(f".st-key-{EXPANDER_KEY}").get_by_role("radio", name=name).click()
             # Timeout: the view's rerun and Plotly's first draw of its chart, on a busy machine.
             page.locator(f".st-key-{EXPANDER_KEY} .js-plotly-plot").first.wait_for(timeout=30_000)
-            opened[name].append(settled_fps())
+            opened[name].append(settled_fps(name))
             expander.click()  # closed again
             closed.append(settled_fps())
             around[name].append((closed[-2] + closed[-1]) / 2)
@@ -421,6 +428,9 @@ def insight_cost(browser, base: str, pid: int, seconds: float, rounds: int) -> N
             f"insight_fps_ratio_{key}={ratio:.2f}  (rounds: {each})"
         )
     print(f"insight_fps_closed={', '.join(f'{fps:.1f}' for fps in closed)}")
+    for state, values in server_ms.items():
+        key = state.lower().replace(" ", "_")
+        print(f"insight_server_ms_per_frame_{key}={statistics.mean(values):.1f}")
     page.context.close()
 
 
