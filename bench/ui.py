@@ -427,10 +427,9 @@ def insight_cost(browser, base: str, pid: int, seconds: float, rounds: int) -> N
             f"insight_fps_{key}={statistics.mean(opened[name]):.1f}  "
             f"insight_fps_ratio_{key}={ratio:.2f}  (rounds: {each})"
         )
+        print(f"insight_server_ms_per_frame_{key}={statistics.mean(server_ms[name]):.1f}")
     print(f"insight_fps_closed={', '.join(f'{fps:.1f}' for fps in closed)}")
-    for state, values in server_ms.items():
-        key = state.lower().replace(" ", "_")
-        print(f"insight_server_ms_per_frame_{key}={statistics.mean(values):.1f}")
+    print(f"insight_server_ms_per_frame_closed={statistics.mean(server_ms['closed']):.1f}")
     page.context.close()
 
 

@@ -4,7 +4,14 @@ so an upgrade that moves one fails here rather than silently on the page."""
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from pathlib import Path
+
+
+def app_config() -> dict:
+    """The app's .streamlit/config.toml, parsed."""
+    path = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def test_a_script_run_says_whether_it_follows_back_or_forward():
@@ -83,13 +90,9 @@ def test_the_main_scripts_static_folder_and_the_component_file_route():
 def test_the_post_script_garbage_collection_can_still_be_turned_off():
     # .streamlit/config.toml turns off Streamlit's gc.collect(2) after every script run, a
     # hidden (undocumented) option: measured in docs/benchmarks.md ("Private internals").
-    import tomllib
-
     import streamlit as st
 
-    root = Path(__file__).resolve().parents[2]
-    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["runner"]["postScriptGC"] is False
+    assert app_config()["runner"]["postScriptGC"] is False
     try:
         st.get_option("runner.postScriptGC")
     except RuntimeError:
@@ -103,11 +106,7 @@ def test_the_app_runs_without_a_file_watcher():
     """.streamlit/config.toml's ``server.fileWatcherType = "none"``: with the venv inside the
     checkout, watching the imported modules' folders cost the server 60-64 ms a frame and half
     the painted frames/s (docs/benchmarks.md, "Playground in the browser")."""
-    import tomllib
-
     import streamlit as st
 
-    root = Path(__file__).resolve().parents[2]
-    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
-    assert config["server"]["fileWatcherType"] == "none"
+    assert app_config()["server"]["fileWatcherType"] == "none"
     st.get_option("server.fileWatcherType")  # a RuntimeError if Streamlit dropped the option
