@@ -86,6 +86,9 @@ def test_a_sweep_runs_to_thumbnails_a_second_is_cancelled_and_a_reload_finds_the
     page.goto(first_sweep)
     settle(page)
     assert re.search(r"9/9 runs .* done in", page.locator(PROGRESS).inner_text())
+    # Timeout: the browser mounts the pictures a moment after the script run ended (seen: 7 of
+    # 9 at the first look, 9 within 0.1 s); 30 s on a loaded box.
+    page.locator(THUMBNAILS).nth(8).wait_for(timeout=30_000)
     assert page.locator(THUMBNAILS).count() == 9
     assert page.locator(".st-key-sweep_cancel").count() == 0
     assert page.errors == []
