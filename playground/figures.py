@@ -33,7 +33,7 @@ import numpy as np
 
 from engine import DOMAIN
 
-from .palette import DEFAULT_COLORS, FigureColors, hex_to_rgb
+from .palette import DEFAULT_COLORS, FigureColors, Palette, hex_to_rgb
 from .points import points_layout_image
 
 GRID_RESOLUTION = 100  # cells per side of the output map (the run evaluates this grid)
@@ -395,16 +395,25 @@ def data_points_image(spec: ViewSpec, train_X, train_y, test_X, test_y) -> dict:
     )
 
 
-def _swatch(color: str, text: str) -> str:
+def swatch(color: str, text: str) -> str:
+    """A coloured square before ``text``, in Plotly's (and HTML's) markup."""
     return f"<span style='color:{color}'>■</span> {text}"
 
 
 def class_names(output_mode: str, n_classes: int) -> tuple[str, ...]:
-    """What the legend, and a drawing's class picker, call each class: the output's values for
-    two classes (tanh −1/+1, sigmoid 0/1), else 1…k."""
+    """What the legend, the Scores view and a drawing's class picker call each class: the
+    output's values for two classes (tanh −1/+1, sigmoid 0/1), else 1…k."""
     if output_mode == "multiclass":
         return tuple(str(k + 1) for k in range(n_classes))
     return ("0", "1") if output_mode == "probability" else ("−1", "+1")
+
+
+def class_colors(output_mode: str, n_classes: int, palette: Palette) -> tuple[str, ...]:
+    """Each class's colour, in ``class_names``' order: the map's two ends for two classes,
+    else the palette's class colours."""
+    if output_mode == "multiclass":
+        return tuple(palette.classes[:n_classes])
+    return (palette.negative, palette.positive)
 
 
 def colour_legend(spec: ViewSpec) -> Area:
@@ -412,15 +421,14 @@ def colour_legend(spec: ViewSpec) -> Area:
     does not grow in presentation mode: it must fit above the map."""
     palette = spec.colors.palette
     low, high = palette.negative, palette.positive
-    names = class_names(spec.output_mode, spec.n_classes)
-    if spec.output_mode == "multiclass":
-        classes = " ".join(_swatch(palette.classes[k], name) for k, name in enumerate(names))
-        text = f"classes {classes}"
-    elif spec.output_mode == "regression":
-        text = f"target {_swatch(low, 'low')} {_swatch(high, 'high')}"
+    if spec.output_mode == "regression":
+        text = f"target {swatch(low, 'low')} {swatch(high, 'high')}"
     else:
-        text = f"class {_swatch(low, names[0])} {_swatch(high, names[1])}"
-    text += f"   weights {_swatch(low, '−')} {_swatch(high, '+')}"
+        names = class_names(spec.output_mode, spec.n_classes)
+        colors = class_colors(spec.output_mode, spec.n_classes, palette)
+        word = "classes" if spec.output_mode == "multiclass" else "class"
+        text = f"{word} " + " ".join(map(swatch, colors, names))
+    text += f"   weights {swatch(low, '−')} {swatch(high, '+')}"
     if spec.show_test:
         # Test points are drawn with a black outline, training points with a white one.
         text += "   points <span style='color:#aaa'>○</span> train <b>○</b> test"

@@ -32,7 +32,7 @@ import engine
 from engine.losses import CLASS_THRESHOLDS
 from engine.model import Architecture
 
-from .figures import FONT_SIZE, TRANSPARENT
+from .figures import FONT_SIZE, TRANSPARENT, class_colors, class_names, swatch
 from .palette import DEFAULT_COLORS, FigureColors, translucent
 
 INSIGHT_HEIGHT = 380  # px of one Insight figure (panels of a row share it)
@@ -982,7 +982,7 @@ def scores_figure(
     train_y: np.ndarray,
     test_inputs: np.ndarray,
     test_y: np.ndarray,
-    kind: str,
+    output_mode: str,
     n_classes: int,
     *,
     colors: FigureColors = DEFAULT_COLORS,
@@ -994,6 +994,8 @@ def scores_figure(
     Args:
         train_inputs, test_inputs: (n, n_features) features; train_y, test_y: (n,) class
             ids or regression targets (``engine.Dataset.y``); the test set may be empty.
+        output_mode: ``frames.output_mode``'s word for the run's output. The classes are
+            named and coloured as the output map's legend has them (tanh's −1/+1, …).
     """
     layout = base_layout(colors, scale, INSIGHT_HEIGHT)
     domains = panel_domains(2, columns=2, gap=0.2)  # room for the right panel's row labels
@@ -1009,7 +1011,7 @@ def scores_figure(
             layout[x_name] = {"domain": x_domain, "visible": False}
             layout[y_name] = {"domain": y_domain, "visible": False}
             continue
-        if kind == "regression":
+        if output_mode == "regression":
             predicted = model.forward(inputs)[:, 0]
             score = r_squared(y, predicted)
             title = f"{name}: R² = {score:.3f}" if math.isfinite(score) else f"{name}: R² undefined"
@@ -1056,8 +1058,10 @@ def scores_figure(
             accuracy = per_class_accuracy(matrix)
             overall = np.trace(matrix) / max(matrix.sum(), 1)
             title = f"{name}: {overall:.0%} correct"
-            labels = [f"class {c}" for c in range(n_classes)]
-            rows = [f"class {c} · {_percent(accuracy[c])}" for c in range(n_classes)]
+            names = class_names(output_mode, n_classes)
+            shades = class_colors(output_mode, n_classes, colors.palette)
+            labels = [swatch(shade, text) for shade, text in zip(shades, names)]
+            rows = [f"{label} · {_percent(share)}" for label, share in zip(labels, accuracy)]
             traces.append(
                 {
                     "type": "heatmap",
@@ -1085,7 +1089,7 @@ def scores_figure(
                 autorange="reversed",
             )
         annotations.append(_panel_title(title, x_domain, y_domain, colors, scale))
-    if kind != "regression":
+    if output_mode != "regression":
         # What the rows say, once above both panels: as the y axes' title it sat on the rows'
         # labels (Plotly keeps an axis title inside the margins; seen at 820 and 1280 px).
         annotations.append(_note_above("rows: true class · its accuracy", layout, colors, scale))

@@ -33,6 +33,7 @@ import streamlit as st
 import engine
 from playground import insight
 from playground.figures import PRESENTATION_SCALE
+from playground.frames import output_mode
 from playground.palette import figure_colors
 from playground.run import TrainingRun
 
@@ -212,7 +213,7 @@ def scores(run: TrainingRun, model, moment, style) -> list[dict]:
             run.train.y,
             run.test_inputs,
             run.test.y,
-            run.train.kind,
+            output_mode(run),
             run.train.n_classes,
             **style,
         )

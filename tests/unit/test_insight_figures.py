@@ -10,6 +10,8 @@ import pytest
 
 import engine
 from playground import insight
+from playground.figures import ViewSpec, colour_legend, swatch
+from playground.palette import DEFAULT_COLORS
 
 
 def identity_network(units: int = 2) -> engine.Model:
@@ -108,15 +110,35 @@ def test_scores_of_a_classifier_count_its_predictions():
     X = np.array([[-1.0, 0], [-2, 0], [1, 0], [2, 0], [3, 0]])
     y = np.array([0, 1, 1, 1, 0])
     assert insight.predicted_classes(model, X).tolist() == [0, 0, 1, 1, 1]
-    figure = insight.scores_figure(model, X, y, X[:0], y[:0], "classification", 2)
+    figure = insight.scores_figure(model, X, y, X[:0], y[:0], "binary", 2)
     heatmap = figure["data"][0]
     assert heatmap["z"] == [[1, 1], [1, 2]]
-    assert heatmap["y"] == ["class 0 · 50%", "class 1 · 67%"]
+    # The classes are named and coloured as the output map's legend has them (tanh: −1, +1).
+    low, high = DEFAULT_COLORS.palette.negative, DEFAULT_COLORS.palette.positive
+    assert heatmap["x"] == [swatch(low, "−1"), swatch(high, "+1")]
+    assert heatmap["y"] == [swatch(low, "−1") + " · 50%", swatch(high, "+1") + " · 67%"]
     assert figure["layout"]["annotations"][0]["text"] == "train: 60% correct"
     assert figure["layout"]["annotations"][1]["text"] == "test: no points"
     # What the rows say is a note above the panels, not a y-axis title over the rows' labels.
     assert figure["layout"]["annotations"][2]["text"] == "rows: true class · its accuracy"
     assert "title" not in figure["layout"]["yaxis"]
+
+
+@pytest.mark.parametrize(
+    ("output_mode", "n_classes", "names"),
+    [("probability", 2, ["0", "1"]), ("multiclass", 3, ["1", "2", "3"])],
+)
+def test_scores_name_each_class_as_the_maps_legend_does(output_mode, n_classes, names):
+    model = engine.Model.create([2, n_classes if n_classes > 2 else 1], seed=0)
+    X = np.random.default_rng(0).uniform(-1, 1, (12, 2))
+    y = np.arange(12) % n_classes
+    heatmap = insight.scores_figure(model, X, y, X, y, output_mode, n_classes)["data"][0]
+    spec = ViewSpec((2, 1), ("x1", "x2"), output_mode, n_classes, show_test=False, log_loss=False)
+    legend = colour_legend(spec).annotations[0]["text"]
+    for k, name in enumerate(names):
+        label = swatch(DEFAULT_COLORS.palette.classes[k], name)
+        assert heatmap["x"][k] == label and heatmap["y"][k].startswith(label + " · ")
+        assert label in legend
 
 
 def test_dead_relu_and_saturated_units_are_counted():
@@ -241,7 +263,7 @@ def test_every_builder_makes_a_valid_plotly_figure():
         insight.activations_figure(model, X),
         insight.hidden_space_figure(model, 0, ["x1", "x2"], X, y),
         insight.hidden_space_figure(model, 1, ["x1", "x2"], X, y),
-        insight.scores_figure(model, X, y, X, y, "classification", 2),
+        insight.scores_figure(model, X, y, X, y, "binary", 2),
     ]
     for figure in figures:
         go.Figure(figure)  # raises on any property Plotly does not know
