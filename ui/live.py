@@ -162,6 +162,26 @@ def apply_edit(edit: dict) -> None:
     st.session_state.pop("edit_value", None)
 
 
+LOSS_AREA, MAP_AREA = "loss", "map"  # the live view's click areas, by name
+
+
+def click_areas(run: TrainingRun) -> dict[str, dict[str, str]]:
+    """``live_plotly``'s ``click_areas``: the loss chart always, the output map while your
+    own points can be drawn."""
+    areas = {LOSS_AREA: timeline.LOSS_CLICK_AREA}
+    if own_data.can_draw(run.settings):
+        areas[MAP_AREA] = own_data.CLICK_AREA
+    return areas
+
+
+def view_click(click: dict) -> None:
+    """``live_plotly``'s ``on_click`` (see ``click_areas``; another area name is ignored)."""
+    if click["area"] == LOSS_AREA:
+        timeline.show_clicked_epoch(click["x"])
+    elif click["area"] == MAP_AREA:
+        own_data.draw_click(click)
+
+
 def caption(run: TrainingRun, pace: float | None = None) -> dict:
     """The line above the graph, painted with the frame it describes (so the epoch counter
     moves with every frame, not every run). ``data-testid="np-metrics"``, ``data-epoch`` and
@@ -234,8 +254,10 @@ def render_frame(
         else editable_option(figure, run.model.weights, run.model.biases),
         on_edit=apply_edit,
         # Your own data: a click on the output map adds or removes a point (ui.own_data).
-        click_area=own_data.drawing_option(run.settings),
-        on_click=own_data.draw_click,
+        # A click on the loss chart shows that epoch (the timeline); on the output map, with
+        # your own data, it adds or removes a point (ui.own_data).
+        click_areas=click_areas(run),
+        on_click=view_click,
         # The epoch this frame shows, on the graph div once painted (data-frame-id): tests and
         # bench/ui.py use it to tell when a trained frame reached the screen.
         frame_id=first["frame_id"],
@@ -295,8 +317,12 @@ def live_view(playing: bool) -> None:
 
     @st.fragment(run_every=interval)
     def frame() -> None:
-        if st.session_state.pop(_EDIT_NOTICE, False) or own_data.needs_full_rerun():
-            st.rerun(scope="app")  # the notices (or new widgets) are outside the fragment
+        if (
+            st.session_state.pop(_EDIT_NOTICE, False)
+            or own_data.needs_full_rerun()
+            or timeline.needs_full_rerun()
+        ):
+            st.rerun(scope="app")  # the notices (new widgets, the timeline) are outside it
         run = state.run()
         playback = state.playback()
         if not playback.playing:

@@ -5,7 +5,7 @@ The data live in the session (``ui.state.own_data``), never in the module; the r
 writing and drawing are ``playground.own_data`` and ``playground.drawing`` (no Streamlit). A
 file that cannot be read leaves one sentence (``state.notices``, shown as a warning) and the
 data set as it was. Drawing: the live view sends each click on the output map (``live_plotly``'s
-``click_area``) to ``draw_click``, which runs in the live view's fragment (no full rerun per
+``click_areas``) to ``draw_click``, which runs in the live view's fragment (no full rerun per
 point); the run keeps its network and trainer, and the new point joins the training or the test
 set by the train ratio (``playground.drawing.train_count``).
 """
@@ -183,10 +183,11 @@ def clear_points() -> None:
 
 
 def draw_click(click: dict) -> None:
-    """The live view's ``on_click``: add a point of the chosen class or target there, or remove
-    the nearest point. The run keeps its weights (training goes on while playing)."""
+    """A click on the output map (the live view's ``on_click``): add a point of the chosen
+    class or target there, or remove the nearest point. The run keeps its weights (training
+    goes on while playing)."""
     settings = state.settings()
-    if settings.dataset != CUSTOM or settings.hides("dataset") or settings.locks("dataset"):
+    if not can_draw(settings):
         return
     run = state.run()
     x, y = click["x"], click["y"]
@@ -207,11 +208,12 @@ def draw_click(click: dict) -> None:
         st.session_state["_own_full_rerun"] = True
 
 
-def drawing_option(settings: PlaygroundSettings) -> dict | None:
-    """``live_plotly``'s ``click_area`` while your own data is shown (None: clicks do nothing)."""
-    if settings.dataset != CUSTOM or settings.hides("dataset") or settings.locks("dataset"):
-        return None
-    return CLICK_AREA
+def can_draw(settings: PlaygroundSettings) -> bool:
+    """Whether a click on the output map adds or removes a point: your own data is shown,
+    and the link neither hides nor locks the data set."""
+    return settings.dataset == CUSTOM and not (
+        settings.hides("dataset") or settings.locks("dataset")
+    )
 
 
 def needs_full_rerun() -> bool:
@@ -362,10 +364,10 @@ def draw_controls(settings: PlaygroundSettings) -> None:
 
 
 __all__ = [
+    "can_draw",
     "data_buttons",
     "dataset_title",
     "draw_click",
     "draw_controls",
-    "drawing_option",
     "mapping_step",
 ]

@@ -8,7 +8,8 @@ playing; the live view draws ``shown_moment(run).run``, so every part of the fra
 map, neuron maps, links, caption, loss chart) follows.
 Play or Step while an earlier epoch is shown continues from it, as "Continue from here" does:
 what you see is what trains. Keys: ← and → step through the recorded epochs (→ at the newest
-one trains an epoch, as before).
+one trains an epoch, as before). A click on the loss chart pauses and shows the recorded epoch
+nearest to where it was clicked.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ REWATCH_SPEED_KEY = "timeline_rewatch_speed"
 # Snapshots per second a rewatch shows: the first 100 epochs at 10/s take 10 s.
 REWATCH_SPEEDS = (2, 5, 10, 20)
 DEFAULT_REWATCH_SPEED = 10
+# The loss chart's axes (playground.figures): a click in its plot area shows that epoch.
+LOSS_CLICK_AREA = {"xaxis": "x3", "yaxis": "y3"}
 _SHOWN = "_timeline_shown"  # (id of the run's recorder, epoch) or absent: the present
 _REWATCHING = "_timeline_rewatching"
 _SLIDER_VERSION = "_timeline_slider_version"
 _SLIDER_ECHO = "_timeline_slider_echo"  # (key, value) a new slider was made with, until moved
+_FULL_RERUN = "_timeline_full_rerun"  # a click on the loss chart paused: redraw the whole page
 # (key, name, button key, action): ui.keys' table format (see ui.controls.SHORTCUTS).
 BACK_SHORTCUT = ("ArrowLeft", "←", BACK_BUTTON_KEY, "Show the previous recorded epoch (paused)")
 FORWARD_SHORTCUT = ("ArrowRight", "→", FORWARD_BUTTON_KEY, "Show the next recorded epoch")
@@ -122,6 +126,23 @@ def _toggle_rewatch() -> None:
     st.session_state[_REWATCHING] = True
 
 
+def show_clicked_epoch(x: float) -> None:
+    """The live view's click on the loss chart at epoch ``x``: pause, and show the recorded
+    epoch nearest to it (the present if that is the newest). The page is then redrawn whole
+    (``needs_full_rerun``): the play bar and the timeline row are outside the live view."""
+    run = state.run()
+    state.playback().playing = False
+    st.session_state.pop(_REWATCHING, None)
+    st.session_state[_FULL_RERUN] = True
+    if run.snapshots.epochs:
+        show(run, run.snapshots.nearest(round(min(max(x, 0.0), run.epoch))))
+
+
+def needs_full_rerun() -> bool:
+    """Whether a click on the loss chart changed more than the live view shows."""
+    return bool(st.session_state.pop(_FULL_RERUN, False))
+
+
 # ---------------------------------------------------------------- rewatch (in the live view)
 
 
@@ -178,7 +199,10 @@ def timeline_row(run: TrainingRun) -> bool:
         format_func=lambda epoch: f"epoch {epoch:,}",
         on_change=_on_slider,
         label_visibility="collapsed",
-        help="Every epoch of the first 100, then 20 per factor of ten, and the last 50 frames.",
+        help=(
+            "Every epoch of the first 100, then 20 per factor of ten, and the last 50 frames. "
+            "A click on the loss chart goes to the epoch clicked."
+        ),
     )
     row.button(
         "",

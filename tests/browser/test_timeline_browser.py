@@ -1,10 +1,11 @@
 """The timeline, as a user sees it: train past epoch 200, pause, go back to epoch 10 (the
 caption line says so and the output map looks different), step with ← and →, continue from
-there."""
+there; a click on the loss chart shows the epoch clicked, and while playing pauses there."""
 
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import pytest
@@ -67,12 +68,49 @@ def trained_then_paused(page, streamlit_url, epochs: int) -> int:
 def test_paused_the_scrubbed_chart_marks_its_epoch_then_back_to_10_step_and_continue(
     page, streamlit_url
 ):
-    """One run trained to 300 and paused, two walks through its timeline (they were two tests
-    that each trained the same run): scrubbed back one epoch, the loss chart marks the shown
-    epoch on the whole curve; then back to epoch 10, the arrows step, and it continues."""
+    """One run trained to 300 and paused, walks through its timeline (they were tests that
+    each trained the same run): scrubbed back one epoch, the loss chart marks the shown epoch
+    on the whole curve; a click on the chart shows the epoch clicked; back to epoch 10, the
+    arrows step, and it continues; played on, a click on the chart pauses there."""
     newest = trained_then_paused(page, streamlit_url, 300)
     the_scrubbed_loss_chart_marks_the_shown_epoch_on_the_whole_curve(page, newest)
+    a_click_on_the_loss_chart_shows_that_epoch(page, newest)
     go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest)
+    a_click_on_the_loss_chart_while_playing_pauses_there(page)
+
+
+def click_loss_chart_at(page, epoch: int) -> int:
+    """Click the loss chart at ``epoch``; returns how far (in epochs) from it the click can
+    land: the mouse moves in whole pixels, and a pixel holds several epochs of a long run."""
+    chart = page.evaluate(LOSS_CHART, epoch)
+    pixels_per_100 = page.evaluate(LOSS_CHART, epoch + 100)["at"] - chart["at"]
+    page.mouse.click(chart["x"] + chart["at"], chart["y"] + chart["height"] / 2)
+    return math.ceil(100 / pixels_per_100) + 1
+
+
+def a_click_on_the_loss_chart_shows_that_epoch(page, newest: int) -> None:
+    assert caption(page).startswith(f"Epoch {newest:,} ·")
+    within = click_loss_chart_at(page, 40)  # (epochs 0-100 are all recorded)
+    # Timeout: the click's full rerun and a painted frame (~1 s); 20 s for a loaded machine.
+    page.wait_for_function(
+        f"Math.abs(+document.querySelector('{METRICS}')?.dataset.epoch - 40) <= {within}",
+        timeout=20_000,
+    )
+    shown = int(page.locator(METRICS).first.get_attribute("data-epoch"))
+    assert caption(page).startswith(f"Epoch {shown} ·")
+    # The timeline row follows: its slider shows the epoch, and Continue is enabled.
+    # Timeout: the same rerun redraws the row (as above).
+    page.wait_for_function(
+        f"document.querySelector('{TIMELINE} input[type=range]')?.getAttribute('aria-valuetext')"
+        f" === 'epoch {shown}'",
+        timeout=20_000,
+    )
+    assert page.get_by_role("button", name="Continue from here").is_enabled()
+    # Back to the present (the slider's End), as the next walk starts from it.
+    thumb = page.locator(f"{TIMELINE} input[type=range]")
+    thumb.focus()
+    thumb.press("End")
+    wait_for_caption_epoch(page, newest)
 
 
 def go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest: int) -> None:
@@ -126,6 +164,22 @@ def go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest: int) -> 
     page.get_by_role("button", name="Rewatch").wait_for(timeout=20_000)
     wait_for_caption_epoch(page, 11)
     assert "Traceback" not in page.inner_text("body")
+    assert not page.errors
+
+
+def a_click_on_the_loss_chart_while_playing_pauses_there(page) -> None:
+    press_play(page)
+    # Timeout: a few frames at 100 epochs a frame (~1 s); 30 s under load.
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch >= 300", timeout=30_000
+    )
+    within = click_loss_chart_at(page, 5)
+    # Timeout: the click's rerun pauses and redraws the page (~1 s; 20 s under load).
+    page.get_by_role("button", name="Play", exact=True).wait_for(timeout=20_000)
+    page.wait_for_function(
+        f"+document.querySelector('{METRICS}')?.dataset.epoch <= {5 + within}", timeout=20_000
+    )
+    page.locator(TIMELINE).wait_for()
     assert not page.errors
 
 

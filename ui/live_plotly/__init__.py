@@ -294,17 +294,17 @@ def _forget_sent_version(sent_key: str) -> None:
 
 
 def _deliver_click(key: str, on_click: Callable[[dict], None]) -> None:
-    """Callback of the browser's "click" trigger: hands the click's data coordinates to
-    ``on_click`` (numbers only; anything else is dropped)."""
+    """Callback of the browser's "click" trigger: hands the click's area name and data
+    coordinates to ``on_click`` (a name and two finite numbers; anything else is dropped)."""
     click = _reported(st.session_state.get(key), "click")
-    if not isinstance(click, Mapping):
+    if not isinstance(click, Mapping) or not isinstance(click.get("area"), str):
         return
     try:
         x, y = float(click["x"]), float(click["y"])
     except (KeyError, TypeError, ValueError):
         return
     if math.isfinite(x) and math.isfinite(y):
-        on_click({"x": x, "y": y})
+        on_click({"area": click["area"], "x": x, "y": y})
 
 
 def _deliver_edit(key: str, on_edit: Callable[[dict], None]) -> None:
@@ -332,7 +332,7 @@ def live_plotly(
     fit_height: tuple[int, int, int, float] | None = None,
     editable: Mapping[int, Mapping[str, Any]] | None = None,
     on_edit: Callable[[dict], None] | None = None,
-    click_area: Mapping[str, str] | None = None,
+    click_areas: Mapping[str, Mapping[str, str]] | None = None,
     on_click: Callable[[dict], None] | None = None,
     stream: str | None = None,
     stop_on_click: str | None = None,
@@ -371,9 +371,9 @@ def live_plotly(
         editable: ``{trace: {"values": (n_points,), "decimals": 3, "label": "Weight"}}``: a
             click on a point of these traces opens a box to type its new value.
         on_edit: a widget callback given ``{"trace", "point", "customdata", "text"}``.
-        click_area: ``{"xaxis": "x", "yaxis": "y"}``: a click in that plot area goes to
-            ``on_click`` as ``{"x": float, "y": float}`` in data units (``None``: clicks do
-            nothing; the option holds for this call only).
+        click_areas: ``{name: {"xaxis": "x", "yaxis": "y"}}``: a click in one of those plot
+            areas goes to ``on_click`` as ``{"area": name, "x": float, "y": float}`` in data
+            units (``None`` or empty: clicks do nothing; the option holds for this call only).
         stream: names the stream of frames while an animation plays (``None`` otherwise).
         stop_on_click: a CSS selector; a click on it stops the playing stream in the browser
             at once (the queued frames are drawn together in one paint).
@@ -406,8 +406,11 @@ def live_plotly(
     }
     if editable is not None:
         data["editable"] = _editable_to_wire(editable)
-    if click_area is not None:
-        data["click_area"] = {"xaxis": str(click_area["xaxis"]), "yaxis": str(click_area["yaxis"])}
+    if click_areas:
+        data["click_areas"] = {
+            str(name): {"xaxis": str(axes["xaxis"]), "yaxis": str(axes["yaxis"])}
+            for name, axes in click_areas.items()
+        }
     if frame_id is not None:
         data["frame_id"] = str(frame_id)
     if caption is not None:

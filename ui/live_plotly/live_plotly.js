@@ -804,7 +804,7 @@ function createState(parentElement) {
     editor: null,
     editBoundTo: null,
     // Click for data coordinates (see bindClickArea): the option, the bound graph, the press.
-    clickArea: null,
+    clickAreas: [],
     clickBoundTo: null,
     clickPress: null,
     clicks: 0,
@@ -1408,40 +1408,68 @@ function closeEditor(state) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Click for data coordinates: with ``click_area`` {"xaxis": "x", "yaxis": "y"}, a click (press
-// and click within CLICK_SLOP_PX, so a zoom drag is not a click) inside those axes' plot area
-// sends {"x", "y"} (data coordinates of the axes, as drawn: the user's zoom included) as the
-// "click" trigger. The axis objects' pixel mapping is Plotly's (``_offset``, ``_length``,
-// ``p2d``), as the fast path reads it; the graph div counts the clicks sent (``data-clicks``).
+// Click for data coordinates: with ``click_areas`` {name: {"xaxis": "x", "yaxis": "y"}, ...}, a
+// click (press and click within CLICK_SLOP_PX, so a zoom drag is not a click) inside one of
+// those axes' plot areas sends {"area": name, "x", "y"} (data coordinates of the axes, as drawn:
+// the user's zoom included) as the "click" trigger. The axis objects' pixel mapping is Plotly's
+// (``_offset``, ``_length``, ``p2d``), as the fast path reads it; the graph div counts the
+// clicks sent (``data-clicks``).
 // ---------------------------------------------------------------------------------------------
 
 const CLICK_SLOP_PX = 5;
+const AREA_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
-function receiveClickArea(state, wire) {
-  const valid =
-    wire &&
-    typeof wire.xaxis === "string" &&
-    typeof wire.yaxis === "string" &&
-    /^x\d*$/.test(wire.xaxis) &&
-    /^y\d*$/.test(wire.yaxis);
-  state.clickArea = valid ? { xaxis: wire.xaxis, yaxis: wire.yaxis } : null;
+function receiveClickAreas(state, wire) {
+  const areas = [];
+  if (wire && typeof wire === "object" && !Array.isArray(wire)) {
+    for (const [name, axes] of Object.entries(wire)) {
+      if (
+        AREA_NAME.test(name) &&
+        axes &&
+        typeof axes.xaxis === "string" &&
+        typeof axes.yaxis === "string" &&
+        /^x\d*$/.test(axes.xaxis) &&
+        /^y\d*$/.test(axes.yaxis)
+      ) {
+        areas.push({ name, xaxis: axes.xaxis, yaxis: axes.yaxis });
+      }
+    }
+  }
+  state.clickAreas = areas;
   if (state.graph) {
-    state.graph.classList.toggle("np-live-plotly-clickable", state.clickArea !== null);
+    state.graph.classList.toggle("np-live-plotly-clickable", areas.length > 0);
   }
 }
 
-function clickAxes(state) {
-  const area = state.clickArea;
-  const full = state.graph?._fullLayout;
-  if (!area || !full) {
+// The area under the pointer and the click's data coordinates there, or null.
+function clickedArea(state, ev) {
+  const gd = state.graph;
+  const full = gd?._fullLayout;
+  if (!full) {
     return null;
   }
   const name = (id) => id.charAt(0) + "axis" + id.slice(1);
-  const xa = full[name(area.xaxis)];
-  const ya = full[name(area.yaxis)];
   const usable = (axis) =>
     axis && typeof axis.p2d === "function" && Number.isFinite(axis._offset) && axis._length > 0;
-  return usable(xa) && usable(ya) ? { xa, ya } : null;
+  const box = gd.getBoundingClientRect();
+  for (const area of state.clickAreas) {
+    const xa = full[name(area.xaxis)];
+    const ya = full[name(area.yaxis)];
+    if (!usable(xa) || !usable(ya)) {
+      continue;
+    }
+    const px = ev.clientX - box.left - xa._offset;
+    const py = ev.clientY - box.top - ya._offset;
+    if (px < 0 || px > xa._length || py < 0 || py > ya._length) {
+      continue; // outside this plot area (its axis labels, the colour bar, the diagram)
+    }
+    const x = Number(xa.p2d(px));
+    const y = Number(ya.p2d(py));
+    if (Number.isFinite(x) && Number.isFinite(y)) {
+      return { area: area.name, x, y };
+    }
+  }
+  return null;
 }
 
 function bindClickArea(state) {
@@ -1450,13 +1478,13 @@ function bindClickArea(state) {
     return;
   }
   state.clickBoundTo = gd;
-  gd.classList.toggle("np-live-plotly-clickable", state.clickArea !== null);
+  gd.classList.toggle("np-live-plotly-clickable", state.clickAreas.length > 0);
   // Capture phase: Plotly's drag layer handles the press itself (zoom boxes).
   gd.addEventListener(
     "pointerdown",
     (ev) => {
       state.clickPress =
-        state.clickArea && ev.isPrimary && ev.button === 0
+        state.clickAreas.length > 0 && ev.isPrimary && ev.button === 0
           ? { x: ev.clientX, y: ev.clientY }
           : null;
     },
@@ -1472,24 +1500,13 @@ function bindClickArea(state) {
       if (!press || Math.hypot(ev.clientX - press.x, ev.clientY - press.y) > CLICK_SLOP_PX) {
         return;
       }
-      const axes = clickAxes(state);
-      if (!axes) {
-        return;
-      }
-      const box = gd.getBoundingClientRect();
-      const px = ev.clientX - box.left - axes.xa._offset;
-      const py = ev.clientY - box.top - axes.ya._offset;
-      if (px < 0 || px > axes.xa._length || py < 0 || py > axes.ya._length) {
-        return; // outside the plot area (its axis labels, the colour bar, the diagram)
-      }
-      const x = Number(axes.xa.p2d(px));
-      const y = Number(axes.ya.p2d(py));
-      if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      const click = clickedArea(state, ev);
+      if (!click) {
         return;
       }
       state.clicks += 1;
       gd.dataset.clicks = String(state.clicks);
-      sendLater(state.setTriggerValue, "click", { x, y }, "send the click");
+      sendLater(state.setTriggerValue, "click", click, "send the click");
     },
     true,
   );
@@ -2004,7 +2021,7 @@ function receive(state, data, setTriggerValue, setStateValue) {
     pageRegistry().figures[state.key] = { version: data.version, figure: data.figure };
   }
   receiveEditable(state, data.editable);
-  receiveClickArea(state, data.click_area);
+  receiveClickAreas(state, data.click_areas);
   state.stream = typeof data.stream === "string" ? data.stream : null;
   state.stopSelector = typeof data.stop_on_click === "string" ? data.stop_on_click : null;
   state.root.classList.toggle("np-live-plotly-playing", state.stream !== null);
