@@ -655,6 +655,8 @@ def _diagram_markers(name: str, points, marker: dict, text: list[str], customdat
 
 # ----------------------------------------------------------------- the loss chart (axes x3/y3)
 
+LOSS_AXES = {"xaxis": "x3", "yaxis": "y3"}  # its traces' axes, and the live view's click area
+
 
 def loss_chart(spec: ViewSpec) -> Area:
     """The train and test curves as path shapes (frames draw them), invisible markers along
@@ -667,7 +669,11 @@ def loss_chart(spec: ViewSpec) -> Area:
             "x": [],
             "y": [],
             "marker": {"size": 8, "opacity": 0.0, "color": color},
-            "hovertemplate": f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<extra></extra>",
+            # (ui.timeline: a click on the chart shows the recorded epoch nearest to it)
+            "hovertemplate": (
+                f"epoch %{{x}}<br>{name} loss %{{y:.4f}}<br><i>click: show this epoch</i>"
+                "<extra></extra>"
+            ),
             "hoverlabel": {"bgcolor": color},
             "showlegend": False,
         },
@@ -759,7 +765,7 @@ def loss_legend(spec: ViewSpec) -> Area:
 def _curve_traces(spec: ViewSpec, style: Callable[[str, str], dict]) -> list[dict]:
     """A trace on the loss chart per curve ("train", "test"), styled by ``style(name, colour)``."""
     return [
-        {"type": "scatter", "xaxis": "x3", "yaxis": "y3", "name": name, **style(name, color)}
+        {"type": "scatter", **LOSS_AXES, "name": name, **style(name, color)}
         for name, color in zip(("train", "test"), spec.colors.theme.loss)
     ]
 

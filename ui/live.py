@@ -31,6 +31,7 @@ import streamlit as st
 
 from playground.figures import (
     FIGURE_HEIGHT,
+    LOSS_AXES,
     LiveFigure,
     ViewSpec,
     editable_option,
@@ -168,7 +169,7 @@ LOSS_AREA, MAP_AREA = "loss", "map"  # the live view's click areas, by name
 def click_areas(run: TrainingRun) -> dict[str, dict[str, str]]:
     """``live_plotly``'s ``click_areas``: the loss chart always, the output map while your
     own points can be drawn."""
-    areas = {LOSS_AREA: timeline.LOSS_CLICK_AREA}
+    areas = {LOSS_AREA: LOSS_AXES}
     if own_data.can_draw(run.settings):
         areas[MAP_AREA] = own_data.CLICK_AREA
     return areas

@@ -30,8 +30,6 @@ REWATCH_SPEED_KEY = "timeline_rewatch_speed"
 # Snapshots per second a rewatch shows: the first 100 epochs at 10/s take 10 s.
 REWATCH_SPEEDS = (2, 5, 10, 20)
 DEFAULT_REWATCH_SPEED = 10
-# The loss chart's axes (playground.figures): a click in its plot area shows that epoch.
-LOSS_CLICK_AREA = {"xaxis": "x3", "yaxis": "y3"}
 _SHOWN = "_timeline_shown"  # (id of the run's recorder, epoch) or absent: the present
 _REWATCHING = "_timeline_rewatching"
 _SLIDER_VERSION = "_timeline_slider_version"
