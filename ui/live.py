@@ -254,7 +254,6 @@ def render_frame(
         if run.settings.hides("edit") or run.settings.locks("edit")
         else editable_option(figure, run.model.weights, run.model.biases),
         on_edit=apply_edit,
-        # Your own data: a click on the output map adds or removes a point (ui.own_data).
         # A click on the loss chart shows that epoch (the timeline); on the output map, with
         # your own data, it adds or removes a point (ui.own_data).
         click_areas=click_areas(run),
