@@ -173,11 +173,13 @@ def a_click_on_the_loss_chart_while_playing_pauses_there(page) -> None:
     page.wait_for_function(
         f"+document.querySelector('{METRICS}')?.dataset.epoch >= 300", timeout=30_000
     )
-    within = click_loss_chart_at(page, 5)
+    click_loss_chart_at(page, 5)
     # Timeout: the click's rerun pauses and redraws the page (~1 s; 20 s under load).
     page.get_by_role("button", name="Play", exact=True).wait_for(timeout=20_000)
+    # Shown: an early epoch, far from the present (≥ 300). Not exactly 5: the epoch axis may
+    # have widened (0-500 to 0-1000) between finding epoch 5's pixel and the click.
     page.wait_for_function(
-        f"+document.querySelector('{METRICS}')?.dataset.epoch <= {5 + within}", timeout=20_000
+        f"+document.querySelector('{METRICS}')?.dataset.epoch <= 50", timeout=20_000
     )
     page.locator(TIMELINE).wait_for()
     assert not page.errors
