@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.steady import steady
 from ui.navigation import teaching_pages
 
 APP = "app.py"  # what scripts/run.sh serves
@@ -35,13 +36,8 @@ def test_the_page_opens_without_an_exception(page, streamlit_url, url_path):
     page.locator(RUN_OVER).wait_for(state="attached", timeout=90_000)
     # The browser mounts the run's last elements a moment after it ends (seen on the Sweep
     # page: 7 of 9 pictures at the first look): look when the page's element count holds.
-    elements = main.locator('[data-testid="stElementContainer"]')
-    counts = [elements.count()]
-    for _ in range(20):  # Timeout: three equal counts 0.25 s apart; up to 5 s when busy.
-        page.wait_for_timeout(250)
-        counts.append(elements.count())
-        if counts[-3:] == [counts[-1]] * 3:
-            break
+    # Timeout: three equal counts 0.25 s apart; up to 5 s when busy.
+    steady(page, main.locator('[data-testid="stElementContainer"]').count, every_ms=250, seconds=5)
     assert urlsplit(page.url).path == "/" + url_path  # served here, not sent elsewhere
     assert main.locator('[data-testid="stException"]').count() == 0, main.inner_text()[:2000]
     assert "Traceback" not in main.inner_text()

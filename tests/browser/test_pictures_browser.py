@@ -13,6 +13,8 @@ from PIL import Image
 from test_live_pictures_browser import CANVASES, PICTURE_BOX
 from test_playground_browser import ARTIFACTS, GRAPH, METRICS, open_playground
 
+from tests.browser.steady import steady
+
 pytestmark = pytest.mark.browser
 
 # The caption line's and the graph's boxes on the page (CSS px), the caption's text colour.
@@ -58,13 +60,8 @@ def settled(page) -> dict:
     11 px shorter; as test_playground_browser's ``settled_box``)."""
     # Timeout: a new session's widgets: a few s when busy.
     page.get_by_label("Learning rate").first.wait_for(timeout=30_000)
-    views = [page.evaluate(VIEW)]
-    for _ in range(40):  # Timeout: three equal looks 0.75 s apart; up to 30 s when busy.
-        if len(views) >= 3 and views[-1] == views[-2] == views[-3]:
-            break
-        page.wait_for_timeout(750)
-        views.append(page.evaluate(VIEW))
-    return views[-1]
+    # Timeout: three equal looks 0.75 s apart; up to 30 s when busy.
+    return steady(page, lambda: page.evaluate(VIEW), every_ms=750, seconds=30)
 
 
 def screen(page, box: dict) -> np.ndarray:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.clicking import click_until
+from tests.browser.steady import steady
 
 APP = "app.py"  # what scripts/run.sh serves
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,13 +43,7 @@ def settled_box(page, locator) -> dict:
     taken before would be compared with a moved one."""
     # Timeout: a new session's widgets: a few s when busy.
     page.get_by_label("Learning rate").first.wait_for(state="attached", timeout=30_000)
-    boxes, deadline = [locator.bounding_box()], time.monotonic() + 30  # (as above)
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(400)
-        boxes.append(locator.bounding_box())
-        if len(boxes) >= 3 and boxes[-1] == boxes[-2] == boxes[-3]:
-            break
-    return boxes[-1]
+    return steady(page, locator.bounding_box, every_ms=400, seconds=30)  # (as above)
 
 
 def epoch(page) -> int:
