@@ -15,6 +15,7 @@ from test_playground_browser import GRAPH, METRICS, open_playground, press_play
 pytestmark = pytest.mark.browser
 
 TIMELINE = ".st-key-np-timeline"
+SLIDER = f"{TIMELINE} input[type=range]"  # the timeline's slider (aria-valuetext: "epoch N")
 # The output map's box on the page (CSS pixels): the largest picture the live view draws.
 OUTPUT_MAP_BOX = f"""() => {{
     const boxes = [...document.querySelectorAll('{GRAPH} .np-live-plotly-picture')]
@@ -101,13 +102,12 @@ def a_click_on_the_loss_chart_shows_that_epoch(page, newest: int) -> None:
     # The timeline row follows: its slider shows the epoch, and Continue is enabled.
     # Timeout: the same rerun redraws the row (as above).
     page.wait_for_function(
-        f"document.querySelector('{TIMELINE} input[type=range]')?.getAttribute('aria-valuetext')"
-        f" === 'epoch {shown}'",
+        f"document.querySelector('{SLIDER}')?.getAttribute('aria-valuetext') === 'epoch {shown}'",
         timeout=20_000,
     )
     assert page.get_by_role("button", name="Continue from here").is_enabled()
     # Back to the present (the slider's End), as the next walk starts from it.
-    thumb = page.locator(f"{TIMELINE} input[type=range]")
+    thumb = page.locator(SLIDER)
     thumb.focus()
     thumb.press("End")
     wait_for_caption_epoch(page, newest)
@@ -118,7 +118,7 @@ def go_back_to_epoch_10_step_with_the_arrows_and_continue(page, newest: int) -> 
     at_newest = output_map(page)
 
     # The slider, from the keyboard: Home is epoch 0, then ten steps right.
-    thumb = page.locator(f"{TIMELINE} input[type=range]")
+    thumb = page.locator(SLIDER)
     thumb.focus()
     thumb.press("Home")
     for _ in range(10):
